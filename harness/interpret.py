@@ -1,0 +1,29 @@
+"""Run a Program on python_ref through its public API.
+
+lua_port/interpret.lua is the same loop in Lua; the torch backend has its
+own (it must ask torch to keep the gradients of intermediate nodes).
+"""
+from python_ref.engine import Value
+
+from .ops import OPS
+
+
+def _nary(op, args):
+    start, rest = args[0], args[1:]
+    if op == "sum":
+        return Value.sum(rest, start)
+    n = len(rest) // 2
+    return Value.dot(rest[:n], rest[n:], start)
+
+
+def interpret(program):
+    """Forward and backward; returns {node id: (data, grad)} in program order."""
+    nodes = {name: Value(value, label=name) for name, value in program.inputs}
+    for step in program.steps:
+        args = [nodes[a.value] if a.kind == "node" else a.value for a in step.args]
+        op = OPS[step.op]
+        out = _nary(step.op, args) if op.kind == "nary" else op.apply(*args)
+        out.label = step.out
+        nodes[step.out] = out
+    nodes[program.output].backward()
+    return {name: (nodes[name].data, nodes[name].grad) for name in program.node_ids()}

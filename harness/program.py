@@ -1,0 +1,67 @@
+"""The op list every backend interprets: the parser's output, the fuzzer's
+output, and what crosses to Lua (as plain lists, see to_plain).
+
+A program is a list of inputs (leaf Values) and a list of steps in order.
+Every node has a unique id: the name it is assigned to, and for a name
+assigned again (`c = c + 1`) the id of the n-th assignment is `c#n`.
+An argument is either a node id or a number constant.
+
+For the n-ary ops the arguments are laid out as:
+  sum: [start, v1, ..., vn]          -> Value.sum([v1..vn], start)
+  dot: [start, w1..wn, x1..xn]       -> Value.dot([w1..wn], [x1..xn], start)
+"""
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Arg:
+    kind: str        # "node" or "num"
+    value: object    # a node id (str) or a float
+
+    @staticmethod
+    def node(node_id):
+        return Arg("node", node_id)
+
+    @staticmethod
+    def num(x):
+        return Arg("num", float(x))
+
+
+@dataclass(frozen=True)
+class Step:
+    out: str          # the id of the node this step makes
+    op: str           # a name from harness.ops.OPS
+    args: tuple       # of Arg
+    line: int = 0     # where the fixture program says it (for messages)
+    text: str = ""    # the source text of the assignment
+
+
+@dataclass(frozen=True)
+class Program:
+    inputs: tuple     # of (node id, float)
+    steps: tuple      # of Step
+    output: str       # the node backward() starts from
+
+    def node_ids(self):
+        """Every node in program order: inputs first, then each step."""
+        return [name for name, _ in self.inputs] + [s.out for s in self.steps]
+
+    def step_by_id(self):
+        return {s.out: s for s in self.steps}
+
+    def to_plain(self):
+        """Lists, strings and floats only: what Lua and JSON receive."""
+        return {
+            "inputs": [[name, float(value)] for name, value in self.inputs],
+            "steps": [[s.out, s.op, [[a.kind, a.value] for a in s.args]] for s in self.steps],
+            "output": self.output,
+        }
+
+    @staticmethod
+    def from_plain(plain):
+        return Program(
+            inputs=tuple((name, float(v)) for name, v in plain["inputs"]),
+            steps=tuple(Step(out, op, tuple(Arg(k, v) for k, v in args))
+                        for out, op, args in plain["steps"]),
+            output=plain["output"],
+        )
