@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+ARGS   ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup test parity
+.PHONY: help setup test parity lua-test fuzz plots notes bench clean
 
 help: ## list every target with what it does
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -19,5 +20,27 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) ## create .venv and install the project (idempotent)
 
-test: $(STAMP) ## run the whole pytest suite
+parity: $(STAMP) ## the parity matrix: every fixture on every backend (ARGS="--help" for filters)
+	$(PY) -m harness parity $(ARGS)
+
+test: $(STAMP) ## the whole pytest suite (what CI runs)
 	$(PY) -m pytest -q
+
+lua-test: $(STAMP) ## only the Lua port's tests, on every lupa runtime and stand-alone lua
+	$(PY) -m pytest -q tests/lua
+
+fuzz: $(STAMP) ## long differential fuzzing campaign (FUZZ_EXAMPLES=n, default 10000)
+	$(PY) -m harness fuzz $(ARGS)
+
+plots: $(STAMP) ## draw every figure into plots/
+	$(PY) -m harness plots $(ARGS)
+
+notes: $(STAMP) ## the lecture walkthrough, computed live; writes its Markdown version
+	$(PY) -m harness notes $(ARGS)
+
+bench: $(STAMP) ## benchmarks against micrograd 0.1.0 (installs it into .venv)
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	$(PY) -m harness bench $(ARGS)
+
+clean: ## remove the venv, caches and generated reports
+	rm -rf $(VENV) .pytest_cache .hypothesis report *.egg-info

@@ -1,0 +1,36 @@
+"""python -m harness COMMAND: the lab's command line.
+
+Each command lives in its own module with add_arguments(parser) and
+main(args) -> exit code; they are imported only when used.
+"""
+import argparse
+import importlib
+import sys
+
+COMMANDS = {
+    "parity": ("harness.matrix.cli", "run every fixture on every backend and report the matrix"),
+    "fuzz": ("harness.fuzz.cli", "differential fuzzing of random expression graphs"),
+    "plots": ("harness.companion.plots_cli", "draw every figure into plots/"),
+    "notes": ("harness.companion.notes_cli", "walk through the lecture, every claim computed live"),
+    "bench": ("harness.bench.cli", "speed and memory side by side with micrograd 0.1.0"),
+}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m harness", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (module_name, help_text) in COMMANDS.items():
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        command.set_defaults(module_name=module_name)
+        # Arguments are added lazily: only the chosen command's module is imported.
+    argv = sys.argv[1:] if argv is None else argv
+    known, _ = parser.parse_known_args(argv[:1])
+    module = importlib.import_module(known.module_name)
+    command_parser = argparse.ArgumentParser(prog=f"python -m harness {known.command}",
+                                             description=COMMANDS[known.command][1])
+    module.add_arguments(command_parser)
+    return module.main(command_parser.parse_args(argv[1:]))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
