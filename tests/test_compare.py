@@ -1,0 +1,146 @@
+"""The comparator: ulp distances at the edges of float64 and cell verdicts."""
+import math
+
+import pytest
+
+from harness.compare import (CLOSE, EXACT, FAIL, NA, ERROR, Cell, abs_error, compare,
+                             expected_evaluation, rel_error, ulp_distance)
+from harness.program import Arg, Program, Step
+
+TINY = 5e-324  # the smallest subnormal
+
+
+@pytest.mark.parametrize("a, b, ulps", [
+    (1.0, 1.0, 0),
+    (1.0, math.nextafter(1.0, 2.0), 1),
+    (1.0, math.nextafter(1.0, 0.0), 1),
+    (1.0, 1.0 + 4 * 2.0**-52, 4),
+    (-1.0, math.nextafter(-1.0, -2.0), 1),
+    (0.0, TINY, 1),
+    (-TINY, TINY, 2),                      # across zero: -tiny, 0, +tiny
+    (0.0, -0.0, 0),                        # signed zeros are equal (documented)
+    (2.2250738585072014e-308, math.nextafter(2.2250738585072014e-308, 0.0), 1),  # normal/subnormal
+    (1.7976931348623157e308, math.nextafter(1.7976931348623157e308, 0.0), 1),
+    (math.inf, math.inf, 0),
+    (-math.inf, -math.inf, 0),
+    (math.inf, -math.inf, math.inf),
+    (math.inf, 1.7976931348623157e308, math.inf),
+    (math.nan, math.nan, 0),
+    (math.nan, -math.nan, 0),
+    (math.nan, 1.0, math.inf),
+    (math.inf, math.nan, math.inf),
+])
+def test_ulp_distance(a, b, ulps):
+    assert ulp_distance(a, b) == ulps
+    assert ulp_distance(b, a) == ulps
+
+
+def test_ulp_distance_counts_every_float_between():
+    x = 0.1
+    for _ in range(37):
+        x = math.nextafter(x, 1.0)
+    assert ulp_distance(0.1, x) == 37
+    assert ulp_distance(-0.1, -x) == 37
+
+
+def test_abs_and_rel_error():
+    assert abs_error(2.0, 2.5) == 0.5
+    assert rel_error(2.0, 2.5) == 0.25
+    assert rel_error(0.0, 1e-300) == math.inf
+    assert abs_error(math.nan, math.nan) == 0.0
+    assert rel_error(math.inf, math.inf) == 0.0
+
+
+def _program():
+    # c = a * b ; d = c.tanh()
+    return Program(inputs=(("a", 0.5), ("b", 2.0)),
+                   steps=(Step("c", "mul", (Arg.node("a"), Arg.node("b")), 1, "c = a * b"),
+                          Step("d", "tanh", (Arg.node("c"),), 2, "d = c.tanh()")),
+                   output="d")
+
+
+REF = {"a": (0.5, 0.8399486832280524), "b": (2.0, 0.2099871708070131),
+       "c": (1.0, 0.41997434161402614), "d": (0.7615941559557649, 1.0)}
+
+
+def _nudged(node, field, steps):
+    out = dict(REF)
+    data, grad = out[node]
+    pair = [data, grad]
+    for _ in range(abs(steps)):
+        pair[field] = math.nextafter(pair[field], math.inf if steps > 0 else -math.inf)
+    out[node] = tuple(pair)
+    return out
+
+
+def test_identical_is_exact():
+    cell = compare(REF, dict(REF), _program())
+    assert cell.status == EXACT and cell.passed and cell.compared == 8
+
+
+def test_one_ulp_without_budget_fails_naming_node_field_and_line():
+    cell = compare(REF, _nudged("c", 1, 1), _program())
+    assert cell.status == FAIL and not cell.passed
+    fail = cell.first_fail
+    assert (fail.node, fail.op, fail.field, fail.ulps, fail.line) == ("c", "mul", "grad", 1, 1)
+    assert fail.text == "c = a * b"
+    assert repr(REF["c"][1]) in cell.detail() and "1 ulp" in cell.detail()
+
+
+def test_within_budget_is_close_with_max_ulps():
+    cand = _nudged("d", 0, 2)
+    cell = compare(REF, cand, _program(), budget={"d": (2, 0)})
+    assert cell.status == CLOSE and cell.max_ulps == 2 and cell.worst.node == "d"
+    assert compare(REF, cand, _program(), budget={"d": (1, 0)}).status == FAIL
+    assert compare(REF, cand, _program(), budget={"d": (0, 2)}).status == FAIL
+    assert compare(REF, cand, _program(), budget=2).status == CLOSE
+
+
+def test_first_failing_node_in_program_order():
+    cand = _nudged("d", 0, 5)
+    cand["a"] = (0.5, math.nextafter(REF["a"][1], 0.0))
+    cell = compare(REF, cand, _program())
+    assert cell.first_fail.node == "a" and cell.first_fail.op == "input"
+    assert cell.max_ulps == 5 and cell.worst.node == "d"
+
+
+def test_none_values_are_not_compared():
+    cand = {name: (None, grad) for name, (_, grad) in REF.items()}
+    cell = compare(REF, cand, _program())
+    assert cell.status == EXACT and cell.compared == 4
+
+
+def test_nan_matches_nan_and_infinity_signs_must_agree():
+    prog = Program(inputs=(("x", 0.0),), steps=(), output="x")
+    assert compare({"x": (math.nan, 1.0)}, {"x": (math.nan, 1.0)}, prog).status == EXACT
+    cell = compare({"x": (math.inf, 1.0)}, {"x": (-math.inf, 1.0)}, prog, budget=10**9)
+    assert cell.status == FAIL and cell.first_fail.ulps == math.inf
+
+
+def test_relative_mode_for_finite_differences():
+    cand = {"a": (None, REF["a"][1] * (1 + 1e-9)), "b": (None, REF["b"][1] * (1 + 1e-3))}
+    cell = compare(REF, cand, _program(), rel_tol=1e-6)
+    assert cell.status == FAIL and cell.first_fail.node == "b"
+    cand["b"] = (None, REF["b"][1])
+    assert compare(REF, cand, _program(), rel_tol=1e-6).status == CLOSE
+    noisy = {"b": (None, REF["b"][1] + 1e-3)}
+    assert compare(REF, noisy, _program(), rel_tol=1e-6, noise={"b": 2e-3}).status == CLOSE
+
+
+def test_error_and_na_cells():
+    cell = Cell.error(ValueError("bad thing\n  on two lines"))
+    assert cell.status == ERROR and cell.message == "ValueError: bad thing on two lines"
+    assert not cell.passed
+    na = Cell.not_applicable("relu kink")
+    assert na.status == NA and na.passed and na.detail() == "relu kink"
+
+
+def test_json_has_no_bare_infinities():
+    cell = compare({"x": (1.0, 1.0)}, {"x": (math.inf, 1.0)}, Program((("x", 1.0),), (), "x"))
+    data = cell.to_json()
+    assert data["max_ulps"] == "inf" and data["first_fail"]["candidate"] == "inf"
+
+
+def test_expected_evaluation():
+    assert expected_evaluation({"d": {"data": 4.0}, "a": {"grad": -3.0, "data": None}}) == {
+        "d": (4.0, None), "a": (None, -3.0)}
