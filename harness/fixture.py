@@ -1,0 +1,258 @@
+"""Fixtures: one TOML file each, readable as study notes (harness/fixtures/).
+
+load_fixture(path) checks a file against harness/schema/fixture.schema.json,
+then its meaning (the program parses, the output and every expected id are
+nodes, the plot variable is an input, the tags are documented) and returns a
+Fixture.  load_corpus() loads a whole folder: a bad file becomes one
+FixtureError (one line: file, place, reason) and the rest still load.
+"""
+import fnmatch
+import json
+import math
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import jsonschema
+
+from .parse import FixtureError, Repeat, number, parse_program, resolve
+from .program import Program
+
+__all__ = ["Fixture", "FixtureError", "load_fixture", "load_corpus", "FIXTURES_ROOT",
+           "TAGS", "fixture_toml"]
+
+FIXTURES_ROOT = Path(__file__).resolve().parent / "fixtures"
+REPO_ROOT = FIXTURES_ROOT.parent.parent
+SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "fixture.schema.json"
+MAX_PLOT_POINTS = 10_000
+
+# Every tag a fixture may use, and what it means (harness/fixtures/README.md
+# shows the same list; a test keeps them in step).
+TAGS = {
+    "lecture": "an example from the lecture or the seed notes, with its numbers",
+    "micrograd": "micrograd's own README example and test_engine.py sanity checks",
+    "ops": "one op at ordinary points, value and gradient derived by hand",
+    "edges": "an op at an IEEE edge: 0, -0.0, tiny, subnormal, huge, inf, nan, kinks, poles",
+    "pow": "powers: constant exponents, Value**Value and number**Value",
+    "reuse": "one node used more than once: gradients must accumulate",
+    "deep": "long chains and wide graphs (thousands of nodes)",
+    "nn": "neuron, layer and MLP forward passes with fixed weights",
+    "slope": "numeric derivative (f(x+h) - f(x))/h written as a program",
+    "nary": "the fused sum(...) and dot(...) nodes",
+    "found": "a case the fuzzer found and kept (harness/fixtures/found/)",
+}
+
+
+@dataclass(frozen=True)
+class Fixture:
+    name: str
+    source: str
+    description: str
+    tags: tuple[str, ...]
+    path: str               # relative to the repo root
+    program: Program
+    expected: dict          # {node id: {"data": float | None, "grad": float | None}}
+    plot: dict | None       # {"var": str, "from": float, "to": float, "step": float}
+    tolerance: dict | None  # {"ulps": int, "reason": str}
+
+
+_VALIDATOR = None
+
+
+def _validator():
+    global _VALIDATOR
+    if _VALIDATOR is None:
+        schema = json.loads(SCHEMA_PATH.read_text())
+        _VALIDATOR = jsonschema.Draft202012Validator(schema)
+    return _VALIDATOR
+
+
+def display_path(path):
+    """The path as messages show it: relative to the repo root when inside it."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(REPO_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def _field(parts):
+    """("inputs", "b") -> "[inputs] b"; ("name",) -> "name"."""
+    parts = [str(p) for p in parts]
+    if not parts:
+        return None
+    if len(parts) == 1:
+        return parts[0]
+    return f"[{'.'.join(parts[:-1])}] {parts[-1]}"
+
+
+def _schema_error(path, data):
+    errors = sorted(_validator().iter_errors(data), key=lambda e: (len(e.absolute_path),
+                                                                   list(map(str, e.absolute_path))))
+    if not errors:
+        return None
+    error = errors[0]
+    parts = list(error.absolute_path)
+    if error.validator == "required":
+        missing = re.search(r"'([^']+)' is a required property", error.message)
+        return FixtureError(path, _field(parts + [missing.group(1)]), "required field is missing")
+    if error.validator == "additionalProperties":
+        extra = re.findall(r"'([^']+)'", error.message)
+        return FixtureError(path, _field(parts + extra[:1]),
+                            "unknown field (see harness/schema/fixture.schema.json)")
+    if error.validator == "oneOf":
+        return FixtureError(path, _field(parts), f"{error.instance!r} is not a number (use a "
+                            "float or one of 'inf', '-inf', 'nan', '-0.0')")
+    if error.validator == "pattern" and parts == ["name"]:
+        return FixtureError(path, "name", f"{error.instance!r} is not a slug: lower-case "
+                            "letters, digits and single dashes, at most 80 characters")
+    return FixtureError(path, _field(parts), f"schema: {error.message}")
+
+
+def _string_start(raw, key):
+    """(line, col) where the string value of `key = ...` starts in the file,
+    for mapping program lines to file lines; None when it cannot be found."""
+    m = re.search(rf"^[ \t]*{key}[ \t]*=[ \t]*('''|\"\"\"|'|\")", raw, re.MULTILINE)
+    if m is None:
+        return None
+    line = raw.count("\n", 0, m.start()) + 1
+    if len(m.group(1)) == 3 and raw[m.end():m.end() + 1] == "\n":
+        return line + 1, 0  # TOML drops the newline right after the opening quotes
+    return line, m.end() - (raw.rfind("\n", 0, m.end()) + 1)
+
+
+def _numbers(path, table, section):
+    out = {}
+    for key, value in table.items():
+        try:
+            out[key] = number(value)
+        except ValueError as e:
+            raise FixtureError(path, f"[{section}] {key}", str(e)) from None
+    return out
+
+
+def load_fixture(path):
+    """Read, validate and parse one fixture file.  Raises FixtureError."""
+    shown = display_path(path)
+    try:
+        raw = Path(path).read_bytes().decode("utf-8")
+    except OSError as e:
+        raise FixtureError(shown, None, f"cannot read: {e.strerror}") from None
+    except UnicodeDecodeError as e:
+        raise FixtureError(shown, None, f"not UTF-8 text (byte {e.start})") from None
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as e:
+        message = str(e)
+        at = re.search(r"\(at line (\d+), column (\d+)\)", message)
+        reason = "TOML syntax error: " + re.sub(r"\s*\(at [^)]*\)", "", message)
+        raise FixtureError(shown, (int(at[1]), int(at[2])) if at else None, reason) from None
+    error = _schema_error(shown, data)
+    if error:
+        raise error
+    for tag in data["tags"]:
+        if tag not in TAGS:
+            raise FixtureError(shown, "tags", f"unknown tag `{tag}` (documented tags: "
+                                              f"{', '.join(TAGS)})")
+
+    inputs = _numbers(shown, data["inputs"], "inputs")
+    start = _string_start(raw, "program") or (1, 0)
+    repeat = None
+    if "repeat" in data:
+        body_start = _string_start(raw, "body")
+        repeat = Repeat(data["repeat"]["count"], data["repeat"]["body"],
+                        body_start[0] if body_start else None)
+    program = parse_program(data["program"], inputs, data["output"], path=shown,
+                            first_line=start[0], first_col=start[1], repeat=repeat)
+
+    ids = set(program.node_ids())
+    expected = {}
+    for kind in ("data", "grad"):
+        table = data.get("expected", {}).get(kind, {})
+        for node_id, value in _numbers(shown, table, f"expected.{kind}").items():
+            resolve(node_id, ids, shown, f"[expected.{kind}] {node_id}", "expected value for")
+            expected.setdefault(node_id, {"data": None, "grad": None})[kind] = value
+
+    plot = None
+    if "plot" in data:
+        plot = {k: (v if k == "var" else float(v)) for k, v in data["plot"].items()}
+        if plot["var"] not in inputs:
+            raise FixtureError(shown, "[plot] var", f"`{plot['var']}` is not an input "
+                                                    f"(inputs: {', '.join(inputs)})")
+        if not plot["from"] < plot["to"]:
+            raise FixtureError(shown, "[plot] to", "`to` must be greater than `from`")
+        points = (plot["to"] - plot["from"]) / plot["step"]
+        if not math.isfinite(points) or points > MAX_PLOT_POINTS:
+            raise FixtureError(shown, "[plot] step", f"more than {MAX_PLOT_POINTS:,} points")
+
+    tolerance = data.get("tolerance")
+    if tolerance is not None:
+        if not tolerance["reason"].strip():
+            raise FixtureError(shown, "[tolerance] reason", "a tolerance needs a reason")
+        tolerance = {"ulps": tolerance["ulps"], "reason": tolerance["reason"].strip()}
+
+    return Fixture(name=data["name"], source=data["source"], description=data["description"],
+                   tags=tuple(data["tags"]), path=shown, program=program, expected=expected,
+                   plot=plot, tolerance=tolerance)
+
+
+def load_corpus(root=None, names=None, tags=None):
+    """Every *.toml under root (default: harness/fixtures, found/ included).
+
+    names: fixture names or shell patterns (`lecture-*`); tags: keep fixtures
+    with any of these tags.  Returns (fixtures sorted by (first tag, name),
+    errors): a bad file is an error and the rest still load; a fixture name
+    used twice is an error on the second file (in path order).
+    """
+    root = Path(root) if root is not None else FIXTURES_ROOT
+    fixtures, errors, seen = [], [], {}
+    for path in sorted(root.rglob("*.toml")):
+        try:
+            fixture = load_fixture(path)
+        except FixtureError as e:
+            errors.append(e)
+            continue
+        if fixture.name in seen:
+            errors.append(FixtureError(fixture.path, "name", f"duplicate fixture name "
+                                       f"`{fixture.name}` (also in {seen[fixture.name]})"))
+            continue
+        seen[fixture.name] = fixture.path
+        fixtures.append(fixture)
+    if names:
+        fixtures = [f for f in fixtures if any(fnmatch.fnmatchcase(f.name, n) for n in names)]
+    if tags:
+        fixtures = [f for f in fixtures if set(f.tags) & set(tags)]
+    fixtures.sort(key=lambda f: (f.tags[0], f.name))
+    return fixtures, errors
+
+
+def _toml_number(x):
+    x = float(x)
+    if math.isnan(x):
+        return "nan"
+    return repr(x)  # inf, -inf, -0.0, 5e-324 and 1e+300 are all TOML floats
+
+
+def _toml_string(s):
+    return json.dumps(s, ensure_ascii=False)  # a JSON string is a TOML basic string
+
+
+def fixture_toml(name, source, description, tags, inputs, program, output, expected=None,
+                 tolerance=None):
+    """A fixture as TOML text (for tools that write fixtures, e.g. the fuzzer
+    saving a case into harness/fixtures/found/).  inputs: {name: float};
+    program: the program text; expected: {"data": {...}, "grad": {...}}."""
+    lines = [f"name = {_toml_string(name)}", f"source = {_toml_string(source)}",
+             f"description = {_toml_string(description)}",
+             f"tags = [{', '.join(_toml_string(t) for t in tags)}]",
+             f"output = {_toml_string(output)}",
+             "program = '''", program.rstrip("\n"), "'''", "", "[inputs]"]
+    lines += [f"{k} = {_toml_number(v)}" for k, v in inputs.items()]
+    for kind, values in (expected or {}).items():
+        lines += ["", f"[expected.{kind}]"]
+        lines += [f"{_toml_string(k)} = {_toml_number(v)}" for k, v in values.items()]
+    if tolerance:
+        lines += ["", "[tolerance]", f"ulps = {int(tolerance['ulps'])}",
+                  f"reason = {_toml_string(tolerance['reason'])}"]
+    return "\n".join(lines) + "\n"
