@@ -1,0 +1,47 @@
+"""hypothesis settings profiles for the fuzzer.
+
+quick     deterministic, a few hundred programs, no example database: what
+          `make test` runs, the same programs on every machine.
+campaign  `make fuzz`: FUZZ_EXAMPLES programs (default 10000), random, with
+          the example database in .hypothesis/ (gitignored) so a failure found
+          once is tried first next time.
+"""
+import os
+from pathlib import Path
+
+from hypothesis import HealthCheck, settings
+from hypothesis.database import DirectoryBasedExampleDatabase
+
+QUICK_EXAMPLES = 300
+CAMPAIGN_EXAMPLES = 10000
+DATABASE_DIR = Path(__file__).resolve().parents[2] / ".hypothesis" / "fuzz"
+
+# Programs are built step by step and some backends start a Lua state: a slow
+# draw is expected, and an example is never timed out.
+_COMMON = dict(deadline=None, print_blob=False,
+               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+def campaign_examples():
+    """FUZZ_EXAMPLES from the environment, a positive integer."""
+    raw = os.environ.get("FUZZ_EXAMPLES", str(CAMPAIGN_EXAMPLES))
+    try:
+        n = int(raw)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise ValueError(f"FUZZ_EXAMPLES={raw!r}: expected a positive integer")
+    return n
+
+
+def quick(max_examples=QUICK_EXAMPLES):
+    return settings(max_examples=max_examples, derandomize=True, database=None, **_COMMON)
+
+
+def campaign(max_examples=None, database_dir=DATABASE_DIR):
+    return settings(max_examples=max_examples or campaign_examples(),
+                    database=DirectoryBasedExampleDatabase(str(database_dir)), **_COMMON)
+
+
+settings.register_profile("quick", quick())
+settings.register_profile("campaign", campaign(max_examples=CAMPAIGN_EXAMPLES))

@@ -1,0 +1,109 @@
+"""hypothesis strategies for random expression programs, derived from the op
+registry: a new op in harness.ops.OPS is fuzzed with no change here.
+
+A program is drawn step by step. Each step picks an op, then fills each of
+its operand slots with one of: a node made earlier (the most recent first, so
+shrinking gives short chains and `a*a`), a number constant, or a fresh input.
+Numbers and fresh inputs are drawn from the op's own sampler (`ordinary`
+range, then `edges`, then any float), so log and pow get positive operands
+more often and every op meets its own edge values.
+
+Draw order is chosen so that hypothesis shrinks towards small programs of
+small integers: fewer steps, the first op (`add`), reused nodes, integers
+before fractions, fractions before edges, edges before arbitrary floats.
+"""
+import math
+
+from hypothesis import strategies as st
+
+from harness.ops import OPS
+from harness.program import Arg, Program, Step
+
+# Operand sources, in shrink order.
+REUSE, NUMBER, FRESH = 0, 1, 2
+
+
+def values_for(op):
+    """Floats to feed `op`: integers of its ordinary range, then any float of
+    that range, then its edges, then any float at all (inf and nan included)."""
+    lo, hi = op.ordinary
+    choices = []
+    if math.ceil(lo) <= math.floor(hi):
+        choices.append(st.integers(math.ceil(lo), math.floor(hi)).map(float))
+    choices.append(st.floats(lo, hi))
+    if op.edges:
+        choices.append(st.sampled_from(op.edges))
+    choices.append(st.floats())
+    return st.one_of(choices)
+
+
+def _slots(op, draw):
+    """The operand slots of one step: a list of 'node' (a Value is required)
+    or 'any' (a node or a number), laid out as harness.program describes."""
+    if op.kind == "unary":
+        return ["node"]
+    if op.kind == "binary":
+        return ["any", "any"]
+    if op.name == "dot":
+        n = draw(st.integers(1, 3))
+        return ["any"] + ["node"] * n + ["any"] * n
+    n = draw(st.integers(1, 4))   # sum and any other n-ary op: start, v1..vn
+    return ["any"] + ["node"] * n
+
+
+class _Builder:
+    """The program as it is drawn: inputs, steps and the ids in order."""
+
+    def __init__(self):
+        self.inputs = []
+        self.steps = []
+        self.ids = []
+
+    def fresh_input(self, value):
+        name = f"x{len(self.inputs) + 1}"
+        self.inputs.append((name, value))
+        self.ids.append(name)
+        return name
+
+    def operand(self, draw, op, slot, numbers_left):
+        sources = [REUSE]
+        if slot == "any" and numbers_left > 0:
+            sources.append(NUMBER)
+        sources.append(FRESH)
+        source = draw(st.sampled_from(sources))
+        if source == REUSE:
+            back = draw(st.integers(0, len(self.ids) - 1))
+            return Arg.node(self.ids[-1 - back])
+        value = draw(values_for(op))
+        if source == NUMBER:
+            return Arg.num(value)
+        return Arg.node(self.fresh_input(value))
+
+
+@st.composite
+def programs(draw, max_steps=8, ops=None):
+    """A Program of 1..max_steps steps over every op of `ops` (default: all
+    of harness.ops.OPS); the output is the last step, or sometimes any step."""
+    names = list(OPS) if ops is None else list(ops)
+    builder = _Builder()
+    # One input to start with; more come from the FRESH operand source, so
+    # shrinking an operand to REUSE also removes its input.
+    builder.fresh_input(draw(values_for(OPS[draw(st.sampled_from(names))])))
+    for _ in range(draw(st.integers(1, max_steps))):
+        op = OPS[draw(st.sampled_from(names))]
+        slots = _slots(op, draw)
+        # At least one operand of every step is a node: `2 + 3` is not a graph.
+        numbers_left = len(slots) - 1 if op.kind == "binary" else slots.count("any")
+        args = []
+        for slot in slots:
+            arg = builder.operand(draw, op, slot, numbers_left)
+            numbers_left -= arg.kind == "num"
+            args.append(arg)
+        out = f"n{len(builder.steps) + 1}"
+        builder.steps.append(Step(out, op.name, tuple(args)))
+        builder.ids.append(out)
+    # backward starts from a computed node (a fixture cannot start from an input)
+    output = builder.steps[-1].out
+    if draw(st.booleans()):
+        output = draw(st.sampled_from([s.out for s in builder.steps]))
+    return Program(tuple(builder.inputs), tuple(builder.steps), output)
