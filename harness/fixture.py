@@ -238,20 +238,33 @@ def _toml_string(s):
     return json.dumps(s, ensure_ascii=False)  # a JSON string is a TOML basic string
 
 
+def _toml_key(key):
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_string(key)
+
+
+def _toml_multiline(s):
+    if "\n" not in s.strip() or "'''" in s:
+        return _toml_string(s.strip())
+    return "'''\n" + s.strip() + "\n'''"
+
+
 def fixture_toml(name, source, description, tags, inputs, program, output, expected=None,
-                 tolerance=None):
+                 tolerance=None, plot=None):
     """A fixture as TOML text (for tools that write fixtures, e.g. the fuzzer
     saving a case into harness/fixtures/found/).  inputs: {name: float};
     program: the program text; expected: {"data": {...}, "grad": {...}}."""
     lines = [f"name = {_toml_string(name)}", f"source = {_toml_string(source)}",
-             f"description = {_toml_string(description)}",
+             f"description = {_toml_multiline(description)}",
              f"tags = [{', '.join(_toml_string(t) for t in tags)}]",
              f"output = {_toml_string(output)}",
              "program = '''", program.rstrip("\n"), "'''", "", "[inputs]"]
     lines += [f"{k} = {_toml_number(v)}" for k, v in inputs.items()]
     for kind, values in (expected or {}).items():
         lines += ["", f"[expected.{kind}]"]
-        lines += [f"{_toml_string(k)} = {_toml_number(v)}" for k, v in values.items()]
+        lines += [f"{_toml_key(k)} = {_toml_number(v)}" for k, v in values.items()]
+    if plot:
+        lines += ["", "[plot]", f"var = {_toml_string(plot['var'])}"]
+        lines += [f"{k} = {_toml_number(plot[k])}" for k in ("from", "to", "step")]
     if tolerance:
         lines += ["", "[tolerance]", f"ulps = {int(tolerance['ulps'])}",
                   f"reason = {_toml_string(tolerance['reason'])}"]
