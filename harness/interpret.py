@@ -8,21 +8,23 @@ from python_ref.engine import Value
 from .ops import OPS
 
 
-def _nary(op, args):
+def _nary(op, args, value_class):
     start, rest = args[0], args[1:]
     if op == "sum":
-        return Value.sum(rest, start)
+        return value_class.sum(rest, start)
     n = len(rest) // 2
-    return Value.dot(rest[:n], rest[n:], start)
+    return value_class.dot(rest[:n], rest[n:], start)
 
 
-def interpret(program):
-    """Forward and backward; returns {node id: (data, grad)} in program order."""
-    nodes = {name: Value(value, label=name) for name, value in program.inputs}
+def interpret(program, value_class=Value):
+    """Forward and backward; returns {node id: (data, grad)} in program order.
+    value_class: another engine's Value with the same API (the fuzzer's tests
+    run a copy of the engine with a planted bug through this same loop)."""
+    nodes = {name: value_class(value, label=name) for name, value in program.inputs}
     for step in program.steps:
         args = [nodes[a.value] if a.kind == "node" else a.value for a in step.args]
         op = OPS[step.op]
-        out = _nary(step.op, args) if op.kind == "nary" else op.apply(*args)
+        out = _nary(step.op, args, value_class) if op.kind == "nary" else op.apply(*args)
         out.label = step.out
         nodes[step.out] = out
     nodes[program.output].backward()

@@ -36,6 +36,8 @@ class Op:
 
 
 def _pow_branch(base, exponent):
+    if not (math.isfinite(base) and math.isfinite(exponent)):
+        return None  # math.floor would raise on inf/nan; no derivative to check there
     if base > 0.0:
         return ("pos",)
     if exponent == math.floor(exponent) and base != 0.0:
