@@ -1,0 +1,68 @@
+"""Backends: one thin adapter per engine behind one small protocol.
+
+A backend has a `name` (the matrix column), a `kind` ("reference", "lua",
+"torch" or "fd") and `evaluate(program) -> Evaluation`, where an Evaluation
+maps every node id to (data, grad), with None where the backend does not
+compute a value.  A backend raises NotApplicable when the question has no
+answer for it (finite differences at a kink); any other exception is the
+backend's error and becomes an ERROR cell.
+
+get_backend(name) builds each backend once per process and reuses it (a Lua
+runtime is expensive to start).
+"""
+from typing import Dict, Optional, Protocol, Tuple
+
+Evaluation = Dict[str, Tuple[Optional[float], Optional[float]]]
+
+LUA_RUNTIMES = ("lua51", "lua52", "lua53", "lua54", "lua55", "luajit20", "luajit21")
+BACKEND_NAMES = ("python_ref",) + LUA_RUNTIMES + ("torch", "fd")
+REFERENCE = "python_ref"
+
+
+class NotApplicable(Exception):
+    """The backend has no answer for this program (not a failure)."""
+
+
+class Backend(Protocol):
+    name: str
+    kind: str
+
+    def evaluate(self, program) -> Evaluation: ...
+
+
+class UnavailableBackend:
+    """Stands in for a backend that cannot run here; evaluate() raises why."""
+
+    kind = "unavailable"
+
+    def __init__(self, name, reason):
+        self.name, self.reason = name, reason
+
+    def evaluate(self, program):
+        raise RuntimeError(f"backend {self.name} is not available: {self.reason}")
+
+
+_CACHE = {}
+
+
+def _make(name):
+    if name == "python_ref":
+        from .python_ref import PythonRefBackend
+        return PythonRefBackend()
+    if name == "torch":
+        from .torch_backend import TorchBackend
+        return TorchBackend()
+    if name == "fd":
+        from .finite_diff import FiniteDifferenceBackend
+        return FiniteDifferenceBackend()
+    if name in LUA_RUNTIMES:
+        from .lua import make_lua_backend
+        return make_lua_backend(name)
+    raise KeyError(f"unknown backend {name!r}; known: {', '.join(BACKEND_NAMES)}")
+
+
+def get_backend(name):
+    """The backend called name, built once per process."""
+    if name not in _CACHE:
+        _CACHE[name] = _make(name)
+    return _CACHE[name]

@@ -1,0 +1,53 @@
+"""torch float64 as a second opinion: every node is a tensor, every
+intermediate keeps its gradient (retain_grad), so every value and every
+gradient is compared, not only the leaves'.
+
+Ops come from harness.ops.OPS (their apply works on tensors); number
+constants stay Python floats, as a student would write them; the fused
+sum/dot nodes are built as the left-to-right chain of + and *.
+"""
+import torch
+
+from ..ops import OPS
+
+
+def _chain(op, args):
+    start, rest = args[0], args[1:]
+    if op == "sum":
+        total = start
+        for v in rest:
+            total = total + v
+        return total
+    n = len(rest) // 2
+    total = start
+    for w, x in zip(rest[:n], rest[n:]):
+        total = total + w * x
+    return total
+
+
+class TorchBackend:
+    name = "torch"
+    kind = "torch"
+
+    def evaluate(self, program):
+        with torch.enable_grad():
+            nodes = {name: torch.tensor(value, dtype=torch.float64, requires_grad=True)
+                     for name, value in program.inputs}
+            for step in program.steps:
+                args = [nodes[a.value] if a.kind == "node" else a.value for a in step.args]
+                op = OPS[step.op]
+                out = _chain(step.op, args) if op.kind == "nary" else op.apply(*args)
+                if not isinstance(out, torch.Tensor) or not out.requires_grad:
+                    # only constants went in: a leaf of its own
+                    out = torch.tensor(float(out), dtype=torch.float64, requires_grad=True)
+                elif out.grad_fn is not None:
+                    out.retain_grad()
+                nodes[step.out] = out
+            nodes[program.output].backward()
+        result = {}
+        for name in program.node_ids():
+            node = nodes[name]
+            # no gradient flowed to this node: d output / d node is 0
+            grad = 0.0 if node.grad is None else node.grad.item()
+            result[name] = (node.item(), grad)
+        return result

@@ -1,0 +1,195 @@
+"""Every tolerance of the parity matrix, in one place, each with its reason.
+
+A backend agrees with python_ref to the bit unless this table names an op it
+computes differently.  An entry says how many ulps that op's value (`data`)
+and its local derivative (`grad`, given the same inputs and output) may be
+off.  Nodes that do not involve a listed op must match exactly.
+
+How the budget of one node is derived (node_budgets): first-order running
+error analysis on python_ref's own values.  Forward, the absolute error bound
+of a node is what its arguments' bounds become through its partial
+derivatives, plus its op's own ulps, plus one rounding once an input is off:
+
+    E(v) = sum_i |dv/da_i| E(a_i) + (own ulps + [any E(a_i) > 0]) ulp(v)
+
+Backward, each contribution g_p * d to a gradient carries |d| G(p) +
+|g_p| E(d) + its rounding, where E(d) is how far the local derivative d moves
+when its inputs move (tanh: d = 1 - t*t moves by 2|t| E(t); the cancellation
+near |t| = 1 is why a 1-ulp tanh can shift a gradient by thousands of ulps).
+A backend that adds gradient contributions in another order (torch) adds the
+reordering error of every node with three or more contributions.  Bounds are
+doubled (SAFETY) for the neglected second-order terms and turned into ulps of
+the reference value.  A value that is not finite, or whose bound is not,
+must match exactly.
+"""
+import math
+import sys
+from dataclasses import dataclass
+
+from . import derivatives as _m
+from .compare import ulp_distance
+
+EPS = sys.float_info.epsilon
+SAFETY = 2.0
+ULP_CAP = 2**62
+
+FD_REL_TOL = 1e-6
+FD_NOISE_ULPS = 4.0   # how far (in eps of the output) one forward evaluation may be off
+FD_RULE = ("central differences, h = cbrt(eps) * max(1, |x|); a gradient passes when "
+           "|fd - ref| <= 1e-6 * max(1, |ref|) + 4 eps max(|f(x-h)|, |f(x+h)|) / (2h) "
+           "(the second term: rounding noise of the quotient)")
+
+
+@dataclass(frozen=True)
+class OpBudget:
+    data: int      # ulps the op's value may be off, inputs identical
+    grad: int      # ulps its local derivative may be off, inputs and output identical
+    reason: str
+
+
+_LUA_TANH = OpBudget(2, 0, "Lua 5.3+ has no math.tanh; the port's own tanh is within 2 ulp "
+                           "of libm's (the port's measured bound)")
+_JIT20 = "LuaJIT 2.0 calls its own (x87/fold) math, not the C library's: within 1 ulp of libm"
+
+BUDGETS = {
+    "lua53": {"tanh": _LUA_TANH},
+    "lua54": {"tanh": _LUA_TANH},
+    "lua55": {"tanh": _LUA_TANH},
+    "luajit20": {
+        "exp": OpBudget(1, 0, _JIT20),
+        "log": OpBudget(1, 0, _JIT20),
+        "pow": OpBudget(1, 1, _JIT20),
+        "tanh": OpBudget(1, 0, _JIT20),
+        "sigmoid": OpBudget(2, 0, _JIT20 + " (through exp: 1/(1+e) keeps exp's 1 ulp, plus a rounding)"),
+    },
+    "torch": {
+        "tanh": OpBudget(2, 1, "torch's own tanh (vectorised, not libm): measured 2 ulp; its "
+                               "backward 1 - t*t is rounded once (fused), python_ref's (1-t)(1+t)"),
+        "exp": OpBudget(1, 0, "torch's exp kernel, not libm: measured 1 ulp"),
+        "log": OpBudget(1, 0, "torch's log kernel, not libm: measured 1 ulp"),
+        "pow": OpBudget(1, 2, "torch rewrites pow with constant exponents (x**2 -> x*x, x**3 -> "
+                              "x*x*x, x**0.5 -> sqrt, x**-0.5 -> rsqrt, x**-2 -> 1/(x*x)), "
+                              "each a different rounding from C pow: measured 1 ulp, 2 in the "
+                              "derivative n * x**(n-1)"),
+    },
+}
+
+# Backends whose autograd adds a node's gradient contributions in another
+# order than python_ref's reversed depth-first topological order.
+REORDERS_GRADIENTS = {
+    "torch": "torch's autograd engine runs backward nodes by a ready queue ordered by "
+             "creation sequence, so a node used three or more times sums its gradient "
+             "contributions in another order (measured: 2 ulp on random DAGs of + - *)",
+}
+
+
+def budget_table(backend):
+    return BUDGETS.get(backend, {})
+
+
+def involves_budgeted_op(program, backend):
+    table = budget_table(backend)
+    return any(step.op in table for step in program.steps)
+
+
+def _ulp(x):
+    return math.ulp(x) if math.isfinite(x) else math.inf
+
+
+def node_budgets(program, reference, backend):
+    """{node id: (data ulps, grad ulps)} allowed for backend against reference
+    (python_ref's evaluation of program).  Empty when everything must be exact."""
+    table = budget_table(backend)
+    reorders = backend in REORDERS_GRADIENTS
+    if not table and not reorders:
+        return {}
+    if not reorders and not involves_budgeted_op(program, backend):
+        return {}
+    data = {node: pair[0] for node, pair in reference.items()}
+    grad = {node: pair[1] for node, pair in reference.items()}
+    err = {name: 0.0 for name, _ in program.inputs}
+    gerr = {node: 0.0 for node in data}
+    abs_sum = {node: 0.0 for node in data}     # sum of |contributions| (reordering)
+    count = {node: 0 for node in data}
+    locals_ = {}
+
+    for step in program.steps:
+        vals = [data[a.value] if a.kind == "node" else a.value for a in step.args]
+        errs = [err[a.value] if a.kind == "node" else 0.0 for a in step.args]
+        out = data[step.out]
+        partials = _m.local_derivatives(step.op, vals, out)
+        locals_[step.out] = (vals, errs, partials)
+        own = table.get(step.op)
+        propagated = sum(_times(abs(d), e) for (d, _), e in zip(partials, errs))
+        roundings = (len(vals) - 1 if step.op in ("sum", "dot") else 1) if propagated else 0
+        scale = _m.rounding_scale(step.op, vals, out)
+        err[step.out] = propagated + ((own.data if own else 0) * _ulp(out)
+                                      + roundings * _ulp(scale))
+
+    upstream = _upstream_of_output(program)
+    for step in reversed(program.steps):
+        if step.out not in upstream:
+            continue  # backward never runs there
+        vals, errs, partials = locals_[step.out]
+        g, g_err = grad[step.out], gerr[step.out]
+        own = table.get(step.op)
+        for i, (arg, (d, sens)) in enumerate(zip(step.args, partials)):
+            if arg.kind != "node":
+                continue
+            d_err = sum(_times(s, err[step.out] if j == "out" else errs[j])
+                        for j, s in sens.items())
+            d_err += (own.grad if own else 0) * _ulp(d)
+            e = _times(abs(d), g_err) + _times(abs(g), d_err)
+            if e:
+                e += _ulp(g * d)
+            gerr[arg.value] += e
+            abs_sum[arg.value] += _times(abs(g), abs(d))
+            count[arg.value] += 1
+    if reorders:
+        for node, k in count.items():
+            if k >= 3:
+                gerr[node] += (k - 1) * EPS * abs_sum[node]
+    return {node: (_to_ulps(err.get(node, 0.0), data[node]), _to_ulps(gerr[node], grad[node]))
+            for node in data}
+
+
+def _times(a, b):
+    """a * b for magnitudes, where a zero factor wins (0 * inf adds no error)."""
+    return 0.0 if a == 0.0 or b == 0.0 else a * b
+
+
+def _upstream_of_output(program):
+    """The nodes backward() reaches: the output and everything it depends on."""
+    steps = program.step_by_id()
+    seen, stack = {program.output}, [program.output]
+    while stack:
+        step = steps.get(stack.pop())
+        for arg in step.args if step else ():
+            if arg.kind == "node" and arg.value not in seen:
+                seen.add(arg.value)
+                stack.append(arg.value)
+    return seen
+
+
+def _to_ulps(bound, value):
+    """The ulps between value and value +- SAFETY * bound (counted, not
+    divided: a bound larger than the value spans many binades)."""
+    if bound == 0.0:
+        return 0
+    if not (math.isfinite(bound) and math.isfinite(value)):
+        return 0
+    reach = SAFETY * bound
+    ulps = max(ulp_distance(value, value + reach), ulp_distance(value, value - reach))
+    # finite, so an infinity or nan can never be within budget
+    return min(ulps, ULP_CAP)
+
+
+def describe():
+    """The table as Markdown rows (the report's explanation of every deviation class)."""
+    rows = ["| backend | op | value ulps | derivative ulps | why |", "|---|---|---|---|---|"]
+    for backend, ops in BUDGETS.items():
+        for op, b in ops.items():
+            rows.append(f"| {backend} | `{op}` | {b.data} | {b.grad} | {b.reason} |")
+    for backend, reason in REORDERS_GRADIENTS.items():
+        rows.append(f"| {backend} | gradient accumulation | - | - | {reason} |")
+    return "\n".join(rows)
