@@ -1,0 +1,241 @@
+"""Benchmark 2: build plus backward of deep and of wide graphs, 1,000 to
+1,000,000 nodes, in every engine.
+
+Two shapes, written with ops every engine has (micrograd 0.1.0 has no tanh):
+  chain: y = x, then y = y + 1.0 k times: 2k + 1 nodes (each constant is a
+         node in micrograd, python_ref and Lua), depth k.  d y / d x = 1.
+  wide:  x feeds m nodes relu(x), which a balanced tree of + sums to one:
+         2m nodes, depth log2(m).  d y / d x = m (x = 0.5, relu passes).
+The size is the node count of the micrograd graph (torch makes no node for a
+constant, so its count is a little lower; the axis stays the same).
+
+Memory is what the graph holds once built, per node: tracemalloc for the
+Python engines (in a run of its own: tracing slows everything down), the
+growth of the resident set for torch (its tensors live outside Python's
+allocator; approximate, since freed memory is reused), collectgarbage("count")
+for Lua.
+"""
+import gc
+import resource
+import tracemalloc
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from . import isolated, lua_engines
+from .timing import time_once
+
+SHAPES = ("chain", "wide")
+LUA_SCRIPT = Path(__file__).parent / "lua" / "graphs.lua"
+X = 0.5
+
+
+def ops_for(size):
+    """k (chain) or m (wide) for a graph of about `size` nodes."""
+    return max(1, size // 2)
+
+
+def node_count(shape, size):
+    k = ops_for(size)
+    return 2 * k + 1 if shape == "chain" else 2 * k
+
+
+def expected_grad(shape, size):
+    return 1.0 if shape == "chain" else float(ops_for(size))
+
+
+def build(shape, size, leaf, relu):
+    """The graph's output node, from a leaf and the engine's relu."""
+    k = ops_for(size)
+    if shape == "chain":
+        y = leaf
+        for _ in range(k):
+            y = y + 1.0
+        return y
+    level = [relu(leaf) for _ in range(k)]
+    while len(level) > 1:
+        pairs = [level[i] + level[i + 1] for i in range(0, len(level) - 1, 2)]
+        level = pairs + level[-1:] if len(level) % 2 else pairs
+    return level[0]
+
+
+@dataclass
+class Row:
+    engine: str
+    shape: str
+    size: int                     # nodes
+    build_s: float = None
+    backward_s: float = None
+    bytes_per_node: float = None
+    grad_ok: bool = None
+    error: str = ""
+
+    @property
+    def seconds(self):
+        if self.build_s is None or self.backward_s is None:
+            return None
+        return self.build_s + self.backward_s
+
+    @property
+    def ns_per_node(self):
+        return None if self.seconds is None else 1e9 * self.seconds / self.size
+
+
+# -- Python engines: leaf(x) -> node, relu(node) -> node, grad(node) -> float --
+
+def _micrograd():
+    from micrograd.engine import Value
+    return Value, lambda v: v.relu(), lambda v: float(v.grad)
+
+
+def _python_ref():
+    from python_ref import Value
+    return Value, lambda v: v.relu(), lambda v: v.grad
+
+
+def _torch():
+    import torch
+    torch.set_num_threads(1)  # scalars: threads only add overhead
+    leaf = lambda x: torch.tensor(x, dtype=torch.float64, requires_grad=True)  # noqa: E731
+    return leaf, torch.relu, lambda v: float(v.grad)
+
+
+PYTHON_ENGINES = {
+    "micrograd 0.1.0": (_micrograd, True),
+    "python_ref": (_python_ref, True),
+    "python_ref (gc off)": (_python_ref, False),
+    "torch scalar graph": (_torch, True),
+}
+
+
+def _rss_bytes():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * resource.getpagesize()
+
+
+def _build_and_backward(shape, size, parts, gc_on):
+    leaf_of, relu, grad_of = parts
+    was_enabled = gc.isenabled()
+    if not gc_on:
+        gc.disable()
+    try:
+        x = leaf_of(X)
+        seconds, y = time_once(lambda: build(shape, size, x, relu))
+        backward_s, _ = time_once(y.backward)
+        return seconds, backward_s, grad_of(x)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _graph_bytes(engine, shape, size, parts):
+    """Bytes the built graph holds (before backward, which frees torch's)."""
+    leaf_of, relu, _ = parts
+    gc.collect()
+    if engine.startswith("torch"):
+        before = _rss_bytes()
+        y = build(shape, size, leaf_of(X), relu)
+        return _rss_bytes() - before
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        y = build(shape, size, leaf_of(X), relu)
+        return tracemalloc.get_traced_memory()[0] - before
+    finally:
+        del y
+        tracemalloc.stop()
+
+
+def time_python_engine(engine, shape, size, repeat, memory=True):
+    make_parts, gc_on = PYTHON_ENGINES[engine]
+    row = Row(engine, shape, node_count(shape, size))
+    try:
+        parts = make_parts()
+    except ImportError as exc:
+        row.error = f"not installed ({exc.name}): `make bench` installs it"
+        return row
+    runs = []
+    try:
+        for _ in range(repeat):
+            runs.append(_build_and_backward(shape, size, parts, gc_on))
+    except RecursionError:
+        row.error = "RecursionError (recursive topological sort)"
+        return row
+    runs.sort(key=lambda r: r[0] + r[1])
+    row.build_s, row.backward_s, grad = runs[len(runs) // 2]
+    row.grad_ok = grad == expected_grad(shape, size)
+    if memory:
+        row.bytes_per_node = _graph_bytes(engine, shape, size, parts) / row.size
+    return row
+
+
+def time_lua_runtime(runtime, shape, size, repeat):
+    """Python times run_file: the script building k ops, building them and
+    backpropagating, each minus the script with 0 ops (its fixed cost: load,
+    compile, the leaf).  A full collection runs untimed before each call."""
+    row = Row(runtime, shape, node_count(shape, size))
+    engine = lua_engines.engine(runtime)
+    k = ops_for(size)
+
+    def call(ops, mode):
+        return lua_engines.to_python(engine.run_file(str(LUA_SCRIPT), shape, ops, X, mode))
+
+    def timed(ops, mode):
+        call(0, "collect")
+        return time_once(lambda: call(ops, mode))
+
+    runs = []
+    for _ in range(repeat):
+        empty, _ = timed(0, "backward")
+        built, _ = timed(k, "build")
+        full, _ = timed(k, "backward")
+        runs.append((built - empty, full - built))
+    runs.sort(key=sum)
+    row.build_s, row.backward_s = runs[len(runs) // 2]
+    measured = call(k, "measure")
+    if measured["nodes"] != row.size:
+        row.error = f"the Lua graph has {measured['nodes']} nodes, expected {row.size}"
+    row.grad_ok = measured["grad"] == expected_grad(shape, size)
+    if measured.get("graph_kb") is not None:
+        row.bytes_per_node = measured["graph_kb"] * 1024.0 / row.size
+    call(0, "collect")
+    return row
+
+
+def engines(runtimes=None):
+    names = list(PYTHON_ENGINES)
+    lua = list(lua_engines.runtimes() if runtimes is None else runtimes)
+    return names[:3] + lua + names[3:]
+
+
+def series(engine, shape, sizes, repeat, max_seconds, memory, lua):
+    """Rows (as dicts) for one engine and shape, smallest size first; stops
+    after an error or a size that took longer than max_seconds."""
+    for size in sorted(sizes):
+        try:
+            if lua:
+                row = time_lua_runtime(engine, shape, size, repeat)
+            else:
+                row = time_python_engine(engine, shape, size, repeat, memory)
+        except Exception as exc:  # one broken engine is a cell, not a crash
+            row = Row(engine, shape, node_count(shape, size), error=f"{type(exc).__name__}: {exc}")
+        yield asdict(row)
+        if row.error or (row.seconds or 0.0) > max_seconds:
+            return
+
+
+def run(sizes, repeat=3, runtimes=None, max_seconds=60.0, memory=True):
+    """Rows for every engine, shape and size, each series in a child process
+    (isolated.py): a crash there is an error row here."""
+    rows = []
+    lua = set(lua_engines.runtimes() if runtimes is None else runtimes)
+    for engine in engines(runtimes):
+        for shape in SHAPES:
+            items, failure = isolated.call("graphs.series", dict(
+                engine=engine, shape=shape, sizes=list(sizes), repeat=repeat,
+                max_seconds=max_seconds, memory=memory, lua=engine in lua))
+            rows += [Row(**item) for item in items]
+            if failure:
+                done = {item["size"] for item in items}
+                size = min((s for s in sizes if node_count(shape, s) not in done), default=max(sizes))
+                rows.append(Row(engine, shape, node_count(shape, size), error=failure))
+    return rows

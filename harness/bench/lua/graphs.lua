@@ -1,0 +1,69 @@
+-- Benchmark graphs for harness/bench/graphs.py, which times this script from
+-- Python (the sandbox has no clock).  Arguments: shape ("chain" or "wide"),
+-- k (ops), x (the leaf's value), mode:
+--   "build"    build the graph only                        -> {grad = 0}
+--   "backward" build it and backpropagate                  -> {grad = dy/dx}
+--   "measure"  untimed: nodes, grad and the graph's memory -> {nodes, grad, graph_kb}
+--   "collect"  untimed: a full garbage collection, so the garbage of one
+--              timed run is not charged to the next
+-- The shapes are the ones graphs.py builds in Python, op for op.
+local shape, k, x, mode = ...
+local Value = mg.Value
+
+local function collect()
+  if collectgarbage then
+    collectgarbage("collect")
+    return collectgarbage("count")
+  end
+end
+
+local function build(leaf)
+  if shape == "chain" then  -- y = y + 1.0, k times: 2k + 1 nodes
+    local y = leaf
+    for _ = 1, k do
+      y = y + 1.0
+    end
+    return y
+  end
+  if k == 0 then  -- the empty run that measures the script's fixed cost
+    return leaf
+  end
+  -- wide: leaf feeds k relus, a balanced tree of + sums them: 2k nodes
+  local level, n = {}, k
+  for i = 1, k do
+    level[i] = leaf:relu()
+  end
+  while n > 1 do
+    local pairs_, m = {}, 0
+    for i = 1, n - 1, 2 do
+      m = m + 1
+      pairs_[m] = level[i] + level[i + 1]
+    end
+    if n % 2 == 1 then
+      m = m + 1
+      pairs_[m] = level[n]
+    end
+    level, n = pairs_, m
+  end
+  return level[1]
+end
+
+if mode == "collect" then
+  collect()
+  return {}
+end
+
+local leaf = Value(x)
+if mode == "measure" then
+  local before = collect()
+  local y = build(leaf)
+  local after = collectgarbage and collectgarbage("count")
+  local nodes = #y:topological_order()
+  y:backward()
+  return {nodes = nodes, grad = leaf.grad, graph_kb = before and (after - before)}
+end
+local y = build(leaf)
+if mode == "backward" then
+  y:backward()
+end
+return {grad = leaf.grad}

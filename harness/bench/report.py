@@ -1,0 +1,142 @@
+"""The results dict drawn as tables (terminal and Markdown), JSON and a plot.
+
+Each table is built once as (title, headers, rows of strings), so the
+terminal and RESULTS.md show the same cells.
+"""
+import json
+import sys
+
+from . import machine
+
+
+def _num(x, fmt):
+    return "-" if x is None else format(x, fmt)
+
+
+def _ms(seconds):
+    return _num(None if seconds is None else seconds * 1e3, ".2f")
+
+
+def training_table(training):
+    rows = []
+    for r in training:
+        rows.append([r["engine"], _ms(r["seconds"]),
+                     _num(r["speedup_vs_micrograd"], ".1f") + ("x" if r["speedup_vs_micrograd"] else ""),
+                     _num(r["first_loss"], ".12g"), _num(r["loss_rel_diff"], ".1e"),
+                     r["error"] or r["note"]])
+    return ("Training step: micrograd's moons demo, MLP(2, [16, 16, 1]), 100 points",
+            ["engine", "ms / step", "vs micrograd", "first loss", "rel. diff", "note"], rows)
+
+
+def graphs_table(graphs):
+    sizes = sorted({r["size"] for r in graphs["rows"]})
+    by_key = {(r["engine"], r["shape"], r["size"]): r for r in graphs["rows"]}
+    rows = []
+    for fit in graphs["fits"]:
+        cells = []
+        for size in sizes:
+            r = by_key.get((fit["engine"], fit["shape"], size))
+            if r is None:
+                cells.append("")
+            elif r["error"]:
+                cells.append("error")
+            else:
+                cells.append(_num(r["ns_per_node"], ".0f") + ("" if r["grad_ok"] else " (grad!)"))
+        rows.append([fit["engine"], fit["shape"], *cells, _num(fit["slope"], ".2f"),
+                     _num(fit.get("bytes_per_node"), ".0f"), fit["stopped"]])
+    return ("Graphs: build + backward, ns per node (log-log slope: 1.00 is linear)",
+            ["engine", "shape", *[f"{s:,}" for s in sizes], "slope", "bytes/node", "note"], rows)
+
+
+def matrix_table(matrix):
+    rows = [[r["backend"], str(r["fixtures"]), _num(r["fixtures_per_s"], ".1f"),
+             _ms(r["startup_s"]), str(r["errors"]), r["error"]] for r in matrix["backends"]]
+    parity = matrix["parity"]
+    if parity["seconds"] is not None:
+        rows.append(["make parity (wall)", "", "", "", "", f"{parity['seconds']:.1f} s, exit "
+                     f"{parity['exit_code']}: {parity['summary']}"])
+    else:
+        rows.append(["make parity (wall)", "", "", "", "", parity["skipped"]])
+    return ("Parity matrix: the whole corpus per backend",
+            ["backend", "fixtures", "fixtures / s", "start-up ms", "raised", "note"], rows)
+
+
+def targets_table(targets):
+    return ("Targets", ["target", "measured", "verdict"],
+            [[t["target"], t["value"], t["verdict"]] for t in targets])
+
+
+def tables(results):
+    out = []
+    if "training" in results:
+        out.append(training_table(results["training"]))
+    if "graphs" in results:
+        out.append(graphs_table(results["graphs"]))
+    if "matrix" in results:
+        out.append(matrix_table(results["matrix"]))
+    out.append(targets_table(results["targets"]))
+    return out
+
+
+def print_tables(results, console=None):
+    from rich.console import Console
+    from rich.table import Table
+
+    # Not a terminal (a log, CI): wide enough that notes do not wrap into columns.
+    console = console or (Console() if sys.stdout.isatty() else Console(width=160))
+    for title, headers, rows in tables(results):
+        table = Table(title=title, title_justify="left")
+        for i, header in enumerate(headers):
+            table.add_column(header, justify="left" if i == 0 or header in ("note", "target") else "right")
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+    console.print(f"machine: {machine.one_line(results['machine'])}")
+
+
+def markdown(results):
+    lines = ["# Benchmark results", "",
+             f"Machine: {machine.one_line(results['machine'])}.", "",
+             f"Command: `{results['command']}`, {results['options']['repeat']} repetitions "
+             f"each, median reported.", ""]
+    lua = results["machine"].get("lua") or {}
+    if lua:
+        lines += ["Lua runtimes: " + ", ".join(f"{k} ({v})" for k, v in lua.items()) + ".", ""]
+    for title, headers, rows in tables(results):
+        lines += [f"## {title}", "", "| " + " | ".join(headers) + " |",
+                  "|" + "|".join("---" for _ in headers) + "|"]
+        lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def write_json(results, path):
+    path.write_text(json.dumps(results, indent=2, allow_nan=True) + "\n")
+
+
+def plot_time_per_node(graphs, path):
+    """Log-log: ns per node against nodes, one panel per shape."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    shapes = list(dict.fromkeys(fit["shape"] for fit in graphs["fits"]))
+    fig, axes = plt.subplots(1, len(shapes), figsize=(6 * len(shapes), 4.5), squeeze=False,
+                             sharey=True)
+    for ax, shape in zip(axes[0], shapes):
+        for fit in graphs["fits"]:
+            if fit["shape"] != shape or not fit["sizes"]:
+                continue
+            ns = [1e9 * t / n for n, t in zip(fit["sizes"], fit["seconds"])]
+            slope = "" if fit["slope"] is None else f" (slope {fit['slope']:.2f})"
+            ax.plot(fit["sizes"], ns, marker="o", label=fit["engine"] + slope)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_title(f"{shape}: build + backward")
+        ax.set_xlabel("nodes in the graph")
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=7)
+    axes[0][0].set_ylabel("ns per node")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

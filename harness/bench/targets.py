@@ -1,0 +1,49 @@
+"""The issue's targets, judged (pass / miss / not measured); never asserted."""
+from .training import MICROGRAD, PYTHON_REF
+
+PYTHON_REF_SPEEDUP = 10.0
+LUAJIT_SPEEDUP = 50.0
+LUAJIT = "luajit21"
+LARGEST = 1_000_000
+LINEAR_SLOPE = 1.15     # log-log slope of time against size still called linear
+MATRIX_SECONDS = 20.0
+
+
+def _verdict(ok):
+    return "pass" if ok else "miss"
+
+
+def _speedup(training, engine, goal):
+    ratio = next((r["speedup_vs_micrograd"] for r in training if r["engine"] == engine), None)
+    label = f"{engine} training step >= {goal:g}x micrograd 0.1.0"
+    if ratio is None:
+        return {"target": label, "value": "not measured", "verdict": "not measured"}
+    return {"target": label, "value": f"{ratio:.1f}x", "verdict": _verdict(ratio >= goal)}
+
+
+def judge(results):
+    out = []
+    training = results.get("training")
+    if training is not None:
+        out.append(_speedup(training, PYTHON_REF, PYTHON_REF_SPEEDUP))
+        out.append(_speedup(training, LUAJIT, LUAJIT_SPEEDUP))
+    graphs = results.get("graphs")
+    if graphs is not None:
+        for fit in graphs["fits"]:
+            label = f"{fit['engine']} {fit['shape']}: linear up to {LARGEST:,} nodes"
+            if fit["slope"] is None or fit["largest"] < LARGEST:
+                reason = fit["stopped"] or f"largest size {fit['largest']:,}"
+                out.append({"target": label, "value": reason, "verdict": "miss" if fit["stopped"] else "not measured"})
+                continue
+            out.append({"target": label, "value": f"slope {fit['slope']:.2f}",
+                        "verdict": _verdict(fit["slope"] <= LINEAR_SLOPE)})
+    matrix = results.get("matrix")
+    if matrix is not None:
+        parity = matrix["parity"]
+        label = f"the whole matrix (make parity) < {MATRIX_SECONDS:g} s"
+        if parity["seconds"] is None:
+            out.append({"target": label, "value": parity["skipped"], "verdict": "not measured"})
+        else:
+            out.append({"target": label, "value": f"{parity['seconds']:.1f} s",
+                        "verdict": _verdict(parity["seconds"] < MATRIX_SECONDS)})
+    return out
