@@ -1,15 +1,15 @@
-"""The oracle: every backend evaluates the same program, each is compared
-with the reference by the matrix's comparator (harness.compare) under the
-matrix's budgets, and any verdict other than EXACT/CLOSE/N/A is a finding.
-
-A backend that raises is a finding (ERROR); one that raises NotApplicable
-(finite differences at a kink) is skipped for that program.
+"""The oracle: every backend evaluates the same program and is judged against
+the reference (python_ref) by the parity matrix's own rule, harness.verdict:
+the comparator of harness.compare, the ulp budgets of harness.tolerances
+carried through the graph, finite differences in relative mode, and the
+known deviations, each with its reason.  Any verdict other than EXACT, CLOSE
+or N/A is a finding; a backend that raises is a finding (ERROR).
 """
 from dataclasses import dataclass
 
 from harness import compare as cmp
-from harness import tolerances
-from harness.backends import REFERENCE, NotApplicable, get_backend
+from harness import verdict
+from harness.backends import REFERENCE, get_backend
 
 
 @dataclass(frozen=True)
@@ -53,14 +53,4 @@ class Oracle:
         return findings
 
     def compare_one(self, backend, program, expected):
-        try:
-            got = backend.evaluate(program)
-        except NotApplicable as exc:
-            return cmp.Cell.not_applicable(str(exc))
-        except Exception as exc:
-            return cmp.Cell.error(exc)
-        if backend.kind == "fd":
-            return cmp.compare(expected, got, program, rel_tol=tolerances.FD_REL_TOL,
-                               noise=backend.noise)
-        budget = tolerances.node_budgets(program, expected, backend.name)
-        return cmp.compare(expected, got, program, budget)
+        return verdict.evaluate_and_judge(backend, program, expected)

@@ -12,6 +12,7 @@ Draw order is chosen so that hypothesis shrinks towards small programs of
 small integers: fewer steps, the first op (`add`), reused nodes, integers
 before fractions, fractions before edges, edges before arbitrary floats.
 """
+import functools
 import math
 
 from hypothesis import strategies as st
@@ -21,8 +22,10 @@ from harness.program import Arg, Program, Step
 
 # Operand sources, in shrink order.
 REUSE, NUMBER, FRESH = 0, 1, 2
+_SOURCES = {True: st.sampled_from((REUSE, NUMBER, FRESH)), False: st.sampled_from((REUSE, FRESH))}
 
 
+@functools.lru_cache(maxsize=None)
 def values_for(op):
     """Floats to feed `op`: integers of its ordinary range, then any float of
     that range, then its edges, then any float at all (inf and nan included)."""
@@ -66,11 +69,8 @@ class _Builder:
         return name
 
     def operand(self, draw, op, slot, numbers_left):
-        sources = [REUSE]
-        if slot == "any" and numbers_left > 0:
-            sources.append(NUMBER)
-        sources.append(FRESH)
-        source = draw(st.sampled_from(sources))
+        numbers = slot == "any" and numbers_left > 0
+        source = draw(_SOURCES[numbers])
         if source == REUSE:
             back = draw(st.integers(0, len(self.ids) - 1))
             return Arg.node(self.ids[-1 - back])

@@ -1,0 +1,83 @@
+"""The program strategies: every op of the registry, numbers on both sides,
+node reuse, edge inputs, depth; a new registry op is fuzzed with no change."""
+import math
+import operator
+
+from hypothesis import find, given, settings
+
+from harness.fuzz.strategies import programs
+from harness.interpret import interpret
+from harness.ops import OPS, Op
+
+
+def _sample(n=300):
+    drawn = []
+
+    @settings(max_examples=n, derandomize=True, database=None, deadline=None)
+    @given(programs())
+    def collect(program):
+        drawn.append(program)
+    collect()
+    return drawn
+
+
+SAMPLE = _sample()
+STEPS = [s for p in SAMPLE for s in p.steps]
+
+
+def test_every_registry_op_is_drawn():
+    assert {s.op for s in STEPS} == set(OPS)
+
+
+def test_numbers_on_either_side_of_every_binary_op():
+    for name, op in OPS.items():
+        if op.kind != "binary":
+            continue
+        kinds = {tuple(a.kind for a in s.args) for s in STEPS if s.op == name}
+        assert ("num", "node") in kinds and ("node", "num") in kinds, name
+        assert ("num", "num") not in kinds   # `2 + 3` is not a graph
+
+
+def test_nodes_are_reused_and_used_twice_by_one_op():
+    assert any(len(s.args) == 2 and s.args[0] == s.args[1] and s.args[0].kind == "node"
+               for s in STEPS)
+    uses = [sum(a == arg for s in p.steps for a in s.args)
+            for p in SAMPLE for arg in {a for s in p.steps for a in s.args if a.kind == "node"}]
+    assert max(uses) >= 3
+
+
+def test_inputs_come_from_the_edges_too():
+    values = [v for p in SAMPLE for _, v in p.inputs]
+    assert any(math.isnan(v) for v in values)
+    assert any(math.isinf(v) for v in values)
+    assert any(v == 0.0 and math.copysign(1.0, v) < 0 for v in values)
+    assert any(0.0 < abs(v) < 2.2250738585072014e-308 for v in values)   # subnormal
+
+
+def test_depth_and_width_vary_and_output_is_a_step():
+    assert {len(p.steps) for p in SAMPLE} >= set(range(1, 9))
+    assert max(len(p.inputs) for p in SAMPLE) >= 4
+    assert all(p.output in {s.out for s in p.steps} for p in SAMPLE)
+    assert any(p.output != p.steps[-1].out for p in SAMPLE)
+
+
+def test_every_drawn_program_runs_on_the_reference():
+    for program in SAMPLE[:100]:
+        assert set(interpret(program)) == set(program.node_ids())
+
+
+def test_shrinking_gives_small_integers_first():
+    # the smallest program with a tanh of a non-zero input
+    program = find(programs(), lambda p: any(s.op == "tanh" and p.inputs[0][1] != 0.0
+                                             for s in p.steps),
+                   settings=settings(derandomize=True, database=None))
+    assert len(program.steps) == 1 and program.inputs == (("x1", 1.0),)
+
+
+def test_a_new_registry_op_is_fuzzed_with_no_other_change(monkeypatch):
+    cube = Op("cube", "unary", "x.cube()", operator.methodcaller("cube"), "all reals",
+              lambda x: (), ordinary=(5.0, 6.0), edges=(7.5,))
+    monkeypatch.setitem(OPS, "cube", cube)
+    program = find(programs(), lambda p: any(s.op == "cube" for s in p.steps),
+                   settings=settings(derandomize=True, database=None))
+    assert "cube" in {s.op for s in program.steps}
