@@ -147,6 +147,8 @@ def load_fixture(path):
         message = str(e)
         at = re.search(r"\(at line (\d+), column (\d+)\)", message)
         reason = "TOML syntax error: " + re.sub(r"\s*\(at [^)]*\)", "", message)
+        if "Cannot overwrite a value" in message:
+            reason += " (a key is given twice, e.g. a duplicate input)"
         raise FixtureError(shown, (int(at[1]), int(at[2])) if at else None, reason) from None
     error = _schema_error(shown, data)
     if error:

@@ -63,7 +63,7 @@ _FORBIDDEN = {  # friendlier names for constructs people actually try
     ast.Subscript: "subscripts", ast.Lambda: "lambdas", ast.ListComp: "comprehensions",
     ast.SetComp: "comprehensions", ast.DictComp: "comprehensions",
     ast.GeneratorExp: "generator expressions", ast.Import: "imports",
-    ast.ImportFrom: "imports", ast.JoinedStr: "f-strings", ast.NamedExpr: "`:=` (walrus)",
+    ast.ImportFrom: "imports", ast.JoinedStr: "f-strings", ast.NamedExpr: "`:=` assignment expressions",
     ast.Compare: "comparisons", ast.BoolOp: "`and`/`or`", ast.IfExp: "conditional expressions",
     ast.If: "`if` statements", ast.For: "loops", ast.While: "loops",
     ast.FunctionDef: "function definitions", ast.ClassDef: "class definitions",
@@ -150,7 +150,8 @@ class _Compiler:
             tree = ast.parse(self.text, mode="exec")
         except SyntaxError as e:
             raise FixtureError(self.path, self.where(e.lineno or 1, e.offset or 1),
-                               f"syntax error: {e.msg}") from None
+                               f"syntax error: {e.msg} (a program is assignments "
+                               "`name = expression`, one a line)") from None
         return [self.statement(stmt) for stmt in tree.body]
 
     def statement(self, stmt):
@@ -251,8 +252,10 @@ class _Compiler:
             if receiver[0] == "num":
                 self.fail(node, f"`{func.attr}` needs a Value, not a number")
             return self.emit(func.attr, [receiver], node)
-        if not isinstance(func, ast.Name) or func.id not in _NARY:
-            name = func.id if isinstance(func, ast.Name) else type(func).__name__
+        if not isinstance(func, ast.Name):
+            self.forbidden(func)
+        if func.id not in _NARY:
+            name = func.id
             self.fail(node, f"unknown function `{name}`: only {' and '.join(_NARY)} "
                             "are called by name; ops are operators or methods")
         return self.sum(node) if func.id == "sum" else self.dot(node)
@@ -381,8 +384,8 @@ def parse_program(text, inputs, output, *, path="<string>", first_line=1, first_
     total = len(program_inputs) + sum(len(s.ops) for s in stmts)
     total += (repeat.count if repeat else 0) * sum(len(s.ops) for s in body)
     if total > MAX_NODES:
-        raise FixtureError(path, None, f"the program has {total:,} nodes, over the limit "
-                                       f"of {MAX_NODES:,}")
+        raise FixtureError(path, "[repeat] count" if repeat else "program",
+                           f"the program has {total:,} nodes, over the limit of {MAX_NODES:,}")
 
     current = {name: name for name, _ in program_inputs}
     counts = {name: 1 for name, _ in program_inputs}
