@@ -60,3 +60,14 @@ def test_written_case_loads_as_a_fixture(tmp_path):
     assert write_found(program, "again", tmp_path) == path
     other = Program((("x1", 0.0), ("x2", math.nan)), program.steps, "n2")
     assert program_hash(other) != program_hash(program)
+
+
+def test_dead_nodes_are_dropped_and_names_renumbered():
+    from harness.fuzz.program_tools import renumbered, without_dead_nodes
+    program = Program((("x1", 0.0), ("x2", 2.0), ("x3", 3.0)),
+                      (Step("n1", "exp", (Arg.node("x1"),)),
+                       Step("n2", "mul", (Arg.node("x3"), Arg.num(2.0))),
+                       Step("n3", "add", (Arg.node("n2"), Arg.node("x3")))), "n3")
+    tidy = renumbered(without_dead_nodes(program))
+    assert program_text(tidy) == "n1 = x1 * 2.0\nn2 = n1 + x1\n"
+    assert tidy.inputs == (("x1", 3.0),) and tidy.output == "n2"

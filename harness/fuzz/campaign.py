@@ -10,6 +10,7 @@ from hypothesis import find, settings as Settings
 from hypothesis.errors import NoSuchExample
 
 from .found import program_text, write_found
+from .program_tools import renumbered, without_dead_nodes
 from .strategies import programs
 
 
@@ -65,6 +66,7 @@ def run(oracle, settings, examples, seed=None, out_dir=None, max_steps=8,
         findings = new_findings(program)
         if not findings:   # flaky: the shrunk program no longer fails
             break
+        program, findings = _tidy(program, findings, oracle)
         known.update(f.signature for f in findings)
         summary = "; ".join(f.summary() for f in findings)
         found = Found(program, summary)
@@ -75,6 +77,19 @@ def run(oracle, settings, examples, seed=None, out_dir=None, max_steps=8,
             on_found(found)
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _tidy(program, findings, oracle):
+    """Drop what hypothesis could not (an input or step nothing uses) and
+    number the names again, if the program still fails the same way."""
+    signatures = {f.signature for f in findings}
+    for candidate in (renumbered(without_dead_nodes(program)), renumbered(program)):
+        if candidate == program:
+            continue
+        again = oracle.check(candidate)
+        if {f.signature for f in again} == signatures:
+            return candidate, again
+    return program, findings
 
 
 def describe(found):
