@@ -134,6 +134,11 @@ def _numbers(path, table, section):
 
 def load_fixture(path):
     """Read, validate and parse one fixture file.  Raises FixtureError."""
+    return _build(*_read(path))
+
+
+def _read(path):
+    """The TOML text checked against the schema and the tag list: (path, raw, data)."""
     shown = display_path(path)
     try:
         raw = Path(path).read_bytes().decode("utf-8")
@@ -157,7 +162,11 @@ def load_fixture(path):
         if tag not in TAGS:
             raise FixtureError(shown, "tags", f"unknown tag `{tag}` (documented tags: "
                                               f"{', '.join(TAGS)})")
+    return shown, raw, data
 
+
+def _build(shown, raw, data):
+    """The meaning: parse the program, check expected ids, plot and tolerance."""
     inputs = _numbers(shown, data["inputs"], "inputs")
     start = _string_start(raw, "program") or (1, 0)
     repeat = None
@@ -211,20 +220,20 @@ def load_corpus(root=None, names=None, tags=None):
     fixtures, errors, seen = [], [], {}
     for path in sorted(root.rglob("*.toml")):
         try:
-            fixture = load_fixture(path)
+            shown, raw, data = _read(path)
+            name = data["name"]
+            if name in seen:
+                raise FixtureError(shown, "name", f"duplicate fixture name `{name}` "
+                                                  f"(also in {seen[name]})")
+            seen[name] = shown
+            # Filters apply before the program is parsed: a filtered run stays fast.
+            if names and not any(fnmatch.fnmatchcase(name, n) for n in names):
+                continue
+            if tags and not set(data["tags"]) & set(tags):
+                continue
+            fixtures.append(_build(shown, raw, data))
         except FixtureError as e:
             errors.append(e)
-            continue
-        if fixture.name in seen:
-            errors.append(FixtureError(fixture.path, "name", f"duplicate fixture name "
-                                       f"`{fixture.name}` (also in {seen[fixture.name]})"))
-            continue
-        seen[fixture.name] = fixture.path
-        fixtures.append(fixture)
-    if names:
-        fixtures = [f for f in fixtures if any(fnmatch.fnmatchcase(f.name, n) for n in names)]
-    if tags:
-        fixtures = [f for f in fixtures if set(f.tags) & set(tags)]
     fixtures.sort(key=lambda f: (f.tags[0], f.name))
     return fixtures, errors
 

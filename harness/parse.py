@@ -28,6 +28,7 @@ of 100,000 nodes is `x = x + 1` repeated): the body is parsed once and its
 steps are replicated, which keeps deep fixtures small and fast to load.
 """
 import ast
+import gc
 import keyword
 import re
 from dataclasses import dataclass
@@ -315,10 +316,10 @@ def _emit(stmts, current, counts, steps):
         ids = []
         for i, (op, template) in enumerate(st.ops):
             node_id = out_id if i == last else f"{out_id}.{i + 1}"
-            args = tuple(value if kind == "num" else
-                         Arg("node", current[value] if kind == "name" else ids[value])
-                         for kind, value in template)
-            steps.append(Step(node_id, op, args, st.line, st.text))
+            args = [value if kind == "num" else
+                    Arg("node", current[value] if kind == "name" else ids[value])
+                    for kind, value in template]
+            steps.append(Step(node_id, op, tuple(args), st.line, st.text))
             ids.append(node_id)
         counts[st.target] = n
         current[st.target] = out_id
@@ -390,9 +391,17 @@ def parse_program(text, inputs, output, *, path="<string>", first_line=1, first_
     current = {name: name for name, _ in program_inputs}
     counts = {name: 1 for name, _ in program_inputs}
     steps = []
-    _emit(stmts, current, counts, steps)
-    for _ in range(repeat.count if repeat else 0):
-        _emit(body, current, counts, steps)
+    # Hundreds of thousands of small objects and no cycles: the cyclic garbage
+    # collector would rescan them again and again (most of the time of a big repeat).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        _emit(stmts, current, counts, steps)
+        for _ in range(repeat.count if repeat else 0):
+            _emit(body, current, counts, steps)
+    finally:
+        if collecting:
+            gc.enable()
 
     if isinstance(output, str) and output in seen:
         raise FixtureError(path, output_place, f"output `{output}` is an input: backward "
