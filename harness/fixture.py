@@ -173,7 +173,7 @@ def _build(shown, raw, data):
     if "repeat" in data:
         body_start = _string_start(raw, "body")
         repeat = Repeat(data["repeat"]["count"], data["repeat"]["body"],
-                        body_start[0] if body_start else None)
+                        *(body_start or (None, 0)))
     program = parse_program(data["program"], inputs, data["output"], path=shown,
                             first_line=start[0], first_col=start[1], repeat=repeat)
 

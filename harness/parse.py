@@ -102,6 +102,7 @@ class Repeat:
     count: int
     body: str
     first_line: int | None = None  # body line 1 in the file; None: after the program
+    first_col: int = 0             # columns before the body on its first line
 
 
 def check_name(name, path, place, what="name"):
@@ -111,7 +112,7 @@ def check_name(name, path, place, what="name"):
                            "letters, digits or _")
     if keyword.iskeyword(name) or name in LUA_KEYWORDS:
         raise FixtureError(path, place, f"{what} `{name}` is a Python or Lua keyword")
-    if name in OPS:
+    if name in _NARY:  # called by name in a program: sum(...), dot(...)
         raise FixtureError(path, place, f"{what} `{name}` is the name of an op")
 
 
@@ -378,7 +379,8 @@ def parse_program(text, inputs, output, *, path="<string>", first_line=1, first_
                                f"count must be an integer from 1 to {MAX_NODES:,}")
         body_line = repeat.first_line or first_line + text.count("\n") + 1
         body_later = {k: v + body_line - 1 for k, v in _first_assignments(repeat.body).items()}
-        body = _Compiler(repeat.body, path, body_line, 0, defined, body_later).compile()
+        body = _Compiler(repeat.body, path, body_line, repeat.first_col, defined,
+                         body_later).compile()
         if not body:
             raise FixtureError(path, "[repeat] body", "the repeat body has no assignments")
 

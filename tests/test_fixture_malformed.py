@@ -56,6 +56,7 @@ CASES = {
     "plot_var_not_input": (": [plot] var: ", "`y` is not an input (inputs: a, b)"),
     "tolerance_without_reason": (": [tolerance] reason: ", "required field is missing"),
     "tolerance_blank_reason": (": [tolerance] reason: ", "a tolerance needs a reason"),
+    "repeat_body_undefined": (":13:17: ", "undefined name `q`"),
     "over_size_limit": (": [repeat] count: ", "300,003 nodes, over the limit of 200,000"),
 }
 
