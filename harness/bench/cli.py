@@ -13,13 +13,15 @@ from . import graphs, machine, matrix, report, results, targets, training
 PARTS = ("training", "graphs", "matrix")
 FULL_SIZES = (1_000, 10_000, 100_000, 1_000_000)
 QUICK_SIZES = (200, 2_000)
+QUICK_POINTS = 20        # moons points in the --quick training step
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PLOT_NAME = "bench_time_per_node.png"
 
 
 def add_arguments(parser):
     parser.add_argument("--quick", action="store_true",
-                        help="small sizes, 1 repetition, no `make parity` run (the smoke test)")
+                        help="small sizes (20 moons points, graphs of 200 and 2,000 nodes, no deep "
+                             "fixtures), 1 repetition, no `make parity` run (the smoke test)")
     parser.add_argument("--only", default=",".join(PARTS),
                         help=f"comma-separated parts to run (default: {','.join(PARTS)})")
     parser.add_argument("--repeat", type=int, default=None,
@@ -50,12 +52,14 @@ def main(args):
     sizes = QUICK_SIZES if args.quick else FULL_SIZES
 
     out = {"command": "python -m harness bench " + shlex.join(sys.argv[2:] if sys.argv[1:2] == ["bench"] else []),
-           "options": {"quick": args.quick, "only": parts, "repeat": repeat, "sizes": list(sizes)},
+           "options": {"quick": args.quick, "only": parts, "repeat": repeat, "sizes": list(sizes),
+                       "points": QUICK_POINTS if args.quick else 100},
            "machine": machine.describe()}
     if "training" in parts:
         print("training step ...", file=sys.stderr)
         out["training"] = results.training_part(
-            training.run(repeat=repeat, lua_steps=1 if args.quick else 5, runtimes=runtimes))
+            training.run(repeat=repeat, steps=1 if args.quick else 5, runtimes=runtimes,
+                         n_points=out["options"]["points"]))
     if "graphs" in parts:
         print("graphs ...", file=sys.stderr)
         out["graphs"] = results.graphs_part(graphs.run(sizes, repeat=repeat, runtimes=runtimes))

@@ -17,14 +17,14 @@ def _ms(seconds):
     return _num(None if seconds is None else seconds * 1e3, ".2f")
 
 
-def training_table(training):
+def training_table(training, points=100):
     rows = []
     for r in training:
         rows.append([r["engine"], _ms(r["seconds"]),
                      _num(r["speedup_vs_micrograd"], ".1f") + ("x" if r["speedup_vs_micrograd"] else ""),
                      _num(r["first_loss"], ".12g"), _num(r["loss_rel_diff"], ".1e"),
                      r["error"] or r["note"]])
-    return ("Training step: micrograd's moons demo, MLP(2, [16, 16, 1]), 100 points",
+    return (f"Training step: micrograd's moons demo, MLP(2, [16, 16, 1]), {points} points",
             ["engine", "ms / step", "vs micrograd", "first loss", "rel. diff", "note"], rows)
 
 
@@ -69,7 +69,7 @@ def targets_table(targets):
 def tables(results):
     out = []
     if "training" in results:
-        out.append(training_table(results["training"]))
+        out.append(training_table(results["training"], results["options"].get("points", 100)))
     if "graphs" in results:
         out.append(graphs_table(results["graphs"]))
     if "matrix" in results:

@@ -7,19 +7,25 @@ from the same seed).  Every engine reports the loss of its first step, so the
 benchmark shows that they all computed the same thing before it compares
 their speed.
 
-Python engines: each step is timed on its own (after one warm-up step) and
-the median is reported.  Lua: lupa's sandbox has no clock, so Python times
-`run_file` over a script that does k steps, and over the same script with
-0 steps (loading the script, converting the data, building the network);
-the difference divided by k is the time of one step.
+Python engines: k consecutive steps are timed together (after one warm-up
+step), as a training loop runs them, so the cyclic garbage collector's work
+is charged as a user pays it (each step's graph is cyclic garbage, and in a
+loop the collector's full passes cost more than the rest of the step); the
+median over the repetitions is reported.  "python_ref (gc off)" shows the
+same steps with the collector disabled.  Lua: lupa's sandbox has no clock,
+so Python times `run_file` over a script that does k steps, and over the
+same script with 0 steps (loading the script, converting the data, building
+the network); the difference divided by k is the time of one step.
 """
-from dataclasses import dataclass, field
+import gc
+import statistics
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from harness.companion.moons import make_moons
 from python_ref import MLP, Value
 
-from . import lua_engines
+from . import isolated, lua_engines
 from .timing import median_time, time_once
 
 SEED = 1337
@@ -29,6 +35,7 @@ LUA_SCRIPT = Path(__file__).parent / "lua" / "training.lua"
 
 MICROGRAD = "micrograd 0.1.0"
 PYTHON_REF = "python_ref"
+PYTHON_REF_GC_OFF = "python_ref (gc off)"
 PYTHON_REF_PRIMITIVE = "python_ref (primitive ops)"
 TORCH_SCALAR = "torch scalar graph"
 TORCH_VECTOR = "torch vectorized"
@@ -119,6 +126,7 @@ def _layers(problem):
 def _torch_scalar_stepper(problem):
     """The same graph as micrograd's, one 0-d float64 tensor per Value."""
     import torch
+    torch.set_num_threads(1)  # scalars and 16-wide matrices: threads only add overhead
 
     params = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in problem.initial]
     neurons, i = [], 0  # per layer: [(w list, b)], relu flag
@@ -158,6 +166,7 @@ def _torch_scalar_stepper(problem):
 def _torch_vector_stepper(problem):
     """One matrix per layer: the practical floor for this network."""
     import torch
+    torch.set_num_threads(1)
 
     flat = torch.tensor(problem.initial, dtype=torch.float64)
     layers, i = [], 0
@@ -191,6 +200,7 @@ def _torch_vector_stepper(problem):
 PYTHON_ENGINES = {
     MICROGRAD: (_micrograd_stepper, "micrograd's own graph: one node per + and *"),
     PYTHON_REF: (_python_ref_stepper, "fused dot/sum nodes (nn.MLP default)"),
+    PYTHON_REF_GC_OFF: (_python_ref_stepper, "the same, cyclic garbage collector disabled"),
     PYTHON_REF_PRIMITIVE: (lambda p: _python_ref_stepper(p, fused=False),
                            "fused=False: micrograd's graph, node for node"),
     TORCH_SCALAR: (_torch_scalar_stepper, "one 0-d float64 tensor per Value"),
@@ -198,7 +208,8 @@ PYTHON_ENGINES = {
 }
 
 
-def time_python_engine(name, problem, repeat):
+def time_python_engine(name, problem, repeat, steps):
+    """Median over the repetitions of (time of `steps` consecutive steps) / steps."""
     make_stepper, note = PYTHON_ENGINES[name]
     row = Row(name, note=note)
     try:
@@ -208,37 +219,76 @@ def time_python_engine(name, problem, repeat):
         return row
     row.first_loss = step(0)  # also the warm-up
     counter = iter(range(1, 10 ** 9))
-    row.seconds, _ = median_time(lambda: step(next(counter)), repeat)
+
+    def some_steps():
+        for _ in range(steps):
+            step(next(counter))
+
+    was_enabled = gc.isenabled()
+    if name == PYTHON_REF_GC_OFF:
+        gc.disable()
+    try:
+        seconds, _ = median_time(some_steps, repeat)
+    finally:
+        if was_enabled:
+            gc.enable()
+    row.seconds = seconds / steps
     return row
 
 
 def time_lua_runtime(runtime, problem, repeat, steps):
-    """Median of (time of `steps` steps - time of 0 steps) / steps."""
+    """Median of (time of `steps` steps - time of 0 steps) / steps.  A full
+    garbage collection runs, untimed, before each timed call."""
     row = Row(runtime, note=f"run_file timed from Python, {steps} steps minus 0 steps")
     engine = lua_engines.engine(runtime)
     plain = problem.to_plain()
-    run = lambda k: engine.run_file(str(LUA_SCRIPT), plain, k)  # noqa: E731
-    answer = lua_engines.to_python(run(1))  # warm-up, and the check of the first loss
+
+    def timed(k):
+        engine.run_file(str(LUA_SCRIPT), plain, 0, "collect")
+        seconds, answer = time_once(lambda: engine.run_file(str(LUA_SCRIPT), plain, k, "train"))
+        return seconds, lua_engines.to_python(answer)
+
+    _, answer = timed(1)  # warm-up, and the check of the first loss
     row.first_loss = float(answer["losses"][0])
-    row.extra["initial_matches"] = answer["initial"] == list(problem.initial)
+    if [float(v) for v in answer["initial"]] != list(problem.initial):
+        row.error = "the Lua network's initial weights differ from python_ref's"
     differences = []
     for _ in range(repeat):
-        empty, _ = time_once(lambda: run(0))
-        full, _ = time_once(lambda: run(steps))
+        empty, _ = timed(0)
+        full, _ = timed(steps)
         differences.append((full - empty) / steps)
-    differences.sort()
-    row.seconds = differences[len(differences) // 2]
+    row.seconds = statistics.median(differences)
     return row
 
 
-def run(repeat=3, lua_steps=5, runtimes=None, n_points=100):
-    """Rows for every engine, micrograd 0.1.0 first, torch vectorized last."""
+def engine_series(engine, repeat, steps, n_points, lua):
+    """The row of one engine, as a generator of dicts for isolated.call."""
     problem = moons_problem(n_points)
-    rows = [time_python_engine(name, problem, repeat) for name in (MICROGRAD, PYTHON_REF, PYTHON_REF_PRIMITIVE)]
-    for runtime in lua_engines.runtimes() if runtimes is None else runtimes:
-        try:
-            rows.append(time_lua_runtime(runtime, problem, repeat, lua_steps))
-        except Exception as exc:  # a broken runtime is a cell in the table, not a crash
-            rows.append(Row(runtime, error=f"{type(exc).__name__}: {exc}"))
-    rows += [time_python_engine(name, problem, repeat) for name in (TORCH_SCALAR, TORCH_VECTOR)]
+    try:
+        if lua:
+            row = time_lua_runtime(engine, problem, repeat, steps)
+        else:
+            row = time_python_engine(engine, problem, repeat, steps)
+    except Exception as exc:  # a broken engine is a cell in the table, not a crash
+        row = Row(engine, error=f"{type(exc).__name__}: {exc}")
+    yield asdict(row)
+
+
+def engines(runtimes=None):
+    lua = list(lua_engines.runtimes() if runtimes is None else runtimes)
+    return [MICROGRAD, PYTHON_REF, PYTHON_REF_GC_OFF, PYTHON_REF_PRIMITIVE, *lua,
+            TORCH_SCALAR, TORCH_VECTOR], set(lua)
+
+
+def run(repeat=3, steps=5, runtimes=None, n_points=100):
+    """Rows for every engine, micrograd 0.1.0 first, torch vectorized last.
+    Each engine runs in a fresh process (isolated.py): a full collection
+    scans every object of the process, so an engine measured after torch was
+    imported would pay for torch's objects too."""
+    names, lua = engines(runtimes)
+    rows = []
+    for name in names:
+        items, failure = isolated.call("training.engine_series", dict(
+            engine=name, repeat=repeat, steps=steps, n_points=n_points, lua=name in lua))
+        rows.append(Row(**items[0]) if items else Row(name, error=failure))
     return rows
