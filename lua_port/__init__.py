@@ -1,0 +1,229 @@
+"""The Python bridge to the Lua port, through lupa.
+
+    from lua_port import LuaEngine, available_runtimes
+    engine = LuaEngine("lua54")
+    engine.evaluate(program.to_plain())   # {node id: (data, grad)}, program order
+    engine.run_file("some/script.lua", [1.0, 2.0], {"lr": 0.1})
+
+Every LuaEngine is its own lupa runtime, sandboxed: the micrograd modules are
+read here and loaded into Lua by lua_port/sandbox.lua, and code run through
+the engine sees only the safe part of the standard library plus `mg` (no os,
+io, package, require, load*, dofile, debug, coroutine, python).  Lua cannot
+touch Python attributes, and runaway work ends with a LuaBudgetError (an
+instruction budget) or a LuaMemoryLimitError (a memory cap) instead of a hang.
+
+Limits per runtime: lupa's memory cap does not work on LuaJIT, so there the
+cap is a soft one, checked by the instruction hook every 10,000
+instructions (one huge allocation between two checks can overshoot it).
+LuaJIT only runs hooks in interpreted code, so the engine turns the JIT
+compiler off unless asked for jit=True (then a compiled loop escapes the
+budget).  coroutine is left out because PUC Lua's debug hook does not
+follow new coroutines.
+"""
+import importlib
+from pathlib import Path
+
+RUNTIMES = ("lua51", "lua52", "lua53", "lua54", "lua55", "luajit20", "luajit21")
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_DIR = PACKAGE_DIR.parent
+# module name -> file, as require() would find them with
+# lua_port/?.lua;lua_port/?/init.lua on package.path
+MODULE_FILES = {
+    "micrograd": "micrograd/init.lua",
+    "micrograd.engine": "micrograd/engine.lua",
+    "micrograd.nn": "micrograd/nn.lua",
+    "micrograd.rng": "micrograd/rng.lua",
+    "interpret": "interpret.lua",
+}
+SANDBOX_FILE = PACKAGE_DIR / "sandbox.lua"
+
+DEFAULT_MAX_MEMORY = 2 * 2**30         # bytes: a 1,000,000-node chain needs about 1 GiB
+DEFAULT_INSTRUCTION_BUDGET = 5 * 10**9  # VM instructions per call: tens of seconds
+
+
+class LuaError(RuntimeError):
+    """Lua code run through a LuaEngine raised an error (or did not compile)."""
+
+
+class LuaBudgetError(LuaError):
+    """The call ran more VM instructions than the engine's instruction_budget."""
+
+
+class LuaMemoryLimitError(LuaError, MemoryError):
+    """The call needed more memory than the engine's max_memory."""
+
+
+def _lupa_module(runtime):
+    if runtime not in RUNTIMES:
+        raise ValueError(f"unknown Lua runtime {runtime!r}; expected one of {', '.join(RUNTIMES)}")
+    return importlib.import_module(f"lupa.{runtime}")
+
+
+def available_runtimes():
+    """The runtimes of RUNTIMES that lupa can import here, in that order."""
+    found = []
+    for runtime in RUNTIMES:
+        try:
+            _lupa_module(runtime)
+        except ImportError:
+            continue
+        found.append(runtime)
+    return tuple(found)
+
+
+def _refuse_attribute(obj, name, is_setting):
+    raise AttributeError(f"Lua code may not access Python attributes (tried {name!r})")
+
+
+class LuaEngine:
+    """One sandboxed Lua runtime with the micrograd port loaded."""
+
+    def __init__(self, runtime="lua54", *, max_memory=DEFAULT_MAX_MEMORY,
+                 instruction_budget=DEFAULT_INSTRUCTION_BUDGET, jit=False):
+        self.runtime = runtime
+        self._lupa = _lupa_module(runtime)
+        self.is_luajit = runtime.startswith("luajit")
+        self.max_memory = max_memory
+        self.instruction_budget = int(instruction_budget)
+        # lupa's allocator cap is refused by 64-bit LuaJIT; the hook checks there.
+        self.hard_memory_cap = not self.is_luajit
+        self._lua = self._lupa.LuaRuntime(
+            register_eval=False,
+            register_builtins=False,
+            attribute_filter=_refuse_attribute,
+            unpack_returned_tuples=False,
+            **({"max_memory": max_memory} if self.hard_memory_cap and max_memory else {}),
+        )
+        self.version = self._lua.eval("_VERSION")
+        if self.is_luajit:
+            self.version = self._lua.eval("jit.version")
+            if not jit:
+                self._lua.execute("jit.off()")
+        sources = {
+            name: {"path": f"lua_port/{path}", "source": (PACKAGE_DIR / path).read_text()}
+            for name, path in MODULE_FILES.items()
+        }
+        setup = self._lua.execute(SANDBOX_FILE.read_text(),
+                                  self._lua.table_from(sources, recursive=True))
+        self._api = setup
+        self._evaluate = setup.evaluate
+
+    # -- running code under the limits -----------------------------------------
+
+    def _guarded(self, function, *args):
+        """Call a Lua function under the instruction budget and memory cap."""
+        soft_kb = self.max_memory / 1024 if (self.max_memory and not self.hard_memory_cap) else None
+        self._api.arm(self.instruction_budget, soft_kb)
+        result = error = None
+        try:
+            result = function(*args)
+        except self._lupa.LuaMemoryError as exc:
+            error = LuaMemoryLimitError(
+                f"{self.runtime}: memory limit of {self.max_memory} bytes exceeded ({exc})")
+        except self._lupa.LuaError as exc:
+            error = LuaError(f"{self.runtime}: {exc}")
+        finally:
+            over_budget, over_memory = self._api.disarm()
+        if over_budget:
+            raise LuaBudgetError(
+                f"{self.runtime}: instruction budget of {self.instruction_budget} exceeded")
+        if over_memory:
+            raise LuaMemoryLimitError(
+                f"{self.runtime}: soft memory limit of {self.max_memory} bytes exceeded")
+        if error is not None:
+            raise error
+        return result
+
+    def _compile(self, source, chunkname):
+        function, message = self._api.compile(source, chunkname)
+        if function is None:
+            raise LuaError(f"{self.runtime}: {message}")
+        return function
+
+    def _call(self, function, args):
+        lua_args = [self._to_lua(a) for a in args]
+        results = self._guarded(function, *lua_args)
+        if isinstance(results, tuple):
+            return tuple(self._to_python(r) for r in results)
+        return self._to_python(results)
+
+    # -- the public API ---------------------------------------------------------
+
+    def evaluate(self, program_plain):
+        """Run a Program (its to_plain() form) forward and backward in Lua.
+
+        One crossing into Lua for the whole program; returns
+        {node id: (data, grad)} in program order, floats exact to the bit.
+        """
+        program = self._lua.table_from(program_plain, recursive=True)
+        ids, data, grads = self._guarded(self._evaluate, program)
+        return {ids[i]: (float(data[i]), float(grads[i])) for i in range(1, len(ids) + 1)}
+
+    def run_file(self, path, *args):
+        """Run a trusted Lua file as a sandboxed chunk with `mg` in its globals.
+
+        args are converted to Lua (lists and dicts to tables, floats kept
+        floats); the chunk's results come back as plain Python (tables to
+        lists or dicts, numbers to float): None, one value, or a tuple.
+        """
+        path = Path(path)
+        try:
+            source = path.read_text()
+        except OSError as exc:
+            raise LuaError(f"{path}: cannot read the Lua file ({exc.strerror})") from None
+        try:
+            name = path.resolve().relative_to(REPO_DIR)
+        except ValueError:
+            name = path
+        return self._call(self._compile(source, f"@{name}"), args)
+
+    def execute(self, source, *args, name="=(execute)"):
+        """Run a string of Lua code in the sandbox, like run_file."""
+        return self._call(self._compile(source, name), args)
+
+    def mlp_weights(self, nin, nouts, seed=0, **opts):
+        """The parameter values of the Lua MLP(nin, nouts, seed=seed, **opts)."""
+        return self.execute(
+            "local nin, nouts, opts = ...\n"
+            "return mg.MLP(nin, nouts, opts):parameter_values()",
+            nin, list(nouts), dict(opts, seed=seed), name="=(mlp_weights)")
+
+    def mlp_output(self, nin, nouts, x, seed=0, **opts):
+        """The Lua MLP's output data on input x (a float, or a list of floats)."""
+        return self.execute(
+            "local nin, nouts, x, opts = ...\n"
+            "local out = mg.MLP(nin, nouts, opts)(x)\n"
+            "if mg.Value.is_value(out) then return out.data end\n"
+            "local data = {}\n"
+            "for i = 1, #out do data[i] = out[i].data end\n"
+            "return data",
+            nin, list(nouts), [float(v) for v in x], dict(opts, seed=seed),
+            name="=(mlp_output)")
+
+    # -- conversions --------------------------------------------------------------
+
+    def _to_lua(self, value):
+        if isinstance(value, (list, tuple, dict)):
+            return self._lua.table_from(value, recursive=True)
+        if value is None or isinstance(value, (bool, int, float, str)):
+            return value
+        raise TypeError(f"cannot pass a {type(value).__name__} to Lua: "
+                        "only None, bool, numbers, str, lists and dicts")
+
+    def _to_python(self, value, _depth=0):
+        if _depth > 100:
+            raise LuaError(f"{self.runtime}: result nested deeper than 100 tables (a cycle?)")
+        if isinstance(value, bool) or value is None or isinstance(value, str):
+            return value
+        if isinstance(value, (int, float)):
+            return float(value)
+        if self._lupa.lua_type(value) == "table":
+            items = [(k, self._to_python(v, _depth + 1)) for k, v in value.items()]
+            keys = [k for k, _ in items]
+            if all(isinstance(k, (int, float)) for k in keys) and \
+                    sorted(keys) == list(range(1, len(keys) + 1)):
+                return [v for _, v in sorted(items, key=lambda kv: kv[0])]
+            return {(float(k) if isinstance(k, (int, float)) and not isinstance(k, bool) else k): v
+                    for k, v in items}
+        return value  # a function or userdata: left as lupa's object

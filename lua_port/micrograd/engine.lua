@@ -1,0 +1,445 @@
+-- A scalar autograd engine in the style of micrograd.
+--
+-- Read it side by side with python_ref/engine.py: same ops, same order, same
+-- names.  Differences from the original micrograd, and why:
+--
+-- * data is always a float (Lua 5.3+ would keep integers, and integer
+--   arithmetic wraps at 2^63), and every op returns the IEEE-754 result;
+-- * each forward is the direct operation (a - b, a / b), not a composition
+--   (a + (-b), a * b^-1), so values match torch to the last bit;
+-- * local gradients use torch's formulas (e.g. d(a/b)/db = -g * ((a/b)/b)) and
+--   torch's conventions at the edges (x^0 has gradient 0, relu passes the
+--   gradient only where its output is > 0);
+-- * backward() walks the graph with an explicit stack, so a chain of a million
+--   nodes needs no recursion, and the order of that walk is fixed (children in
+--   argument order), so gradients accumulate in the same order in every engine.
+--
+-- Plain Lua: runs unchanged under Lua 5.1 to 5.5 and LuaJIT 2.0/2.1.
+
+local exp, log, abs = math.exp, math.log, math.abs
+local format, type, setmetatable, getmetatable = string.format, type, setmetatable, getmetatable
+local tonumber, assert = tonumber, assert
+
+-- == the part of python_ref/ieee.py that Lua needs ==========================
+-- Lua's operators already give C's IEEE results (x/0 is inf, log(0) is -inf)
+-- where CPython raises.  These helpers only make the nan results the same
+-- bits as python_ref's (a positive quiet nan, as math.nan) and bring a tanh
+-- where Lua 5.3+ has none.
+
+local INF = 1.0 / 0.0
+local zero = 0.0
+local NAN = abs(zero / zero)  -- fabs clears the sign bit x86 sets on 0/0
+
+local ieee = {INF = INF, NAN = NAN}
+
+-- a / b with IEEE results for a zero divisor (the nan positive, as in Python).
+function ieee.div(a, b)
+  if b == 0.0 and (a == 0.0 or a ~= a) then
+    return NAN
+  end
+  return a / b
+end
+
+function ieee.exp(x)
+  return exp(x)  -- C's exp: inf on overflow, 0 on underflow
+end
+
+function ieee.log(x)
+  if x > 0.0 or x ~= x then
+    return log(x)
+  end
+  if x == 0.0 then
+    return -INF
+  end
+  return NAN
+end
+
+-- C99 pow (Lua's ^), with python_ref's positive nan for a negative finite base
+-- and a non-integer exponent.
+function ieee.pow(x, y)
+  local r = x ^ y
+  if r ~= r and x == x and y == y then
+    return NAN
+  end
+  return r
+end
+
+-- tanh for Lua 5.3+, which has no math.tanh.  Measured against C's tanh
+-- (CPython's math.tanh) over 3 million points from 1e-9 to 23: at most 2 ulp
+-- (98.9% within 1 ulp).  tests/lua/test_tanh.py measures it again.
+--   |x| < 2^-28: tanh(x) rounds to x (the x^3/3 term is below half an ulp);
+--   |x| < 0.7: the odd Taylor series x + x*z*P(z), z = x^2, 24 terms
+--     (radius pi/2; keeps full relative precision near 0, no cancellation);
+--   |x| <= 22: 1 - 2/(exp(2|x|) + 1);
+--   beyond: 1 (tanh(22) rounds to 1), so tanh(400) == 1 without overflow.
+-- Coefficients of x^3, x^5, ... : 2^2n (2^2n - 1) B_2n / (2n)!.
+local TANH_SERIES = {
+  -0.33333333333333331, 0.13333333333333333, -0.053968253968253971,
+  0.021869488536155203, -0.0088632355299021973, 0.0035921280365724811,
+  -0.0014558343870513183, 0.00059002744094558595, -0.00023912911424355248,
+  9.6915379569294509e-05, -3.9278323883316833e-05, 1.5918905069328964e-05,
+  -6.4516892156554306e-06, 2.6147711512907546e-06, -1.0597268320104654e-06,
+  4.2949110782738057e-07, -1.7406618963571648e-07, 7.0546369464009681e-08,
+  -2.859136662305254e-08, 1.1587644432798853e-08, -4.6962953982309016e-09,
+  1.9033368339312759e-09, -7.713933635359062e-10, 3.1263395458920869e-10,
+}
+local N_SERIES = #TANH_SERIES
+
+local function portable_tanh(x)
+  if x ~= x then
+    return x
+  end
+  local a = abs(x)
+  local r
+  if a < 3.7252902984619141e-09 then  -- 2^-28; keeps -0.0 and tiny x as they are
+    return x
+  elseif a < 0.7 then
+    local z = a * a
+    local p = TANH_SERIES[N_SERIES]
+    for i = N_SERIES - 1, 1, -1 do
+      p = p * z + TANH_SERIES[i]
+    end
+    r = a + a * (z * p)
+  elseif a <= 22.0 then
+    r = 1.0 - 2.0 / (exp(2.0 * a) + 1.0)
+  else
+    r = 1.0
+  end
+  if x < 0.0 then
+    return -r
+  end
+  return r
+end
+ieee.portable_tanh = portable_tanh
+-- libm's tanh where the runtime has it (bit-identical with CPython's).
+ieee.tanh = math.tanh or portable_tanh
+
+-- == Value ==================================================================
+
+local Value = {}
+Value.__index = Value
+Value.ieee = ieee
+
+local function no_backward()
+end
+
+local NO_CHILDREN = {}  -- shared by every leaf (a million-node chain has a million leaves)
+
+-- Value(data, children, op, label): a scalar in a computation graph.
+local function new(data, children, op, label)
+  assert(type(data) == "number", "Value needs a number, got " .. type(data))
+  return setmetatable({
+    -- a float even on Lua 5.3+ (4611686018427387904 * 4 must not wrap);
+    -- `* 1.0`, not `+ 0.0`, which would turn -0.0 into 0.0
+    data = data * 1.0,
+    grad = 0.0,
+    _backward = no_backward,
+    _prev = children or NO_CHILDREN,  -- argument order: backward depends on it
+    _op = op or "",
+    label = label or "",
+  }, Value)
+end
+setmetatable(Value, {__call = function(_, ...) return new(...) end})
+
+local function is_value(x)
+  return getmetatable(x) == Value
+end
+Value.is_value = is_value
+
+local function as_value(x)
+  if is_value(x) then
+    return x
+  end
+  return new(x)
+end
+
+-- -- binary ops -------------------------------------------------------------
+
+function Value.add(self, other)
+  other = as_value(other)
+  local out = new(self.data + other.data, {self, other}, "+")
+
+  out._backward = function()
+    self.grad = self.grad + out.grad
+    other.grad = other.grad + out.grad
+  end
+  return out
+end
+
+function Value.sub(self, other)
+  other = as_value(other)
+  local out = new(self.data - other.data, {self, other}, "-")
+
+  out._backward = function()
+    self.grad = self.grad + out.grad
+    other.grad = other.grad + -out.grad
+  end
+  return out
+end
+
+function Value.mul(self, other)
+  other = as_value(other)
+  local out = new(self.data * other.data, {self, other}, "*")
+
+  out._backward = function()
+    self.grad = self.grad + other.data * out.grad
+    other.grad = other.grad + self.data * out.grad
+  end
+  return out
+end
+
+function Value.div(self, other)
+  other = as_value(other)
+  local out = new(ieee.div(self.data, other.data), {self, other}, "/")
+
+  out._backward = function()
+    self.grad = self.grad + ieee.div(out.grad, other.data)
+    other.grad = other.grad + -out.grad * ieee.div(out.data, other.data)
+  end
+  return out
+end
+
+local fmt_number  -- defined with __tostring below
+
+function Value.pow(self, other)
+  if is_value(other) then
+    return self:_pow_value(other)
+  end
+  assert(type(other) == "number", "only number or Value exponents")
+  local n = other * 1.0
+  local out = new(ieee.pow(self.data, n), {self}, "**" .. fmt_number(n))
+
+  out._backward = function()
+    -- torch: the gradient of x^0 is 0 everywhere, even at x = 0.
+    if n ~= 0.0 then
+      self.grad = self.grad + out.grad * (n * ieee.pow(self.data, n - 1.0))
+    end
+  end
+  return out
+end
+
+function Value._pow_value(self, other)
+  local out = new(ieee.pow(self.data, other.data), {self, other}, "**")
+
+  out._backward = function()
+    if other.data ~= 0.0 then
+      self.grad = self.grad + out.grad * (other.data * ieee.pow(self.data, other.data - 1.0))
+    end
+    -- torch: d(a^b)/db is 0 where a == 0 and b >= 0, not 0 * -inf.
+    if not (self.data == 0.0 and other.data >= 0.0) then
+      other.grad = other.grad + out.grad * (out.data * ieee.log(self.data))
+    end
+  end
+  return out
+end
+
+-- -- unary ops --------------------------------------------------------------
+
+function Value.neg(self)
+  local out = new(-self.data, {self}, "neg")
+
+  out._backward = function()
+    self.grad = self.grad + -out.grad
+  end
+  return out
+end
+
+function Value.relu(self)
+  local out = new(self.data < 0.0 and 0.0 or self.data, {self}, "relu")
+
+  out._backward = function()
+    -- torch: the gradient passes unless the output is <= 0 (0 at the kink).
+    if not (out.data <= 0.0) then
+      self.grad = self.grad + out.grad
+    end
+  end
+  return out
+end
+
+function Value.tanh(self)
+  local t = ieee.tanh(self.data)
+  local out = new(t, {self}, "tanh")
+
+  out._backward = function()
+    -- (1 - t)(1 + t) is 1 - t^2 without the cancellation near |t| = 1:
+    -- 1 - t*t loses up to 25 bits there (torch rounds it once, with an FMA).
+    self.grad = self.grad + out.grad * ((1.0 - t) * (1.0 + t))
+  end
+  return out
+end
+
+function Value.exp(self)
+  local out = new(ieee.exp(self.data), {self}, "exp")
+
+  out._backward = function()
+    self.grad = self.grad + out.grad * out.data
+  end
+  return out
+end
+
+function Value.log(self)
+  local out = new(ieee.log(self.data), {self}, "log")
+
+  out._backward = function()
+    self.grad = self.grad + ieee.div(out.grad, self.data)
+  end
+  return out
+end
+
+function Value.sigmoid(self)
+  local s = ieee.div(1.0, 1.0 + ieee.exp(-self.data))
+  local out = new(s, {self}, "sigmoid")
+
+  out._backward = function()
+    self.grad = self.grad + out.grad * (1.0 - s) * s
+  end
+  return out
+end
+
+-- -- fused n-ary ops (speed; same values as the chain of binary ops) ---------
+
+-- start + v1 + v2 + ..., added left to right like the chain of `+`.
+function Value.sum(values, start)
+  start = as_value(start or 0.0)
+  local total = start.data
+  local children = {start}
+  for i = 1, #values do
+    total = total + values[i].data
+    children[i + 1] = values[i]
+  end
+  local out = new(total, children, "sum")
+
+  out._backward = function()
+    for i = 1, #children do
+      local child = children[i]
+      child.grad = child.grad + out.grad
+    end
+  end
+  return out
+end
+
+-- start + w1*x1 + w2*x2 + ..., rounded like the chain of `*` and `+`.
+function Value.dot(ws, xs, start)
+  start = as_value(start or 0.0)
+  local n = #ws
+  assert(n == #xs, "dot needs two lists of the same length")
+  local xv = {}
+  for i = 1, n do
+    xv[i] = as_value(xs[i])
+  end
+  local total = start.data
+  local children = {start}
+  for i = 1, n do
+    total = total + ws[i].data * xv[i].data
+    children[1 + i] = ws[i]
+    children[1 + n + i] = xv[i]
+  end
+  local out = new(total, children, "dot")
+
+  out._backward = function()
+    local g = out.grad
+    start.grad = start.grad + g
+    for i = 1, n do
+      local w, x = ws[i], xv[i]
+      w.grad = w.grad + x.data * g
+      x.grad = x.grad + w.data * g
+    end
+  end
+  return out
+end
+
+-- -- backward -----------------------------------------------------------------
+
+-- Every node below self, children before parents.
+--
+-- One iterative depth-first walk: children are visited in argument order and
+-- a node is emitted once all its children are, exactly as the recursive walk
+-- of micrograd would, but without recursion.
+function Value.topological_order(self)
+  local topo, ntopo = {}, 0
+  local visited = {[self] = true}
+  local nodes, next_child, depth = {self}, {1}, 1
+  while depth > 0 do
+    local node = nodes[depth]
+    local i = next_child[depth]
+    local prev = node._prev
+    if i <= #prev then
+      next_child[depth] = i + 1
+      local child = prev[i]
+      if not visited[child] then
+        visited[child] = true
+        depth = depth + 1
+        nodes[depth] = child
+        next_child[depth] = 1
+      end
+    else
+      nodes[depth] = nil
+      next_child[depth] = nil
+      depth = depth - 1
+      ntopo = ntopo + 1
+      topo[ntopo] = node
+    end
+  end
+  return topo
+end
+
+function Value.backward(self)
+  local topo = self:topological_order()
+  self.grad = 1.0
+  for i = #topo, 1, -1 do
+    topo[i]._backward()
+  end
+end
+
+-- -- the operators, with a number on either side -------------------------------
+-- `2 * v` makes Value(2) * v, as Python's __rmul__ does.
+
+local function lift(a)
+  if type(a) == "number" then
+    return new(a)
+  end
+  return a
+end
+
+Value.__add = function(a, b) return Value.add(lift(a), b) end
+Value.__sub = function(a, b) return Value.sub(lift(a), b) end
+Value.__mul = function(a, b) return Value.mul(lift(a), b) end
+Value.__div = function(a, b) return Value.div(lift(a), b) end
+Value.__unm = function(a) return Value.neg(a) end
+Value.__pow = function(a, b)
+  if type(a) == "number" then  -- number ^ Value, as Python's __rpow__
+    return new(a):_pow_value(b)
+  end
+  return Value.pow(a, b)
+end
+
+-- The shortest decimal that reads back as x (like Python's repr).
+fmt_number = function(x)
+  if x ~= x then
+    return "nan"
+  elseif x == INF or x == -INF then
+    return x > 0.0 and "inf" or "-inf"
+  end
+  local s
+  for digits = 15, 17 do
+    s = format("%." .. digits .. "g", x)
+    if tonumber(s) == x then
+      break
+    end
+  end
+  if not s:find("[%.eEn]") then
+    s = s .. ".0"
+  end
+  return s
+end
+Value.format_number = fmt_number
+
+Value.__tostring = function(self)
+  local label = ""
+  if self.label ~= "" then
+    label = format("label=%q, ", self.label)
+  end
+  return format("Value(%sdata=%s, grad=%s)", label, fmt_number(self.data), fmt_number(self.grad))
+end
+
+return Value

@@ -1,0 +1,146 @@
+-- The trusted half of the Python bridge (lua_port/__init__.py).
+--
+-- Run once, with the runtime's full globals, right after the runtime is made.
+-- It keeps private references to debug.sethook and the loaders, builds the
+-- environment sandboxed code sees (the safe part of the standard library, no
+-- os, io, package, require, load*, dofile, debug, coroutine, jit, getfenv or
+-- python), loads the micrograd modules from the sources Python read, and
+-- returns the few functions Python calls.  Nothing it returns is reachable
+-- from inside the sandbox.
+--
+-- The instruction budget is a count hook: every HOOK_EVERY VM instructions
+-- it adds to a counter and raises once the counter passes the budget.  Once
+-- exceeded it keeps raising every 1000 instructions, so a pcall inside the
+-- sandbox cannot swallow it for long, and Python checks the flag after every
+-- call.  On LuaJIT (no memory cap in lupa) the same hook also enforces a soft
+-- memory cap, checked with collectgarbage("count").
+local sources = ...
+
+local G = _G
+local debug_sethook = debug.sethook
+local setfenv_, loadstring_, load_ = G.setfenv, G.loadstring, G.load
+local collectgarbage_, error, pairs, ipairs = collectgarbage, error, pairs, ipairs
+local HOOK_EVERY = 10000
+
+local SAFE_FUNCTIONS = {
+  "assert", "error", "getmetatable", "ipairs", "next", "pairs", "pcall", "print",
+  "rawequal", "rawget", "rawlen", "rawset", "select", "setmetatable", "tonumber",
+  "tostring", "type", "xpcall", "collectgarbage", "_VERSION",
+}
+local SAFE_LIBRARIES = {"math", "string", "table", "utf8"}
+
+local function copy(t)
+  local c = {}
+  for k, v in pairs(t) do
+    c[k] = v
+  end
+  return c
+end
+
+-- A fresh environment: safe functions, copies of the safe libraries.
+local function base_env()
+  local env = {}
+  for _, name in ipairs(SAFE_FUNCTIONS) do
+    env[name] = G[name]
+  end
+  for _, name in ipairs(SAFE_LIBRARIES) do
+    if G[name] then
+      env[name] = copy(G[name])
+    end
+  end
+  env.string.dump = nil
+  env.unpack = G.unpack or G.table.unpack
+  env.clock = G.os.clock  -- CPU seconds, for benchmarks; the rest of os stays out
+  env._G = env
+  return env
+end
+
+-- The shared string metatable would hand out the real string table.
+getmetatable("").__metatable = false
+
+-- Compile text (never bytecode) with env as its globals.
+local function compile(source, chunkname, env)
+  if source:byte(1) == 27 then
+    return nil, chunkname:sub(2) .. ": binary chunks are refused"
+  end
+  if setfenv_ then  -- Lua 5.1, LuaJIT
+    local f, err = loadstring_(source, chunkname)
+    if f then
+      setfenv_(f, env)
+    end
+    return f, err
+  end
+  return load_(source, chunkname, "t", env)
+end
+
+-- The micrograd modules, loaded from the sources Python read; their private
+-- require resolves only these names.
+local loaded = {}
+local function private_require(name)
+  if loaded[name] == nil then
+    local entry = sources[name]
+    if entry == nil then
+      error("module " .. tostring(name) .. " is not part of the port", 2)
+    end
+    local env = base_env()
+    env.require = private_require
+    local f, err = compile(entry.source, "@" .. entry.path, env)
+    if not f then
+      error(err, 0)
+    end
+    loaded[name] = f(name)
+  end
+  return loaded[name]
+end
+local mg = private_require("micrograd")
+local interpret = private_require("interpret")
+
+-- == budget =====================================================================
+local budget, used, exceeded, memory_limit_kb, memory_exceeded = 0, 0, false, nil, false
+
+local hook
+hook = function()
+  used = used + HOOK_EVERY
+  if used > budget then
+    exceeded = true
+    debug_sethook(hook, "", 1000)
+    error("instruction budget exceeded", 0)
+  end
+  if memory_limit_kb and collectgarbage_("count") > memory_limit_kb then
+    collectgarbage_("collect")
+    if collectgarbage_("count") > memory_limit_kb then
+      memory_exceeded = true
+      debug_sethook(hook, "", 1000)
+      error("memory limit exceeded", 0)
+    end
+  end
+end
+
+local api = {}
+
+function api.arm(instructions, memory_kb)
+  budget, used, exceeded = instructions, 0, false
+  memory_limit_kb, memory_exceeded = memory_kb, false
+  debug_sethook(hook, "", HOOK_EVERY)
+end
+
+-- Returns whether the budget or the soft memory cap was hit since arm().
+function api.disarm()
+  debug_sethook()
+  return exceeded, memory_exceeded
+end
+
+-- A sandboxed chunk: its globals are a fresh safe environment plus mg.
+function api.compile(source, chunkname)
+  local env = base_env()
+  env.mg = mg
+  local f, err = compile(source, chunkname, env)
+  return f, err  -- always two values: lupa then always gives a tuple
+end
+
+function api.evaluate(program)
+  return interpret(program)
+end
+
+api.mg = mg
+return api
