@@ -122,9 +122,16 @@ def train_python(task):
 
 # -- Lua --------------------------------------------------------------------------
 
+def _floats(sequence):
+    """A list of floats from a Python list or a table keyed 1..n."""
+    if hasattr(sequence, "keys"):
+        sequence = [sequence[k] for k in sorted(sequence.keys())]
+    return [float(x) for x in sequence]
+
+
 def train_lua(task, runtime):
     answer = engines.lua_engine(runtime).run_file(str(LUA_SCRIPT), task.to_plain())
-    return Run(runtime, *(list(map(float, answer[key]))
+    return Run(runtime, *(_floats(answer[key])
                           for key in ("losses", "accuracies", "initial", "final")))
 
 

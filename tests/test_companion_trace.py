@@ -1,0 +1,40 @@
+"""The tracer turns a lecture example into the Program every engine runs."""
+import pytest
+
+from harness.companion import lecture
+from harness.companion.trace import trace
+from harness.interpret import interpret
+from python_ref import Value
+
+
+def test_traced_program_matches_python_ref_run_directly():
+    program = lecture.readme_program()
+    a, b = Value(-4.0), Value(2.0)
+    c = a + b
+    d = a * b + b ** 3
+    c = c + (c + 1)
+    c = c + (1 + c + (-a))
+    d = d + (d * 2 + (b + a).relu())
+    d = d + (3 * d + (b - a).relu())
+    e = c - d
+    f = e ** 2
+    g = f / 2.0 + 10.0 / f
+    g.backward()
+    result = interpret(program)
+    assert program.output == "g"
+    assert result["g"] == (g.data, 1.0)
+    assert result["a"][1] == a.grad and result["b"][1] == b.grad
+
+
+def test_names_are_the_lecture_labels_and_constants_stay_numbers():
+    program = lecture.L_program()
+    assert [name for name, _ in program.inputs] == ["a", "b", "c", "f"]
+    assert [s.out for s in program.steps] == ["e", "d", "L"]
+    slope = lecture.slope_program(3.0, 0.001)
+    constants = [a.value for s in slope.steps for a in s.args if a.kind == "num"]
+    assert 3.0 in constants and 5.0 in constants
+
+
+def test_a_label_used_twice_is_refused():
+    with pytest.raises(ValueError, match="already used"):
+        trace(lambda x: (x + 1).name("x"), x=1.0)

@@ -1,0 +1,76 @@
+"""Every claim the walkthrough prints, checked by driving its functions on
+python_ref and every Lua runtime (and torch where it has a column)."""
+import pytest
+
+from harness.companion import engines, lecture
+from harness.companion.expect import Below, Exactly, Near, Prints
+from harness.companion.walkthrough import Claim, Section, node, run_section, sections
+
+LUA = engines.lua_runtimes()
+SECTIONS = sections()
+EXPRESSIONS = [s for s in SECTIONS if not s.with_torch]
+TRAINING = [s for s in SECTIONS if s.with_torch]
+# the moons section trains 100 steps: python_ref, torch and one Lua runtime here
+MOONS_ENGINES = (engines.REFERENCE,) + tuple(rt for rt in ("luajit21", "lua54") if rt in LUA)[:1] \
+    + (engines.TORCH,)
+
+
+def _failures(results):
+    return [f"{r.claim.text} on {e}: {r.values[e]!r}, expected {r.claim.expect}"
+            for r in results for e, ok in r.passed.items() if not ok]
+
+
+@pytest.mark.parametrize("section", EXPRESSIONS, ids=lambda s: s.title)
+def test_every_claim_holds_on_every_engine(section):
+    results = run_section(section)
+    assert not _failures(results)
+    for r in results:
+        assert set(r.values) == {engines.REFERENCE, *LUA}, r.claim.text
+
+
+def test_the_lecture_mlp_section_on_every_engine():
+    section = next(s for s in TRAINING if "MLP" in s.title)
+    results = run_section(section)
+    assert not _failures(results)
+    assert engines.TORCH in results[1].values
+
+
+def test_the_moons_section():
+    section = next(s for s in TRAINING if "moons" in s.title)
+    results = run_section(section, MOONS_ENGINES)
+    assert not _failures(results)
+
+
+def test_the_sections_follow_the_lecture():
+    titles = [s.title for s in SECTIONS]
+    order = ["f(x)", "slope at x = 3", "x = -3", "2/3", "d = a*b + c", "L = -8", "neuron",
+             "reuse", "README", "MLP", "moons"]
+    positions = [next(i for i, t in enumerate(titles) if key in t) for key in order]
+    assert positions == sorted(positions)
+    assert all(s.figures or not s.with_torch for s in SECTIONS)
+
+
+def test_001_prints_the_h_0001_slope_for_h_000001():
+    coarse = node(lecture.slope_program(3.0, 0.001), "slope")
+    fine = node(lecture.slope_program(3.0, 0.00001), "slope")
+    for engine in (engines.REFERENCE,) + LUA:
+        assert "%.14g" % coarse(engine) == "14.003000000002"  # what 001 prints
+        assert fine(engine) == 14.00003000000538                # what h = 0.00001 gives
+        assert "%.14g" % fine(engine) != "14.003000000002"
+    section = next(s for s in SECTIONS if "slope at x = 3" in s.title)
+    assert "14.003000000002" in section.remark and "14.00003000000538" in section.remark
+
+
+def test_expectations_reject_wrong_numbers():
+    assert Exactly(20.0).check(20.0) and not Exactly(20.0).check(20.000000000000004)
+    assert Prints("%.4f", "0.7071").check(0.70710678) and not Prints("%.4f", "0.7071").check(0.7072)
+    assert Near(0.0, 1e-15).check(-1e-16) and not Near(0.0, 1e-15).check(1e-14)
+    assert Below(0.01).check(0.009) and not Below(0.01).check(0.01)
+
+
+def test_a_wrong_claim_is_reported_failed():
+    program = lecture.L_program()
+    section = Section("wrong on purpose", "", (Claim("L", node(program, "L"), Exactly(8.0)),))
+    (result,) = run_section(section, (engines.REFERENCE,))
+    assert result.values == {engines.REFERENCE: -8.0}
+    assert not result.ok
