@@ -154,7 +154,18 @@ class _Compiler:
             raise FixtureError(self.path, self.where(e.lineno or 1, e.offset or 1),
                                f"syntax error: {e.msg} (a program is assignments "
                                "`name = expression`, one a line)") from None
-        return [self.statement(stmt) for stmt in tree.body]
+        except (RecursionError, MemoryError):
+            raise FixtureError(self.path, self.where(1, 1), self.TOO_DEEP) from None
+        statements = []
+        for stmt in tree.body:
+            try:
+                statements.append(self.statement(stmt))
+            except RecursionError:
+                raise FixtureError(self.path, self.where(stmt), self.TOO_DEEP) from None
+        return statements
+
+    TOO_DEEP = ("an expression nested too deeply for the parser: split it into several "
+                "assignments (or use [repeat])")
 
     def statement(self, stmt):
         if isinstance(stmt, ast.Assign):

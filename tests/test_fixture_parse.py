@@ -192,3 +192,10 @@ def test_size_limits():
 def test_plain_form_round_trips():
     p = parse_program("y = dot(c, [a], [b]).tanh() ** 2", IN, "y")
     assert Program.from_plain(p.to_plain()).to_plain() == p.to_plain()
+
+
+def test_an_expression_too_deep_for_the_parser_is_a_clear_error():
+    message = refused("y = " + " + ".join(["a"] * 5000))
+    assert message.startswith("p.toml:1:") and "nested too deeply" in message
+    message = refused("y = " + "(" * 300 + "a" + ")" * 300)
+    assert "too many nested parentheses" in message
