@@ -26,6 +26,7 @@ FIXTURES_ROOT = Path(__file__).resolve().parent / "fixtures"
 REPO_ROOT = FIXTURES_ROOT.parent.parent
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "fixture.schema.json"
 MAX_PLOT_POINTS = 10_000
+MAX_FILE_BYTES = 4_000_000  # the program's own limit is 2,000,000 characters
 
 # Every tag a fixture may use, and what it means (harness/fixtures/README.md
 # shows the same list; a test keeps them in step).
@@ -141,6 +142,10 @@ def _read(path):
     """The TOML text checked against the schema and the tag list: (path, raw, data)."""
     shown = display_path(path)
     try:
+        size = Path(path).stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise FixtureError(shown, None, f"the file is {size:,} bytes, over the limit of "
+                                            f"{MAX_FILE_BYTES:,}; use [repeat] for long graphs")
         raw = Path(path).read_bytes().decode("utf-8")
     except OSError as e:
         raise FixtureError(shown, None, f"cannot read: {e.strerror}") from None

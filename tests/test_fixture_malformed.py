@@ -93,3 +93,12 @@ def test_a_bad_file_does_not_stop_the_rest(tmp_path):
     assert [f.name for f in fixtures] == ["twice"]
     assert len(errors) == 1 and "undefined name `q`" in str(errors[0])
     assert str(errors[0]).startswith(str(tmp_path / "bad.toml") + ":8:9: ")
+
+
+def test_a_file_over_the_size_limit_is_refused_before_reading(tmp_path, monkeypatch):
+    import harness.fixture as fixture_module
+    monkeypatch.setattr(fixture_module, "MAX_FILE_BYTES", 100)
+    path = tmp_path / "big.toml"
+    path.write_text((MALFORMED / "duplicate_names" / "first.toml").read_text())
+    with pytest.raises(FixtureError, match=r"big.toml: the file is \d+ bytes, over the limit of 100"):
+        load_fixture(path)
