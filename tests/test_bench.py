@@ -147,6 +147,8 @@ def test_cli_quick_writes_json_markdown_and_plot(tmp_path, capsys):
     assert data["options"]["quick"] is True and "training" not in data
     fits = {(f["engine"], f["shape"]) for f in data["graphs"]["fits"]}
     assert ("python_ref", "chain") in fits and ("torch scalar graph", "wide") in fits
+    if __import__("shutil").which("luajit"):
+        assert ("luajit (stand-alone)", "wide") in fits
     assert all(r["grad_ok"] for r in data["graphs"]["rows"] if not r["error"])
     assert (tmp_path / cli.PLOT_NAME).stat().st_size > 10_000
     text = (tmp_path / "RESULTS.md").read_text()
@@ -166,3 +168,18 @@ def _parser():
     parser = argparse.ArgumentParser()
     cli.add_arguments(parser)
     return parser
+
+
+def test_lua_literal_reads_back_in_lua():
+    from harness.bench import standalone
+    text = standalone.lua_literal({"xs": [[0.1, -2.5e-300]], "name": 'a"b', "n": 3, "ok": True})
+    assert text == '{["xs"] = {{0.1, -2.5e-300}}, ["name"] = "a\\"b", ["n"] = 3, ["ok"] = true}'
+
+
+@pytest.mark.skipif(not __import__("shutil").which("luajit"), reason="no stand-alone luajit")
+def test_standalone_luajit_trains_from_the_same_weights():
+    from harness.bench import standalone
+    problem = training.moons_problem(8)
+    row = standalone.time_binary("luajit", problem, repeat=1, steps=1)
+    assert row.error == "" and row.seconds > 0 and row.note.startswith("LuaJIT")
+    assert row.first_loss == pytest.approx(training._python_ref_stepper(problem)(0), rel=1e-12)

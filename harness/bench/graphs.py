@@ -13,7 +13,8 @@ Memory is what the graph holds once built, per node: tracemalloc for the
 Python engines (in a run of its own: tracing slows everything down), the
 growth of the resident set for torch (its tensors live outside Python's
 allocator; approximate, since freed memory is reused), collectgarbage("count")
-for Lua.
+for Lua.  Lua is timed inside Lua with the sandbox's clock() (see
+time_lua_runtime for the fallback without it).
 """
 import gc
 import resource
@@ -21,7 +22,7 @@ import tracemalloc
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import isolated, lua_engines
+from . import isolated, lua_engines, standalone
 from .timing import time_once
 
 SHAPES = ("chain", "wide")
@@ -169,9 +170,10 @@ def time_python_engine(engine, shape, size, repeat, memory=True):
 
 
 def time_lua_runtime(runtime, shape, size, repeat):
-    """Python times run_file: the script building k ops, building them and
-    backpropagating, each minus the script with 0 ops (its fixed cost: load,
-    compile, the leaf).  A full collection runs untimed before each call."""
+    """Timed inside Lua with the sandbox's clock() (os.clock) when it has one;
+    otherwise Python times run_file: the script building k ops, building them
+    and backpropagating, each minus the script with 0 ops (its fixed cost:
+    load, compile, the leaf).  A full collection runs untimed before each call."""
     row = Row(runtime, shape, node_count(shape, size))
     engine = lua_engines.engine(runtime)
     k = ops_for(size)
@@ -185,6 +187,10 @@ def time_lua_runtime(runtime, shape, size, repeat):
 
     runs = []
     for _ in range(repeat):
+        _, clocked = timed(k, "clocked")
+        if "build_s" in clocked:
+            runs.append((clocked["build_s"], clocked["backward_s"]))
+            continue
         empty, _ = timed(0, "backward")
         built, _ = timed(k, "build")
         full, _ = timed(k, "backward")
@@ -193,7 +199,7 @@ def time_lua_runtime(runtime, shape, size, repeat):
     row.build_s, row.backward_s = runs[len(runs) // 2]
     measured = call(k, "measure")
     if measured["nodes"] != row.size:
-        row.error = f"the Lua graph has {measured['nodes']} nodes, expected {row.size}"
+        row.error = f"the Lua graph has {measured['nodes']:.0f} nodes, expected {row.size}"
     row.grad_ok = measured["grad"] == expected_grad(shape, size)
     if measured.get("graph_kb") is not None:
         row.bytes_per_node = measured["graph_kb"] * 1024.0 / row.size
@@ -223,7 +229,7 @@ def series(engine, shape, sizes, repeat, max_seconds, memory, lua):
             return
 
 
-def run(sizes, repeat=3, runtimes=None, max_seconds=60.0, memory=True):
+def run(sizes, repeat=3, runtimes=None, max_seconds=60.0, memory=True, standalone_lua=True):
     """Rows for every engine, shape and size, each series in a child process
     (isolated.py): a crash there is an error row here."""
     rows = []
@@ -238,4 +244,8 @@ def run(sizes, repeat=3, runtimes=None, max_seconds=60.0, memory=True):
                 done = {item["size"] for item in items}
                 size = min((s for s in sizes if node_count(shape, s) not in done), default=max(sizes))
                 rows.append(Row(engine, shape, node_count(shape, size), error=failure))
+    if standalone_lua:  # the system's interpreters, timed inside Lua (standalone.py)
+        for binary in standalone.available():
+            for shape in SHAPES:
+                rows += list(standalone.graph_series(binary, shape, sizes, repeat, max_seconds))
     return rows

@@ -1,5 +1,8 @@
 """The Lua runtimes the benchmarks run, through lua_port's LuaEngine.
 
+The bench runs its own trusted scripts, so LuaJIT gets its JIT compiler
+(LuaEngine turns it off by default, because compiled code escapes the
+instruction budget); "luajit21 (jit off)" names the sandbox's default.
 Without lua_port (or without any runtime) the benchmarks still run the
 Python engines and torch, and say so.
 """
@@ -16,10 +19,16 @@ def runtimes():
     return tuple(available_runtimes())
 
 
+JIT_OFF = " (jit off)"
+
+
 @lru_cache(maxsize=None)
-def engine(runtime):
+def engine(name):
+    """The LuaEngine for a runtime name, or for "<luajit runtime> (jit off)"."""
     from lua_port import LuaEngine
-    return LuaEngine(runtime)
+    if name.endswith(JIT_OFF):
+        return LuaEngine(name[:-len(JIT_OFF)], jit=False)
+    return LuaEngine(name, jit=name.startswith("luajit"))
 
 
 def version(runtime):

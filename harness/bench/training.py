@@ -12,10 +12,13 @@ step), as a training loop runs them, so the cyclic garbage collector's work
 is charged as a user pays it (each step's graph is cyclic garbage, and in a
 loop the collector's full passes cost more than the rest of the step); the
 median over the repetitions is reported.  "python_ref (gc off)" shows the
-same steps with the collector disabled.  Lua: lupa's sandbox has no clock,
-so Python times `run_file` over a script that does k steps, and over the
-same script with 0 steps (loading the script, converting the data, building
-the network); the difference divided by k is the time of one step.
+same steps with the collector disabled.  Lua: k consecutive steps timed
+inside Lua with the sandbox's clock() (lua_port exposes os.clock as that);
+under a sandbox without it, Python times `run_file` over the script with k
+steps and with 0 steps (loading the script, converting the data, building
+the network), and the difference divided by k is the time of one step.
+standalone.py runs the same script under the system's lua5.1, lua5.4 and
+luajit, outside lupa, as a cross-check.
 """
 import gc
 import statistics
@@ -237,9 +240,10 @@ def time_python_engine(name, problem, repeat, steps):
 
 
 def time_lua_runtime(runtime, problem, repeat, steps):
-    """Median of (time of `steps` steps - time of 0 steps) / steps.  A full
-    garbage collection runs, untimed, before each timed call."""
-    row = Row(runtime, note=f"run_file timed from Python, {steps} steps minus 0 steps")
+    """Median seconds per step: timed inside Lua with the sandbox's clock()
+    when it has one, else (time of `steps` steps - time of 0 steps) / steps
+    from Python.  A full garbage collection runs, untimed, before each call."""
+    row = Row(runtime)
     engine = lua_engines.engine(runtime)
     plain = problem.to_plain()
 
@@ -252,12 +256,18 @@ def time_lua_runtime(runtime, problem, repeat, steps):
     row.first_loss = float(answer["losses"][0])
     if [float(v) for v in answer["initial"]] != list(problem.initial):
         row.error = "the Lua network's initial weights differ from python_ref's"
-    differences = []
+    per_step = []
     for _ in range(repeat):
-        empty, _ = timed(0)
-        full, _ = timed(steps)
-        differences.append((full - empty) / steps)
-    row.seconds = statistics.median(differences)
+        full, answer = timed(steps)
+        if answer.get("seconds") is not None:
+            per_step.append(answer["seconds"] / steps)
+        else:
+            empty, _ = timed(0)
+            per_step.append((full - empty) / steps)
+    clocked = answer.get("seconds") is not None
+    row.note = (f"clock() inside Lua, {steps} consecutive steps" if clocked else
+                f"run_file timed from Python, {steps} steps minus 0 steps")
+    row.seconds = statistics.median(per_step)
     return row
 
 
@@ -276,18 +286,25 @@ def engine_series(engine, repeat, steps, n_points, lua):
 
 def engines(runtimes=None):
     lua = list(lua_engines.runtimes() if runtimes is None else runtimes)
+    lua += [r + lua_engines.JIT_OFF for r in lua if r == "luajit21"]
     return [MICROGRAD, PYTHON_REF, PYTHON_REF_GC_OFF, PYTHON_REF_PRIMITIVE, *lua,
             TORCH_SCALAR, TORCH_VECTOR], set(lua)
 
 
-def run(repeat=3, steps=5, runtimes=None, n_points=100):
-    """Rows for every engine, micrograd 0.1.0 first, torch vectorized last.
+def run(repeat=3, steps=5, runtimes=None, n_points=100, standalone_lua=True):
+    """Rows for every engine, micrograd 0.1.0 first, torch vectorized last;
+    standalone_lua adds the system's lua5.1, lua5.4 and luajit (standalone.py).
     Each engine runs in a fresh process (isolated.py): a full collection
     scans every object of the process, so an engine measured after torch was
     imported would pay for torch's objects too."""
+    from . import standalone
+
     names, lua = engines(runtimes)
     rows = []
     for name in names:
+        if name == TORCH_SCALAR and standalone_lua:  # after lupa's runtimes, before torch
+            problem = moons_problem(n_points)
+            rows += [standalone.time_binary(b, problem, repeat, steps) for b in standalone.available()]
         items, failure = isolated.call("training.engine_series", dict(
             engine=name, repeat=repeat, steps=steps, n_points=n_points, lua=name in lua))
         rows.append(Row(**items[0]) if items else Row(name, error=failure))

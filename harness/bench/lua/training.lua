@@ -2,7 +2,8 @@
 -- harness/bench/training.py (the sandbox has no clock).  Arguments: the
 -- problem (Problem.to_plain(): xs, ys, seed, sizes, alpha), the number of
 -- steps, and the mode: "train" builds the network from the seed (the same
--- weights as python_ref's) and runs the steps; "collect" only runs a full
+-- weights as python_ref's) and runs the steps, timing them with the
+-- sandbox's clock() (os.clock) when it has one; "collect" only runs a full
 -- garbage collection, untimed, so one run's garbage is not charged to the
 -- next.  The loss graph is the one training.py builds for python_ref, node
 -- for node: fused dot neurons, Value.sum for both sums.
@@ -47,7 +48,8 @@ end
 
 local initial = model:parameter_values()
 local losses = {}
+local start = clock and clock()
 for k = 0, steps - 1 do
   losses[k + 1] = step(k)
 end
-return {initial = initial, losses = losses}
+return {initial = initial, losses = losses, seconds = start and (clock() - start)}
