@@ -16,10 +16,8 @@ def _nary(op, args, value_class):
     return value_class.dot(rest[:n], rest[n:], start)
 
 
-def interpret(program, value_class=Value):
-    """Forward and backward; returns {node id: (data, grad)} in program order.
-    value_class: another engine's Value with the same API (the fuzzer's tests
-    run a copy of the engine with a planted bug through this same loop)."""
+def forward(program, value_class=Value):
+    """Forward only: {node id: Value} (finite differences need no backward)."""
     nodes = {name: value_class(value, label=name) for name, value in program.inputs}
     for step in program.steps:
         args = [nodes[a.value] if a.kind == "node" else a.value for a in step.args]
@@ -27,5 +25,13 @@ def interpret(program, value_class=Value):
         out = _nary(step.op, args, value_class) if op.kind == "nary" else op.apply(*args)
         out.label = step.out
         nodes[step.out] = out
+    return nodes
+
+
+def interpret(program, value_class=Value):
+    """Forward and backward; returns {node id: (data, grad)} in program order.
+    value_class: another engine's Value with the same API (the fuzzer's tests
+    run a copy of the engine with a planted bug through this same loop)."""
+    nodes = forward(program, value_class)
     nodes[program.output].backward()
     return {name: (nodes[name].data, nodes[name].grad) for name in program.node_ids()}

@@ -6,9 +6,17 @@ Ops come from harness.ops.OPS (their apply works on tensors); number
 constants stay Python floats, as a student would write them; the fused
 sum/dot nodes are built as the left-to-right chain of + and *.
 """
+import threading
+
 import torch
 
 from ..ops import OPS
+
+# torch frees an autograd graph recursively, one C++ frame per node: a chain
+# of 100,000 nodes overflows the default 8 MB stack.  Programs that deep are
+# evaluated (and their graph freed) on a thread with a bigger stack.
+DEEP = 2_000
+BIG_STACK = 1 << 30
 
 
 def _chain(op, args):
@@ -30,6 +38,27 @@ class TorchBackend:
     kind = "torch"
 
     def evaluate(self, program):
+        if len(program.steps) < DEEP:
+            return self._evaluate(program)
+        box = {}
+
+        def run():
+            try:
+                box["result"] = self._evaluate(program)
+            except BaseException as exc:  # handed back to the caller's thread
+                box["error"] = exc
+        old = threading.stack_size(BIG_STACK)
+        try:
+            thread = threading.Thread(target=run, name="torch-deep-graph")
+            thread.start()
+        finally:
+            threading.stack_size(old)
+        thread.join()
+        if "error" in box:
+            raise box["error"]
+        return box["result"]
+
+    def _evaluate(self, program):
         with torch.enable_grad():
             nodes = {name: torch.tensor(value, dtype=torch.float64, requires_grad=True)
                      for name, value in program.inputs}
@@ -50,4 +79,5 @@ class TorchBackend:
             # no gradient flowed to this node: d output / d node is 0
             grad = 0.0 if node.grad is None else node.grad.item()
             result[name] = (node.item(), grad)
+        nodes.clear()   # the graph goes here, on this thread's stack
         return result

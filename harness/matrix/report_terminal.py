@@ -1,0 +1,44 @@
+"""The terminal table (rich): per-tag summary by default for a big corpus,
+every fixture with --full; cells coloured by verdict."""
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..compare import CLOSE, ERROR, EXACT, FAIL, NA
+from .summary import by_tag, group_status, group_text
+
+STYLES = {EXACT: "green", CLOSE: "yellow", NA: "dim", FAIL: "bold red", ERROR: "bold magenta"}
+SUMMARY_ABOVE = 40   # fixtures: more than this and the default is the per-tag summary
+
+
+def _table(result, full):
+    table = Table(title="parity matrix (cells against python_ref)", show_lines=False)
+    table.add_column("tag" if not full else "fixture", no_wrap=True)
+    for column in result.columns:
+        table.add_column(column, overflow="fold")
+    for tag, results in by_tag(result.fixtures).items():
+        if not full:
+            table.add_row(f"{tag} ({len(results)})", *[
+                Text(group_text(results, c), style=STYLES[group_status(results, c)])
+                for c in result.columns])
+            continue
+        table.add_section()
+        table.add_row(Text(tag, style="bold"), *[""] * len(result.columns))
+        for r in results:
+            table.add_row(r.name, *[Text(r.cells[c].summary(), style=STYLES[r.cells[c].status])
+                                    if c in r.cells else "" for c in result.columns])
+    return table
+
+
+def print_report(result, full=None, console=None):
+    console = console or Console(highlight=False)
+    for line in result.malformed:
+        console.print(Text(line, style="bold red"))
+    full = len(result.fixtures) <= SUMMARY_ABOVE if full is None else full
+    if result.fixtures:
+        console.print(_table(result, full))
+    for r in result.fixtures:
+        for column, cell in r.cells.items():
+            if cell.status in (FAIL, ERROR):
+                console.print(Text(f"{r.name}[{column}] {cell.status}: {cell.detail()}",
+                                   style=STYLES[cell.status]))

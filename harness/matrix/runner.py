@@ -1,0 +1,205 @@
+"""Run fixtures on backends and collect the cells.
+
+One task per fixture: the worker evaluates python_ref (the reference) and
+torch (the second opinion) once, then every requested backend, and compares
+each with both.  Workers keep their backends (one Lua state per runtime per
+process, see harness.backends.get_backend) across tasks.
+"""
+import gc
+import os
+import time
+from contextlib import contextmanager
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+
+from .. import tolerances
+from ..backends import BACKEND_NAMES, REFERENCE, get_backend
+from ..compare import ERROR, FAIL, NA, Cell, compare, expected_evaluation
+from ..verdict import judge, run_backend
+
+EXPECTED = "expected"   # the column checking the fixture's own numbers against python_ref
+TORCH = "torch"
+DEFAULT_BACKENDS = tuple(b for b in BACKEND_NAMES if b != REFERENCE)
+
+
+@dataclass
+class FixtureResult:
+    name: str
+    tags: tuple
+    path: str
+    source: str
+    nodes: int
+    cells: dict                  # column -> Cell against python_ref
+    vs_torch: dict               # column -> Cell against torch (the second comparison)
+    seconds: dict = field(default_factory=dict)   # backend -> wall time (timings file only)
+
+
+@dataclass
+class MatrixResult:
+    columns: tuple
+    fixtures: list               # of FixtureResult, in corpus order
+    malformed: list              # one line each
+    versions: dict               # backend -> version string
+
+    def counts(self):
+        """(passed, failed, skipped) over cells; a malformed fixture is one failed cell."""
+        passed = failed = skipped = 0
+        for result in self.fixtures:
+            for cell in result.cells.values():
+                if cell.status == NA:
+                    skipped += 1
+                elif cell.passed:
+                    passed += 1
+                else:
+                    failed += 1
+        return passed, failed + len(self.malformed), skipped
+
+    def final_line(self):
+        passed, failed, skipped = self.counts()
+        return f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else "")
+
+    def ok(self):
+        return self.counts()[1] == 0
+
+
+def _pair_budget(program, reference, a, b):
+    """Budget of a against b when both are judged against the reference:
+    the two budgets add (triangle inequality)."""
+    ba = tolerances.node_budgets(program, reference, a)
+    bb = tolerances.node_budgets(program, reference, b)
+    return {node: tuple(x + y for x, y in zip(ba.get(node, (0, 0)), bb.get(node, (0, 0))))
+            for node in set(ba) | set(bb)}
+
+
+def _judge_vs_torch(backend, program, reference, evaluation, torch_eval, torch_cell):
+    if torch_eval is None:
+        return Cell.not_applicable(f"torch has no result ({torch_cell.status})")
+    if backend.kind == "fd":
+        return compare(torch_eval, evaluation, program, rel_tol=tolerances.FD_REL_TOL,
+                       noise=backend.noise)
+    cell = compare(torch_eval, evaluation, program,
+                   _pair_budget(program, reference, backend.name, TORCH))
+    if cell.status == FAIL:
+        why = tolerances.known_deviation(program, reference, TORCH)
+        if why:
+            return Cell.not_applicable(why)
+    return cell
+
+
+def _expected_cells(fixture, reference, torch_eval):
+    if not fixture.expected:
+        return Cell.not_applicable("no expected values"), None
+    expected = expected_evaluation(fixture.expected)
+    ulps = (fixture.tolerance or {}).get("ulps", 0)
+    # expected is the truth here: python_ref is the candidate
+    cell = compare(expected, reference, fixture.program, ulps)
+    vs_torch = None
+    if torch_eval is not None:
+        budget = {node: (b[0] + ulps, b[1] + ulps) for node, b in
+                  tolerances.node_budgets(fixture.program, reference, TORCH).items()}
+        vs_torch = compare(expected, torch_eval, fixture.program, budget or ulps)
+    return cell, vs_torch
+
+
+@contextmanager
+def _no_gc():
+    """Graphs are full of reference cycles (closures): collecting while one is
+    built makes a 100,000-node fixture several times slower."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def run_fixture(fixture, backends):
+    """Every requested backend on one fixture: a FixtureResult."""
+    with _no_gc():
+        return _run_fixture(fixture, backends)
+
+
+def _run_fixture(fixture, backends):
+    program = fixture.program
+    result = FixtureResult(fixture.name, tuple(fixture.tags), fixture.path, fixture.source,
+                           len(program.node_ids()), {}, {})
+    start = time.perf_counter()
+    reference, ref_error = run_backend(get_backend(REFERENCE), program)
+    result.seconds[REFERENCE] = time.perf_counter() - start
+    if reference is None:
+        cell = Cell.error(f"the reference python_ref failed: {ref_error.message}")
+        result.cells = {name: cell for name in (EXPECTED,) + tuple(backends)}
+        return result
+    start = time.perf_counter()
+    torch_eval, torch_cell = run_backend(get_backend(TORCH), program)
+    result.seconds[TORCH] = time.perf_counter() - start
+    result.cells[EXPECTED], vs_torch = _expected_cells(fixture, reference, torch_eval)
+    if vs_torch is not None:
+        result.vs_torch[EXPECTED] = vs_torch
+    for name in backends:
+        backend = get_backend(name)
+        if name == TORCH:
+            evaluation, cell = torch_eval, torch_cell
+        else:
+            start = time.perf_counter()
+            evaluation, cell = run_backend(backend, program)
+            result.seconds[name] = time.perf_counter() - start
+        if cell is None:
+            cell = judge(backend, program, reference, evaluation)
+            if name != TORCH:
+                result.vs_torch[name] = _judge_vs_torch(backend, program, reference,
+                                                        evaluation, torch_eval, torch_cell)
+        result.cells[name] = cell
+    return result
+
+
+def _versions(backends):
+    out = {}
+    for name in (REFERENCE,) + tuple(backends):
+        backend = get_backend(name)
+        out[name] = str(getattr(backend, "version", None) or getattr(backend, "reason", "")
+                        or name)
+    return out
+
+
+def _work(args):
+    fixture, backends = args
+    return run_fixture(fixture, backends)
+
+
+def default_jobs():
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+               else (os.cpu_count() or 1))
+
+
+def run_matrix(fixtures, backends=DEFAULT_BACKENDS, malformed=(), jobs=None, progress=None):
+    """All fixtures on all backends.  progress(done, total, name) is called
+    after each fixture.  jobs=1 runs in this process (tests, debugging)."""
+    backends = tuple(b for b in backends if b != REFERENCE)
+    jobs = jobs or default_jobs()
+    tasks = [(fixture, backends) for fixture in fixtures]
+    results = []
+    if jobs == 1 or len(tasks) <= 1:
+        for i, task in enumerate(tasks):
+            results.append(_work(task))
+            if progress:
+                progress(i + 1, len(tasks), task[0].name)
+    else:
+        # biggest fixtures first so a 100,000-node chain does not start last
+        order = sorted(range(len(tasks)), key=lambda i: -len(tasks[i][0].program.steps))
+        by_index = {}
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = {pool.submit(_work, tasks[i]): i for i in order}
+            for done, future in enumerate(as_completed(futures), 1):
+                i = futures[future]
+                by_index[i] = future.result()
+                if progress:
+                    progress(done, len(tasks), tasks[i][0].name)
+        results = [by_index[i] for i in range(len(tasks))]
+    return MatrixResult(("expected",) + backends, results, [str(e) for e in malformed],
+                        _versions(backends))
+
+
+__all__ = ["run_fixture", "run_matrix", "MatrixResult", "FixtureResult", "EXPECTED",
+           "DEFAULT_BACKENDS", "ERROR", "FAIL"]

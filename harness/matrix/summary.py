@@ -1,0 +1,55 @@
+"""Facts about a MatrixResult that every report shows the same way."""
+from collections import defaultdict
+
+from ..compare import CLOSE, ERROR, EXACT, FAIL, NA, STATUSES
+
+SEVERITY = {EXACT: 0, NA: 1, CLOSE: 2, FAIL: 3, ERROR: 4}
+
+
+def worst(statuses):
+    return max(statuses, key=SEVERITY.__getitem__, default=EXACT)
+
+
+def first_tag(result):
+    return result.tags[0] if result.tags else "untagged"
+
+
+def by_tag(results):
+    """{first tag: [FixtureResult]} in the order the tags first appear."""
+    groups = defaultdict(list)
+    for r in results:
+        groups[first_tag(r)].append(r)
+    return dict(groups)
+
+
+def status_counts(results, column):
+    counts = {s: 0 for s in STATUSES}
+    for r in results:
+        cell = r.cells.get(column)
+        if cell is not None:
+            counts[cell.status] += 1
+    return counts
+
+
+def max_ulps(results, column):
+    """The largest ulp distance a passing cell of this column showed, and where."""
+    best, where = 0, None
+    for r in results:
+        cell = r.cells.get(column)
+        if cell is not None and cell.status == CLOSE and cell.max_ulps > best:
+            best, where = cell.max_ulps, (r.name, cell.worst)
+    return best, where
+
+
+def group_text(results, column):
+    """A compact cell for a group of fixtures: counts of each status, worst first."""
+    counts = status_counts(results, column)
+    parts = [f"{counts[s]} {s}" for s in (ERROR, FAIL, CLOSE, NA, EXACT) if counts[s]]
+    top, _ = max_ulps(results, column)
+    if counts[CLOSE]:
+        parts[[p.endswith(CLOSE) for p in parts].index(True)] += f" (<= {top:g} ulp)"
+    return ", ".join(parts) or "-"
+
+
+def group_status(results, column):
+    return worst(r.cells[column].status for r in results if column in r.cells)
