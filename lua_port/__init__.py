@@ -108,6 +108,7 @@ class LuaEngine:
                                   self._lua.table_from(sources, recursive=True))
         self._api = setup
         self._evaluate = setup.evaluate
+        self._neg_zero = setup.NEG_ZERO_MARK
 
     # -- running code under the limits -----------------------------------------
 
@@ -143,7 +144,7 @@ class LuaEngine:
 
     def _call(self, function, args):
         lua_args = [self._to_lua(a) for a in args]
-        results = self._guarded(function, *lua_args)
+        results = self._guarded(self._api.call, function, *lua_args)
         if isinstance(results, tuple):
             return tuple(self._to_python(r) for r in results)
         return self._to_python(results)
@@ -158,7 +159,12 @@ class LuaEngine:
         """
         program = self._lua.table_from(program_plain, recursive=True)
         ids, data, grads = self._guarded(self._evaluate, program)
-        return {ids[i]: (float(data[i]), float(grads[i])) for i in range(1, len(ids) + 1)}
+        return {ids[i]: (self._number(data[i]), self._number(grads[i]))
+                for i in range(1, len(ids) + 1)}
+
+    def _number(self, x):
+        # -0.0 crosses as a marker: lupa makes integral numbers Python ints on 5.1/5.2/LuaJIT
+        return -0.0 if x == self._neg_zero else float(x)
 
     def run_file(self, path, *args):
         """Run a trusted Lua file as a sandboxed chunk with `mg` in its globals.
@@ -214,6 +220,8 @@ class LuaEngine:
     def _to_python(self, value, _depth=0):
         if _depth > 100:
             raise LuaError(f"{self.runtime}: result nested deeper than 100 tables (a cycle?)")
+        if value == self._neg_zero:
+            return -0.0
         if isinstance(value, bool) or value is None or isinstance(value, str):
             return value
         if isinstance(value, (int, float)):

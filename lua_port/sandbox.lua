@@ -2,11 +2,11 @@
 --
 -- Run once, with the runtime's full globals, right after the runtime is made.
 -- It keeps private references to debug.sethook and the loaders, builds the
--- environment sandboxed code sees (the safe part of the standard library, no
--- os, io, package, require, load*, dofile, debug, coroutine, jit, getfenv or
--- python), loads the micrograd modules from the sources Python read, and
--- returns the few functions Python calls.  Nothing it returns is reachable
--- from inside the sandbox.
+-- environment sandboxed code sees (the safe part of the standard library: no
+-- os, io, package, require, load*, dofile, debug, coroutine, getfenv or
+-- python; of jit only its version), loads the micrograd modules from the
+-- sources Python read, and returns the few functions Python calls.  Nothing
+-- it returns is reachable from inside the sandbox.
 --
 -- The instruction budget is a count hook: every HOOK_EVERY VM instructions
 -- it adds to a counter and raises once the counter passes the budget.  Once
@@ -51,6 +51,9 @@ local function base_env()
   env.string.dump = nil
   env.unpack = G.unpack or G.table.unpack
   env.clock = G.os.clock  -- CPU seconds, for benchmarks; the rest of os stays out
+  if G.jit then  -- which LuaJIT, read-only facts (jit.on/off stay out)
+    env.jit = {version = G.jit.version, version_num = G.jit.version_num, os = G.jit.os, arch = G.jit.arch}
+  end
   env._G = env
   return env
 end
@@ -116,7 +119,51 @@ hook = function()
   end
 end
 
-local api = {}
+-- == results =====================================================================
+-- lupa hands an integral number to Python as an int on Lua 5.1, 5.2 and
+-- LuaJIT, so -0.0 would arrive as 0.  Results are copied with -0.0 written
+-- as this marker, which Python turns back into -0.0.  Tables with a
+-- metatable (a Value, a Module) are passed as they are.
+local NEG_ZERO_MARK = "\0-0.0"
+
+local function encode(value, seen)
+  if type(value) == "number" then
+    if value == 0 and 1 / value < 0 then
+      return NEG_ZERO_MARK
+    end
+    return value
+  end
+  if type(value) ~= "table" or getmetatable(value) ~= nil then
+    return value
+  end
+  if seen[value] then
+    return seen[value]
+  end
+  local copy = {}
+  seen[value] = copy
+  for k, v in pairs(value) do
+    copy[k] = encode(v, seen)
+  end
+  return copy
+end
+
+local unpack_ = G.unpack or G.table.unpack
+
+local function encode_results(...)
+  local n = select("#", ...)
+  local results = {...}
+  for i = 1, n do
+    results[i] = encode(results[i], {})
+  end
+  return unpack_(results, 1, n)
+end
+
+local api = {NEG_ZERO_MARK = NEG_ZERO_MARK}
+
+-- Call a compiled chunk; its results come back encoded (see above).
+function api.call(f, ...)
+  return encode_results(f(...))
+end
 
 function api.arm(instructions, memory_kb)
   budget, used, exceeded = instructions, 0, false
@@ -139,7 +186,8 @@ function api.compile(source, chunkname)
 end
 
 function api.evaluate(program)
-  return interpret(program)
+  local ids, data, grads = interpret(program)
+  return ids, encode(data, {}), encode(grads, {})
 end
 
 api.mg = mg

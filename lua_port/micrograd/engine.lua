@@ -40,8 +40,14 @@ function ieee.div(a, b)
   return a / b
 end
 
+-- C's exp: inf on overflow, 0 on underflow.  Above 709.79 every exp
+-- overflows; saying so up front also covers LuaJIT 2.0, whose exp(1e300)
+-- returns 1.44e300 instead of inf.
 function ieee.exp(x)
-  return exp(x)  -- C's exp: inf on overflow, 0 on underflow
+  if x > 709.79 then
+    return INF
+  end
+  return exp(x)
 end
 
 function ieee.log(x)

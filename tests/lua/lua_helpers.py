@@ -1,0 +1,44 @@
+"""Helpers of the Lua port's tests: runtime and stand-alone parameters that
+skip with a reason, and a bitwise comparison of doubles."""
+import shutil
+import struct
+from pathlib import Path
+
+import pytest
+
+from lua_port import RUNTIMES, LuaEngine, available_runtimes
+
+REPO = Path(__file__).resolve().parents[2]
+AVAILABLE = available_runtimes()
+STANDALONE = ("lua5.1", "lua5.4", "luajit")
+
+# Where libm agrees with CPython's, every value is bit-identical.  Lua 5.3+
+# bring their own tanh (within 2 ulp of C's); LuaJIT 2.0 has its own exp,
+# log and pow (see test_libm.py for the measured bounds).
+BIT_EXACT_RUNTIMES = ("lua51", "lua52", "luajit21")
+
+
+def runtime_params(runtimes=RUNTIMES):
+    """pytest params for runtimes, skipped with a reason where lupa lacks one."""
+    return [pytest.param(r, marks=pytest.mark.skipif(
+        r not in AVAILABLE, reason=f"lupa has no {r} runtime here")) for r in runtimes]
+
+
+def standalone_params():
+    return [pytest.param(b, marks=pytest.mark.skipif(
+        shutil.which(b) is None, reason=f"{b} is not installed (.ci/run installs it from Debian)"))
+        for b in STANDALONE]
+
+
+def bits(x):
+    return struct.pack("<d", x).hex()
+
+
+def same_bits(a, b):
+    """Identical doubles (-0.0 != 0.0), where any nan matches any nan: which
+    operand's nan an operation passes on (and so its sign) is up to the C
+    compiler (CPython may compute a + b as b + a), so DESIGN.md compares
+    nan with nan."""
+    if a != a and b != b:
+        return True
+    return bits(a) == bits(b)
