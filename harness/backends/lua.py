@@ -26,5 +26,5 @@ def make_lua_backend(runtime):
         if runtime not in lua_port.available_runtimes():
             return UnavailableBackend(runtime, "lupa has no such runtime here")
         return LuaBackend(runtime, lua_port.LuaEngine(runtime))
-    except (ImportError, AttributeError) as exc:
+    except Exception as exc:  # no lupa, no such runtime, a port that fails to load
         return UnavailableBackend(runtime, f"lua_port cannot be loaded ({exc})")

@@ -1,0 +1,131 @@
+"""The backend adapters: torch keeps every intermediate gradient, finite
+differences know where they do not apply, Lua runtimes are built once."""
+import math
+
+import pytest
+
+from harness.backends import LUA_RUNTIMES, NotApplicable, UnavailableBackend, get_backend
+from harness.backends.finite_diff import MAX_INPUTS, chosen_inputs
+from harness.compare import CLOSE, ERROR, EXACT, FAIL, NA, compare
+from harness.interpret import interpret
+from harness.parse import parse_program
+from harness.program import Arg, Program, Step
+from harness.tolerances import FD_REL_TOL
+from harness.verdict import evaluate_and_judge
+
+LECTURE = ("e = a*b\nd = e + c\nL = d*f", {"a": 2.0, "b": -3.0, "c": 10.0, "f": -2.0}, "L")
+REUSE = ("b = a + a\nc = b * a\nd = c - a\ne = d / b", {"a": 3.0}, "e")
+NEURON = ("n = x1*w1 + x2*w2 + b\no = n.tanh()",
+          {"x1": 2.0, "x2": 0.0, "w1": -3.0, "w2": 1.0, "b": 6.8813735870195432}, "o")
+
+
+def prog(case):
+    text, inputs, output = case
+    return parse_program(text, inputs, output)
+
+
+@pytest.mark.parametrize("case", [LECTURE, REUSE], ids=["lecture-L", "reuse"])
+def test_torch_gives_every_intermediate_gradient_equal_to_python_ref(case):
+    p = prog(case)
+    ref, got = interpret(p), get_backend("torch").evaluate(p)
+    assert set(got) == set(p.node_ids())
+    assert compare(ref, got, p).status == EXACT
+    if case is LECTURE:   # the lecture's numbers, intermediates included
+        assert got["d"] == (4.0, -2.0) and got["e"] == (-6.0, -2.0) and got["L"] == (-8.0, 1.0)
+
+
+def test_torch_pow_three_is_a_different_rounding():
+    # torch evaluates x**3 as x*x*x: one ulp from C pow here, inside the pow budget
+    p = parse_program("t = x.tanh()\ny = t ** 3", {"x": 4.0}, "y")
+    ref = interpret(p)
+    assert evaluate_and_judge(get_backend("torch"), p, ref).status in (EXACT, CLOSE)
+
+
+def test_torch_survives_a_graph_deeper_than_its_stack():
+    # built directly: a 3,000-line program text is slow to parse
+    ids = ["x"] + [f"x#{i}" for i in range(2, 3002)]
+    steps = tuple(Step(out, "add", (Arg.node(prev), Arg.num(1.0)))
+                  for prev, out in zip(ids, ids[1:]))
+    p = Program((("x", 0.0),), steps, ids[-1])
+    got = get_backend("torch").evaluate(p)
+    assert got[p.output] == (3000.0, 1.0) and got["x"] == (0.0, 1.0)
+
+
+def test_torch_unreached_node_has_zero_gradient():
+    p = parse_program("u = a * 2\ny = a + 1", {"a": 1.5}, "y")
+    assert get_backend("torch").evaluate(p)["u"] == (3.0, 0.0)
+
+
+def test_fd_agrees_where_smooth():
+    p = prog(NEURON)
+    fd = get_backend("fd")
+    got = fd.evaluate(p)
+    assert set(got) == {"x1", "x2", "w1", "w2", "b"}
+    assert all(data is None for data, _ in got.values())
+    ref = interpret(p)
+    for name, (_, grad) in got.items():
+        assert abs(grad - ref[name][1]) <= FD_REL_TOL * max(1.0, abs(ref[name][1]))
+    assert compare(ref, got, p, rel_tol=FD_REL_TOL, noise=fd.noise).passed
+
+
+def test_fd_catches_a_wrong_gradient():
+    p = prog(NEURON)
+    fd = get_backend("fd")
+    got = fd.evaluate(p)
+    wrong = dict(interpret(p))
+    wrong["w1"] = (wrong["w1"][0], wrong["w1"][1] * (1 + 1e-4))
+    cell = compare(wrong, got, p, rel_tol=FD_REL_TOL, noise=fd.noise)
+    assert cell.status == FAIL and cell.first_fail.node == "w1"
+
+
+@pytest.mark.parametrize("x, why", [(0.0, "kink"), (-0.0, "kink"), (1e-9, "crosses a kink")])
+def test_fd_not_applicable_at_relu_kink(x, why):
+    p = parse_program("y = x.relu()\nz = y * 3 + x", {"x": x}, "z")
+    with pytest.raises(NotApplicable, match=why):
+        get_backend("fd").evaluate(p)
+    assert evaluate_and_judge(get_backend("fd"), p, interpret(p)).status == NA
+
+
+@pytest.mark.parametrize("text, x", [("y = x.log()", -1.0), ("y = x.exp()", 800.0),
+                                     ("y = 1 / x", 0.0)])
+def test_fd_not_applicable_off_the_domain(text, x):
+    p = parse_program(text, {"x": x}, "y")
+    assert evaluate_and_judge(get_backend("fd"), p, interpret(p)).status == NA
+
+
+def test_fd_relu_away_from_kink_agrees():
+    p = parse_program("y = x.relu()\nz = y * 3 + x", {"x": 0.5}, "z")
+    got = get_backend("fd").evaluate(p)
+    assert math.isclose(got["x"][1], 4.0, rel_tol=1e-9)
+
+
+def test_fd_differentiates_at_most_max_inputs():
+    inputs = {f"x{i}": float(i) for i in range(200)}
+    text = "s = sum(0.0, " + ", ".join(inputs) + ")"
+    p = parse_program(text, inputs, "s")
+    chosen = chosen_inputs(p)
+    assert len(chosen) == MAX_INPUTS and chosen[0] == "x0" and chosen[-1] == "x199"
+    assert sorted(get_backend("fd").evaluate(p)) == sorted(chosen)
+
+
+def test_get_backend_builds_once_per_process_and_refuses_unknown_names():
+    assert get_backend("torch") is get_backend("torch")
+    with pytest.raises(KeyError, match="unknown backend"):
+        get_backend("lua99")
+
+
+def test_unavailable_backend_is_an_error_cell():
+    p = prog(LECTURE)
+    cell = evaluate_and_judge(UnavailableBackend("lua56", "not built"), p, interpret(p))
+    assert cell.status == ERROR and "lua56 is not available: not built" in cell.message
+
+
+@pytest.mark.parametrize("runtime", LUA_RUNTIMES)
+def test_lua_runtime_matches_python_ref_on_the_lecture(runtime):
+    backend = get_backend(runtime)
+    if isinstance(backend, UnavailableBackend):
+        pytest.skip(backend.reason)
+    p = prog(LECTURE)
+    assert backend is get_backend(runtime)          # one engine per process
+    assert compare(interpret(p), backend.evaluate(p), p).status == EXACT
+    assert backend.version                           # shown in the report

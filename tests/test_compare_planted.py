@@ -1,0 +1,98 @@
+"""Planted wrong engines: the comparator names the node, the field and the
+ulp distance; a backend that raises is an ERROR cell."""
+import math
+
+from harness.compare import ERROR, EXACT, FAIL, ulp_distance
+from harness.interpret import interpret
+from harness.parse import parse_program
+from harness.verdict import evaluate_and_judge
+from python_ref.engine import Value
+
+
+class TanhGradOneUlpHigh(Value):
+    """tanh's local gradient one ulp too high."""
+    __slots__ = ()
+
+    def tanh(self):
+        t = math.tanh(self.data)
+        out = TanhGradOneUlpHigh(t, (self,), "tanh")
+
+        def _backward():
+            self.grad += out.grad * math.nextafter((1.0 - t) * (1.0 + t), math.inf)
+        out._backward = _backward
+        return out
+
+
+class DivByPower(Value):
+    """a / b as a * b**-1, as the original micrograd does."""
+    __slots__ = ()
+
+    def __truediv__(self, other):
+        other = other if isinstance(other, Value) else DivByPower(other)
+        return self * other ** -1
+
+
+class Engine:
+    kind = "test"
+
+    def __init__(self, name, value_class):
+        self.name, self.value_class = name, value_class
+
+    def evaluate(self, program):
+        return interpret(program, self.value_class)
+
+
+class Broken:
+    name, kind = "broken", "test"
+
+    def evaluate(self, program):
+        raise RuntimeError("attempt to index a nil value (field 'grad')\nstack traceback: ...")
+
+
+NEURON = parse_program("n = x1*w1 + x2*w2 + b\no = n.tanh()\nL = o * 2",
+                       {"x1": 2.0, "x2": 0.5, "w1": -3.0, "w2": 1.0, "b": 6.7}, "L")
+# interpret builds derived nodes as plain Values: the planted tanh must act on a leaf
+TANH_OF_LEAF = parse_program("o = n.tanh()\nL = o * o + x", {"n": 0.8, "x": 1.5}, "L")
+
+
+def test_tanh_gradient_one_ulp_off_fails_naming_the_node():
+    p = TANH_OF_LEAF
+    ref = interpret(p)
+    planted = Engine("planted", TanhGradOneUlpHigh)
+    cell = evaluate_and_judge(planted, p, ref)
+    assert cell.status == FAIL
+    assert (cell.first_fail.node, cell.first_fail.op, cell.first_fail.field) == ("n", "input", "grad")
+    assert cell.first_fail.ulps == ulp_distance(ref["n"][1], planted.evaluate(p)["n"][1]) >= 1
+    assert ref["o"] == planted.evaluate(p)["o"]   # values untouched, only the gradient
+
+
+def test_planted_tanh_first_failure_names_node_op_and_line():
+    # a program whose only input feeds tanh directly: the first failure is x's gradient
+    p = parse_program("y = x.tanh()", {"x": 0.3}, "y")
+    ref = interpret(p)
+    cell = evaluate_and_judge(Engine("planted", TanhGradOneUlpHigh), p, ref)
+    assert cell.status == FAIL
+    assert (cell.first_fail.node, cell.first_fail.field, cell.first_fail.ulps) == ("x", "grad", 1)
+    assert repr(ref["x"][1]) in cell.detail() and "1 ulp" in cell.detail()
+
+
+def test_div_as_multiplication_by_inverse_fails_at_the_quotient():
+    # 3 / 10 is 0.3, 3 * 10**-1 is 0.30000000000000004
+    p = parse_program("q = x / 10\nz = q + 1", {"x": 3.0}, "z")
+    ref = interpret(p)
+    cell = evaluate_and_judge(Engine("planted", DivByPower), p, ref)
+    assert cell.status == FAIL
+    fail = cell.first_fail
+    assert (fail.node, fail.op, fail.field, fail.ulps) == ("q", "div", "data", 1)
+    assert fail.line == 1 and fail.text == "q = x / 10"
+    assert "expected 0.3, got 0.30000000000000004" in cell.detail()
+
+
+def test_correct_engine_copy_is_exact():
+    assert evaluate_and_judge(Engine("copy", Value), NEURON, interpret(NEURON)).status == EXACT
+
+
+def test_a_backend_that_raises_is_an_error_with_one_line():
+    cell = evaluate_and_judge(Broken(), NEURON, interpret(NEURON))
+    assert cell.status == ERROR and not cell.passed
+    assert "\n" not in cell.message and cell.message.startswith("RuntimeError: attempt to index")
