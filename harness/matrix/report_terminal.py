@@ -33,7 +33,7 @@ def _table(result, full):
 def print_report(result, full=None, console=None):
     console = console or Console(highlight=False)
     for line in result.malformed:
-        console.print(Text(line, style="bold red"))
+        console.print(Text(line, style="bold red"), soft_wrap=True)   # one line, never wrapped
     full = len(result.fixtures) <= SUMMARY_ABOVE if full is None else full
     if result.fixtures:
         console.print(_table(result, full))
@@ -41,4 +41,4 @@ def print_report(result, full=None, console=None):
         for column, cell in r.cells.items():
             if cell.status in (FAIL, ERROR):
                 console.print(Text(f"{r.name}[{column}] {cell.status}: {cell.detail()}",
-                                   style=STYLES[cell.status]))
+                                   style=STYLES[cell.status]), soft_wrap=True)
