@@ -65,7 +65,7 @@ class PlantedBackend:
 def test_planted_gradient_bug_is_found_and_shrunk(tmp_path, name, plant, op):
     planted = PlantedBackend(name, plant)
     oracle = Oracle([name], get=lambda n: planted if n == name else get_backend(n))
-    result = run(oracle, profiles.quick(), 100, out_dir=tmp_path)
+    result = run(oracle, profiles.quick(), profiles.QUICK_EXAMPLES, out_dir=tmp_path)
 
     assert result.found, f"the planted {op} bug was not found in {result.tried} programs"
     found = result.found[0]
@@ -85,4 +85,4 @@ def test_planted_gradient_bug_is_found_and_shrunk(tmp_path, name, plant, op):
 def test_the_real_engine_copy_is_not_flagged():
     copy = PlantedBackend("unpatched", lambda module: None)
     oracle = Oracle(["unpatched"], get=lambda n: copy if n == "unpatched" else get_backend(n))
-    assert not run(oracle, profiles.quick(), 100).found
+    assert not run(oracle, profiles.quick(), profiles.QUICK_EXAMPLES).found

@@ -71,7 +71,10 @@ def test_shrinking_gives_small_integers_first():
     program = find(programs(), lambda p: any(s.op == "tanh" and p.inputs[0][1] != 0.0
                                              for s in p.steps),
                    settings=settings(derandomize=True, database=None))
-    assert len(program.steps) == 1 and program.inputs == (("x1", 1.0),)
+    # one input, the smallest integer that is not 0; one tanh and at most one
+    # step before it (hypothesis cannot always delete a leading step)
+    assert program.inputs == (("x1", 1.0),)
+    assert program.steps[-1].op == "tanh" and len(program.steps) <= 2
 
 
 def test_a_new_registry_op_is_fuzzed_with_no_other_change(monkeypatch):

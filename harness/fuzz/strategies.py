@@ -25,19 +25,24 @@ REUSE, NUMBER, FRESH = 0, 1, 2
 _SOURCES = {True: st.sampled_from((REUSE, NUMBER, FRESH)), False: st.sampled_from((REUSE, FRESH))}
 
 
+@st.composite
+def _weighted(draw, branches):
+    return draw(draw(st.sampled_from(branches)))
+
+
 @functools.lru_cache(maxsize=None)
 def values_for(op):
     """Floats to feed `op`: integers of its ordinary range, then any float of
-    that range, then its edges, then any float at all (inf and nan included)."""
+    that range, then its edges, then any float at all (inf and nan included).
+    Ordinary values come about twice as often as the rest: a gradient bug
+    shows where values are finite, and one nan input can hide it."""
     lo, hi = op.ordinary
-    choices = []
+    ordinary = []
     if math.ceil(lo) <= math.floor(hi):
-        choices.append(st.integers(math.ceil(lo), math.floor(hi)).map(float))
-    choices.append(st.floats(lo, hi))
-    if op.edges:
-        choices.append(st.sampled_from(op.edges))
-    choices.append(st.floats())
-    return st.one_of(choices)
+        ordinary.append(st.integers(math.ceil(lo), math.floor(hi)).map(float))
+    ordinary.append(st.floats(lo, hi))
+    unusual = ([st.sampled_from(op.edges)] if op.edges else []) + [st.floats()]
+    return _weighted(tuple(ordinary * 2 + unusual))
 
 
 def _slots(op, draw):
@@ -80,6 +85,28 @@ class _Builder:
         return Arg.node(self.fresh_input(value))
 
 
+# After each step: go on (1, 2, 3) or stop (0, what shrinking prefers), so a
+# program has 4 steps on average.
+_MORE = st.integers(0, 3)
+
+
+@st.composite
+def _step(draw, builder, names, may_go_on):
+    """One step and whether another follows, drawn as one span, so the
+    shrinker can delete a whole step (the first one included)."""
+    op = OPS[draw(st.sampled_from(names))]
+    slots = _slots(op, draw)
+    # At least one operand of every step is a node: `2 + 3` is not a graph.
+    numbers_left = len(slots) - 1 if op.kind == "binary" else slots.count("any")
+    args = []
+    for slot in slots:
+        arg = builder.operand(draw, op, slot, numbers_left)
+        numbers_left -= arg.kind == "num"
+        args.append(arg)
+    step = Step(f"n{len(builder.steps) + 1}", op.name, tuple(args))
+    return step, may_go_on and draw(_MORE) > 0
+
+
 @st.composite
 def programs(draw, max_steps=8, ops=None):
     """A Program of 1..max_steps steps over every op of `ops` (default: all
@@ -89,19 +116,11 @@ def programs(draw, max_steps=8, ops=None):
     # One input to start with; more come from the FRESH operand source, so
     # shrinking an operand to REUSE also removes its input.
     builder.fresh_input(draw(values_for(OPS[draw(st.sampled_from(names))])))
-    for _ in range(draw(st.integers(1, max_steps))):
-        op = OPS[draw(st.sampled_from(names))]
-        slots = _slots(op, draw)
-        # At least one operand of every step is a node: `2 + 3` is not a graph.
-        numbers_left = len(slots) - 1 if op.kind == "binary" else slots.count("any")
-        args = []
-        for slot in slots:
-            arg = builder.operand(draw, op, slot, numbers_left)
-            numbers_left -= arg.kind == "num"
-            args.append(arg)
-        out = f"n{len(builder.steps) + 1}"
-        builder.steps.append(Step(out, op.name, tuple(args)))
-        builder.ids.append(out)
+    more = True
+    while more:
+        step, more = draw(_step(builder, names, len(builder.steps) + 1 < max_steps))
+        builder.steps.append(step)
+        builder.ids.append(step.out)
     # backward starts from a computed node (a fixture cannot start from an input)
     output = builder.steps[-1].out
     if draw(st.booleans()):
