@@ -142,7 +142,7 @@ def node_budgets(program, reference, backend):
     reorders = backend in REORDERS_GRADIENTS
     if not table and not reorders:
         return {}
-    if not reorders and not involves_budgeted_op(program, backend):
+    if not involves_budgeted_op(program, backend) and not (reorders and _has_reuse(program)):
         return {}
     data = {node: pair[0] for node, pair in reference.items()}
     grad = {node: pair[1] for node, pair in reference.items()}
@@ -190,6 +190,16 @@ def node_budgets(program, reference, backend):
                 gerr[node] += (k - 1) * EPS * abs_sum[node]
     return {node: (_to_ulps(err.get(node, 0.0), data[node]), _to_ulps(gerr[node], grad[node]))
             for node in data}
+
+
+def _has_reuse(program):
+    """Does any node receive three or more gradient contributions?"""
+    uses = {}
+    for step in program.steps:
+        for arg in step.args:
+            if arg.kind == "node":
+                uses[arg.value] = uses.get(arg.value, 0) + 1
+    return any(n >= 3 for n in uses.values())
 
 
 def _times(a, b):

@@ -62,23 +62,34 @@ class MatrixResult:
         return self.counts()[1] == 0
 
 
-def _pair_budget(program, reference, a, b):
+class _Budgets(dict):
+    """node_budgets per backend for one fixture, each computed once."""
+
+    def __init__(self, program, reference):
+        super().__init__()
+        self.program, self.reference = program, reference
+
+    def __missing__(self, backend):
+        self[backend] = tolerances.node_budgets(self.program, self.reference, backend)
+        return self[backend]
+
+
+def _pair_budget(budgets, a, b):
     """Budget of a against b when both are judged against the reference:
     the two budgets add (triangle inequality)."""
-    ba = tolerances.node_budgets(program, reference, a)
-    bb = tolerances.node_budgets(program, reference, b)
+    ba, bb = budgets[a], budgets[b]
     return {node: tuple(x + y for x, y in zip(ba.get(node, (0, 0)), bb.get(node, (0, 0))))
             for node in set(ba) | set(bb)}
 
 
-def _judge_vs_torch(backend, program, reference, evaluation, torch_eval, torch_cell):
+def _judge_vs_torch(backend, program, reference, evaluation, torch_eval, torch_cell, budgets):
     if torch_eval is None:
         return Cell.not_applicable(f"torch has no result ({torch_cell.status})")
     if backend.kind == "fd":
         return compare(torch_eval, evaluation, program, rel_tol=tolerances.FD_REL_TOL,
                        noise=backend.noise)
     cell = compare(torch_eval, evaluation, program,
-                   _pair_budget(program, reference, backend.name, TORCH))
+                   _pair_budget(budgets, backend.name, TORCH))
     if cell.status == FAIL:
         why = tolerances.known_deviation(program, reference, TORCH)
         if why:
@@ -86,7 +97,7 @@ def _judge_vs_torch(backend, program, reference, evaluation, torch_eval, torch_c
     return cell
 
 
-def _expected_cells(fixture, reference, torch_eval):
+def _expected_cells(fixture, reference, torch_eval, budgets):
     if not fixture.expected:
         return Cell.not_applicable("no expected values"), None
     expected = expected_evaluation(fixture.expected)
@@ -96,7 +107,7 @@ def _expected_cells(fixture, reference, torch_eval):
     vs_torch = None
     if torch_eval is not None:
         budget = {node: (b[0] + ulps, b[1] + ulps) for node, b in
-                  tolerances.node_budgets(fixture.program, reference, TORCH).items()}
+                  budgets[TORCH].items()}
         vs_torch = compare(expected, torch_eval, fixture.program, budget or ulps)
     return cell, vs_torch
 
@@ -134,7 +145,8 @@ def _run_fixture(fixture, backends):
     start = time.perf_counter()
     torch_eval, torch_cell = run_backend(get_backend(TORCH), program)
     result.seconds[TORCH] = time.perf_counter() - start
-    result.cells[EXPECTED], vs_torch = _expected_cells(fixture, reference, torch_eval)
+    budgets = _Budgets(program, reference)
+    result.cells[EXPECTED], vs_torch = _expected_cells(fixture, reference, torch_eval, budgets)
     if vs_torch is not None:
         result.vs_torch[EXPECTED] = vs_torch
     for name in backends:
@@ -146,10 +158,10 @@ def _run_fixture(fixture, backends):
             evaluation, cell = run_backend(backend, program)
             result.seconds[name] = time.perf_counter() - start
         if cell is None:
-            cell = judge(backend, program, reference, evaluation)
+            cell = judge(backend, program, reference, evaluation, budgets[name])
             if name != TORCH:
-                result.vs_torch[name] = _judge_vs_torch(backend, program, reference,
-                                                        evaluation, torch_eval, torch_cell)
+                result.vs_torch[name] = _judge_vs_torch(backend, program, reference, evaluation,
+                                                        torch_eval, torch_cell, budgets)
         result.cells[name] = cell
     return result
 

@@ -1,0 +1,58 @@
+"""The whole fixture corpus as pytest cases: one per fixture and backend,
+with ids like `lecture-l-minus-8[lua54]`, each asserting the cell is EXACT
+or CLOSE within its budget (harness.tolerances), or N/A with a reason.
+
+The `expected` case checks a fixture's own numbers against python_ref.
+Fixtures over BIG nodes run on two backends here (lua51 and luajit21, one
+per Lua VM family) to keep the suite fast; `make parity` runs every backend
+on them.
+"""
+import functools
+
+import pytest
+
+from harness.backends import get_backend
+from harness.compare import ERROR, FAIL, NA, compare, expected_evaluation
+from harness.fixture import load_corpus
+from harness.matrix.runner import DEFAULT_BACKENDS, EXPECTED
+from harness.verdict import evaluate_and_judge
+
+BIG = 20_000
+BIG_BACKENDS = ("lua51", "luajit21")
+
+FIXTURES, MALFORMED = load_corpus()
+BY_NAME = {f.name: f for f in FIXTURES}
+
+
+def _cases():
+    for fixture in FIXTURES:
+        big = len(fixture.program.steps) >= BIG
+        columns = BIG_BACKENDS if big else (EXPECTED,) + DEFAULT_BACKENDS
+        for column in columns:
+            yield pytest.param(fixture.name, column, id=f"{fixture.name}[{column}]")
+
+
+@functools.lru_cache(maxsize=2)
+def reference(name):
+    """python_ref on one fixture, once for all its backends."""
+    return get_backend("python_ref").evaluate(BY_NAME[name].program)
+
+
+def test_corpus_has_no_malformed_fixture():
+    assert not MALFORMED, "\n".join(str(e) for e in MALFORMED)
+
+
+@pytest.mark.parametrize("name, column", list(_cases()))
+def test_cell(name, column):
+    fixture = BY_NAME[name]
+    ref = reference(name)
+    if column == EXPECTED:
+        if not fixture.expected:
+            pytest.skip("no expected values")
+        ulps = (fixture.tolerance or {}).get("ulps", 0)
+        cell = compare(expected_evaluation(fixture.expected), ref, fixture.program, ulps)
+    else:
+        cell = evaluate_and_judge(get_backend(column), fixture.program, ref)
+    assert cell.status not in (FAIL, ERROR), f"{name}[{column}] {cell.status}: {cell.detail()}"
+    if cell.status == NA:
+        assert cell.message, "an N/A cell must say why"
