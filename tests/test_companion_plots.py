@@ -142,8 +142,9 @@ def test_tangent_slopes_come_from_backward():
 
 def test_heatmap_reads_the_matrix_json(tmp_path):
     report = {"columns": ["expected", "torch"], "fixtures": [
-        {"name": "a", "cells": {"expected": {"status": "EXACT", "max_ulps": 0},
-                                "torch": {"status": "CLOSE", "max_ulps": 3}}}]}
+        {"name": "a", "cells": {"expected": {"vs_reference": {"status": "EXACT", "max_ulps": 0}},
+                                "torch": {"vs_reference": {"status": "CLOSE", "max_ulps": 3},
+                                          "vs_torch": {"status": "EXACT", "max_ulps": 0}}}}]}
     path = tmp_path / "parity.json"
     path.write_text(json.dumps(report))
     names, columns, cells = parity_heatmap.load_grid(path)

@@ -29,20 +29,30 @@ def versions(engine_list):
     return out
 
 
+def more_figures():
+    """The figures outside the lecture's order: fixture sweeps, the matrix."""
+    from .figures import fixture_ranges, parity_heatmap
+
+    sweeps = [(f"{f.name} ({f.plot['var']} from {f.plot['from']:g} to {f.plot['to']:g})",
+               fixture_ranges.file_name(f)) for f in fixture_ranges.plotted_fixtures()]
+    return sweeps + [("the parity matrix as a heatmap of max ulp distance", parity_heatmap.FILE)]
+
+
 def main(args):
     known = engines.engine_names()
     unknown = [e for e in args.engines or () if e not in known]
     if unknown:
         print(f"notes: --engines: {', '.join(unknown)} not available here (known: {', '.join(known)})")
         return 2
-    console = Console(width=160)
+    console = Console(width=max(160, Console().width))
     walk = []
     for number, section in enumerate(sections(moons_steps=args.moons_steps), 1):
         results = run_section(section, args.engines)
         walk.append((section, results))
         columns, table_rows = rows(section, results, args.engines)
         table = Table(title=f"{number}. {section.title}", title_justify="left", show_lines=False)
-        for name in ["claim", "expected"] + list(columns) + [""]:
+        table.add_column("claim", min_width=30, overflow="fold")
+        for name in ["expected"] + list(columns) + [""]:
             table.add_column(name, overflow="fold")
         for row in table_rows:
             style = "green" if row[-1] == CHECKED else "bold red"
@@ -55,7 +65,8 @@ def main(args):
             console.print(f"  [dim]see[/] {(PLOTS_DIR / fig).relative_to(REPO_ROOT)}", highlight=False)
         console.print()
     args.markdown.parent.mkdir(parents=True, exist_ok=True)
-    args.markdown.write_text(markdown(walk, args.engines, versions(args.engines or known)))
+    args.markdown.write_text(markdown(walk, args.engines, versions(args.engines or known),
+                                      more_figures()))
     failed = sum(not r.ok for _, results in walk for r in results)
     total = sum(len(results) for _, results in walk)
     print(f"wrote {args.markdown}")

@@ -219,9 +219,12 @@ def section_engines(section, engine_list=None):
 
 def run_section(section, engine_list=None):
     results = []
+    columns = section_engines(section, engine_list)
     for claim in section.claims:
+        if not any(claim.applies_to(e) for e in columns):
+            continue  # e.g. the Lua-only claims when only python_ref runs
         result = ClaimResult(claim)
-        for engine in section_engines(section, engine_list):
+        for engine in columns:
             if claim.applies_to(engine):
                 value = claim.measure(engine)
                 result.values[engine] = value

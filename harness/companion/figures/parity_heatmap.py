@@ -36,8 +36,12 @@ def grid_from_json(data, source=PARITY_JSON):
         columns = list(data["columns"])
         fixtures = data["fixtures"]
         names = [f["name"] for f in fixtures]
-        cells = {(i, j): (f["cells"][c]["status"], _number(f["cells"][c].get("max_ulps", 0)))
-                 for i, f in enumerate(fixtures) for j, c in enumerate(columns) if c in f["cells"]}
+        cells = {}
+        for i, f in enumerate(fixtures):
+            for j, c in enumerate(columns):
+                if c in f["cells"]:
+                    cell = f["cells"][c]["vs_reference"]
+                    cells[(i, j)] = (cell["status"], _number(cell.get("max_ulps", 0)))
     except (KeyError, TypeError) as exc:
         raise ValueError(f"{source}: not a parity report (missing {exc})") from None
     return names, columns, cells

@@ -2,6 +2,8 @@
 MLP and the moons), and the moons decision boundary with the points."""
 import numpy as np
 
+from harness.compare import ulp_distance
+
 from .. import training
 from ..style import engine_style, figure, save
 from ..walkthrough import trained
@@ -10,18 +12,27 @@ FILES = ("training_lecture_loss.png", "training_moons_loss.png", "training_moons
 
 
 def _loss_curves(task, runs, outpath, title):
-    fig, ax = figure(figsize=(8, 5))
+    fig, (ax, ax_u) = figure(2, 1, figsize=(8, 7.5), sharex=True,
+                             gridspec_kw={"height_ratios": [3, 2]})
+    ref = runs["python_ref"].losses
     for engine, run in runs.items():
-        ax.plot(range(len(run.losses)), run.losses, label=engine, **engine_style(engine))
+        steps = range(len(run.losses))
+        ax.plot(steps, run.losses, label=engine, **engine_style(engine))
+        if engine != "python_ref":
+            ax_u.plot(steps, [ulp_distance(a, b) for a, b in zip(run.losses, ref)],
+                      label=engine, **engine_style(engine))
     ax.set_yscale("log")
     ax.set_title(title)
-    ax.set_xlabel("step k")
     ax.set_ylabel("loss (before the update of step k)")
-    last = runs["python_ref"].losses[-1]
-    ax.annotate(f"python_ref: {last:.6g}", xy=(len(runs["python_ref"].losses) - 1, last),
+    ax.annotate(f"python_ref: {ref[-1]:.6g}", xy=(len(ref) - 1, ref[-1]),
                 xytext=(-150, 40), textcoords="offset points",
                 arrowprops=dict(arrowstyle="->", color="grey"))
     ax.legend(title="engine", ncol=2)
+    ax_u.set_yscale("symlog", linthresh=1)
+    ax_u.set_ylim(bottom=-0.5)
+    ax_u.set_ylabel("ulps from python_ref's loss")
+    ax_u.set_xlabel("step k")
+    ax_u.legend(ncol=4, fontsize=8)
     return save(fig, outpath)
 
 
