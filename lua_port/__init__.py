@@ -95,6 +95,10 @@ class LuaEngine:
             unpack_returned_tuples=False,
             **({"max_memory": max_memory} if self.hard_memory_cap and max_memory else {}),
         )
+        # Kept before the sandbox exists; called from Python, it runs no Lua
+        # instruction, so the budget's hook cannot interfere with its own removal.
+        self._sethook = self._lua.globals().debug.sethook
+        self._collect = self._lua.eval("function() collectgarbage('collect') end")
         self.version = self._lua.eval("_VERSION")
         if self.is_luajit:
             self.version = self._lua.eval("jit.version")
@@ -114,18 +118,36 @@ class LuaEngine:
 
     def _guarded(self, function, *args):
         """Call a Lua function under the instruction budget and memory cap."""
-        soft_kb = self.max_memory / 1024 if (self.max_memory and not self.hard_memory_cap) else None
-        self._api.arm(self.instruction_budget, soft_kb)
+        state = self._api.state
+        state.budget = self.instruction_budget
+        state.used = 0
+        state.exceeded = state.memory_exceeded = False
+        state.memory_kb = self.max_memory / 1024 if (self.max_memory and not self.hard_memory_cap) else False
+        self._sethook(self._api.hook, "", self._api.HOOK_EVERY)
         result = error = None
         try:
             result = function(*args)
-        except self._lupa.LuaMemoryError as exc:
+        except self._lupa.LuaMemoryError:
+            # Lift the cap and collect the garbage before any other call into
+            # Lua: lupa's own unprotected calls would otherwise hit the cap
+            # again and Lua would abort the process.
+            capped = self.hard_memory_cap and self.max_memory
+            if capped:
+                self._lua.set_max_memory(0)
+            self._collect()
+            if capped:
+                self._lua.set_max_memory(self.max_memory)
             error = LuaMemoryLimitError(
-                f"{self.runtime}: memory limit of {self.max_memory} bytes exceeded ({exc})")
+                f"{self.runtime}: memory limit of {self.max_memory} bytes exceeded")
         except self._lupa.LuaError as exc:
-            error = LuaError(f"{self.runtime}: {exc}")
+            # the first line names the file, the line and the reason; the
+            # traceback lupa appends is kept on the exception
+            message, _, traceback = str(exc).partition("\n")
+            error = LuaError(f"{self.runtime}: {message}")
+            error.lua_traceback = traceback
         finally:
-            over_budget, over_memory = self._api.disarm()
+            self._sethook()
+        over_budget, over_memory = state.exceeded, state.memory_exceeded
         if over_budget:
             raise LuaBudgetError(
                 f"{self.runtime}: instruction budget of {self.instruction_budget} exceeded")

@@ -10,9 +10,9 @@
 --
 -- The instruction budget is a count hook: every HOOK_EVERY VM instructions
 -- it adds to a counter and raises once the counter passes the budget.  Once
--- exceeded it keeps raising every 1000 instructions, so a pcall inside the
--- sandbox cannot swallow it for long, and Python checks the flag after every
--- call.  On LuaJIT (no memory cap in lupa) the same hook also enforces a soft
+-- exceeded it raises again at every instruction, so a pcall inside the
+-- sandbox cannot swallow it: the first instruction after the pcall raises
+-- again.  Python also checks the flag after every call.  On LuaJIT (no memory cap in lupa) the same hook also enforces a soft
 -- memory cap, checked with collectgarbage("count").
 local sources = ...
 
@@ -99,21 +99,24 @@ local mg = private_require("micrograd")
 local interpret = private_require("interpret")
 
 -- == budget =====================================================================
-local budget, used, exceeded, memory_limit_kb, memory_exceeded = 0, 0, false, nil, false
+-- Python arms and disarms the hook by calling debug.sethook itself (a C
+-- function: no Lua instruction runs, so an exceeded hook cannot stop the
+-- disarming) and reads and resets `state` directly.
+local state = {budget = 0, used = 0, exceeded = false, memory_kb = false, memory_exceeded = false}
 
 local hook
 hook = function()
-  used = used + HOOK_EVERY
-  if used > budget then
-    exceeded = true
-    debug_sethook(hook, "", 1000)
+  state.used = state.used + HOOK_EVERY
+  if state.used > state.budget then
+    state.exceeded = true
+    debug_sethook(hook, "", 1)
     error("instruction budget exceeded", 0)
   end
-  if memory_limit_kb and collectgarbage_("count") > memory_limit_kb then
+  if state.memory_kb and collectgarbage_("count") > state.memory_kb then
     collectgarbage_("collect")
-    if collectgarbage_("count") > memory_limit_kb then
-      memory_exceeded = true
-      debug_sethook(hook, "", 1000)
+    if collectgarbage_("count") > state.memory_kb then
+      state.memory_exceeded = true
+      debug_sethook(hook, "", 1)
       error("memory limit exceeded", 0)
     end
   end
@@ -158,23 +161,11 @@ local function encode_results(...)
   return unpack_(results, 1, n)
 end
 
-local api = {NEG_ZERO_MARK = NEG_ZERO_MARK}
+local api = {NEG_ZERO_MARK = NEG_ZERO_MARK, hook = hook, state = state, HOOK_EVERY = HOOK_EVERY}
 
 -- Call a compiled chunk; its results come back encoded (see above).
 function api.call(f, ...)
   return encode_results(f(...))
-end
-
-function api.arm(instructions, memory_kb)
-  budget, used, exceeded = instructions, 0, false
-  memory_limit_kb, memory_exceeded = memory_kb, false
-  debug_sethook(hook, "", HOOK_EVERY)
-end
-
--- Returns whether the budget or the soft memory cap was hit since arm().
-function api.disarm()
-  debug_sethook()
-  return exceeded, memory_exceeded
 end
 
 -- A sandboxed chunk: its globals are a fresh safe environment plus mg.
