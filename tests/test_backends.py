@@ -129,3 +129,10 @@ def test_lua_runtime_matches_python_ref_on_the_lecture(runtime):
     assert backend is get_backend(runtime)          # one engine per process
     assert compare(interpret(p), backend.evaluate(p), p).status == EXACT
     assert backend.version                           # shown in the report
+
+
+@pytest.mark.parametrize("text, x", [("y = 0.34375 / x", 3.3), ("y = 0.0 / x", 1e-300)])
+def test_torch_number_over_value_is_a_direct_division(text, x):
+    # torch's float / tensor is reciprocal(x) * float: 1 ulp off, and a nan gradient at 0/tiny
+    p = parse_program(text, {"x": x}, "y")
+    assert compare(interpret(p), get_backend("torch").evaluate(p), p).status == EXACT

@@ -44,7 +44,7 @@ def test_tanh_near_saturation_amplifies_the_gradient_budget():
 def test_torch_reordered_accumulation_gets_a_budget_only_with_three_contributions():
     two = parse_program("y = a * a", {"a": 1.1}, "y")
     three = parse_program("b = a * a\ny = b * a", {"a": 1.1}, "y")
-    assert tolerances.node_budgets(two, interpret(two), "torch")["a"] == (0, 0)
+    assert tolerances.node_budgets(two, interpret(two), "torch").get("a", (0, 0)) == (0, 0)
     assert tolerances.node_budgets(three, interpret(three), "torch")["a"][1] > 0
 
 

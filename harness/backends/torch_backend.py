@@ -3,7 +3,9 @@ intermediate keeps its gradient (retain_grad), so every value and every
 gradient is compared, not only the leaves'.
 
 Ops come from harness.ops.OPS (their apply works on tensors); number
-constants stay Python floats, as a student would write them; the fused
+constants stay Python floats, as a student would write them, except on the
+left of a binary op, where they become constant tensors as python_ref makes
+them Values (torch's float / tensor is reciprocal * float); the fused
 sum/dot nodes are built as the left-to-right chain of + and *.
 """
 import threading
@@ -65,6 +67,10 @@ class TorchBackend:
             for step in program.steps:
                 args = [nodes[a.value] if a.kind == "node" else a.value for a in step.args]
                 op = OPS[step.op]
+                if op.kind == "binary" and step.args[0].kind == "num":
+                    # python_ref makes `2 / x` Value(2) / x; torch's float / tensor
+                    # would be reciprocal(x) * 2, another rounding (and 0/tiny: nan grad)
+                    args[0] = torch.tensor(args[0], dtype=torch.float64)
                 out = _chain(step.op, args) if op.kind == "nary" else op.apply(*args)
                 if not isinstance(out, torch.Tensor) or not out.requires_grad:
                     # only constants went in: a leaf of its own
