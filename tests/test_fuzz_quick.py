@@ -21,20 +21,8 @@ def _quick(names, tmp_path):
 def test_correct_engines_pass_the_quick_profile(tmp_path):
     # Lua runtimes lupa cannot start here are left out (the Lua tests say why).
     lua = [n for n in QUICK_LUA if get_backend(n).kind != "unavailable"]
-    names = ["python_ref", "fd"] + lua
+    names = ["python_ref", "torch", "fd"] + lua
     result = _quick(names, tmp_path)
-    assert not result.found, "\n".join(describe(f) for f in result.found)
-
-
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "harness/backends/torch_backend.py passes a number numerator of `/` to torch as a "
-    "Python float, and torch computes float / tensor as reciprocal(tensor) * float: "
-    "0.34375 / x is 1 ulp off the direct division, and 0.0 / 1e-300 has gradient "
-    "-0 * 1e300 * 1e300 = nan where python_ref has 0 (found by the quick profile). "
-    "torch.tensor(number) / x uses DivBackward and agrees to the bit; remove this mark "
-    "once the backend does that"))
-def test_torch_passes_the_quick_profile(tmp_path):
-    result = _quick(["python_ref", "torch"], tmp_path)
     assert not result.found, "\n".join(describe(f) for f in result.found)
 
 
