@@ -95,6 +95,8 @@ class Cell:
     first_fail: Optional[Mismatch] = None
     message: str = ""              # ERROR: the exception; N/A: why
     compared: int = field(default=0)   # how many values were compared
+    max_rel: Optional[float] = None    # relative mode (finite differences): the largest
+                                       # |cand - ref| / max(1, |ref|), what its tolerance bounds
 
     @property
     def passed(self):
@@ -111,6 +113,8 @@ class Cell:
 
     def summary(self):
         """A short text for a table cell."""
+        if self.status == CLOSE and self.max_rel is not None:
+            return f"CLOSE rel {self.max_rel:.1e}"
         if self.status == CLOSE:
             return f"CLOSE {_fmt_ulps(self.max_ulps)} ulp"
         if self.status == FAIL:
@@ -130,6 +134,8 @@ class Cell:
                "compared": self.compared}
         if self.message:
             out["message"] = self.message
+        if self.max_rel is not None:
+            out["max_rel_err"] = _json_number(self.max_rel)
         if self.first_fail is not None:
             out["first_fail"] = self.first_fail.to_json()
         if self.worst is not None:
@@ -167,6 +173,15 @@ def _fd_ok(reference, candidate, rel_tol, noise):
     return abs(candidate - reference) <= rel_tol * max(1.0, abs(reference)) + noise
 
 
+def _scaled_error(reference, candidate):
+    """|candidate - reference| / max(1, |reference|); inf when they differ in kind."""
+    if abs_error(reference, candidate) == 0.0:
+        return 0.0
+    if not (math.isfinite(reference) and math.isfinite(candidate)):
+        return math.inf
+    return abs(candidate - reference) / max(1.0, abs(reference))
+
+
 def compare(reference, candidate, program, budget=None, rel_tol=None, noise=None):
     """Compare every value both evaluations have, in program order.
 
@@ -178,6 +193,7 @@ def compare(reference, candidate, program, budget=None, rel_tol=None, noise=None
     """
     steps = program.step_by_id()
     max_ulps, worst, first_fail, compared = 0, None, None, 0
+    max_rel = 0.0 if rel_tol is not None else None
     for node_id in program.node_ids():
         ref_pair, cand_pair = reference.get(node_id), candidate.get(node_id)
         if ref_pair is None or cand_pair is None:
@@ -195,6 +211,7 @@ def compare(reference, candidate, program, budget=None, rel_tol=None, noise=None
                 continue
             if rel_tol is not None:
                 allowed = rel_tol
+                max_rel = max(max_rel, _scaled_error(ref, cand))
                 ok = _fd_ok(ref, cand, rel_tol, (noise or {}).get(node_id, 0.0))
             else:
                 allowed = _allowed(budget, node_id, index)
@@ -211,10 +228,10 @@ def compare(reference, candidate, program, budget=None, rel_tol=None, noise=None
             if not ok and first_fail is None:
                 first_fail = mismatch
     if first_fail is not None:
-        return Cell(FAIL, max_ulps, worst, first_fail, compared=compared)
+        return Cell(FAIL, max_ulps, worst, first_fail, compared=compared, max_rel=max_rel)
     if max_ulps:
-        return Cell(CLOSE, max_ulps, worst, compared=compared)
-    return Cell(EXACT, compared=compared)
+        return Cell(CLOSE, max_ulps, worst, compared=compared, max_rel=max_rel)
+    return Cell(EXACT, compared=compared, max_rel=max_rel)
 
 
 def expected_evaluation(expected):

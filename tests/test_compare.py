@@ -144,3 +144,10 @@ def test_json_has_no_bare_infinities():
 def test_expected_evaluation():
     assert expected_evaluation({"d": {"data": 4.0}, "a": {"grad": -3.0, "data": None}}) == {
         "d": (4.0, None), "a": (None, -3.0)}
+
+
+def test_relative_mode_reports_the_relative_error():
+    cand = {"a": (None, REF["a"][1] * (1 + 1e-9))}
+    cell = compare(REF, cand, _program(), rel_tol=1e-6)
+    assert cell.status == CLOSE and 0 < cell.max_rel <= 1e-9 and cell.summary().startswith("CLOSE rel")
+    assert cell.to_json()["max_rel_err"] == cell.max_rel

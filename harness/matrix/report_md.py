@@ -27,7 +27,13 @@ def _deviation_classes(result):
         if not classes and column not in ("fd", "expected"):
             classes = ["none: must be EXACT"]
         at = f"{where[0]}, {where[1].node}.{where[1].field}" if where else "-"
-        rows.append((column, ", ".join(classes) or "-", f"{top:g}", at))
+        measured = f"{top:g}"
+        rel = [r.cells[column].max_rel for r in result.fixtures
+               if column in r.cells and r.cells[column].max_rel is not None]
+        if rel:   # finite differences: the relative error is what their rule bounds
+            measured = f"relative {max(rel):.2e}"
+            classes = [tolerances.FD_RULE]
+        rows.append((column, ", ".join(classes) or "-", measured, at))
     return _table(["backend", "deviation classes (value/derivative ulp per op)",
                    "measured max ulp", "where"], rows)
 

@@ -1,5 +1,7 @@
 """The terminal table (rich): per-tag summary by default for a big corpus,
 every fixture with --full; cells coloured by verdict."""
+import sys
+
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -12,14 +14,14 @@ SUMMARY_ABOVE = 40   # fixtures: more than this and the default is the per-tag s
 
 
 def _table(result, full):
-    table = Table(title="parity matrix (cells against python_ref)", show_lines=False)
+    table = Table(title="parity matrix (cells against python_ref)", show_lines=not full)
     table.add_column("tag" if not full else "fixture", no_wrap=True)
     for column in result.columns:
         table.add_column(column, overflow="fold")
     for tag, results in by_tag(result.fixtures).items():
         if not full:
             table.add_row(f"{tag} ({len(results)})", *[
-                Text(group_text(results, c), style=STYLES[group_status(results, c)])
+                Text(group_text(results, c, "\n"), style=STYLES[group_status(results, c)])
                 for c in result.columns])
             continue
         table.add_section()
@@ -31,7 +33,8 @@ def _table(result, full):
 
 
 def print_report(result, full=None, console=None):
-    console = console or Console(highlight=False)
+    # a log (not a terminal) gets a wide table instead of 80 squeezed columns
+    console = console or Console(highlight=False, width=None if sys.stdout.isatty() else 200)
     for line in result.malformed:
         console.print(Text(line, style="bold red"), soft_wrap=True)   # one line, never wrapped
     full = len(result.fixtures) <= SUMMARY_ABOVE if full is None else full

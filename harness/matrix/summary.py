@@ -41,14 +41,17 @@ def max_ulps(results, column):
     return best, where
 
 
-def group_text(results, column):
-    """A compact cell for a group of fixtures: counts of each status, worst first."""
+def group_text(results, column, sep=", "):
+    """A compact cell for a group of fixtures: counts of each status, worst
+    first, with the largest ulp distance of the CLOSE ones."""
     counts = status_counts(results, column)
-    parts = [f"{counts[s]} {s}" for s in (ERROR, FAIL, CLOSE, NA, EXACT) if counts[s]]
     top, _ = max_ulps(results, column)
-    if counts[CLOSE]:
-        parts[[p.endswith(CLOSE) for p in parts].index(True)] += f" (<= {top:g} ulp)"
-    return ", ".join(parts) or "-"
+    rel = [r.cells[column].max_rel for r in results
+           if column in r.cells and r.cells[column].max_rel is not None]
+    bound = f" <=rel {max(rel):.1e}" if rel else f" <={top:.3g}"
+    parts = [f"{counts[s]} {s}" + (bound if s == CLOSE else "")
+             for s in (ERROR, FAIL, CLOSE, NA, EXACT) if counts[s]]
+    return sep.join(parts) or "-"
 
 
 def group_status(results, column):
