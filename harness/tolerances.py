@@ -32,7 +32,10 @@ from .compare import ulp_distance
 
 EPS = sys.float_info.epsilon
 SAFETY = 2.0
-ULP_CAP = 2**62
+# Above every finite ulp distance (at most 2 * 0x7FEFFFFFFFFFFFFF < 2**64, from
+# -max to +max) and still finite; 2**62 was below the distance from 0 to
+# 1e284, so a cancellation to 0 that torch summed in another order failed.
+ULP_CAP = 2**64
 
 FD_REL_TOL = 1e-6
 FD_NOISE_ULPS = 4.0   # how far (in eps of the output) one forward evaluation may be off

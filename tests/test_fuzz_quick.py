@@ -26,19 +26,36 @@ def test_correct_engines_pass_the_quick_profile(tmp_path):
     assert not result.found, "\n".join(describe(f) for f in result.found)
 
 
-# Cases the fuzzer found in finite differences (h**2 truncation error near a
-# pole and under a steep exponential), fixed there by Richardson extrapolation.
-FD_FOUND = {
-    "one-over-small-x": Program((("x", 0.00390625),),
-                                (Step("y", "div", (Arg.num(1.0), Arg.node("x"))),), "y"),
-    "tiny-base-power": Program((("x", 0.0),),
-                               (Step("y", "pow", (Arg.num(1e-300), Arg.node("x"))),), "y"),
+def _one_step(x, op, *args):
+    arg = {"x": Arg.node("x")}
+    return Program((("x", x),), (Step("y", op, tuple(arg.get(a, a) for a in args)),), "y")
+
+
+# Cases the fuzzer found and that were fixed where they were wrong: finite
+# differences (h**2 truncation near a pole and under a steep exponential:
+# Richardson extrapolation), torch's float / tensor (reciprocal * float: the
+# backend now divides by a constant tensor), and a budget cap below the ulp
+# distance from 0 to 1e284 (torch sums three gradient contributions of 1e300
+# in another order and does not cancel to 0 exactly).
+FOUND = {
+    "fd-one-over-small-x": ("fd", _one_step(0.00390625, "div", Arg.num(1.0), "x")),
+    "fd-tiny-base-power": ("fd", _one_step(0.0, "pow", Arg.num(1e-300), "x")),
+    "torch-number-over-x": ("torch", _one_step(4.549819991750574e-86, "div",
+                                               Arg.num(0.34375), "x")),
+    "torch-zero-over-tiny-x": ("torch", _one_step(1e-300, "div", Arg.num(0.0), "x")),
+    "torch-reordered-cancellation": ("torch", Program((("x1", 1e-300),), (
+        Step("n1", "neg", (Arg.node("x1"),)),
+        Step("n2", "neg", (Arg.node("x1"),)),
+        Step("n3", "add", (Arg.node("n2"), Arg.node("x1"))),
+        Step("n4", "sum", (Arg.node("n3"), Arg.node("n3"), Arg.node("n3"), Arg.node("n1"))),
+        Step("n5", "div", (Arg.node("n4"), Arg.node("n2")))), "n5")),
 }
 
 
-@pytest.mark.parametrize("name", sorted(FD_FOUND))
-def test_finite_difference_cases_found_by_the_fuzzer_stay_fixed(name):
-    assert not Oracle(["fd"]).check(FD_FOUND[name])
+@pytest.mark.parametrize("name", sorted(FOUND))
+def test_cases_found_by_the_fuzzer_stay_fixed(name):
+    backend, program = FOUND[name]
+    assert Oracle([backend]).check(program) == []
 
 
 @pytest.mark.xfail(strict=True, reason=(
