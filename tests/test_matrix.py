@@ -208,3 +208,14 @@ def test_help_explains_every_flag(capsys):
     for flag in ("--fixtures", "--tags", "--backends", "--jobs", "--full", "--report-dir"):
         assert flag in text
     assert "EXACT" in text and "ulp" in text
+
+
+def test_default_columns_leave_out_missing_lua_runtimes(tmp_path, capsys, monkeypatch):
+    import lua_port
+    monkeypatch.setattr(lua_port, "available_runtimes", lambda: ("lua54",))
+    code = main(["parity", "--fixtures-dir", str(corpus(tmp_path)), "--report-dir",
+                 str(tmp_path / "r"), "--jobs", "1", "--fixtures", "t-lecture-l"])
+    err = capsys.readouterr().err
+    data = json.loads((tmp_path / "r" / "parity.json").read_text())
+    assert code == 0 and data["columns"] == ["expected", "lua54", "torch", "fd"]
+    assert "lua51: not available, left out" in err

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from ..backends import BACKEND_NAMES, REFERENCE
+from ..backends import BACKEND_NAMES, LUA_RUNTIMES, REFERENCE
 from ..fixture import TAGS, load_corpus
 from .report_html import matrix_html
 from .report_json import matrix_json, timings_json
@@ -102,6 +102,25 @@ class _Progress:
             self.bar.update(self.task, completed=done, description=name[:30])
 
 
+def _available(backends):
+    """The default columns minus Lua runtimes this lupa lacks (said on one line
+    each); a runtime asked for by --backends is never dropped: it shows ERROR."""
+    try:
+        from lua_port import available_runtimes
+        present = set(available_runtimes())
+    except Exception as exc:  # no lupa at all: every Lua column is left out
+        present, why = set(), f"lua_port cannot be loaded: {exc}"
+    else:
+        why = "lupa has no such runtime here"
+    keep = []
+    for name in backends:
+        if name in LUA_RUNTIMES and name not in present:
+            print(f"{name}: not available, left out ({why})", file=sys.stderr)
+            continue
+        keep.append(name)
+    return tuple(keep)
+
+
 def write_reports(result, report_dir, seconds, jobs):
     report_dir.mkdir(parents=True, exist_ok=True)
     (report_dir / "parity.json").write_text(matrix_json(result))
@@ -116,7 +135,7 @@ def main(args):
     if not fixtures and not malformed:
         print("no fixture matches the filters", file=sys.stderr)
         return 1
-    backends = tuple(dict.fromkeys(args.backends)) or DEFAULT_BACKENDS
+    backends = tuple(dict.fromkeys(args.backends)) or _available(DEFAULT_BACKENDS)
     jobs = args.jobs or default_jobs()
     start = time.perf_counter()
     with _Progress(len(fixtures)) as progress:
