@@ -172,6 +172,8 @@ def node_budgets(program, reference, backend):
     for step in reversed(program.steps):
         if step.out not in upstream:
             continue  # backward never runs there
+        if reorders:  # every contribution to step.out is in: reorder them before they flow on
+            gerr[step.out] += _reordering(count[step.out], abs_sum[step.out])
         vals, errs, partials = locals_[step.out]
         g, g_err = grad[step.out], gerr[step.out]
         own = table.get(step.op)
@@ -188,9 +190,8 @@ def node_budgets(program, reference, backend):
             abs_sum[arg.value] += _times(abs(g), abs(d))
             count[arg.value] += 1
     if reorders:
-        for node, k in count.items():
-            if k >= 3:
-                gerr[node] += (k - 1) * EPS * abs_sum[node]
+        for name, _ in program.inputs:
+            gerr[name] += _reordering(count[name], abs_sum[name])
     return {node: (_to_ulps(err.get(node, 0.0), data[node]), _to_ulps(gerr[node], grad[node]))
             for node in data}
 
@@ -203,6 +204,12 @@ def _has_reuse(program):
             if arg.kind == "node":
                 uses[arg.value] = uses.get(arg.value, 0) + 1
     return any(n >= 3 for n in uses.values())
+
+
+def _reordering(k, abs_sum):
+    """How far k gradient contributions summed in another order can land
+    (two terms commute exactly; each further addition rounds differently)."""
+    return (k - 1) * EPS * abs_sum if k >= 3 else 0.0
 
 
 def _times(a, b):

@@ -36,7 +36,8 @@ def _one_step(x, op, *args):
 # Richardson extrapolation), torch's float / tensor (reciprocal * float: the
 # backend now divides by a constant tensor), and a budget cap below the ulp
 # distance from 0 to 1e284 (torch sums three gradient contributions of 1e300
-# in another order and does not cancel to 0 exactly).
+# in another order and does not cancel to 0 exactly), and a reordering error
+# that was added to a node's gradient budget but not carried upstream.
 FOUND = {
     "fd-one-over-small-x": ("fd", _one_step(0.00390625, "div", Arg.num(1.0), "x")),
     "fd-tiny-base-power": ("fd", _one_step(0.0, "pow", Arg.num(1e-300), "x")),
@@ -49,6 +50,14 @@ FOUND = {
         Step("n3", "add", (Arg.node("n2"), Arg.node("x1"))),
         Step("n4", "sum", (Arg.node("n3"), Arg.node("n3"), Arg.node("n3"), Arg.node("n1"))),
         Step("n5", "div", (Arg.node("n4"), Arg.node("n2")))), "n5")),
+    # n2 gets three contributions (1, -1 and sigmoid's 0.105): torch's order
+    # rounds differently, and that error must flow on to n1 and x1
+    "torch-reordering-flows-upstream": ("torch", Program((("x1", 0.0),), (
+        Step("n1", "add", (Arg.node("x1"), Arg.num(1.0))),
+        Step("n2", "add", (Arg.node("n1"), Arg.node("n1"))),
+        Step("n3", "sub", (Arg.node("n2"), Arg.node("n2"))),
+        Step("n4", "sigmoid", (Arg.node("n2"),)),
+        Step("n5", "add", (Arg.node("n4"), Arg.node("n3")))), "n5")),
 }
 
 
