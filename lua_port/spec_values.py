@@ -26,7 +26,9 @@ UNARY_EDGES = (0.0, -0.0, 1e-300, -1e-300, 5e-324, 1e-10, -1e-10, 0.5, -0.5, 20.
 # pow's own edges: poles, negative bases, overflow, a constant exponent.
 POW_EDGES = ((-8.0, 1.0 / 3.0), (0.0, -1.0), (-0.0, -1.0), (-0.0, -2.0), (0.0, 0.5),
              (2.0, 1024.0), (-2.0, 1025.0), (-2.0, 3.0), (1.0, math.nan), (math.nan, 0.0),
-             (-1.0, math.inf), (0.5, -math.inf), (1e-300, -2.0), (3.0, 0.0), (0.0, 0.0))
+             (-1.0, math.inf), (0.5, -math.inf), (1e-300, -2.0), (3.0, 0.0), (0.0, 0.0),
+             # integer exponents beyond int32 (LuaJIT 2.0's ^ gave nan)
+             (-1e-300, 2147483648.0), (-1.0000001, 2147483649.0), (-0.5, -2147483649.0))
 BINARY_OPS = {
     "add": lambda a, b: a + b,
     "sub": lambda a, b: a - b,

@@ -16,7 +16,7 @@
 --
 -- Plain Lua: runs unchanged under Lua 5.1 to 5.5 and LuaJIT 2.0/2.1.
 
-local exp, log, abs = math.exp, math.log, math.abs
+local exp, log, abs, floor, fmod = math.exp, math.log, math.abs, math.floor, math.fmod
 local format, type, setmetatable, getmetatable = string.format, type, setmetatable, getmetatable
 local tonumber, assert = tonumber, assert
 
@@ -61,10 +61,19 @@ function ieee.log(x)
 end
 
 -- C99 pow (Lua's ^), with python_ref's positive nan for a negative finite base
--- and a non-integer exponent.
+-- and a non-integer exponent.  LuaJIT 2.0's ^ also gives nan for a negative
+-- base and an integer exponent of magnitude >= 2^31 (it tests integrality
+-- through int32), where C gives +-|x|^y: that case is computed here.
 function ieee.pow(x, y)
   local r = x ^ y
   if r ~= r and x == x and y == y then
+    if x < 0.0 and y == floor(y) then
+      r = abs(x) ^ y
+      if fmod(y, 2.0) ~= 0.0 then  -- an odd exponent keeps the sign
+        r = -r
+      end
+      return r
+    end
     return NAN
   end
   return r
