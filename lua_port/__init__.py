@@ -4,16 +4,18 @@
     engine = LuaEngine("lua54")
     engine.evaluate(program.to_plain())   # {node id: (data, grad)}, program order
     engine.run_file("some/script.lua", [1.0, 2.0], {"lr": 0.1})
+    engine.execute("local x = ... return mg.Value(x):tanh().data", 0.5)
 
 Every LuaEngine is its own lupa runtime, sandboxed: the micrograd modules are
 read here and loaded into Lua by lua_port/sandbox.lua, and code run through
-the engine sees only the safe part of the standard library plus `mg` (no os,
-io, package, require, load*, dofile, debug, coroutine, python).  Lua cannot
-touch Python attributes, and runaway work ends with a LuaBudgetError (an
-instruction budget) or a LuaMemoryLimitError (a memory cap) instead of a hang.
+the engine sees only the safe part of the standard library, `clock` (os.clock,
+for benchmarks) and `mg` (no os, io, package, require, load*, dofile, debug,
+coroutine, python).  Lua cannot touch Python attributes, and runaway work ends
+with a LuaBudgetError (an instruction budget per call) or a
+LuaMemoryLimitError (a memory cap) instead of a hang.
 
-Limits per runtime: lupa's memory cap does not work on LuaJIT, so there the
-cap is a soft one, checked by the instruction hook every 10,000
+Limits per runtime: lupa's memory cap does not work on 64-bit LuaJIT, so
+there the cap is a soft one, checked by the instruction hook every 10,000
 instructions (one huge allocation between two checks can overshoot it).
 LuaJIT only runs hooks in interpreted code, so the engine turns the JIT
 compiler off unless asked for jit=True (then a compiled loop escapes the

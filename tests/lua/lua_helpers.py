@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from lua_port import RUNTIMES, LuaEngine, available_runtimes
+from lua_port import RUNTIMES, available_runtimes
 
 REPO = Path(__file__).resolve().parents[2]
 AVAILABLE = available_runtimes()
@@ -14,7 +14,7 @@ STANDALONE = ("lua5.1", "lua5.4", "luajit")
 
 # Where libm agrees with CPython's, every value is bit-identical.  Lua 5.3+
 # bring their own tanh (within 2 ulp of C's); LuaJIT 2.0 has its own exp,
-# log and pow (see test_libm.py for the measured bounds).
+# log and pow (test_lua_libm.py measures the bounds).
 BIT_EXACT_RUNTIMES = ("lua51", "lua52", "luajit21")
 
 

@@ -93,6 +93,6 @@ def test_one_big_allocation_hits_the_hard_cap(runtime):
 def test_luajit_compiled_loops_are_counted_with_the_jit_off():
     pytest.importorskip("lupa.luajit21")
     engine = LuaEngine("luajit21", instruction_budget=10**6)
-    assert engine.execute("return jit and jit.version") .startswith("LuaJIT 2.1")
+    assert engine.execute("return jit and jit.version").startswith("LuaJIT 2.1")
     with pytest.raises(LuaBudgetError):
         engine.execute("local x = 0 while true do x = x + 1 end")
