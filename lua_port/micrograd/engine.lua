@@ -18,13 +18,14 @@
 
 local exp, log, abs, floor, fmod = math.exp, math.log, math.abs, math.floor, math.fmod
 local format, type, setmetatable, getmetatable = string.format, type, setmetatable, getmetatable
-local tonumber, assert = tonumber, assert
+local tonumber, assert, error = tonumber, assert, error
 
 -- == the part of python_ref/ieee.py that Lua needs ==========================
 -- Lua's operators already give C's IEEE results (x/0 is inf, log(0) is -inf)
--- where CPython raises.  These helpers only make the nan results the same
--- bits as python_ref's (a positive quiet nan, as math.nan) and bring a tanh
--- where Lua 5.3+ has none.
+-- where CPython raises.  These helpers make the nan results the same bits as
+-- python_ref's (a positive quiet nan, as math.nan), mend two LuaJIT 2.0
+-- results (exp of a huge x, pow beyond int32), and bring a tanh where Lua
+-- 5.3+ has none.
 
 local INF = 1.0 / 0.0
 local zero = 0.0
@@ -142,7 +143,9 @@ local NO_CHILDREN = {}  -- shared by every leaf (a million-node chain has a mill
 
 -- Value(data, children, op, label): a scalar in a computation graph.
 local function new(data, children, op, label)
-  assert(type(data) == "number", "Value needs a number, got " .. type(data))
+  if type(data) ~= "number" then
+    error("Value needs a number, got " .. type(data), 3)
+  end
   return setmetatable({
     -- a float even on Lua 5.3+ (4611686018427387904 * 4 must not wrap);
     -- `* 1.0`, not `+ 0.0`, which would turn -0.0 into 0.0

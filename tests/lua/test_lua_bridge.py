@@ -79,3 +79,13 @@ def test_only_plain_data_crosses():
 def test_run_file_runs_repo_scripts_by_relative_name():
     result = LuaEngine("lua54").run_file(REPO / "lua_port/spec/micrograd_spec.lua")
     assert result["runtime"] == "Lua 5.4" and result["failures"] == []
+
+
+@pytest.mark.parametrize("runtime", runtime_params(("luajit21",)))
+def test_luajit_with_the_jit_on(runtime):
+    """jit=True (fast, but compiled loops escape the budget) gives the same bits."""
+    from python_ref import MLP
+    engine = LuaEngine(runtime, jit=True)
+    assert engine.execute("return jit.status == nil") is True, "jit.on/off stay out of the sandbox"
+    x = [0.5, -1.0]
+    assert engine.mlp_output(2, [16, 16, 1], x, seed=3) == MLP(2, [16, 16, 1], seed=3)(x).data
