@@ -88,6 +88,20 @@ def test_zero_base_power_passes_a_nan_gradient_on_like_torch():
     assert Oracle(["torch"]).check(program) == []
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "harness/backends/finite_diff.py: sigmoid(2e300 * x) at 0 has slope 5e299, but any "
+    "step h >= 6e-6 jumps from 0 to 1, so D(h) = 1/(2h) and D(h/2) = 1/h: the two "
+    "quotients disagree by 100% and the Richardson value 1.9e5 is reported as a gradient "
+    "(found by a campaign).  When |D(h/2) - D(h)| is not small against |D(h/2)| the "
+    "derivative is not resolved at that step: N/A, not a number; remove this mark then"))
+def test_finite_differences_do_not_report_an_unresolved_slope():
+    program = Program((("x1", 0.0),), (
+        Step("n1", "add", (Arg.node("x1"), Arg.node("x1"))),
+        Step("n2", "mul", (Arg.node("n1"), Arg.num(1e300))),
+        Step("n3", "sigmoid", (Arg.node("n2"),))), "n3")
+    assert Oracle(["fd"]).check(program) == []
+
+
 def test_fuzz_help_names_every_option(capsys):
     with pytest.raises(SystemExit) as exit_:
         harness_main(["fuzz", "--help"])
