@@ -195,9 +195,21 @@ class _Compiler:
             what = "a number" if result[0] == "num" else f"only the name `{result[1]}`"
             self.fail(value, f"the right-hand side is {what}: an assignment must compute "
                              "a new node (inputs go in [inputs])")
-        segment = ast.get_source_segment(self.text, stmt) or ""
+        segment = self.source_segment(stmt)
         self.defined.add(target.id)
         return _Stmt(target.id, self.where(stmt)[0], " ".join(segment.split()), self.ops)
+
+    def source_segment(self, stmt):
+        """The statement's source text.  ast.get_source_segment re-splits the
+        whole program on every call, which made long programs quadratic."""
+        if not hasattr(self, "_lines"):
+            self._lines = [line.encode() for line in self.text.splitlines()]
+        first, last = stmt.lineno - 1, stmt.end_lineno - 1
+        if first == last:
+            return self._lines[first][stmt.col_offset:stmt.end_col_offset].decode()
+        parts = [self._lines[first][stmt.col_offset:]] + self._lines[first + 1:last]
+        parts.append(self._lines[last][:stmt.end_col_offset])
+        return b"\n".join(parts).decode()
 
     def forbidden(self, node):
         what = _FORBIDDEN.get(type(node), f"`{type(node).__name__}`")
