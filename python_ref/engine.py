@@ -97,9 +97,10 @@ class Value:
         def _backward():
             if other.data != 0.0:
                 self.grad += out.grad * (other.data * ieee.pow(self.data, other.data - 1.0))
-            # torch: d(a**b)/db is 0 where a == 0 and b >= 0, not 0 * -inf.
-            if not (self.data == 0.0 and other.data >= 0.0):
-                other.grad += out.grad * (out.data * ieee.log(self.data))
+            # torch: d(a**b)/db is 0 where a == 0 and b >= 0 (not 0 * -inf);
+            # it still multiplies by the upstream gradient, so nan flows on.
+            local = 0.0 if (self.data == 0.0 and other.data >= 0.0) else out.data * ieee.log(self.data)
+            other.grad += out.grad * local
         out._backward = _backward
         return out
 

@@ -73,12 +73,9 @@ def test_cases_found_by_the_fuzzer_stay_fixed(name):
     assert Oracle([backend]).check(program) == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "python_ref (and lua_port, which mirrors it) skips d(a**b)/db where a == 0 and b >= 0; "
-    "torch multiplies the upstream gradient by a masked 0, so an inf or nan upstream "
-    "gradient gives nan there (inf * 0), not 0.  Here n4 = n3 / n3 = nan sends nan back "
-    "through n2 = 0.0 ** n1 (found by a campaign).  The fix is `other.grad += out.grad * "
-    "0.0` in that branch of Value._pow_value, in both engines at once; remove this mark then"))
+# Found by a campaign: n4 = n3 / n3 = nan sends nan back through
+# n2 = 0.0 ** n1, where d/db is a masked 0 that torch still multiplies by the
+# upstream gradient (inf * 0 = nan); both engines now do the same.
 def test_zero_base_power_passes_a_nan_gradient_on_like_torch():
     program = Program((("x1", 0.0),), (
         Step("n1", "add", (Arg.node("x1"), Arg.num(1.0))),
@@ -88,12 +85,8 @@ def test_zero_base_power_passes_a_nan_gradient_on_like_torch():
     assert Oracle(["torch"]).check(program) == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "harness/backends/finite_diff.py: sigmoid(2e300 * x) at 0 has slope 5e299, but any "
-    "step h >= 6e-6 jumps from 0 to 1, so D(h) = 1/(2h) and D(h/2) = 1/h: the two "
-    "quotients disagree by 100% and the Richardson value 1.9e5 is reported as a gradient "
-    "(found by a campaign).  When |D(h/2) - D(h)| is not small against |D(h/2)| the "
-    "derivative is not resolved at that step: N/A, not a number; remove this mark then"))
+# Found by a campaign: sigmoid(2e300 * x) at 0 jumps from 0 to 1 within any
+# usable step, so D(h) and D(h/2) disagree by 100%: fd must say N/A.
 def test_finite_differences_do_not_report_an_unresolved_slope():
     program = Program((("x1", 0.0),), (
         Step("n1", "add", (Arg.node("x1"), Arg.node("x1"))),

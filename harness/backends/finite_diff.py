@@ -10,7 +10,8 @@ still hide).
 
 Not applicable (NotApplicable: an N/A cell, not a failure) where any node
 sits on a kink or a domain edge (its op's `branch` is None), where a
-perturbation moves a node to another branch, or where a value is not finite.
+perturbation moves a node to another branch, where a value is not finite, or
+where halving the step changes the slope by over a quarter (not resolved).
 At most MAX_INPUTS inputs are differentiated (evenly spaced, first and last
 included), so a 2,000-input dot costs what a 64-input one does; the others
 get None (not compared).
@@ -106,6 +107,12 @@ class FiniteDifferenceBackend:
             h = EPS ** (1 / 3) * max(1.0, abs(x))
             coarse, noise_coarse = self._quotient(program, name, x, h, branches, noise)
             fine, noise_fine = self._quotient(program, name, x, h / 2, branches, noise)
+            gap = abs(fine - coarse)
+            if gap > 0.25 * max(abs(fine), abs(coarse)) and gap > noise_fine + noise_coarse:
+                # Halving the step changed the slope by over a quarter: the
+                # function is not smooth at this scale (a steep sigmoid, say).
+                raise NotApplicable(f"the slope along input {name} is not resolved at step "
+                                    f"{h:.3g}: D(h) = {coarse:.3g}, D(h/2) = {fine:.3g}")
             # fine + (fine - coarse) / 3 == (4 fine - coarse) / 3 without overflowing
             result[name] = (None, fine + (fine - coarse) / 3.0)
             self.noise[name] = noise_fine + noise_coarse + abs(fine - coarse)

@@ -243,10 +243,11 @@ function Value._pow_value(self, other)
     if other.data ~= 0.0 then
       self.grad = self.grad + out.grad * (other.data * ieee.pow(self.data, other.data - 1.0))
     end
-    -- torch: d(a^b)/db is 0 where a == 0 and b >= 0, not 0 * -inf.
-    if not (self.data == 0.0 and other.data >= 0.0) then
-      other.grad = other.grad + out.grad * (out.data * ieee.log(self.data))
-    end
+    -- torch: d(a^b)/db is 0 where a == 0 and b >= 0 (not 0 * -inf);
+    -- it still multiplies by the upstream gradient, so nan flows on.
+    local dlocal = out.data * ieee.log(self.data)
+    if self.data == 0.0 and other.data >= 0.0 then dlocal = 0.0 end
+    other.grad = other.grad + out.grad * dlocal
   end
   return out
 end
