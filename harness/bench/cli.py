@@ -4,8 +4,10 @@ Writes bench.json, RESULTS.md and bench_time_per_node.png into --out; a full
 run (not --quick, every part) also refreshes plots/bench_time_per_node.png
 and harness/bench/RESULTS.md, the copies the README quotes.
 """
+import json
 import shlex
 import sys
+from dataclasses import fields
 from pathlib import Path
 
 from . import graphs, machine, matrix, report, results, targets, training
@@ -30,6 +32,8 @@ def add_arguments(parser):
                         help="directory for bench.json, RESULTS.md and the plot (default report/bench/)")
     parser.add_argument("--runtimes", default=None,
                         help="comma-separated Lua runtimes (default: every one lupa loads)")
+    parser.add_argument("--render", type=Path, default=None, metavar="BENCH_JSON",
+                        help="measure nothing: redraw the tables, plot and RESULTS.md of a saved bench.json")
 
 
 def _parse_parts(text):
@@ -41,6 +45,8 @@ def _parse_parts(text):
 
 
 def main(args):
+    if args.render is not None:
+        return render(args.render, args.out)
     parts, problem = _parse_parts(args.only)
     if problem is None and args.repeat is not None and args.repeat < 1:
         problem = f"--repeat: must be at least 1, got {args.repeat}"
@@ -53,7 +59,7 @@ def main(args):
 
     out = {"command": "python -m harness bench " + shlex.join(sys.argv[2:] if sys.argv[1:2] == ["bench"] else []),
            "options": {"quick": args.quick, "only": parts, "repeat": repeat, "sizes": list(sizes),
-                       "points": QUICK_POINTS if args.quick else 100},
+                       "points": QUICK_POINTS if args.quick else 100, "runtimes": runtimes},
            "machine": machine.describe()}
     if "training" in parts:
         print("training step ...", file=sys.stderr)
@@ -68,18 +74,39 @@ def main(args):
         backend_rows, parity = matrix.run(repeat=repeat, parity=not args.quick,
                                           skip_tags=("deep",) if args.quick else ())
         out["matrix"] = results.matrix_part(backend_rows, parity)
-    out["targets"] = targets.judge(out)
-
-    args.out.mkdir(parents=True, exist_ok=True)
-    report.write_json(out, args.out / "bench.json")
-    (args.out / "RESULTS.md").write_text(report.markdown(out))
     full_run = not args.quick and parts == list(PARTS) and runtimes is None
+    return write_outputs(out, args.out, full_run)
+
+
+def write_outputs(out, out_dir, full_run):
+    """bench.json, RESULTS.md and the plot into out_dir (and, for a full run,
+    the copies the README quotes), then the tables on the terminal."""
+    out["targets"] = targets.judge(out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    report.write_json(out, out_dir / "bench.json")
+    (out_dir / "RESULTS.md").write_text(report.markdown(out))
     if "graphs" in out:
-        report.plot_time_per_node(out["graphs"], args.out / PLOT_NAME)
+        report.plot_time_per_node(out["graphs"], out_dir / PLOT_NAME)
         if full_run:
             report.plot_time_per_node(out["graphs"], REPO_ROOT / "plots" / PLOT_NAME)
     if full_run:
         (REPO_ROOT / "harness" / "bench" / "RESULTS.md").write_text(report.markdown(out))
     report.print_tables(out)
-    print(f"wrote {args.out / 'bench.json'}")
+    print(f"wrote {out_dir / 'bench.json'}")
     return 0
+
+
+def render(path, out_dir):
+    """Redraw a saved run (fits and targets recomputed from its rows)."""
+    try:
+        out = json.loads(path.read_text())
+        if "graphs" in out:
+            names = [f.name for f in fields(graphs.Row)]
+            out["graphs"] = results.graphs_part(
+                [graphs.Row(**{n: r[n] for n in names}) for r in out["graphs"]["rows"]])
+        options = out["options"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        print(f"harness bench: {path}: not a bench.json this version can read ({exc})", file=sys.stderr)
+        return 2
+    full_run = not options["quick"] and options["only"] == list(PARTS) and not options.get("runtimes")
+    return write_outputs(out, out_dir, full_run)

@@ -154,6 +154,8 @@ def time_python_engine(engine, shape, size, repeat, memory=True):
     except ImportError as exc:
         row.error = f"not installed ({exc.name}): `make bench` installs it"
         return row
+    if memory:  # first: the resident-set growth means little once freed memory is reused
+        row.bytes_per_node = _graph_bytes(engine, shape, size, parts) / row.size
     runs = []
     try:
         for _ in range(repeat):
@@ -164,8 +166,6 @@ def time_python_engine(engine, shape, size, repeat, memory=True):
     runs.sort(key=lambda r: r[0] + r[1])
     row.build_s, row.backward_s, grad = runs[len(runs) // 2]
     row.grad_ok = grad == expected_grad(shape, size)
-    if memory:
-        row.bytes_per_node = _graph_bytes(engine, shape, size, parts) / row.size
     return row
 
 

@@ -28,9 +28,13 @@ def training_table(training, points=100):
             ["engine", "ms / step", "vs micrograd", "first loss", "rel. diff", "note"], rows)
 
 
-def graphs_table(graphs):
-    sizes = sorted({r["size"] for r in graphs["rows"]})
-    by_key = {(r["engine"], r["shape"], r["size"]): r for r in graphs["rows"]}
+def _column(size, sizes):
+    """The requested size a graph belongs to (a chain has 2k + 1 nodes, a wide graph 2k)."""
+    return min(sizes, key=lambda s: abs(s - size))
+
+
+def graphs_table(graphs, sizes):
+    by_key = {(r["engine"], r["shape"], _column(r["size"], sizes)): r for r in graphs["rows"]}
     rows = []
     for fit in graphs["fits"]:
         cells = []
@@ -44,7 +48,7 @@ def graphs_table(graphs):
                 cells.append(_num(r["ns_per_node"], ".0f") + ("" if r["grad_ok"] else " (grad!)"))
         rows.append([fit["engine"], fit["shape"], *cells, _num(fit["slope"], ".2f"),
                      _num(fit.get("bytes_per_node"), ".0f"), fit["stopped"]])
-    return ("Graphs: build + backward, ns per node (log-log slope: 1.00 is linear)",
+    return ("Graphs: build + backward, ns per node (log-log slope from 10,000 nodes up: 1.00 is linear)",
             ["engine", "shape", *[f"{s:,}" for s in sizes], "slope", "bytes/node", "note"], rows)
 
 
@@ -71,7 +75,7 @@ def tables(results):
     if "training" in results:
         out.append(training_table(results["training"], results["options"].get("points", 100)))
     if "graphs" in results:
-        out.append(graphs_table(results["graphs"]))
+        out.append(graphs_table(results["graphs"], results["options"]["sizes"]))
     if "matrix" in results:
         out.append(matrix_table(results["matrix"]))
     out.append(targets_table(results["targets"]))

@@ -5,6 +5,8 @@ from dataclasses import asdict
 from .timing import loglog_slope
 from .training import MICROGRAD, PYTHON_REF
 
+FIT_FROM = 10_000  # nodes: the smallest graph the log-log fit uses (when two sizes reach it)
+
 
 def training_part(rows):
     base = next((r.seconds for r in rows if r.engine == MICROGRAD and r.seconds), None)
@@ -36,7 +38,10 @@ def _fits(rows):
             fit["ns_per_node"] = row.ns_per_node
             fit["bytes_per_node"] = row.bytes_per_node
     for fit in fits.values():
-        fit["slope"] = loglog_slope(fit["sizes"], fit["seconds"])
+        # Below FIT_FROM nodes a run takes a millisecond or less and fixed costs
+        # (first allocations, the JIT's first traces) dominate: fit the rest.
+        big = [(n, t) for n, t in zip(fit["sizes"], fit["seconds"]) if n >= FIT_FROM]
+        fit["slope"] = loglog_slope(*zip(*big)) if len(big) >= 2 else loglog_slope(fit["sizes"], fit["seconds"])
         fit["largest"] = max(fit["sizes"], default=0)
     return [fits[key] for key in order]
 

@@ -32,7 +32,8 @@ def lua_literal(value):
 
 def version(binary):
     done = subprocess.run([binary, "-v"], capture_output=True, text=True)
-    return (done.stdout or done.stderr).split(" --")[0].strip()
+    text = (done.stdout or done.stderr).strip()
+    return text.split(" --")[0].split("  ")[0]  # "LuaJIT 2.1.0-beta3", "Lua 5.1.5"
 
 
 def time_binary(binary, problem, repeat, steps):

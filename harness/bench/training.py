@@ -22,7 +22,7 @@ luajit, outside lupa, as a cross-check.
 """
 import gc
 import statistics
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from harness.companion.moons import make_moons
@@ -74,7 +74,6 @@ class Row:
     first_loss: float = None     # the loss of the first step (same weights everywhere)
     note: str = ""
     error: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 # -- one step in each Python engine: make_stepper(problem) -> step(k) -> loss --
