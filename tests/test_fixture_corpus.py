@@ -52,7 +52,7 @@ def test_every_tag_is_used_and_documented_in_the_readme():
     assert documented == set(TAGS)
     used = {tag for f in FIXTURES for tag in f.tags}
     assert used <= set(TAGS)
-    assert set(TAGS) - used == {"found"}  # found/ starts empty
+    assert set(TAGS) - used <= {"found"}  # found/ fills as campaigns find cases
 
 
 def test_found_folder_is_ready_for_the_fuzzer():
