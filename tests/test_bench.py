@@ -183,3 +183,17 @@ def test_standalone_luajit_trains_from_the_same_weights():
     row = standalone.time_binary("luajit", problem, repeat=1, steps=1)
     assert row.error == "" and row.seconds > 0 and row.note.startswith("LuaJIT")
     assert row.first_loss == pytest.approx(training._python_ref_stepper(problem)(0), rel=1e-12)
+
+
+def test_render_redraws_a_saved_run(tmp_path, capsys):
+    first, second = tmp_path / "first", tmp_path / "second"
+    args = _parser().parse_args(["--quick", "--only", "graphs", "--runtimes", "", "--out", str(first)])
+    assert cli.main(args) == 0
+    saved = json.loads((first / "bench.json").read_text())
+    assert cli.main(_parser().parse_args(["--render", str(first / "bench.json"), "--out", str(second)])) == 0
+    again = json.loads((second / "bench.json").read_text())
+    assert again["graphs"]["fits"] == saved["graphs"]["fits"] and again["targets"] == saved["targets"]
+    assert (second / "RESULTS.md").read_text() == (first / "RESULTS.md").read_text()
+    (tmp_path / "bad.json").write_text("{}")
+    assert cli.main(_parser().parse_args(["--render", str(tmp_path / "bad.json"), "--out", str(second)])) == 2
+    assert "bad.json: not a bench.json" in capsys.readouterr().err

@@ -108,5 +108,5 @@ def render(path, out_dir):
     except (OSError, ValueError, KeyError, TypeError) as exc:
         print(f"harness bench: {path}: not a bench.json this version can read ({exc})", file=sys.stderr)
         return 2
-    full_run = not options["quick"] and options["only"] == list(PARTS) and not options.get("runtimes")
+    full_run = not options["quick"] and options["only"] == list(PARTS) and options.get("runtimes") is None
     return write_outputs(out, out_dir, full_run)

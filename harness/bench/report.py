@@ -101,7 +101,7 @@ def print_tables(results, console=None):
 def markdown(results):
     lines = ["# Benchmark results", "",
              f"Machine: {machine.one_line(results['machine'])}.", "",
-             f"Command: `{results['command']}`, {results['options']['repeat']} repetitions "
+             f"Command: `{results['command'].strip()}`, {results['options']['repeat']} repetitions "
              f"each, median reported.", ""]
     lua = results["machine"].get("lua") or {}
     if lua:
@@ -118,6 +118,18 @@ def write_json(results, path):
     path.write_text(json.dumps(results, indent=2, allow_nan=True) + "\n")
 
 
+def _style(engine):
+    """Line style by family: Python solid, Lua in lupa dashed, stand-alone Lua
+    dotted, torch dash-dot (colours alone repeat past ten lines)."""
+    if "stand-alone" in engine:
+        return ":"
+    if engine.startswith("lua"):
+        return "--"
+    if engine.startswith("torch"):
+        return "-."
+    return "-"
+
+
 def plot_time_per_node(graphs, path):
     """Log-log: ns per node against nodes, one panel per shape."""
     import matplotlib
@@ -125,7 +137,9 @@ def plot_time_per_node(graphs, path):
     import matplotlib.pyplot as plt
 
     shapes = list(dict.fromkeys(fit["shape"] for fit in graphs["fits"]))
-    fig, axes = plt.subplots(1, len(shapes), figsize=(6 * len(shapes), 4.5), squeeze=False,
+    engines = list(dict.fromkeys(fit["engine"] for fit in graphs["fits"]))
+    colours = plt.get_cmap("tab20")
+    fig, axes = plt.subplots(1, len(shapes), figsize=(6 * len(shapes) + 3, 5), squeeze=False,
                              sharey=True)
     for ax, shape in zip(axes[0], shapes):
         for fit in graphs["fits"]:
@@ -133,14 +147,16 @@ def plot_time_per_node(graphs, path):
                 continue
             ns = [1e9 * t / n for n, t in zip(fit["sizes"], fit["seconds"])]
             slope = "" if fit["slope"] is None else f" (slope {fit['slope']:.2f})"
-            ax.plot(fit["sizes"], ns, marker="o", label=fit["engine"] + slope)
+            i = engines.index(fit["engine"])
+            ax.plot(fit["sizes"], ns, marker="o", linestyle=_style(fit["engine"]),
+                    color=colours(i % 20), label=fit["engine"] + slope)
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_title(f"{shape}: build + backward")
         ax.set_xlabel("nodes in the graph")
         ax.grid(True, which="both", alpha=0.3)
-        ax.legend(fontsize=7)
-    axes[0][0].set_ylabel("ns per node")
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0) if ax is axes[0][-1] else None)
+    axes[0][0].set_ylabel("ns per node (flat = linear)")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
