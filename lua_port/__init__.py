@@ -74,6 +74,29 @@ def available_runtimes():
     return tuple(found)
 
 
+def _flatten(plain):
+    """The node ids in program order, and the flat arrays interpret.lua reads."""
+    ids = [node_id for node_id, _ in plain["inputs"]]
+    flat = {"input_ids": list(ids),
+            "input_values": [float(value) for _, value in plain["inputs"]],
+            "step_ids": [], "step_ops": [], "step_nargs": [], "args": [],
+            "output": plain["output"]}
+    step_ids, ops, nargs, args = (flat[k] for k in ("step_ids", "step_ops", "step_nargs", "args"))
+    for out, op, step_args in plain["steps"]:
+        step_ids.append(out)
+        ops.append(op)
+        nargs.append(len(step_args))
+        for kind, value in step_args:
+            if kind == "node" and isinstance(value, str):
+                args.append(value)
+            elif kind == "num" and isinstance(value, (int, float)) and not isinstance(value, bool):
+                args.append(float(value))
+            else:
+                raise ValueError(f"step {out}: bad argument {kind!r} {value!r}")
+    ids.extend(step_ids)
+    return ids, flat
+
+
 def _refuse_attribute(obj, name, is_setting):
     raise AttributeError(f"Lua code may not access Python attributes (tried {name!r})")
 
@@ -114,6 +137,7 @@ class LuaEngine:
                                   self._lua.table_from(sources, recursive=True))
         self._api = setup
         self._evaluate = setup.evaluate
+        self._slice = setup.slice
         self._neg_zero = setup.NEG_ZERO_MARK
 
     # -- running code under the limits -----------------------------------------
@@ -178,17 +202,31 @@ class LuaEngine:
     def evaluate(self, program_plain):
         """Run a Program (its to_plain() form) forward and backward in Lua.
 
-        One crossing into Lua for the whole program; returns
+        One guarded call into Lua for the whole program, which crosses as a
+        few flat arrays (see lua_port/interpret.lua); returns
         {node id: (data, grad)} in program order, floats exact to the bit.
         """
-        program = self._lua.table_from(program_plain, recursive=True)
-        ids, data, grads = self._guarded(self._evaluate, program)
-        return {ids[i]: (self._number(data[i]), self._number(grads[i]))
-                for i in range(1, len(ids) + 1)}
+        ids, flat = _flatten(program_plain)
+        table = self._lua.table_from
+        program = table({key: table(value) if isinstance(value, list) else value
+                         for key, value in flat.items()})
+        data, grads, data_neg_zeros, grad_neg_zeros = self._guarded(self._evaluate, program)
+        data = self._floats(data, len(ids), data_neg_zeros)
+        grads = self._floats(grads, len(ids), grad_neg_zeros)
+        return dict(zip(ids, zip(data, grads)))
 
-    def _number(self, x):
-        # -0.0 crosses as a marker: lupa makes integral numbers Python ints on 5.1/5.2/LuaJIT
-        return -0.0 if x == self._neg_zero else float(x)
+    def _floats(self, values, n, negative_zeros):
+        """A Lua array of n numbers as a list of floats, a slice per call
+        (lupa makes integral numbers ints on 5.1/5.2/LuaJIT, so -0.0 crosses
+        as 0 with its 1-based index listed in negative_zeros)."""
+        out = []
+        step = self._api.SLICE
+        for i in range(1, n + 1, step):
+            out.extend(self._slice(values, i, min(i + step - 1, n))[1:])
+        out = [float(x) for x in out]
+        for i in negative_zeros.values():
+            out[int(i) - 1] = -0.0
+        return out
 
     def run_file(self, path, *args):
         """Run a trusted Lua file as a sandboxed chunk with `mg` in its globals.

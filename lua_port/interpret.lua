@@ -1,12 +1,18 @@
--- Run a Program (harness/program.py, in its plain form to_plain()) on the
--- Lua port through its public API: harness/interpret.py's loop in Lua.
+-- Run a Program (harness/program.py) on the Lua port through its public API:
+-- harness/interpret.py's loop in Lua.
 --
---   program = {inputs = {{id, value}, ...},
---              steps = {{out, op, {{kind, value}, ...}}, ...},  -- kind: "node" or "num"
+-- The program arrives flat (lua_port/__init__.py flattens its to_plain()
+-- form): a 100,000-step program as a few arrays crosses from Python in
+-- milliseconds, where 100,000 nested tables took a second.
+--
+--   program = {input_ids = {id, ...}, input_values = {x, ...},
+--              step_ids = {id, ...}, step_ops = {op, ...},
+--              step_nargs = {n, ...},  -- how many of `args` each step takes
+--              args = {...},           -- a string is a node id, a number a constant
 --              output = id}
 --
--- interpret(program) runs forward and backward and returns three arrays in
--- program order (inputs first, then each step): ids, data, grads.
+-- interpret(program) runs forward and backward and returns two arrays in
+-- program order (inputs first, then each step): data, grads.
 -- Operators with a number on one side go through the metamethods (2 * v),
 -- so the port is tested exactly as a user would call it.
 local mg = require("micrograd")
@@ -31,6 +37,10 @@ local UNARY = {
   sigmoid = function(x) return x:sigmoid() end,
 }
 
+local function fail(out_id, message)
+  error("step " .. tostring(out_id) .. ": " .. message, 0)
+end
+
 -- sum: {start, v1..vn}; dot: {start, w1..wn, x1..xn}
 local function nary(op, args)
   local start, rest = args[1], {}
@@ -49,60 +59,67 @@ local function nary(op, args)
   return Value.dot(ws, xs, start)
 end
 
-local function apply(step, args)
-  local out_id, op = step[1], step[2]
-  local out
-  if BINARY[op] then
-    if #args ~= 2 then
-      error("step " .. tostring(out_id) .. ": " .. op .. " takes 2 arguments, got " .. #args, 0)
-    end
-    out = BINARY[op](args[1], args[2])
-  elseif UNARY[op] then
-    if #args ~= 1 then
-      error("step " .. tostring(out_id) .. ": " .. op .. " takes 1 argument, got " .. #args, 0)
-    end
-    out = UNARY[op](args[1])
-  elseif op == "sum" or op == "dot" then
-    if op == "dot" and #args % 2 ~= 1 then
-      error("step " .. tostring(out_id) .. ": dot needs a start and two lists of the same length", 0)
-    end
-    out = nary(op, args)
-  else
-    error("step " .. tostring(out_id) .. ": unknown op " .. tostring(op), 0)
-  end
-  if not Value.is_value(out) then
-    error("step " .. tostring(out_id) .. ": " .. op .. " of numbers only makes no node", 0)
-  end
-  return out
-end
-
 local function interpret(program)
-  local nodes, ids = {}, {}
-  for i = 1, #program.inputs do
-    local input = program.inputs[i]
-    nodes[input[1]] = Value(input[2], nil, nil, input[1])
-    ids[#ids + 1] = input[1]
+  local input_ids, input_values = program.input_ids, program.input_values
+  local step_ids, step_ops, step_nargs, flat = program.step_ids, program.step_ops,
+    program.step_nargs, program.args
+  local nodes = {}
+  local n_inputs, n_steps = #input_ids, #step_ids
+  local order = {}  -- the node of each id in program order
+  for i = 1, n_inputs do
+    local node = Value(input_values[i], nil, nil, input_ids[i])
+    nodes[input_ids[i]] = node
+    order[i] = node
   end
-  for s = 1, #program.steps do
-    local step = program.steps[s]
-    local args = {}
-    for i = 1, #step[3] do
-      local kind, value = step[3][i][1], step[3][i][2]
-      if kind == "node" then
-        args[i] = nodes[value]
-        if args[i] == nil then
-          error("step " .. tostring(step[1]) .. ": unknown node " .. tostring(value), 0)
-        end
-      elseif kind == "num" and type(value) == "number" then
-        args[i] = value * 1.0
-      else
-        error("step " .. tostring(step[1]) .. ": bad argument kind " .. tostring(kind), 0)
+
+  -- argument k of the flat list: a node (looked up by id) or a float constant
+  local function arg(k, out_id)
+    local v = flat[k]
+    if type(v) == "string" then
+      local node = nodes[v]
+      if node == nil then
+        fail(out_id, "unknown node " .. v)
       end
+      return node
+    elseif type(v) == "number" then
+      return v * 1.0
     end
-    local out = apply(step, args)
-    out.label = step[1]
-    nodes[step[1]] = out
-    ids[#ids + 1] = step[1]
+    fail(out_id, "bad argument " .. tostring(v))
+  end
+
+  local k = 0  -- the last argument used
+  for s = 1, n_steps do
+    local out_id, op, nargs = step_ids[s], step_ops[s], step_nargs[s]
+    local out
+    if BINARY[op] then
+      if nargs ~= 2 then
+        fail(out_id, op .. " takes 2 arguments, got " .. nargs)
+      end
+      out = BINARY[op](arg(k + 1, out_id), arg(k + 2, out_id))
+    elseif UNARY[op] then
+      if nargs ~= 1 then
+        fail(out_id, op .. " takes 1 argument, got " .. nargs)
+      end
+      out = UNARY[op](arg(k + 1, out_id))
+    elseif op == "sum" or op == "dot" then
+      if op == "dot" and nargs % 2 ~= 1 then
+        fail(out_id, "dot needs a start and two lists of the same length")
+      end
+      local args = {}
+      for i = 1, nargs do
+        args[i] = arg(k + i, out_id)
+      end
+      out = nary(op, args)
+    else
+      fail(out_id, "unknown op " .. tostring(op))
+    end
+    k = k + nargs
+    if not Value.is_value(out) then
+      fail(out_id, op .. " of numbers only makes no node")
+    end
+    out.label = out_id
+    nodes[out_id] = out
+    order[n_inputs + s] = out
   end
   local output = nodes[program.output]
   if output == nil then
@@ -110,11 +127,11 @@ local function interpret(program)
   end
   output:backward()
   local data, grads = {}, {}
-  for i = 1, #ids do
-    data[i] = nodes[ids[i]].data
-    grads[i] = nodes[ids[i]].grad
+  for i = 1, #order do
+    data[i] = order[i].data
+    grads[i] = order[i].grad
   end
-  return ids, data, grads
+  return data, grads
 end
 
 return interpret

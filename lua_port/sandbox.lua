@@ -176,9 +176,31 @@ function api.compile(source, chunkname)
   return f, err  -- always two values: lupa then always gives a tuple
 end
 
+-- data and grads come back as flat arrays with each -0.0 written as 0.0
+-- and its index listed (negative_zeros: {data indices}, {grad indices}), so
+-- Python reads them with a few slice() calls instead of one crossing per number.
+local function take_negative_zeros(values)
+  local where = {}
+  for i = 1, #values do
+    local v = values[i]
+    if v == 0 and 1 / v < 0 then
+      values[i] = 0.0
+      where[#where + 1] = i
+    end
+  end
+  return where
+end
+
 function api.evaluate(program)
-  local ids, data, grads = interpret(program)
-  return ids, encode(data, {}), encode(grads, {})
+  local data, grads = interpret(program)
+  return data, grads, take_negative_zeros(data), take_negative_zeros(grads)
+end
+
+-- values[i..j] as one Lua call's results, after their count (so that one
+-- value still comes back as a tuple); Python keeps j - i below SLICE.
+api.SLICE = 4000  -- Lua 5.1 allows 8,000 results per C call
+function api.slice(values, i, j)
+  return j - i + 1, unpack_(values, i, j)
 end
 
 api.mg = mg

@@ -11,12 +11,8 @@ class LuaBackend:
         self.version = getattr(engine, "version", runtime)
 
     def evaluate(self, program):
-        result = self.engine.evaluate(program.to_plain())
-        return {node: (_float(data), _float(grad)) for node, (data, grad) in result.items()}
-
-
-def _float(x):
-    return None if x is None else float(x)
+        # floats already, -0.0 kept (see LuaEngine.evaluate)
+        return self.engine.evaluate(program.to_plain())
 
 
 def make_lua_backend(runtime):

@@ -1,0 +1,52 @@
+"""LuaEngine.evaluate's flat crossing: a program goes to Lua as a few flat
+arrays and its results come back in slices of api.SLICE numbers, -0.0 listed
+apart.  These cases sit on the edges of that encoding."""
+import pytest
+
+from harness.interpret import interpret
+from harness.program import Arg, Program, Step
+
+from lua_helpers import runtime_params, same_bits
+
+
+def _assert_same(got, want):
+    assert list(got) == list(want)
+    for node, (data, grad) in want.items():
+        assert same_bits(got[node][0], data) and same_bits(got[node][1], grad), node
+
+
+@pytest.mark.parametrize("runtime", runtime_params(("lua51", "lua54", "luajit21")))
+def test_a_program_of_one_input(runtime, engine):
+    program = Program(inputs=(("x", -0.0),), steps=(), output="x")
+    _assert_same(engine.evaluate(program.to_plain()), {"x": (-0.0, 1.0)})
+
+
+@pytest.mark.parametrize("runtime", runtime_params(("lua51", "lua54", "luajit21")))
+def test_negative_zeros_across_slice_boundaries(runtime, engine):
+    """x * -1 repeated past two slices: values alternate 0.0 and -0.0, the
+    gradients +-1, and a constant argument sits beside every node."""
+    n = 2 * 4000 + 3
+    steps, prev = [], "x"
+    for i in range(n):
+        out = f"x#{i + 2}"
+        steps.append(Step(out, "mul", (Arg.node(prev), Arg.num(-1.0))))
+        prev = out
+    program = Program(inputs=(("x", 0.0),), steps=tuple(steps), output=prev)
+    got = engine.evaluate(program.to_plain())
+    _assert_same(got, interpret(program))
+    # the last number of the first slice and the first of the second
+    assert same_bits(got["x#4000"][0], -0.0) and same_bits(got["x#4001"][0], 0.0)
+
+
+def test_a_bad_argument_is_named():
+    from lua_port import LuaEngine
+    plain = {"inputs": [["a", 1.0]], "steps": [["b", "neg", [["const", "a"]]]], "output": "b"}
+    with pytest.raises(ValueError, match="step b: bad argument 'const' 'a'"):
+        LuaEngine("lua54").evaluate(plain)
+
+
+def test_an_unknown_node_is_named():
+    from lua_port import LuaEngine, LuaError
+    plain = {"inputs": [["a", 1.0]], "steps": [["b", "neg", [["node", "z"]]]], "output": "b"}
+    with pytest.raises(LuaError, match="step b: unknown node z"):
+        LuaEngine("lua54").evaluate(plain)
