@@ -1,11 +1,14 @@
 """Run fixtures on backends and collect the cells.
 
-One task per fixture: the worker evaluates python_ref (the reference) and
-torch (the second opinion) once, then every requested backend, and compares
-each with both.  Workers keep their backends (one Lua state per runtime per
-process, see harness.backends.get_backend) across tasks.
+One task per fixture (a big one is split: one task per worker, each with a
+share of the backends): the worker evaluates python_ref (the reference) and
+torch (the second opinion) once, then each of its backends, and compares each
+with both.  Workers keep their backends (one Lua state per runtime per
+process, see harness.backends.get_backend) across tasks; forked workers find
+the fixtures in memory, so no program is pickled.
 """
 import gc
+import multiprocessing
 import os
 import time
 from contextlib import contextmanager
@@ -125,13 +128,15 @@ def _no_gc():
             gc.enable()
 
 
-def run_fixture(fixture, backends):
-    """Every requested backend on one fixture: a FixtureResult."""
+def run_fixture(fixture, backends, expected=True):
+    """Every requested backend on one fixture: a FixtureResult.  expected=False
+    leaves out the column of the fixture's own numbers (another task of a
+    split fixture has it)."""
     with _no_gc():
-        return _run_fixture(fixture, backends)
+        return _run_fixture(fixture, backends, expected)
 
 
-def _run_fixture(fixture, backends):
+def _run_fixture(fixture, backends, expected=True):
     program = fixture.program
     result = FixtureResult(fixture.name, tuple(fixture.tags), fixture.path, fixture.source,
                            len(program.node_ids()), {}, {})
@@ -140,15 +145,17 @@ def _run_fixture(fixture, backends):
     result.seconds[REFERENCE] = time.perf_counter() - start
     if reference is None:
         cell = Cell.error(f"the reference python_ref failed: {ref_error.message}")
-        result.cells = {name: cell for name in (EXPECTED,) + tuple(backends)}
+        result.cells = {name: cell for name in (EXPECTED,) * expected + tuple(backends)}
         return result
     start = time.perf_counter()
     torch_eval, torch_cell = run_backend(get_backend(TORCH), program)
     result.seconds[TORCH] = time.perf_counter() - start
     budgets = _Budgets(program, reference)
-    result.cells[EXPECTED], vs_torch = _expected_cells(fixture, reference, torch_eval, budgets)
-    if vs_torch is not None:
-        result.vs_torch[EXPECTED] = vs_torch
+    if expected:
+        result.cells[EXPECTED], vs_torch = _expected_cells(fixture, reference, torch_eval,
+                                                           budgets)
+        if vs_torch is not None:
+            result.vs_torch[EXPECTED] = vs_torch
     for name in backends:
         backend = get_backend(name)
         if name == TORCH:
@@ -175,9 +182,66 @@ def _versions(backends):
     return out
 
 
-def _work(args):
-    fixture, backends = args
-    return run_fixture(fixture, backends)
+# A fixture of at least SPLIT_STEPS steps runs as one task per worker, its
+# backends shared out among them (each task evaluates python_ref and torch
+# again, which costs less than leaving a core idle); WEIGHT is each backend's
+# cost on a deep chain relative to a Lua runtime, measured with cProfile.
+SPLIT_STEPS = 20_000
+WEIGHT = {"fd": 3.0, TORCH: 0.0}
+SHARED_COST = 3.0   # python_ref and torch, paid by every task
+
+# Fixtures of the current run_matrix, inherited by forked workers (no pickling
+# of 100,000-step programs); under another start method tasks carry them.
+_FIXTURES = ()
+
+
+def _split(backends, parts):
+    """backends shared out among parts groups of similar weight, each in
+    the order given."""
+    groups = [[] for _ in range(parts)]
+    load = [0.0] * parts
+    for name in sorted(backends, key=lambda b: -WEIGHT.get(b, 1.0)):
+        lightest = load.index(min(load))
+        groups[lightest].append(name)
+        load[lightest] += WEIGHT.get(name, 1.0)
+    return [tuple(b for b in backends if b in group) for group in groups if group]
+
+
+def _tasks(fixtures, backends, jobs):
+    """(fixture index, backends, with the expected column, cost) for every task."""
+    tasks = []
+    for index, fixture in enumerate(fixtures):
+        steps = len(fixture.program.steps) + len(fixture.program.inputs)
+        groups = (_split(backends, jobs) if jobs > 1 and steps >= SPLIT_STEPS and backends
+                  else [tuple(backends)])
+        for i, group in enumerate(groups):
+            cost = steps * (SHARED_COST + sum(WEIGHT.get(b, 1.0) for b in group))
+            tasks.append((index, group, i == 0, cost))
+    return tasks
+
+
+def _work(task):
+    fixture, backends, expected = task
+    if isinstance(fixture, int):
+        fixture = _FIXTURES[fixture]
+    return run_fixture(fixture, backends, expected)
+
+
+def _merge(parts, backends):
+    """One FixtureResult from the results of a split fixture's tasks."""
+    first = parts[0]
+    if len(parts) == 1:
+        return first
+    cells, vs_torch = {}, {}
+    for part in parts:
+        cells.update(part.cells)
+        vs_torch.update(part.vs_torch)
+        for name, seconds in part.seconds.items():
+            first.seconds.setdefault(name, seconds)
+    order = (EXPECTED,) + tuple(backends)
+    first.cells = {c: cells[c] for c in order if c in cells}
+    first.vs_torch = {c: vs_torch[c] for c in order if c in vs_torch}
+    return first
 
 
 def default_jobs():
@@ -188,27 +252,46 @@ def default_jobs():
 def run_matrix(fixtures, backends=DEFAULT_BACKENDS, malformed=(), jobs=None, progress=None):
     """All fixtures on all backends.  progress(done, total, name) is called
     after each fixture.  jobs=1 runs in this process (tests, debugging)."""
+    global _FIXTURES
     backends = tuple(b for b in backends if b != REFERENCE)
+    fixtures = list(fixtures)
     jobs = jobs or default_jobs()
-    tasks = [(fixture, backends) for fixture in fixtures]
     results = []
-    if jobs == 1 or len(tasks) <= 1:
-        for i, task in enumerate(tasks):
-            results.append(_work(task))
+    if jobs == 1 or len(fixtures) <= 1:
+        for i, fixture in enumerate(fixtures):
+            results.append(run_fixture(fixture, backends))
             if progress:
-                progress(i + 1, len(tasks), task[0].name)
+                progress(i + 1, len(fixtures), fixture.name)
     else:
-        # biggest fixtures first so a 100,000-node chain does not start last
-        order = sorted(range(len(tasks)), key=lambda i: -len(tasks[i][0].program.steps))
-        by_index = {}
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(_work, tasks[i]): i for i in order}
-            for done, future in enumerate(as_completed(futures), 1):
-                i = futures[future]
-                by_index[i] = future.result()
-                if progress:
-                    progress(done, len(tasks), tasks[i][0].name)
-        results = [by_index[i] for i in range(len(tasks))]
+        tasks = _tasks(fixtures, backends, jobs)
+        parts = {i: [] for i in range(len(fixtures))}
+        pending = {i: 0 for i in range(len(fixtures))}
+        for index, *_ in tasks:
+            pending[index] += 1
+        fork = "fork" in multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork") if fork else None
+        _FIXTURES = fixtures
+        done = 0
+        try:
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+                # the costliest first, so the last tasks to finish are small ones
+                futures = {}
+                for index, group, expected, _ in sorted(tasks, key=lambda t: -t[3]):
+                    fixture = index if fork else fixtures[index]
+                    futures[pool.submit(_work, (fixture, group, expected))] = (index, expected)
+                for future in as_completed(futures):
+                    index, expected = futures[future]
+                    part = future.result()
+                    # the part with the expected column goes first
+                    parts[index].insert(0 if expected else len(parts[index]), part)
+                    pending[index] -= 1
+                    if pending[index] == 0:
+                        done += 1
+                        if progress:
+                            progress(done, len(fixtures), fixtures[index].name)
+        finally:
+            _FIXTURES = ()
+        results = [_merge(parts[i], backends) for i in range(len(fixtures))]
     return MatrixResult(("expected",) + backends, results, [str(e) for e in malformed],
                         _versions(backends))
 
