@@ -98,6 +98,23 @@ def print_tables(results, console=None):
     console.print(f"machine: {machine.one_line(results['machine'])}")
 
 
+HOW_TO_READ = """\
+How to read it: times are medians; ratios inside one run are what carries
+over to another machine.  A training step is timed over 5 consecutive steps,
+as a training loop runs them, every engine in a fresh process, all from the
+same seeded weights (the equal first losses show they computed the same
+thing).  "python_ref (gc off)" is the same run under `gc.disable()`: the gap
+is CPython's cyclic garbage collector, whose full passes rescan every live
+object (each Value's backward closure refers to its own output, so every
+graph is also cyclic garbage).  Lua is timed inside Lua with the sandbox's
+`clock()`; the stand-alone rows run the system's interpreters with
+`os.clock`.  Memory is what the built graph holds per node: tracemalloc for
+Python, the resident-set growth for torch (approximate), `collectgarbage
+("count")` for Lua.  micrograd 0.1.0's recursive topological sort stops at
+Python's recursion limit (1,000 frames).
+"""
+
+
 def markdown(results):
     lines = ["# Benchmark results", "",
              f"Machine: {machine.one_line(results['machine'])}.", "",
@@ -106,6 +123,7 @@ def markdown(results):
     lua = results["machine"].get("lua") or {}
     if lua:
         lines += ["Lua runtimes: " + ", ".join(f"{k} ({v})" for k, v in lua.items()) + ".", ""]
+    lines += [HOW_TO_READ]
     for title, headers, rows in tables(results):
         lines += [f"## {title}", "", "| " + " | ".join(headers) + " |",
                   "|" + "|".join("---" for _ in headers) + "|"]
