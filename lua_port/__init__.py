@@ -3,6 +3,7 @@
     from lua_port import LuaEngine, available_runtimes
     engine = LuaEngine("lua54")
     engine.evaluate(program.to_plain())   # {node id: (data, grad)}, program order
+    engine.evaluate(flatten(program.to_plain()))   # the same, flattened once for many engines
     engine.run_file("some/script.lua", [1.0, 2.0], {"lr": 0.1})
     engine.execute("local x = ... return mg.Value(x):tanh().data", 0.5)
 
@@ -74,8 +75,10 @@ def available_runtimes():
     return tuple(found)
 
 
-def _flatten(plain):
-    """The node ids in program order, and the flat arrays interpret.lua reads."""
+def flatten(plain):
+    """A Program's to_plain() form as LuaEngine.evaluate sends it: (the node
+    ids in program order, the flat arrays interpret.lua reads).  Pass the
+    result to evaluate() of several engines to flatten a big program once."""
     ids = [node_id for node_id, _ in plain["inputs"]]
     flat = {"input_ids": list(ids),
             "input_values": [float(value) for _, value in plain["inputs"]],
@@ -200,13 +203,14 @@ class LuaEngine:
     # -- the public API ---------------------------------------------------------
 
     def evaluate(self, program_plain):
-        """Run a Program (its to_plain() form) forward and backward in Lua.
+        """Run a Program (its to_plain() form, or that form's flatten()) forward
+        and backward in Lua.
 
         One guarded call into Lua for the whole program, which crosses as a
         few flat arrays (see lua_port/interpret.lua); returns
         {node id: (data, grad)} in program order, floats exact to the bit.
         """
-        ids, flat = _flatten(program_plain)
+        ids, flat = program_plain if isinstance(program_plain, tuple) else flatten(program_plain)
         table = self._lua.table_from
         program = table({key: table(value) if isinstance(value, list) else value
                          for key, value in flat.items()})
