@@ -78,24 +78,34 @@ def available_runtimes():
 def flatten(plain):
     """A Program's to_plain() form as LuaEngine.evaluate sends it: (the node
     ids in program order, the flat arrays interpret.lua reads).  Pass the
-    result to evaluate() of several engines to flatten a big program once."""
+    result to evaluate() of several engines to flatten a big program once.
+    A node argument crosses as its place in program order (numbers cross far
+    faster than strings); a step naming a node not made before it, or an
+    argument of another kind, raises ValueError."""
     ids = [node_id for node_id, _ in plain["inputs"]]
     flat = {"input_ids": list(ids),
             "input_values": [float(value) for _, value in plain["inputs"]],
-            "step_ids": [], "step_ops": [], "step_nargs": [], "args": [],
+            "step_ids": [], "step_ops": [], "step_nargs": [], "arg_refs": [], "arg_nums": [],
             "output": plain["output"]}
-    step_ids, ops, nargs, args = (flat[k] for k in ("step_ids", "step_ops", "step_nargs", "args"))
+    step_ids, ops, nargs, refs, nums = (flat[k] for k in (
+        "step_ids", "step_ops", "step_nargs", "arg_refs", "arg_nums"))
+    place = {node_id: i for i, node_id in enumerate(ids, 1)}
     for out, op, step_args in plain["steps"]:
+        for kind, value in step_args:
+            if kind == "node" and isinstance(value, str):
+                if value not in place:
+                    raise ValueError(f"step {out}: unknown node {value}")
+                refs.append(place[value])
+                nums.append(0.0)
+            elif kind == "num" and isinstance(value, (int, float)) and not isinstance(value, bool):
+                refs.append(0)
+                nums.append(float(value))
+            else:
+                raise ValueError(f"step {out}: bad argument {kind!r} {value!r}")
         step_ids.append(out)
         ops.append(op)
         nargs.append(len(step_args))
-        for kind, value in step_args:
-            if kind == "node" and isinstance(value, str):
-                args.append(value)
-            elif kind == "num" and isinstance(value, (int, float)) and not isinstance(value, bool):
-                args.append(float(value))
-            else:
-                raise ValueError(f"step {out}: bad argument {kind!r} {value!r}")
+        place[out] = len(place) + 1
     ids.extend(step_ids)
     return ids, flat
 

@@ -7,8 +7,10 @@
 --
 --   program = {input_ids = {id, ...}, input_values = {x, ...},
 --              step_ids = {id, ...}, step_ops = {op, ...},
---              step_nargs = {n, ...},  -- how many of `args` each step takes
---              args = {...},           -- a string is a node id, a number a constant
+--              step_nargs = {n, ...},  -- how many arguments each step takes
+--              arg_refs = {r, ...},    -- each argument: the node's place in program
+--                                      -- order (inputs 1..n, then the steps), or 0:
+--              arg_nums = {x, ...},    -- then the number constant is here
 --              output = id}
 --
 -- interpret(program) runs forward and backward and returns two arrays in
@@ -61,8 +63,8 @@ end
 
 local function interpret(program)
   local input_ids, input_values = program.input_ids, program.input_values
-  local step_ids, step_ops, step_nargs, flat = program.step_ids, program.step_ops,
-    program.step_nargs, program.args
+  local step_ids, step_ops, step_nargs = program.step_ids, program.step_ops, program.step_nargs
+  local arg_refs, arg_nums = program.arg_refs, program.arg_nums
   local nodes = {}
   local n_inputs, n_steps = #input_ids, #step_ids
   local order = {}  -- the node of each id in program order
@@ -72,19 +74,17 @@ local function interpret(program)
     order[i] = node
   end
 
-  -- argument k of the flat list: a node (looked up by id) or a float constant
+  -- argument k: a node made earlier, or a float constant
   local function arg(k, out_id)
-    local v = flat[k]
-    if type(v) == "string" then
-      local node = nodes[v]
-      if node == nil then
-        fail(out_id, "unknown node " .. v)
-      end
-      return node
-    elseif type(v) == "number" then
-      return v * 1.0
+    local ref = arg_refs[k]
+    if ref == 0 then
+      return arg_nums[k] * 1.0
     end
-    fail(out_id, "bad argument " .. tostring(v))
+    local node = order[ref]
+    if node == nil then
+      fail(out_id, "unknown node at place " .. tostring(ref))
+    end
+    return node
   end
 
   local k = 0  -- the last argument used

@@ -221,10 +221,11 @@ def _tasks(fixtures, backends, jobs):
 
 
 def _work(task):
+    """One task in a worker: (its FixtureResult, the versions of its backends)."""
     fixture, backends, expected = task
     if isinstance(fixture, int):
         fixture = _FIXTURES[fixture]
-    return run_fixture(fixture, backends, expected)
+    return run_fixture(fixture, backends, expected), _versions(backends)
 
 
 def _merge(parts, backends):
@@ -271,7 +272,16 @@ def run_matrix(fixtures, backends=DEFAULT_BACKENDS, malformed=(), jobs=None, pro
         fork = "fork" in multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork") if fork else None
         _FIXTURES = fixtures
+        versions = {}
         done = 0
+        if fork:
+            # Built once here, inherited by every worker: torch's import
+            # (1.5 s) and the reference.  gc.freeze() keeps the collector
+            # from walking the corpus (a million objects) in every worker.
+            for name in (REFERENCE, TORCH):
+                get_backend(name)
+            gc.collect()
+            gc.freeze()
         try:
             with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
                 # the costliest first, so the last tasks to finish are small ones
@@ -281,7 +291,8 @@ def run_matrix(fixtures, backends=DEFAULT_BACKENDS, malformed=(), jobs=None, pro
                     futures[pool.submit(_work, (fixture, group, expected))] = (index, expected)
                 for future in as_completed(futures):
                     index, expected = futures[future]
-                    part = future.result()
+                    part, part_versions = future.result()
+                    versions.update(part_versions)
                     # the part with the expected column goes first
                     parts[index].insert(0 if expected else len(parts[index]), part)
                     pending[index] -= 1
@@ -291,7 +302,14 @@ def run_matrix(fixtures, backends=DEFAULT_BACKENDS, malformed=(), jobs=None, pro
                             progress(done, len(fixtures), fixtures[index].name)
         finally:
             _FIXTURES = ()
+            if fork:
+                gc.unfreeze()
         results = [_merge(parts[i], backends) for i in range(len(fixtures))]
+        # the workers' versions; the main process only builds a backend no task ran
+        missing = [b for b in backends if b not in versions]
+        versions.update(_versions(missing) if missing or REFERENCE not in versions else {})
+        return MatrixResult(("expected",) + backends, results, [str(e) for e in malformed],
+                            {name: versions[name] for name in (REFERENCE,) + backends})
     return MatrixResult(("expected",) + backends, results, [str(e) for e in malformed],
                         _versions(backends))
 

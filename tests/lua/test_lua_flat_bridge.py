@@ -45,8 +45,12 @@ def test_a_bad_argument_is_named():
         LuaEngine("lua54").evaluate(plain)
 
 
-def test_an_unknown_node_is_named():
-    from lua_port import LuaEngine, LuaError
-    plain = {"inputs": [["a", 1.0]], "steps": [["b", "neg", [["node", "z"]]]], "output": "b"}
-    with pytest.raises(LuaError, match="step b: unknown node z"):
+@pytest.mark.parametrize("later", ["z", "c", "b"])
+def test_a_node_not_made_before_is_named(later):
+    """Nodes cross as places in program order: only earlier nodes have one."""
+    from lua_port import LuaEngine
+    plain = {"inputs": [["a", 1.0]],
+             "steps": [["b", "add", [["node", "a"], ["node", later]]],
+                       ["c", "neg", [["node", "b"]]]], "output": "c"}
+    with pytest.raises(ValueError, match=f"step b: unknown node {later}"):
         LuaEngine("lua54").evaluate(plain)
