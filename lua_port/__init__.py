@@ -137,6 +137,7 @@ class LuaEngine:
         # instruction, so the budget's hook cannot interfere with its own removal.
         self._sethook = self._lua.globals().debug.sethook
         self._collect = self._lua.eval("function() collectgarbage('collect') end")
+        self._collectgarbage = self._lua.globals().collectgarbage   # a C function, like sethook
         self.version = self._lua.eval("_VERSION")
         if self.is_luajit:
             self.version = self._lua.eval("jit.version")
@@ -162,6 +163,8 @@ class LuaEngine:
         state.used = 0
         state.exceeded = state.memory_exceeded = False
         state.memory_kb = self.max_memory / 1024 if (self.max_memory and not self.hard_memory_cap) else False
+        # api.evaluate pauses the collector; past this much memory the hook resumes it
+        state.gc_restart_kb = min(self.max_memory or 2**31, 2**31) / 4 / 1024
         self._sethook(self._api.hook, "", self._api.HOOK_EVERY)
         result = error = None
         try:
@@ -186,6 +189,9 @@ class LuaEngine:
             error.lua_traceback = traceback
         finally:
             self._sethook()
+            if state.gc_stopped:  # api.evaluate ended by an error: the collector resumes
+                self._collectgarbage("restart")
+                state.gc_stopped = False
         over_budget, over_memory = state.exceeded, state.memory_exceeded
         if over_budget:
             raise LuaBudgetError(
