@@ -182,10 +182,12 @@ def _versions(backends):
     return out
 
 
-# A fixture of at least SPLIT_STEPS steps runs as one task per worker, its
-# backends shared out among them (each task evaluates python_ref and torch
-# again, which costs less than leaving a core idle); WEIGHT is each backend's
-# cost on a deep chain relative to a Lua runtime, measured with cProfile.
+# Big fixtures (SPLIT_STEPS steps or more) dominate the run.  They go first,
+# one per worker; when their count does not divide among the workers, the
+# smallest of them (the ones that would run last, beside an idle core) are
+# split: one task per worker, each with a share of the backends (each task
+# evaluates python_ref and torch again, which costs less than the idle core).
+# WEIGHT is a backend's cost on a deep chain relative to a Lua runtime.
 SPLIT_STEPS = 20_000
 WEIGHT = {"fd": 3.0, TORCH: 0.0}
 SHARED_COST = 3.0   # python_ref and torch, paid by every task
@@ -207,16 +209,28 @@ def _split(backends, parts):
     return [tuple(b for b in backends if b in group) for group in groups if group]
 
 
+def _size(program):
+    """Work per backend grows with nodes and arguments."""
+    return len(program.inputs) + len(program.steps) + sum(len(s.args) for s in program.steps)
+
+
 def _tasks(fixtures, backends, jobs):
-    """(fixture index, backends, with the expected column, cost) for every task."""
+    """(fixture index, backends, with the expected column, place in the queue)
+    for every task."""
+    sizes = [_size(f.program) for f in fixtures]
+    big = sorted((i for i, f in enumerate(fixtures) if len(f.program.steps) >= SPLIT_STEPS),
+                 key=lambda i: -sizes[i])
+    last_round = len(big) % jobs if jobs > 1 and backends else 0
+    split = set(big[len(big) - last_round:])
     tasks = []
-    for index, fixture in enumerate(fixtures):
-        steps = len(fixture.program.steps) + len(fixture.program.inputs)
-        groups = (_split(backends, jobs) if jobs > 1 and steps >= SPLIT_STEPS and backends
-                  else [tuple(backends)])
+    for index in range(len(fixtures)):
+        groups = _split(backends, jobs) if index in split else [tuple(backends)]
         for i, group in enumerate(groups):
-            cost = steps * (SHARED_COST + sum(WEIGHT.get(b, 1.0) for b in group))
-            tasks.append((index, group, i == 0, cost))
+            cost = sizes[index] * (SHARED_COST + sum(WEIGHT.get(b, 1.0) for b in group))
+            # whole big fixtures first, then a split one's tasks together, then
+            # the rest; the costliest first in each tier
+            tier = 1 if index in split else 0 if index in big else 2
+            tasks.append((index, group, i == 0, (tier, -cost)))
     return tasks
 
 
@@ -280,13 +294,12 @@ def run_matrix(fixtures, backends=DEFAULT_BACKENDS, malformed=(), jobs=None, pro
             # from walking the corpus (a million objects) in every worker.
             for name in (REFERENCE, TORCH):
                 get_backend(name)
-            gc.collect()
             gc.freeze()
         try:
             with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
                 # the costliest first, so the last tasks to finish are small ones
                 futures = {}
-                for index, group, expected, _ in sorted(tasks, key=lambda t: -t[3]):
+                for index, group, expected, _ in sorted(tasks, key=lambda t: t[3]):
                     fixture = index if fork else fixtures[index]
                     futures[pool.submit(_work, (fixture, group, expected))] = (index, expected)
                 for future in as_completed(futures):
