@@ -31,7 +31,15 @@ MAX_INPUTS = 64
 
 
 def _values(program):
-    return {name: node.data for name, node in forward(program).items()}
+    nodes = forward(program)
+    values = {name: node.data for name, node in nodes.items()}
+    # Each node and its _backward closure form a cycle, which only the cyclic
+    # collector frees (0.1 s per 100,000 nodes, four graphs per input here):
+    # this graph is never differentiated, so its closures go now and plain
+    # reference counting frees it.
+    for node in nodes.values():
+        node._backward = None
+    return values
 
 
 def _branches(program, values):
