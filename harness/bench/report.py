@@ -104,9 +104,9 @@ over to another machine.  A training step is timed over 5 consecutive steps,
 as a training loop runs them, every engine in a fresh process, all from the
 same seeded weights (the equal first losses show they computed the same
 thing).  "python_ref (gc off)" is the same run under `gc.disable()`: the gap
-is CPython's cyclic garbage collector, whose full passes rescan every live
-object (each Value's backward closure refers to its own output, so every
-graph is also cyclic garbage).  Lua is timed inside Lua with the sandbox's
+is CPython's cyclic garbage collector, whose passes rescan the live graph
+as it grows (a variant whose closures did not capture their own node, so
+graphs held no cycles, measured the same: the cost is the scanning).  Lua is timed inside Lua with the sandbox's
 `clock()`; the stand-alone rows run the system's interpreters with
 `os.clock`.  Memory is what the built graph holds per node: tracemalloc for
 Python, the resident-set growth for torch (approximate), `collectgarbage
