@@ -5,6 +5,8 @@ import math
 import re
 from dataclasses import replace
 
+from matplotlib.ticker import FuncFormatter
+
 from harness.compare import ulp_distance
 
 from ..engines import REFERENCE, engine_names, evaluate
@@ -69,10 +71,16 @@ def draw_fixture(fixture, outdir, engine_list=None):
     ax_g.set_ylabel(f"d{output}/d{var} (backward)")
     ax_u.set_ylabel("ulps from python_ref")
     ax_u.set_yscale("symlog", linthresh=1)
+    ax_u.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))  # 1, 10, not 10^0
     ax_u.set_xlabel(var)
     ax_f.legend(title="engine", ncol=3, fontsize=8)
     if ax_u.lines:
-        ax_u.legend(ncol=4, fontsize=7)
+        # Colours name the engines (top legend); here only the two markers.
+        from matplotlib.lines import Line2D
+        markers = [Line2D([], [], marker="o", linestyle="", color="grey", label="value"),
+                   Line2D([], [], marker="x", linestyle="", color="grey", label="derivative")]
+        ax_u.legend(handles=markers, loc="upper right", fontsize=8, title="colour = engine",
+                    title_fontsize=8, framealpha=0.9)
     return save(fig, outdir / file_name(fixture))
 
 
