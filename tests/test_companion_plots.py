@@ -149,8 +149,11 @@ def test_heatmap_reads_the_matrix_json(tmp_path):
                                           "vs_torch": {"status": "EXACT", "max_ulps": 0}}}}]}
     path = tmp_path / "parity.json"
     path.write_text(json.dumps(report))
-    names, columns, cells = parity_heatmap.load_grid(path)
+    grid = parity_heatmap.grid_from_json(json.loads(path.read_text()), path)
+    names, columns, cells = grid
     assert names == ["a"] and columns == ["expected", "torch"]
+    # a report of a filtered run does not stand for the corpus: it is recomputed
+    assert parity_heatmap.covers(grid, ["a"]) and not parity_heatmap.covers(grid, ["a", "b"])
     assert cells[(0, 1)] == ("CLOSE", 3.0)
     assert parity_heatmap.band("CLOSE", 3.0) == 2 and parity_heatmap.band("FAIL", float("nan")) == 5
 
@@ -187,3 +190,11 @@ def test_plots_command_fails_loudly(tmp_path, capsys, monkeypatch):
 def test_figure_list_is_complete():
     modules = {p.stem for p in Path(figure_module("parabola").__file__).parent.glob("*.py")}
     assert set(FIGURES) == modules - {"__init__"}
+
+
+def test_heatmap_leaves_out_fd_which_is_judged_by_relative_error():
+    grid = (["a"], ["lua51", "fd", "torch"],
+            {(0, 0): ("EXACT", 0.0), (0, 1): ("CLOSE", 1e6), (0, 2): ("CLOSE", 2.0)})
+    names, columns, cells = parity_heatmap._without_fd(*grid)
+    assert columns == ["lua51", "torch"]
+    assert cells == {(0, 0): ("EXACT", 0.0), (0, 1): ("CLOSE", 2.0)}

@@ -47,14 +47,24 @@ def grid_from_json(data, source=PARITY_JSON):
     return names, columns, cells
 
 
+def covers(grid, fixture_names):
+    """Does the report hold every fixture?  A filtered run (--tags,
+    --fixtures) leaves a partial report behind."""
+    return set(fixture_names) <= set(grid[0])
+
+
 def load_grid(path=PARITY_JSON):
-    if path.exists():
-        return grid_from_json(json.loads(path.read_text()), path)
     from harness.fixture import load_corpus
     from harness.matrix.runner import run_matrix
 
-    print(f"parity_heatmap: {path} not found, running the matrix (make parity writes it)")
     fixtures, errors = load_corpus()
+    if path.exists():
+        grid = grid_from_json(json.loads(path.read_text()), path)
+        if covers(grid, [f.name for f in fixtures]):
+            return grid
+        print(f"parity_heatmap: {path} covers only part of the corpus, running the matrix")
+    else:
+        print(f"parity_heatmap: {path} not found, running the matrix (make parity writes it)")
     return grid_from_result(run_matrix(fixtures, malformed=errors))
 
 
@@ -80,8 +90,20 @@ def _compact(ulps):
     return f"{ulps:.0f}" if ulps < 1000 else f"{ulps:.0e}".replace("e+0", "e").replace("e+", "e")
 
 
+# Finite differences are judged by relative error, not ulps: an fd gradient is
+# thousands of ulps from the exact one by nature, and would paint its column red.
+NOT_IN_ULPS = ("fd",)
+
+
+def _without_fd(names, columns, cells):
+    keep = [j for j, c in enumerate(columns) if c not in NOT_IN_ULPS]
+    new_index = {j: k for k, j in enumerate(keep)}
+    cells = {(i, new_index[j]): v for (i, j), v in cells.items() if j in new_index}
+    return names, [columns[j] for j in keep], cells
+
+
 def draw(outdir, grid=None):
-    names, columns, cells = grid if grid is not None else load_grid()
+    names, columns, cells = _without_fd(*(grid if grid is not None else load_grid()))
     if not names:
         raise ValueError("the parity matrix has no fixtures to draw")
     codes = np.full((len(names), len(columns)), len(BANDS))  # missing: N/A
@@ -100,7 +122,8 @@ def draw(outdir, grid=None):
     ax.set_xticks(range(len(columns)), columns, rotation=45, ha="right")
     ax.set_yticks(range(len(names)), names, fontsize=7)
     ax.grid(False)
-    ax.set_title("Parity matrix: largest ulp distance from python_ref")
+    ax.set_title("Parity matrix: largest ulp distance from python_ref\n"
+                 "(fd is judged by relative error: see report/parity.md)", fontsize=10)
     ax.set_xlabel("backend")
     legend = [Patch(color=c, label=label) for _, label, c in BANDS]
     legend += [Patch(color=c, label=s) for s, c in STATUS_COLOURS]
