@@ -21,22 +21,17 @@ def _names(text):
     return [part for part in text.split(",") if part]
 
 
-def _backend_list(text):
-    names = _names(text)
-    unknown = [n for n in names if n not in BACKEND_NAMES]
-    if unknown:
-        raise argparse.ArgumentTypeError(
-            f"unknown backend {', '.join(unknown)}; choose from {', '.join(BACKEND_NAMES)}")
-    return names
-
-
-def _tag_list(text):
-    names = _names(text)
-    unknown = [n for n in names if n not in TAGS]
-    if unknown:
-        raise argparse.ArgumentTypeError(
-            f"unknown tag {', '.join(unknown)}; choose from {', '.join(TAGS)}")
-    return names
+def _list_of(kind, allowed):
+    """An argparse type: comma-separated names, each one of `allowed`."""
+    def parse(text):
+        names = _names(text)
+        unknown = [n for n in names if n not in allowed]
+        if unknown:
+            raise argparse.ArgumentTypeError(
+                f"unknown {kind} {', '.join(unknown)}; choose from {', '.join(allowed)}")
+        return names
+    parse.__name__ = f"{kind} list"  # argparse names the type in its messages
+    return parse
 
 
 def _positive(text):
@@ -56,10 +51,10 @@ def add_arguments(parser):
     parser.add_argument("--fixtures", type=_names, action="extend", default=[], metavar="NAMES",
                         help="only these fixtures: names or shell globs, comma separated "
                              "or repeated (e.g. 'lecture-*,deep-chain-100000')")
-    parser.add_argument("--tags", type=_tag_list, action="extend", default=[], metavar="TAGS",
+    parser.add_argument("--tags", type=_list_of("tag", TAGS), action="extend", default=[], metavar="TAGS",
                         help="only fixtures with any of these tags, comma separated "
                              f"({', '.join(TAGS)})")
-    parser.add_argument("--backends", type=_backend_list, action="extend", default=[],
+    parser.add_argument("--backends", type=_list_of("backend", BACKEND_NAMES), action="extend", default=[],
                         metavar="NAMES",
                         help="only these columns, comma separated (default: all of "
                              f"{', '.join(DEFAULT_BACKENDS)}); {REFERENCE} always runs "
