@@ -21,7 +21,8 @@ class PortFailure(Exception):
     KINDS = ("error", "crash", "timeout", "memory", "protocol")
 
     def __init__(self, kind, message):
-        assert kind in self.KINDS, kind
+        if kind not in self.KINDS:
+            raise ValueError(f"unknown failure kind {kind!r}; expected one of {self.KINDS}")
         super().__init__(message)
         self.kind, self.message = kind, message
 
