@@ -68,8 +68,8 @@ def portable_log(x):
 class Rng:
     def __init__(self, seed=0):
         seed = float(seed)
-        assert seed >= 0.0 and seed == math.floor(seed) and seed < 2.0 ** 53, \
-            "the seed must be an integer in [0, 2**53)"
+        if not (seed >= 0.0 and seed == math.floor(seed) and seed < 2.0 ** 53):
+            raise ValueError(f"the seed must be an integer in [0, 2**53), got {seed!r}")
         x = _mod(seed, 2147483646.0) + 1.0
         words = []
         for _ in range(6):
