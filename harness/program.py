@@ -6,9 +6,9 @@ Every node has a unique id: the name it is assigned to, and for a name
 assigned again (`c = c + 1`) the id of the n-th assignment is `c#n`.
 An argument is either a node id or a number constant.
 
-For the n-ary ops the arguments are laid out as:
-  sum: [start, v1, ..., vn]          -> Value.sum([v1..vn], start)
-  dot: [start, w1..wn, x1..xn]       -> Value.dot([w1..wn], [x1..xn], start)
+The arguments of a step are one flat list; an n-ary op's entry in
+harness.ops says how it reads them (its layout: sum's start and terms, dot's
+start, weights and inputs).
 """
 from dataclasses import dataclass
 from functools import cached_property
@@ -35,6 +35,11 @@ class Step:
     args: tuple       # of Arg
     line: int = 0     # where the fixture program says it (for messages)
     text: str = ""    # the source text of the assignment
+
+    def resolve(self, lookup):
+        """The arguments as values: lookup(node id) for a node, the number
+        itself for a constant (lookup: e.g. a dict's __getitem__)."""
+        return [lookup(a.value) if a.kind == "node" else a.value for a in self.args]
 
 
 @dataclass(frozen=True)
