@@ -388,7 +388,7 @@ def parse_program(text, inputs, output, *, path="<string>", first_line=1, first_
     counts = {name: 1 for name, _ in program_inputs}
     steps = []
     # Hundreds of thousands of small objects and no cycles: the cyclic garbage
-    # collector would rescan them again and again (most of the time of a big repeat).
+    # collector would rescan them again and again while they are made.
     collecting = gc.isenabled()
     gc.disable()
     try:

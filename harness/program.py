@@ -55,8 +55,8 @@ class Program:
     def step_by_id(self):
         return dict(self._step_by_id)
 
-    # Built once per program (the matrix asks about 20 times per fixture; a
-    # copy of 100,000 entries is 5 times cheaper than building them again).
+    # Built once per program: the matrix asks for them many times per fixture,
+    # and copying a built tuple or dict is cheaper than building it again.
     @cached_property
     def _node_ids(self):
         return tuple([name for name, _ in self.inputs] + [s.out for s in self.steps])
