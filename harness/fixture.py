@@ -16,7 +16,8 @@ from pathlib import Path
 
 import jsonschema
 
-from .parse import FixtureError, Repeat, number, parse_program, resolve
+from .fixture_error import FixtureError
+from .parse import Repeat, parse_program, resolve
 from .program import Program
 
 __all__ = ["Fixture", "FixtureError", "load_fixture", "load_corpus", "FIXTURES_ROOT",
@@ -27,6 +28,8 @@ REPO_ROOT = FIXTURES_ROOT.parent.parent
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "fixture.schema.json"
 MAX_PLOT_POINTS = 10_000
 MAX_FILE_BYTES = 4_000_000  # the program's own limit is 2,000,000 characters
+# Strings a fixture may write where a number goes (the schema lists the same).
+SPECIAL_NUMBERS = ("inf", "+inf", "-inf", "nan", "-0.0", "0.0")
 
 # Every tag a fixture may use, and what it means (harness/fixtures/README.md
 # shows the same list; a test keeps them in step).
@@ -121,6 +124,18 @@ def _string_start(raw, key):
     if len(m.group(1)) == 3 and raw[m.end():m.end() + 1] == "\n":
         return line + 1, 0  # TOML drops the newline right after the opening quotes
     return line, m.end() - (raw.rfind("\n", 0, m.end()) + 1)
+
+
+def number(value):
+    """A fixture number: a float, an int, or one of the SPECIAL_NUMBERS strings."""
+    if isinstance(value, bool):
+        raise ValueError("booleans are not numbers")
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str) and value.strip().lower() in SPECIAL_NUMBERS:
+        return float(value.strip())
+    raise ValueError(f"{value!r} is not a number (use a float, or one of "
+                     f"{', '.join(repr(s) for s in SPECIAL_NUMBERS)})")
 
 
 def _numbers(path, table, section):

@@ -8,21 +8,12 @@ from python_ref.engine import Value
 from .ops import OPS
 
 
-def _nary(op, args, value_class):
-    start, rest = args[0], args[1:]
-    if op == "sum":
-        return value_class.sum(rest, start)
-    n = len(rest) // 2
-    return value_class.dot(rest[:n], rest[n:], start)
-
-
 def forward(program, value_class=Value):
     """Forward only: {node id: Value} (finite differences need no backward)."""
     nodes = {name: value_class(value, label=name) for name, value in program.inputs}
     for step in program.steps:
-        args = [nodes[a.value] if a.kind == "node" else a.value for a in step.args]
         op = OPS[step.op]
-        out = _nary(step.op, args, value_class) if op.kind == "nary" else op.apply(*args)
+        out = op.apply(*op.split(step.resolve(nodes.__getitem__)))
         out.label = step.out
         nodes[step.out] = out
     return nodes

@@ -1,39 +1,138 @@
-"""The op set: one source of truth for the parser, the backends, the fuzzer and
-the docs table.
+"""The op set: one entry per op, and everything that knows about ops reads it.
 
-Every op has a name (as it appears in an op list), how a fixture writes it,
-its arity, how to apply it to engine objects (python_ref Values and torch
-tensors both support these operators and methods), its domain, where it is
-smooth (for finite differences) and the values a sampler should try.
+An entry (Op) holds all the harness knows about one op:
+* how a program writes it (syntax), its arity and how its arguments are laid
+  out (kind, layout, split);
+* how engines run it: `apply` on Values of python_ref's API, `torch_apply`
+  on float64 tensors, `fold` on number constants (the parser's IEEE folding);
+* its local derivatives and the magnitude one rounding of it is relative to
+  (for error bounds), and its value and derivatives in exact arithmetic
+  (`reference`, for the fixtures' expected numbers and the tests);
+* its domain, where it is smooth (`branch`, for finite differences) and the
+  values a sampler should try (`ordinary`, `edges`);
+* its docs row (docs_table(), the op table of the README).
+
+The parser, the interpreters, the torch backend, the error analysis, the
+fuzzer, the fixture generator, the Lua spec's generated values and the
+figures iterate over OPS.  lua_port/interpret.lua keeps its own dispatch
+table in Lua; a test keeps its op names equal to these.
 """
 import math
 import operator
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Callable
+
+from python_ref import ieee
 
 EDGE_VALUES = (0.0, -0.0, 1e-300, -1e-300, 5e-324, 1e300, -1e300,
                math.inf, -math.inf, math.nan, 1.0, -1.0)
+REFERENCE_BITS = 200   # mpmath's working precision for the exact references
 
 
 def _sign(x):
     return (x > 0.0) - (x < 0.0)
 
 
-@dataclass(frozen=True)
-class Op:
-    name: str                 # the name in an op list
-    kind: str                 # "binary", "unary" (a method) or "nary"
-    syntax: str               # how a fixture program writes it
-    apply: Callable           # apply(*args) on Values / tensors / floats
-    domain: str               # where the result is a finite real number
-    branch: Callable          # branch(*floats) -> hashable, None where not smooth
-    ordinary: tuple = (-3.0, 3.0)    # where a sampler draws ordinary values
-    edges: tuple = field(default=EDGE_VALUES)
+# -- argument layouts ----------------------------------------------------------
+# A step's arguments are one flat list (harness.program); an n-ary op reads it
+# as a start and its terms, or a start and two lists of the same length.
+TERMS = "start, v1..vn"
+PAIRS = "start, w1..wn, x1..xn"
 
-    @property
-    def arity(self):
-        return {"binary": 2, "unary": 1}.get(self.kind)  # None: any number
 
+def split_args(layout, args):
+    """A step's flat argument list as its layout reads it: (start, [v1..vn])
+    for TERMS, (start, [w1..wn], [x1..xn]) for PAIRS, else the arguments."""
+    if layout == TERMS:
+        return args[0], list(args[1:])
+    if layout == PAIRS:
+        n = (len(args) - 1) // 2
+        return args[0], list(args[1:1 + n]), list(args[1 + n:])
+    return tuple(args)
+
+
+# -- exact references ------------------------------------------------------------
+
+def _rational(fn):
+    """fn(args as Fractions) -> (value, partials): exact rational arithmetic."""
+    return lambda args: fn([Fraction(x) for x in args])
+
+
+def _real(fn):
+    """fn(mpmath, args as mpmath numbers) -> (value, partials), at REFERENCE_BITS
+    bits.  mpmath is imported on first use: only the fixture generator and the
+    tests ask for a reference, and every other import of the harness stays
+    without it."""
+    def reference(args):
+        import mpmath
+        with mpmath.workprec(REFERENCE_BITS):
+            return fn(mpmath, [mpmath.mpf(x) for x in args])
+    return reference
+
+
+def _dot_reference(args):
+    start, ws, xs = split_args(PAIRS, args)
+    return start + sum(w * x for w, x in zip(ws, xs)), [1] + xs + ws
+
+
+def _pow_reference(mp, args):
+    a, b = args
+    # the engines' conventions: d/da is 0 for b == 0, d/db is undefined for a <= 0
+    return a ** b, [0 if b == 0 else b * a ** (b - 1),
+                    a ** b * mp.log(a) if a > 0 else None]
+
+
+# -- local derivatives -----------------------------------------------------------
+# derivatives(args, out) gives, for each argument i, (d_i, sens_i): d_i = d out /
+# d arg_i at these values, and sens_i = {j: |d d_i / d arg_j|, "out": |d d_i /
+# d out|}, how much d_i moves when an argument (or the op's own output, which
+# engines reuse in backward) moves.  Magnitudes only: they feed error bounds
+# (harness.tolerances), never an engine.
+
+def _div_derivatives(a, out):
+    inv = ieee.div(1.0, a[1])
+    return [(inv, {1: inv * inv}),
+            (-ieee.div(out, a[1]), {"out": abs(inv), 1: abs(out * inv * inv)})]
+
+
+def _pow_derivatives(a, out):
+    x, n = a
+    d_base = 0.0 if n == 0.0 else n * ieee.pow(x, n - 1.0)
+    d_base_dx = abs(n * (n - 1.0) * ieee.pow(x, n - 2.0)) if n not in (0.0, 1.0) else 0.0
+    log_x = ieee.log(x) if x > 0.0 else 0.0
+    cross = abs(ieee.pow(x, n - 1.0) * (1.0 + n * log_x)) if x > 0.0 else 0.0
+    d_exp = out * log_x
+    return [(d_base, {0: d_base_dx, 1: cross}),
+            (d_exp, {0: cross, 1: abs(out * log_x * log_x)})]
+
+
+def _log_derivatives(a, out):
+    inv = ieee.div(1.0, a[0])
+    return [(inv, {0: inv * inv})]
+
+
+def _dot_derivatives(a, out):
+    _, ws, xs = split_args(PAIRS, range(len(a)))   # the places of the w's and x's
+    return ([(1.0, {})] + [(a[x], {x: 1.0}) for x in xs]
+            + [(a[w], {w: 1.0}) for w in ws])
+
+
+def _terms_scale(a, out):
+    """Additions: partial sums can exceed the result, so the terms' magnitudes."""
+    return sum(abs(x) for x in a)
+
+
+def _dot_scale(a, out):
+    start, ws, xs = split_args(PAIRS, a)
+    return abs(start) + sum(abs(w * x) for w, x in zip(ws, xs))
+
+
+def _output_scale(a, out):
+    return abs(out)
+
+
+# -- finite-difference branches --------------------------------------------------
 
 def _pow_branch(base, exponent):
     if not (math.isfinite(base) and math.isfinite(exponent)):
@@ -47,39 +146,177 @@ def _pow_branch(base, exponent):
     return None
 
 
-def _unary(name, domain, branch, ordinary=(-3.0, 3.0)):
-    return Op(name, "unary", f"x.{name}()", operator.methodcaller(name),
-              domain, branch, ordinary)
+def _smooth(*args):
+    return ()
+
+
+# -- torch: the fused nodes as the left-to-right chain of + and * ------------------
+
+def _chain_sum(start, vs):
+    total = start
+    for v in vs:
+        total = total + v
+    return total
+
+
+def _chain_dot(start, ws, xs):
+    total = start
+    for w, x in zip(ws, xs):
+        total = total + w * x
+    return total
+
+
+@dataclass(frozen=True, kw_only=True)
+class Op:
+    """One op.  Callables that take `args` take a step's flat argument list;
+    apply and torch_apply take it split by the layout (Op.split)."""
+    # how a program writes it and how its arguments are laid out
+    name: str               # the name in an op list
+    kind: str               # "binary", "unary" or "nary"
+    syntax: str             # how a fixture program writes it
+    method: str             # the Value method that computes it: x.relu(), x.__add__(y)
+    layout: str = ""        # an n-ary op's: TERMS or PAIRS
+    # how it is computed
+    apply: Callable         # on Values of python_ref's API
+    torch_apply: Callable = None     # on float64 tensors (None: apply works on them)
+    fold: Callable | None = None     # fold(*floats), on constants (None: refused)
+    libm: bool = False      # its value comes from the C math library (not correctly rounded)
+    # its derivatives, for error bounds and expected numbers
+    derivatives: Callable   # derivatives(args, out) -> [(d_i, sens_i)], see above
+    rounding_scale: Callable = _output_scale   # (args, out) -> the magnitude one
+    #                                            rounding of it is relative to
+    reference: Callable     # reference(args) -> (value, partials), exact; None: undefined
+    # where it is defined and smooth, and what a sampler tries
+    domain: str             # where the result is a finite real number
+    branch: Callable = _smooth       # branch(*floats) -> hashable, None where not smooth
+    ordinary: tuple = (-3.0, 3.0)    # where a sampler draws ordinary values
+    edges: tuple = field(default=EDGE_VALUES)   # values a sampler must try
+    # for people
+    derivative_text: str    # its local derivatives (the docs row, the figures)
+    curve: tuple | None = None       # the x range of its curve in the activations figure
+
+    def __post_init__(self):
+        if self.torch_apply is None:
+            object.__setattr__(self, "torch_apply", self.apply)
+
+    @property
+    def arity(self):
+        return {"binary": 2, "unary": 1}.get(self.kind)  # None: any number
+
+    @property
+    def is_method(self):
+        """Written as a method call in a program: x.relu()."""
+        return self.method == self.name
+
+    def split(self, args):
+        """The flat argument list of a step as apply reads it (split_args)."""
+        return split_args(self.layout, args)
+
+    def roundings(self, args):
+        """How many roundings one evaluation makes: one per op, one per + and *
+        of a fused node."""
+        return len(args) - 1 if self.kind == "nary" else 1
+
+    def write(self, *args):
+        """The expression a program writes for this op on argument texts."""
+        if self.kind == "binary":
+            symbol = self.syntax.split()[1]
+            return f"{args[0]} {symbol} {args[1]}"
+        if self.kind == "unary":
+            return f"{args[0]}.{self.name}()" if self.is_method else f"{self.syntax[:-1]}{args[0]}"
+        if self.layout == PAIRS:
+            start, ws, xs = self.split(args)
+            return f"{self.name}({start}, [{', '.join(ws)}], [{', '.join(xs)}])"
+        return f"{self.name}({', '.join(args)})"
+
+
+def _operator(name, symbol, method, apply, **fields):
+    """A binary op written as an operator: a + b."""
+    return Op(name=name, kind="binary", syntax=f"a {symbol} b", method=method, apply=apply,
+              **fields)
+
+
+def _method(name, **fields):
+    """A unary op written as a method call: x.name()."""
+    return Op(name=name, kind="unary", syntax=f"x.{name}()", method=name,
+              apply=operator.methodcaller(name), **fields)
 
 
 OPS = {op.name: op for op in [
-    Op("add", "binary", "a + b", operator.add, "all reals", lambda a, b: ()),
-    Op("sub", "binary", "a - b", operator.sub, "all reals", lambda a, b: ()),
-    Op("mul", "binary", "a * b", operator.mul, "all reals", lambda a, b: ()),
-    Op("div", "binary", "a / b", operator.truediv, "b != 0",
-       lambda a, b: (_sign(b),) if b != 0.0 else None),
-    Op("pow", "binary", "a ** b", operator.pow,
-       "a > 0, or an integer b (and a != 0 for b < 0)", _pow_branch, (0.1, 3.0)),
-    Op("neg", "unary", "-x", operator.neg, "all reals", lambda x: ()),
-    _unary("relu", "all reals (kink at 0)",
-           lambda x: (_sign(x),) if x != 0.0 else None),
-    _unary("tanh", "all reals", lambda x: ()),
-    _unary("exp", "x < 709.78 (overflows to inf above)", lambda x: ()),
-    _unary("log", "x > 0 (log(0) = -inf, log(x < 0) = nan)",
-           lambda x: ("pos",) if x > 0.0 else None, (0.05, 5.0)),
-    _unary("sigmoid", "all reals", lambda x: ()),
+    _operator("add", "+", "__add__", operator.add, fold=operator.add,
+              derivatives=lambda a, out: [(1.0, {}), (1.0, {})], rounding_scale=_terms_scale,
+              reference=_rational(lambda a: (a[0] + a[1], [1, 1])),
+              domain="all reals", derivative_text="1, 1"),
+    _operator("sub", "-", "__sub__", operator.sub, fold=operator.sub,
+              derivatives=lambda a, out: [(1.0, {}), (-1.0, {})], rounding_scale=_terms_scale,
+              reference=_rational(lambda a: (a[0] - a[1], [1, -1])),
+              domain="all reals", derivative_text="1, -1"),
+    _operator("mul", "*", "__mul__", operator.mul, fold=operator.mul,
+              derivatives=lambda a, out: [(a[1], {1: 1.0}), (a[0], {0: 1.0})],
+              reference=_rational(lambda a: (a[0] * a[1], [a[1], a[0]])),
+              domain="all reals", derivative_text="b, a"),
+    _operator("div", "/", "__truediv__", operator.truediv, fold=ieee.div,
+              derivatives=_div_derivatives,
+              reference=_rational(lambda a: (a[0] / a[1], [1 / a[1], -a[0] / (a[1] * a[1])])),
+              domain="b != 0", branch=lambda a, b: (_sign(b),) if b != 0.0 else None,
+              derivative_text="1/b, -(a/b)/b"),
+    _operator("pow", "**", "__pow__", operator.pow, fold=ieee.pow,
+              derivatives=_pow_derivatives, reference=_real(_pow_reference), libm=True,
+              domain="a > 0, or an integer b (and a != 0 for b < 0)", branch=_pow_branch,
+              ordinary=(0.1, 3.0),
+              derivative_text="b * a**(b-1) (0 where b = 0), a**b * log(a) (0 where a = 0 "
+                              "and b >= 0)"),
+    Op(name="neg", kind="unary", syntax="-x", method="__neg__", apply=operator.neg,
+       fold=operator.neg, derivatives=lambda a, out: [(-1.0, {})],
+       reference=_real(lambda mp, a: (-a[0], [-1])), domain="all reals", derivative_text="-1"),
+    _method("relu", derivatives=lambda a, out: [(1.0 if out > 0.0 else 0.0, {})],
+            reference=_real(lambda mp, a: (max(a[0], 0), [1 if a[0] > 0 else 0])),
+            domain="all reals (kink at 0)", branch=lambda x: (_sign(x),) if x != 0.0 else None,
+            derivative_text="1, or 0 where x <= 0", curve=(-4.0, 4.0)),
+    _method("tanh", derivatives=lambda a, out: [(1.0 - out * out, {"out": 2.0 * abs(out)})],
+            reference=_real(lambda mp, a: (mp.tanh(a[0]), [1 / mp.cosh(a[0]) ** 2])),
+            libm=True, domain="all reals", derivative_text="1 - tanh²(x)",
+            curve=(-4.0, 4.0)),
+    _method("exp", derivatives=lambda a, out: [(out, {"out": 1.0})],
+            reference=_real(lambda mp, a: (mp.exp(a[0]), [mp.exp(a[0])])), libm=True,
+            domain="x < 709.78 (overflows to inf above)", derivative_text="exp(x)",
+            curve=(-4.0, 2.0)),
+    _method("log", derivatives=_log_derivatives,
+            reference=_real(lambda mp, a: (mp.log(a[0]), [1 / a[0]])), libm=True,
+            domain="x > 0 (log(0) = -inf, log(x < 0) = nan)",
+            branch=lambda x: ("pos",) if x > 0.0 else None, ordinary=(0.05, 5.0),
+            derivative_text="1/x", curve=(0.05, 4.0)),
+    _method("sigmoid",
+            derivatives=lambda a, out: [((1.0 - out) * out, {"out": abs(1.0 - 2.0 * out)})],
+            reference=_real(lambda mp, a: (1 / (1 + mp.exp(-a[0])),
+                                           [mp.exp(-a[0]) / (1 + mp.exp(-a[0])) ** 2])),
+            libm=True, domain="all reals", derivative_text="σ(x)(1 - σ(x))",
+            curve=(-6.0, 6.0)),
     # Fused n-ary nodes (python_ref's Value.sum / Value.dot), the chain of + and *.
-    Op("sum", "nary", "sum(start, v1, v2, ...)", None, "all reals", lambda *a: ()),
-    Op("dot", "nary", "dot(start, [w1, w2, ...], [x1, x2, ...])", None,
-       "all reals", lambda *a: ()),
+    Op(name="sum", kind="nary", syntax="sum(start, v1, v2, ...)", method="sum", layout=TERMS,
+       apply=lambda start, vs: type(vs[0]).sum(vs, start), torch_apply=_chain_sum,
+       derivatives=lambda a, out: [(1.0, {}) for _ in a], rounding_scale=_terms_scale,
+       reference=_rational(lambda a: (sum(a), [1] * len(a))),
+       domain="all reals", derivative_text="1 for each"),
+    Op(name="dot", kind="nary", syntax="dot(start, [w1, w2, ...], [x1, x2, ...])",
+       method="dot", layout=PAIRS,
+       apply=lambda start, ws, xs: type(ws[0]).dot(ws, xs, start), torch_apply=_chain_dot,
+       derivatives=_dot_derivatives, rounding_scale=_dot_scale,
+       reference=_rational(_dot_reference),
+       domain="all reals", derivative_text="1 for start, x_i for w_i, w_i for x_i"),
 ]}
 
-BINARY_SYMBOLS = {"+": "add", "-": "sub", "*": "mul", "/": "div", "**": "pow"}
-METHODS = tuple(name for name, op in OPS.items() if op.kind == "unary" and name != "neg")
+BINARY_SYMBOLS = {op.syntax.split()[1]: name for name, op in OPS.items() if op.kind == "binary"}
+METHODS = tuple(name for name, op in OPS.items() if op.kind == "unary" and op.is_method)
 
 
 def docs_table():
-    """The op set as a Markdown table (README, report)."""
-    rows = ["| op | written | domain |", "|---|---|---|"]
-    rows += [f"| `{op.name}` | `{op.syntax}` | {op.domain} |" for op in OPS.values()]
+    """The op set as a Markdown table (the README's op table is this text)."""
+    rows = ["| op | written | domain | local derivatives |", "|---|---|---|---|"]
+    rows += [f"| `{op.name}` | `{op.syntax}` | {op.domain} | {op.derivative_text} |"
+             for op in OPS.values()]
     return "\n".join(rows)
+
+
+if __name__ == "__main__":   # the README's op table: python -m harness.ops
+    print(docs_table())

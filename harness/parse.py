@@ -20,8 +20,9 @@ intermediate node `<id>.<k>` (k = 1, 2, ... in evaluation order), e.g. in
 `d = a*b + c` the product is `d.1`.  Python names cannot contain `#` or `.`,
 so generated ids never collide with written ones.
 
-Constant-only sub-expressions (`1/3`, `-8`) are folded with IEEE semantics;
-an op whose arguments are all numbers is refused: every node needs a Value.
+Constant-only sub-expressions (`1/3`, `-8`) are folded with IEEE semantics
+(each op's `fold` in harness.ops); any other op whose arguments are all
+numbers is refused: every node needs a Value.
 
 A `Repeat` appends `count` copies of a small body after the program (a chain
 of 100,000 nodes is `x = x + 1` repeated): the body is parsed once and its
@@ -33,9 +34,8 @@ import keyword
 import re
 from dataclasses import dataclass
 
-from python_ref import ieee
-
-from .ops import BINARY_SYMBOLS, METHODS, OPS
+from .fixture_error import FixtureError
+from .ops import BINARY_SYMBOLS, METHODS, OPS, TERMS
 from .program import Arg, Program, Step
 
 MAX_TEXT = 2_000_000      # characters of program text (program + repeat body)
@@ -43,12 +43,6 @@ MAX_LINES = 20_000        # lines of program text: longer graphs use [repeat]
 MAX_NODES = 200_000       # inputs + steps, after repetition
 
 NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
-# Lua keywords that Python accepts as names: refused so no id reads as Lua code.
-LUA_KEYWORDS = frozenset(
-    "and break do else elseif end false for function goto if in local nil not or "
-    "repeat return then true until while".split())
-# Sequences that are syntax in Lua (comments, long strings), refused in programs.
-LUA_TOKENS = ("--", "[[", "]]")
 
 _AST_BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 # The unary operator ops are those written as a symbol before x (neg: "-x").
@@ -56,9 +50,6 @@ _UNARY_SYMBOLS = {op.syntax[:-1]: name for name, op in OPS.items()
                   if op.kind == "unary" and name not in METHODS}
 _AST_UNARY = {ast.USub: "-", ast.UAdd: "+", ast.Not: "not", ast.Invert: "~"}
 _NARY = tuple(name for name, op in OPS.items() if op.kind == "nary")
-# How constants fold: the same IEEE results the engines give, never an exception.
-_FOLD = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b,
-         "mul": lambda a, b: a * b, "div": ieee.div, "pow": ieee.pow, "neg": lambda a: -a}
 
 _FORBIDDEN = {  # friendlier names for constructs people actually try
     ast.Subscript: "subscripts", ast.Lambda: "lambdas", ast.ListComp: "comprehensions",
@@ -77,25 +68,6 @@ _FORBIDDEN = {  # friendlier names for constructs people actually try
 }
 
 
-class FixtureError(Exception):
-    """A malformed fixture: one line naming the file, the place and the reason.
-
-    place is (line, col) for a position in the file, a string such as
-    "[inputs] b" for a field, or None for the file as a whole.
-    """
-
-    def __init__(self, path, place, reason):
-        super().__init__(path, place, reason)
-        self.path, self.place, self.reason = str(path), place, " ".join(str(reason).split())
-
-    def __str__(self):
-        if isinstance(self.place, tuple):
-            return f"{self.path}:{self.place[0]}:{self.place[1]}: {self.reason}"
-        if self.place:
-            return f"{self.path}: {self.place}: {self.reason}"
-        return f"{self.path}: {self.reason}"
-
-
 @dataclass(frozen=True)
 class Repeat:
     """`count` copies of `body` appended after the program."""
@@ -106,12 +78,13 @@ class Repeat:
 
 
 def check_name(name, path, place, what="name"):
-    """A node name: a plain identifier that means nothing in Python or Lua."""
+    """A node name: a plain identifier that is not a Python keyword (programs
+    are Python text: a keyword could be neither assigned nor read)."""
     if not isinstance(name, str) or not NAME_RE.match(name):
         raise FixtureError(path, place, f"{what} {name!r} must be a letter followed by "
                            "letters, digits or _")
-    if keyword.iskeyword(name) or name in LUA_KEYWORDS:
-        raise FixtureError(path, place, f"{what} `{name}` is a Python or Lua keyword")
+    if keyword.iskeyword(name):
+        raise FixtureError(path, place, f"{what} `{name}` is a Python keyword")
     if name in _NARY:  # called by name in a program: sum(...), dot(...)
         raise FixtureError(path, place, f"{what} `{name}` is the name of an op")
 
@@ -260,8 +233,9 @@ class _Compiler:
         self.forbidden(node)
 
     def apply(self, op, args, node):
-        if all(kind == "num" for kind, _ in args):  # fold constants, IEEE style
-            return ("num", Arg.num(_FOLD[op](*(a.value for _, a in args))))
+        fold = OPS[op].fold
+        if fold is not None and all(kind == "num" for kind, _ in args):
+            return ("num", Arg.num(fold(*(a.value for _, a in args))))
         return self.emit(op, args, node)
 
     def call(self, node):
@@ -283,7 +257,8 @@ class _Compiler:
             name = func.id
             self.fail(node, f"unknown function `{name}`: only {' and '.join(_NARY)} "
                             "are called by name; ops are operators or methods")
-        return self.sum(node) if func.id == "sum" else self.dot(node)
+        op = OPS[func.id]
+        return (self.terms if op.layout == TERMS else self.pairs)(op, node)
 
     def values(self, nodes, what):
         out = []
@@ -294,41 +269,37 @@ class _Compiler:
             out.append(arg)
         return out
 
-    def sum(self, node):
+    def terms(self, op, node):
+        """sum(start, v1, v2, ...): a start, then Values."""
         if len(node.args) < 2:
-            self.fail(node, "sum(start, v1, v2, ...) needs a start and at least one Value")
+            self.fail(node, f"{op.syntax} needs a start and at least one Value")
         start = self.expr(node.args[0])
-        return self.emit("sum", [start] + self.values(node.args[1:], "sum's terms"), node)
+        return self.emit(op.name, [start] + self.values(node.args[1:], f"{op.name}'s terms"),
+                         node)
 
-    def dot(self, node):
+    def pairs(self, op, node):
+        """dot(start, [w1, ...], [x1, ...]): the weights are Values."""
         args = node.args
         if len(args) != 3 or not all(isinstance(a, ast.List) for a in args[1:]):
-            self.fail(node, "dot needs three arguments: dot(start, [w1, ...], [x1, ...])")
+            self.fail(node, f"{op.name} needs three arguments: {op.syntax}")
         ws, xs = args[1].elts, args[2].elts
         if len(ws) != len(xs) or not ws:
-            self.fail(node, f"dot's lists must have the same length > 0 "
+            self.fail(node, f"{op.name}'s lists must have the same length > 0 "
                             f"(got {len(ws)} and {len(xs)})")
         start = self.expr(args[0])
-        weights = self.values(ws, "dot's weights (first list)")
-        return self.emit("dot", [start] + weights + [self.expr(x) for x in xs], node)
+        weights = self.values(ws, f"{op.name}'s weights (first list)")
+        return self.emit(op.name, [start] + weights + [self.expr(x) for x in xs], node)
 
 
 def check_text(text, path, where):
-    """Size limits and text that would read as Lua code (comments excluded)."""
+    """Size limits, before the text reaches Python's parser."""
     if len(text) > MAX_TEXT:
         raise FixtureError(path, where(1, 1), f"program text is {len(text):,} characters, "
                            f"over the limit of {MAX_TEXT:,}; use [repeat] for long graphs")
-    lines = text.split("\n")
-    if len(lines) > MAX_LINES:
-        raise FixtureError(path, where(1, 1), f"program has {len(lines):,} lines, over the "
+    lines = text.count("\n") + 1
+    if lines > MAX_LINES:
+        raise FixtureError(path, where(1, 1), f"program has {lines:,} lines, over the "
                            f"limit of {MAX_LINES:,}; use [repeat] for long graphs")
-    for number, line in enumerate(lines, 1):
-        code = line.split("#", 1)[0]  # a program has no strings, so # starts a comment
-        for token in LUA_TOKENS:
-            col = code.find(token)
-            if col >= 0:
-                raise FixtureError(path, where(number, col + 1),
-                                   f"`{token}` is Lua syntax and is not allowed in a program")
 
 
 def _emit(stmts, current, counts, steps):
@@ -417,7 +388,7 @@ def parse_program(text, inputs, output, *, path="<string>", first_line=1, first_
     counts = {name: 1 for name, _ in program_inputs}
     steps = []
     # Hundreds of thousands of small objects and no cycles: the cyclic garbage
-    # collector would rescan them again and again (most of the time of a big repeat).
+    # collector would rescan them again and again while they are made.
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -433,18 +404,3 @@ def parse_program(text, inputs, output, *, path="<string>", first_line=1, first_
                                                "starts from a node the program computes")
     out = resolve(output, {s.out for s in steps}, path, output_place, "output")
     return Program(inputs=program_inputs, steps=tuple(steps), output=out)
-
-
-def number(value):
-    """A fixture number: a float, an int, or one of the strings inf/-inf/nan/-0.0."""
-    if isinstance(value, bool):
-        raise ValueError("booleans are not numbers")
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, str) and value.strip().lower() in SPECIAL_NUMBERS:
-        return float(value.strip())
-    raise ValueError(f"{value!r} is not a number (use a float, or one of "
-                     f"{', '.join(repr(s) for s in SPECIAL_NUMBERS)})")
-
-
-SPECIAL_NUMBERS = ("inf", "+inf", "-inf", "nan", "-0.0", "0.0")

@@ -6,9 +6,9 @@ Every node has a unique id: the name it is assigned to, and for a name
 assigned again (`c = c + 1`) the id of the n-th assignment is `c#n`.
 An argument is either a node id or a number constant.
 
-For the n-ary ops the arguments are laid out as:
-  sum: [start, v1, ..., vn]          -> Value.sum([v1..vn], start)
-  dot: [start, w1..wn, x1..xn]       -> Value.dot([w1..wn], [x1..xn], start)
+The arguments of a step are one flat list; an n-ary op's entry in
+harness.ops says how it reads them (its layout: sum's start and terms, dot's
+start, weights and inputs).
 """
 from dataclasses import dataclass
 from functools import cached_property
@@ -36,6 +36,11 @@ class Step:
     line: int = 0     # where the fixture program says it (for messages)
     text: str = ""    # the source text of the assignment
 
+    def resolve(self, lookup):
+        """The arguments as values: lookup(node id) for a node, the number
+        itself for a constant (lookup: e.g. a dict's __getitem__)."""
+        return [lookup(a.value) if a.kind == "node" else a.value for a in self.args]
+
 
 @dataclass(frozen=True)
 class Program:
@@ -50,8 +55,8 @@ class Program:
     def step_by_id(self):
         return dict(self._step_by_id)
 
-    # Built once per program (the matrix asks about 20 times per fixture; a
-    # copy of 100,000 entries is 5 times cheaper than building them again).
+    # Built once per program: the matrix asks for them many times per fixture,
+    # and copying a built tuple or dict is cheaper than building it again.
     @cached_property
     def _node_ids(self):
         return tuple([name for name, _ in self.inputs] + [s.out for s in self.steps])

@@ -27,8 +27,8 @@ import sys
 from dataclasses import dataclass
 from typing import Callable
 
-from . import derivatives as _m
 from .compare import ulp_distance
+from .ops import OPS
 
 EPS = sys.float_info.epsilon
 SAFETY = 2.0
@@ -117,7 +117,7 @@ def known_deviation(program, reference, backend):
     """Why this backend is expected to differ on this program, or None."""
     rules = [d for d in KNOWN_DEVIATIONS if d.backend == backend]
     for step in program.steps if rules else ():
-        args = [reference[a.value][0] if a.kind == "node" else a.value for a in step.args]
+        args = step.resolve(lambda node: reference[node][0])
         constant = [a.kind == "num" for a in step.args]
         for rule in rules:
             if rule.op == step.op and rule.applies(args, constant):
@@ -156,15 +156,15 @@ def node_budgets(program, reference, backend):
     locals_ = {}
 
     for step in program.steps:
-        vals = [data[a.value] if a.kind == "node" else a.value for a in step.args]
+        vals = step.resolve(data.__getitem__)
         errs = [err[a.value] if a.kind == "node" else 0.0 for a in step.args]
         out = data[step.out]
-        partials = _m.local_derivatives(step.op, vals, out)
+        partials = OPS[step.op].derivatives(vals, out)
         locals_[step.out] = (vals, errs, partials)
         own = table.get(step.op)
         propagated = sum(_times(abs(d), e) for (d, _), e in zip(partials, errs))
         roundings = (len(vals) - 1 if step.op in ("sum", "dot") else 1) if propagated else 0
-        scale = _m.rounding_scale(step.op, vals, out)
+        scale = OPS[step.op].rounding_scale(vals, out)
         err[step.out] = propagated + ((own.data if own else 0) * _ulp(out)
                                       + roundings * _ulp(scale))
 

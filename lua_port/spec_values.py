@@ -12,6 +12,7 @@ into the values (Lua 5.1/5.2 merge the constants 0.0 and -0.0).
 import math
 from pathlib import Path
 
+from harness.ops import OPS
 from python_ref import Rng, Value
 
 SPEC_FILE = Path(__file__).resolve().parent / "spec" / "micrograd_spec.lua"
@@ -29,14 +30,8 @@ POW_EDGES = ((-8.0, 1.0 / 3.0), (0.0, -1.0), (-0.0, -1.0), (-0.0, -2.0), (0.0, 0
              (-1.0, math.inf), (0.5, -math.inf), (1e-300, -2.0), (3.0, 0.0), (0.0, 0.0),
              # integer exponents beyond int32 (LuaJIT 2.0's ^ gave nan)
              (-1e-300, 2147483648.0), (-1.0000001, 2147483649.0), (-0.5, -2147483649.0))
-BINARY_OPS = {
-    "add": lambda a, b: a + b,
-    "sub": lambda a, b: a - b,
-    "mul": lambda a, b: a * b,
-    "div": lambda a, b: a / b,
-    "pow": lambda a, b: a ** b,
-}
-UNARY_OPS = ("neg", "relu", "tanh", "exp", "log", "sigmoid")
+BINARY_OPS = tuple(op for op in OPS.values() if op.kind == "binary")
+UNARY_OPS = tuple(op for op in OPS.values() if op.kind == "unary")
 RNG_SEEDS = (0, 42)
 RNG_COUNT = 8
 
@@ -50,12 +45,12 @@ def binary_rows():
     constant exponent ("powc") and a number base ("rpow")."""
     rows = []
     pairs = [(a, b) for a in BINARY_EDGES for b in BINARY_EDGES]
-    for name, fn in BINARY_OPS.items():
-        for a, b in pairs + (list(POW_EDGES) if name == "pow" else []):
+    for op in BINARY_OPS:
+        for a, b in pairs + (list(POW_EDGES) if op.name == "pow" else []):
             va, vb = Value(a), Value(b)
-            out = fn(va, vb)
+            out = op.apply(va, vb)
             out.backward()
-            rows.append((name, a, b, out.data, va.grad, vb.grad))
+            rows.append((op.name, a, b, out.data, va.grad, vb.grad))
     for a, b in list(POW_EDGES) + pairs:
         va = Value(a)
         out = va ** b
@@ -70,12 +65,12 @@ def binary_rows():
 
 def unary_rows():
     rows = []
-    for name in UNARY_OPS:
+    for op in UNARY_OPS:
         for x in UNARY_EDGES:
             v = Value(x)
-            out = -v if name == "neg" else getattr(v, name)()
+            out = op.apply(v)
             out.backward()
-            rows.append((name, x, out.data, v.grad))
+            rows.append((op.name, x, out.data, v.grad))
     return rows
 
 

@@ -4,6 +4,8 @@ import pytest
 from harness.companion import lecture
 from harness.companion.trace import trace
 from harness.interpret import interpret
+from harness.ops import OPS
+from harness.program import Arg
 from python_ref import Value
 
 
@@ -38,3 +40,28 @@ def test_names_are_the_lecture_labels_and_constants_stay_numbers():
 def test_a_label_used_twice_is_refused():
     with pytest.raises(ValueError, match="already used"):
         trace(lambda x: (x + 1).name("x"), x=1.0)
+
+
+@pytest.mark.parametrize("name", [n for n, op in OPS.items() if op.kind != "nary"])
+def test_every_unary_and_binary_op_traces_as_python_ref_runs_it(name):
+    op = OPS[name]
+    x0, y0 = 0.75, 1.5
+    if op.kind == "unary":
+        program = trace(lambda x: op.apply(x), x=x0)
+        x = Value(x0)
+        out = op.apply(x)
+        out.backward()
+        assert [s.op for s in program.steps] == [name]
+        result = interpret(program)
+        assert result[program.output] == (out.data, 1.0) and result["x"] == (x0, x.grad)
+        return
+    # a Node on either side: x op y and the reflected 2 op x
+    program = trace(lambda x, y: op.apply(op.apply(x, y), 2.0) + op.apply(2.0, x), x=x0, y=y0)
+    x, y = Value(x0), Value(y0)
+    out = op.apply(op.apply(x, y), 2.0) + op.apply(2.0, x)
+    out.backward()
+    assert [s.op for s in program.steps] == [name, name, name, "add"]
+    assert program.steps[2].args == (Arg.num(2.0), Arg.node("x"))
+    result = interpret(program)
+    assert result[program.output][0] == out.data
+    assert (result["x"][1], result["y"][1]) == (x.grad, y.grad)

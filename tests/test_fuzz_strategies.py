@@ -1,5 +1,6 @@
 """The program strategies: every op of the registry, numbers on both sides,
 node reuse, edge inputs, depth; a new registry op is fuzzed with no change."""
+import dataclasses
 import math
 import operator
 
@@ -7,7 +8,7 @@ from hypothesis import find, given, settings
 
 from harness.fuzz.strategies import programs
 from harness.interpret import interpret
-from harness.ops import OPS, Op
+from harness.ops import OPS
 
 
 def _sample(n=300):
@@ -78,8 +79,9 @@ def test_shrinking_gives_small_integers_first():
 
 
 def test_a_new_registry_op_is_fuzzed_with_no_other_change(monkeypatch):
-    cube = Op("cube", "unary", "x.cube()", operator.methodcaller("cube"), "all reals",
-              lambda x: (), ordinary=(5.0, 6.0), edges=(7.5,))
+    cube = dataclasses.replace(OPS["tanh"], name="cube", syntax="x.cube()", method="cube",
+                               apply=operator.methodcaller("cube"), ordinary=(5.0, 6.0),
+                               edges=(7.5,))
     monkeypatch.setitem(OPS, "cube", cube)
     # hypothesis starts with the simplest programs: draw enough to get past them
     assert "cube" in {s.op for p in _sample(300) for s in p.steps}

@@ -20,7 +20,6 @@ import dataclasses
 import math
 import sys
 
-from ..derivatives import rounding_scale
 from ..interpret import forward
 from ..ops import OPS
 from ..tolerances import FD_NOISE_ULPS
@@ -46,8 +45,7 @@ def _branches(program, values):
     """Every step's branch label at these node values; None entries are kinks."""
     out = []
     for step in program.steps:
-        args = [values[a.value] if a.kind == "node" else a.value for a in step.args]
-        out.append(OPS[step.op].branch(*args))
+        out.append(OPS[step.op].branch(*step.resolve(values.__getitem__)))
     return out
 
 
@@ -72,9 +70,9 @@ def output_noise(program, center):
     values = {node: pair[0] for node, pair in center.items()}
     total = FD_NOISE_ULPS * EPS * abs(values[program.output])
     for step in program.steps:
-        args = [values[a.value] if a.kind == "node" else a.value for a in step.args]
-        roundings = len(args) - 1 if step.op in ("sum", "dot") else 1
-        scale = rounding_scale(step.op, args, values[step.out])
+        args, op = step.resolve(values.__getitem__), OPS[step.op]
+        roundings = op.roundings(args)
+        scale = op.rounding_scale(args, values[step.out])
         total += FD_NOISE_ULPS * EPS * roundings * scale * abs(center[step.out][1])
     return total
 

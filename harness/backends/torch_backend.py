@@ -2,11 +2,11 @@
 torch.autograd.grad gives the output's gradient with respect to every node,
 so every value and every gradient is compared, not only the leaves'.
 
-Ops come from harness.ops.OPS (their apply works on tensors); number
-constants stay Python floats, as a student would write them, except on the
-left of a binary op, where they become constant tensors as python_ref makes
-them Values (torch's float / tensor is reciprocal * float); the fused
-sum/dot nodes are built as the left-to-right chain of + and *.
+Each op is its harness.ops entry's torch_apply (the fused sum/dot nodes are
+the left-to-right chain of + and *); number constants stay Python floats, as
+a student would write them, except on the left of a binary op, where they
+become constant tensors as python_ref makes them Values (torch's float /
+tensor is reciprocal * float).
 """
 import threading
 
@@ -19,20 +19,6 @@ from ..ops import OPS
 # evaluated (and their graph freed) on a thread with a bigger stack.
 DEEP = 2_000
 BIG_STACK = 1 << 30
-
-
-def _chain(op, args):
-    start, rest = args[0], args[1:]
-    if op == "sum":
-        total = start
-        for v in rest:
-            total = total + v
-        return total
-    n = len(rest) // 2
-    total = start
-    for w, x in zip(rest[:n], rest[n:]):
-        total = total + w * x
-    return total
 
 
 class TorchBackend:
@@ -65,13 +51,13 @@ class TorchBackend:
             nodes = {name: torch.tensor(value, dtype=torch.float64, requires_grad=True)
                      for name, value in program.inputs}
             for step in program.steps:
-                args = [nodes[a.value] if a.kind == "node" else a.value for a in step.args]
+                args = step.resolve(nodes.__getitem__)
                 op = OPS[step.op]
                 if op.kind == "binary" and step.args[0].kind == "num":
                     # python_ref makes `2 / x` Value(2) / x; torch's float / tensor
                     # would be reciprocal(x) * 2, another rounding (and 0/tiny: nan grad)
                     args[0] = torch.tensor(args[0], dtype=torch.float64)
-                out = _chain(step.op, args) if op.kind == "nary" else op.apply(*args)
+                out = op.torch_apply(*op.split(args))
                 if not isinstance(out, torch.Tensor) or not out.requires_grad:
                     # only constants went in: a leaf of its own
                     out = torch.tensor(float(out), dtype=torch.float64, requires_grad=True)

@@ -6,6 +6,7 @@ runtime through LuaEngine.evaluate.  A Node records the op it was made by;
 `name()` gives it the label the lecture uses (a, b, e, d, L), the rest get
 numbered ids.
 """
+from harness.ops import OPS
 from harness.program import Arg, Program, Step
 
 
@@ -38,6 +39,25 @@ class Tape:
         return Program(tuple(self.inputs), tuple(self.steps), output.id)
 
 
+def _recorder(name, reflected=False):
+    """A Node method recording op `name` (reflected: `other op self`, e.g. 2 * x)."""
+    if reflected:
+        return lambda self, other: self.tape._record(name, (other, self))
+    return lambda self, *other: self.tape._record(name, (self, *other))
+
+
+def _registry_ops(cls):
+    """Every unary and binary op of harness.ops under its Value method name
+    (x.relu(), -x, x + y and 2 * x), so lecture code runs on Nodes as written."""
+    for op in OPS.values():
+        if op.kind in ("unary", "binary"):
+            setattr(cls, op.method, _recorder(op.name))
+        if op.kind == "binary":
+            setattr(cls, op.method.replace("__", "__r", 1), _recorder(op.name, reflected=True))
+    return cls
+
+
+@_registry_ops
 class Node:
     def __init__(self, tape, node_id):
         self.tape = tape
@@ -48,26 +68,6 @@ class Node:
         self.tape.rename(self.id, label)
         self.id = label
         return self
-
-    def _op(self, op, *args):
-        return self.tape._record(op, (self,) + args)
-
-    def __add__(self, o): return self._op("add", o)
-    def __sub__(self, o): return self._op("sub", o)
-    def __mul__(self, o): return self._op("mul", o)
-    def __truediv__(self, o): return self._op("div", o)
-    def __pow__(self, o): return self._op("pow", o)
-    def __neg__(self): return self._op("neg")
-    def __radd__(self, o): return self.tape._record("add", (o, self))
-    def __rsub__(self, o): return self.tape._record("sub", (o, self))
-    def __rmul__(self, o): return self.tape._record("mul", (o, self))
-    def __rtruediv__(self, o): return self.tape._record("div", (o, self))
-    def __rpow__(self, o): return self.tape._record("pow", (o, self))
-    def relu(self): return self._op("relu")
-    def tanh(self): return self._op("tanh")
-    def exp(self): return self._op("exp")
-    def log(self): return self._op("log")
-    def sigmoid(self): return self._op("sigmoid")
 
 
 def trace(fn, **inputs):

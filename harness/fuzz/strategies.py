@@ -17,7 +17,7 @@ import math
 
 from hypothesis import strategies as st
 
-from harness.ops import OPS
+from harness.ops import OPS, PAIRS
 from harness.program import Arg, Program, Step
 
 # Operand sources, in shrink order.
@@ -47,15 +47,15 @@ def values_for(op):
 
 def _slots(op, draw):
     """The operand slots of one step: a list of 'node' (a Value is required)
-    or 'any' (a node or a number), laid out as harness.program describes."""
+    or 'any' (a node or a number), in the op's argument layout (harness.ops)."""
     if op.kind == "unary":
         return ["node"]
     if op.kind == "binary":
         return ["any", "any"]
-    if op.name == "dot":
+    if op.layout == PAIRS:        # start, w1..wn (Values), x1..xn
         n = draw(st.integers(1, 3))
         return ["any"] + ["node"] * n + ["any"] * n
-    n = draw(st.integers(1, 4))   # sum and any other n-ary op: start, v1..vn
+    n = draw(st.integers(1, 4))   # TERMS: start, v1..vn (Values)
     return ["any"] + ["node"] * n
 
 

@@ -25,6 +25,9 @@ PROGRAMS = {
     "node_reuse": ("b = a + a\nf = (a * b) * (a + b)", {"a": -2.0}, "f", False),
     "neuron": ("h = dot(0.1, [w1, w2], [x1, x2]).tanh()\nk = sum(h, h, w1).relu()",
                {"w1": -0.3, "w2": 0.8, "x1": 1.5, "x2": -2.0}, "k", True),
+    # ids reach Lua as data, never as source: Lua's keywords are plain names
+    "lua_words_as_names": ("function = a --b\nlocal = function * a\nend = local ** 2 + nil",
+                           {"a": 0.5, "b": -1.5, "nil": 2.0}, "end", False),
 }
 
 

@@ -1,18 +1,15 @@
-"""activations.png: tanh, relu, sigmoid, exp and log with their derivatives,
-each point a python_ref forward and backward."""
+"""activations.png: every op of the registry with a curve to show (relu,
+tanh, exp, log, sigmoid) and its derivative, each point a python_ref forward
+and backward."""
+from harness.ops import OPS
 from python_ref import Value
 
 from ..style import figure, save
 
 FILE = "activations.png"
-# (op, x range, the derivative's formula for the legend)
-ACTIVATIONS = (
-    ("tanh", (-4.0, 4.0), "1 − tanh²(x)"),
-    ("relu", (-4.0, 4.0), "1 if x > 0 else 0"),
-    ("sigmoid", (-6.0, 6.0), "σ(x)(1 − σ(x))"),
-    ("exp", (-4.0, 2.0), "exp(x)"),
-    ("log", (0.05, 4.0), "1/x"),
-)
+# (op, x range, the derivative's formula for the legend), from harness.ops
+ACTIVATIONS = tuple((op.name, op.curve, op.derivative_text)
+                    for op in OPS.values() if op.curve is not None)
 POINTS = 401
 
 
@@ -21,7 +18,7 @@ def curve(op, lo, hi, n=POINTS):
     xs, ys, gs = [], [], []
     for i in range(n):
         x = Value(lo + (hi - lo) * i / (n - 1))
-        y = getattr(x, op)()
+        y = OPS[op].apply(x)
         y.backward()
         xs.append(x.data)
         ys.append(y.data)

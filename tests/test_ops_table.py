@@ -1,0 +1,166 @@
+"""harness.ops: each entry's facts agree with the engines and the docs.
+
+The entry of an op is read by the parser, the interpreters, the torch
+backend, the error bounds and the fixture generator; these tests check the
+entry itself: its folding against python_ref, its local derivatives and its
+exact reference against python_ref's backward, its layout, its syntax against
+the parser, and that the Lua interpreter and the README name the same ops.
+"""
+import math
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from harness.ops import EDGE_VALUES, OPS, PAIRS, TERMS, docs_table, split_args
+from harness.parse import parse_program
+from harness.program import Arg
+from python_ref import Value
+
+REPO = Path(__file__).resolve().parent.parent
+EPS = sys.float_info.epsilon
+LIBM_ULPS = 2      # glibc's exp, log, pow, tanh are within 1 ulp; sigmoid adds two roundings
+DERIVATIVE_REL = 1e-12
+
+
+def _grid(lo, hi, n=9):
+    return [lo + (hi - lo) * i / (n - 1) for i in range(n)]
+
+
+def _arg_lists(op):
+    """Ordinary arguments for op, off its kinks and domain edges."""
+    xs = _grid(*op.ordinary)
+    if op.kind == "unary":
+        lists = [[x] for x in xs]
+    elif op.kind == "binary":
+        lists = [[a, b] for a in xs[::2] for b in xs[1::2]]
+    elif op.layout == TERMS:
+        lists = [[xs[0], xs[3], xs[5], xs[8]], [xs[4], xs[7]]]
+    else:
+        lists = [[xs[1], xs[2], xs[6], xs[3], xs[8]], [xs[0], xs[5], xs[7]]]
+    return [args for args in lists if op.branch(*args) is not None]
+
+
+def _python_ref(op, args):
+    """python_ref's value and gradients of op at args (all of them Values)."""
+    values = [Value(x) for x in args]
+    out = op.apply(*op.split(values))
+    out.backward()
+    return out.data, [v.grad for v in values]
+
+
+def _close(got, want, rel):
+    return abs(got - want) <= rel * max(abs(want), 1e-300)
+
+
+def _ulps(a, b):
+    return abs(a - b) / math.ulp(b) if b else abs(a - b)
+
+
+@pytest.mark.parametrize("name", OPS)
+def test_reference_value_bounds_python_ref(name):
+    """python_ref is within its op's roundings of the exact value (libm ops:
+    within LIBM_ULPS), so the reference, rounding_scale and roundings hold."""
+    op = OPS[name]
+    for args in _arg_lists(op):
+        exact, _ = op.reference(args)
+        out, _ = _python_ref(op, args)
+        if op.libm:
+            assert _ulps(out, float(exact)) <= LIBM_ULPS, (name, args)
+        else:
+            bound = op.roundings(args) * EPS * op.rounding_scale(args, out)
+            assert abs(out - exact) <= bound, (name, args, out, float(exact))
+
+
+@pytest.mark.parametrize("name", OPS)
+def test_local_derivatives_match_the_reference_and_python_ref(name):
+    op = OPS[name]
+    checked = 0
+    for args in _arg_lists(op):
+        _, partials = op.reference(args)
+        out, grads = _python_ref(op, args)
+        local = op.derivatives(args, out)
+        assert len(local) == len(args) == len(partials)
+        for i, exact in enumerate(partials):
+            if exact is None:
+                continue
+            assert _close(local[i][0], float(exact), DERIVATIVE_REL), (name, args, i)
+            assert _close(grads[i], float(exact), DERIVATIVE_REL), (name, args, i)
+            checked += 1
+    assert checked >= 5
+
+
+def test_the_derivative_check_fails_on_a_wrong_derivative():
+    mul = OPS["mul"]
+    args = [2.0, 3.0]
+    _, partials = mul.reference(args)
+    wrong = [(d, s) for d, s in reversed(mul.derivatives(args, 6.0))]   # (a, b) swapped
+    assert not _close(wrong[0][0], float(partials[0]), DERIVATIVE_REL)
+
+
+def _same_bits(a, b):
+    if math.isnan(a) or math.isnan(b):
+        return math.isnan(a) and math.isnan(b)
+    return a == b and math.copysign(1, a) == math.copysign(1, b)
+
+
+@pytest.mark.parametrize("name", [n for n, op in OPS.items() if op.fold is not None])
+def test_folding_gives_python_refs_bits(name):
+    op = OPS[name]
+    points = [[x] for x in EDGE_VALUES] if op.arity == 1 else \
+        [[a, b] for a in EDGE_VALUES for b in EDGE_VALUES]
+    for args in points:
+        want = op.apply(*[Value(x) for x in args]).data
+        assert _same_bits(op.fold(*args), want), (name, args)
+
+
+def test_only_operators_fold():
+    # a method or n-ary call on numbers is refused by the parser instead
+    assert {n for n, op in OPS.items() if op.fold is not None} == \
+        {n for n, op in OPS.items() if op.kind in ("unary", "binary") and not op.is_method}
+
+
+def test_layouts_split_a_flat_argument_list():
+    assert split_args(TERMS, [0, 1, 2, 3]) == (0, [1, 2, 3])
+    assert split_args(PAIRS, [0, 1, 2, 3, 4]) == (0, [1, 2], [3, 4])
+    assert split_args("", [5, 6]) == (5, 6)
+    assert OPS["sum"].layout == TERMS and OPS["dot"].layout == PAIRS
+    assert OPS["dot"].roundings([0, 1, 2, 3, 4]) == 4 and OPS["tanh"].roundings([0]) == 1
+
+
+@pytest.mark.parametrize("name", OPS)
+def test_what_write_gives_parses_back_to_the_op(name):
+    op = OPS[name]
+    ids = ["a", "b"] if op.arity == 2 else ["a"] if op.arity == 1 else \
+        ["c", "a", "b", "c", "a"] if op.layout == PAIRS else ["c", "a", "b"]
+    program = parse_program(f"y = {op.write(*ids)}", {"a": 1.0, "b": 2.0, "c": 3.0}, "y")
+    assert [(s.op, s.args) for s in program.steps] == [(name, tuple(map(Arg.node, ids)))]
+
+
+def _lua_table_names(text, table):
+    body = re.search(rf"^local {table} = \{{\n(.*?)^\}}", text, re.MULTILINE | re.DOTALL)
+    assert body, f"interpret.lua has no `local {table} = {{...}}` table"
+    return set(re.findall(r"^\s*(\w+)\s*=\s*function", body.group(1), re.MULTILINE))
+
+
+def test_lua_interpreter_names_the_ops_of_the_table():
+    text = (REPO / "lua_port" / "interpret.lua").read_text()
+    binary, unary = _lua_table_names(text, "BINARY"), _lua_table_names(text, "UNARY")
+    nary = set(re.findall(r'\bop == "(\w+)"', text)) - binary - unary
+    assert binary == {n for n, op in OPS.items() if op.kind == "binary"}
+    assert unary == {n for n, op in OPS.items() if op.kind == "unary"}
+    assert nary == {n for n, op in OPS.items() if op.kind == "nary"}
+
+
+def test_readme_op_table_is_docs_table():
+    readme = (REPO / "README.md").read_text().split("\n")
+    header = docs_table().split("\n")[0]
+    assert header in readme, "the README has no op table: paste `python -m harness.ops`"
+    start = readme.index(header)
+    end = start
+    while end < len(readme) and readme[end].startswith("|"):
+        end += 1
+    assert "\n".join(readme[start:end]) == docs_table(), \
+        "README op table differs from harness.ops: paste `python -m harness.ops` over it"
+    assert len(readme[start:end]) == len(OPS) + 2
