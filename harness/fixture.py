@@ -34,7 +34,7 @@ SPECIAL_NUMBERS = ("inf", "+inf", "-inf", "nan", "-0.0", "0.0")
 # Every tag a fixture may use, and what it means (harness/fixtures/README.md
 # shows the same list; a test keeps them in step).
 TAGS = {
-    "lecture": "an example from the lecture or the seed notes, with its numbers",
+    "lecture": "an example from the lecture or the study notes, with its numbers",
     "micrograd": "micrograd's own README example and test_engine.py sanity checks",
     "ops": "one op at ordinary points, value and gradient derived by hand",
     "edges": "an op at an IEEE edge: 0, -0.0, tiny, subnormal, huge, inf, nan, kinks, poles",

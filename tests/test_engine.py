@@ -1,5 +1,5 @@
 """python_ref's engine: micrograd's canonical checks, the lecture's examples
-and the contracts of DESIGN.md (floats, IEEE results, deep graphs)."""
+and the contracts of docs/CONTRACTS.md (floats, IEEE results, deep graphs)."""
 import math
 
 import pytest

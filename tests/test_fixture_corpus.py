@@ -1,4 +1,4 @@
-"""The fixture corpus: it loads cleanly, it covers what DESIGN.md promises,
+"""The fixture corpus: it loads cleanly, it covers what docs/CONTRACTS.md promises,
 and every expected number holds on python_ref (harness.interpret)."""
 import math
 import re

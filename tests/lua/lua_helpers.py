@@ -37,7 +37,7 @@ def bits(x):
 def same_bits(a, b):
     """Identical doubles (-0.0 != 0.0), where any nan matches any nan: which
     operand's nan an operation passes on (and so its sign) is up to the C
-    compiler (CPython may compute a + b as b + a), so DESIGN.md compares
+    compiler (CPython may compute a + b as b + a), so docs/CONTRACTS.md compares
     nan with nan."""
     if a != a and b != b:
         return True
