@@ -8,7 +8,7 @@
 -- runtime = "..."}; tests/lua/test_lua_spec.py runs it on every runtime.
 --
 -- Where libm differs, and only there, values are compared within an ulp bound:
--- * Lua 5.3+ have no math.tanh; engine.lua's own tanh is within 2 ulp of C's
+-- * Lua 5.3+ have no math.tanh; ieee.lua's portable_tanh is within 2 ulp of C's
 --   (measured over 3 million points, and again in tests/lua/test_lua_libm.py),
 --   so the values that go through tanh get TANH_ULPS = 2 there.
 -- * LuaJIT 2.0's own exp, log and pow are up to 1 ulp off C's at ordinary
