@@ -18,7 +18,8 @@
 
 local ieee = require("micrograd.ieee")
 
-local format, type, setmetatable, getmetatable = string.format, type, setmetatable, getmetatable
+local format, char = string.format, string.char
+local type, setmetatable, getmetatable = type, setmetatable, getmetatable
 local tonumber, assert, error = tonumber, assert, error
 local INF = ieee.INF
 
@@ -114,7 +115,9 @@ function Value.pow(self, other)
   end
   assert(type(other) == "number", "only number or Value exponents")
   local n = other * 1.0
-  local out = new(ieee.pow(self.data, n), {self}, "**" .. fmt_number(n))
+  -- labelled as the lecture's graphs show x**2 and x**-1: the exponent's
+  -- repr without a trailing ".0", so 2 and 2.0 (one number in Lua) match
+  local out = new(ieee.pow(self.data, n), {self}, "**" .. fmt_number(n):gsub("%.0$", ""))
 
   out._backward = function()
     -- torch: the gradient of x^0 is 0 everywhere, even at x = 0.
@@ -321,24 +324,68 @@ Value.__pow = function(a, b)
   return Value.pow(a, b)
 end
 
--- The shortest decimal that reads back as x (like Python's repr).
+-- The p-digit decimal nearest x: sign, digit string, decimal exponent.
+local function decimal(x, p)
+  local sign, first, rest, e = format("%." .. (p - 1) .. "e", x):match("^(-?)(%d)%.?(%d*)e([-+]%d+)$")
+  return sign, first .. rest, tonumber(e)
+end
+
+-- The digit string one unit up ("1299" -> "1300"); a carry out of the first
+-- digit ("999" -> "1000") moves the decimal exponent up by one.
+local function next_up(digits, e)
+  local i = #digits
+  while i > 0 and digits:sub(i, i) == "9" do
+    i = i - 1
+  end
+  if i == 0 then
+    return "1" .. ("0"):rep(#digits - 1), e + 1
+  end
+  return digits:sub(1, i - 1) .. char(digits:byte(i) + 1) .. ("0"):rep(#digits - i), e
+end
+
+local function reads_back(sign, digits, e, x)
+  return tonumber(sign .. digits .. "e" .. (e - #digits + 1)) == x
+end
+
+-- Python's repr of a float: the shortest decimal that reads back as x
+-- (the nearest one of that length), positional for decimal exponents -4 to
+-- 15 ("0.0001", "1000000000000000.0"), scientific outside ("1e-05", "1e+16").
 fmt_number = function(x)
   if x ~= x then
     return "nan"
   elseif x == INF or x == -INF then
     return x > 0.0 and "inf" or "-inf"
   end
-  local s
-  for digits = 15, 17 do
-    s = format("%." .. digits .. "g", x)
-    if tonumber(s) == x then
+  -- A normal double's shortest decimal, padded with zeros, is its 15-digit
+  -- rounding; a subnormal has fewer bits, so its search starts at 1 digit.
+  local fewest = (x > -2.2250738585072014e-308 and x < 2.2250738585072014e-308) and 1 or 15
+  local sign, digits, e
+  for p = fewest, 17 do
+    sign, digits, e = decimal(x, p)
+    if reads_back(sign, digits, e, x) then
+      break
+    end
+    -- a power of two has twice the room above it as below: the decimal one
+    -- unit up can read back where the nearest (below) does not
+    local up, e_up = next_up(digits, e)
+    if reads_back(sign, up, e_up, x) then
+      digits, e = up, e_up
       break
     end
   end
-  if not s:find("[%.eEn]") then
-    s = s .. ".0"
+  digits = digits:gsub("0+$", "")
+  if digits == "" then  -- 0.0 or -0.0
+    digits = "0"
   end
-  return s
+  if e < -4 or e >= 16 then
+    local mantissa = #digits > 1 and digits:sub(1, 1) .. "." .. digits:sub(2) or digits
+    return format("%s%se%s%02d", sign, mantissa, e < 0 and "-" or "+", e < 0 and -e or e)
+  elseif e < 0 then
+    return sign .. "0." .. ("0"):rep(-e - 1) .. digits
+  elseif #digits <= e + 1 then
+    return sign .. digits .. ("0"):rep(e + 1 - #digits) .. ".0"
+  end
+  return sign .. digits:sub(1, e + 1) .. "." .. digits:sub(e + 2)
 end
 Value.format_number = fmt_number
 
