@@ -25,8 +25,13 @@ parity: $(STAMP) ## the parity matrix: every fixture on every backend (ARGS="--h
 test: $(STAMP) ## the whole pytest suite (what CI runs)
 	$(PY) -m pytest -q
 
-lua-test: $(STAMP) ## only the Lua port's tests, on every lupa runtime and stand-alone lua
+lua-test: $(STAMP) ## only the Lua port's tests: pytest tests/lua, then busted's own output per interpreter
 	$(PY) -m pytest -q tests/lua
+	@command -v busted >/dev/null || { echo "busted is not installed (.ci/run installs lua-busted)"; exit 1; }
+	@cd lua_port && for lua in lua5.1 lua5.4 luajit; do \
+	    if command -v $$lua >/dev/null; then echo "busted --lua=$$lua"; busted --lua=$$lua || exit 1; \
+	    else echo "$$lua is not installed: skipped"; fi; \
+	done
 
 fuzz: $(STAMP) ## long differential fuzzing campaign (FUZZ_EXAMPLES=n, default 10000)
 	$(PY) -m harness fuzz $(ARGS)

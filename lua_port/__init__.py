@@ -37,6 +37,7 @@ MODULE_FILES = {
     "micrograd.engine": "micrograd/engine.lua",
     "micrograd.nn": "micrograd/nn.lua",
     "micrograd.rng": "micrograd/rng.lua",
+    "micrograd.ieee": "micrograd/ieee.lua",
     "interpret": "interpret.lua",
 }
 SANDBOX_FILE = PACKAGE_DIR / "sandbox.lua"

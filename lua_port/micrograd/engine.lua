@@ -16,125 +16,15 @@
 --
 -- Plain Lua: runs unchanged under Lua 5.1 to 5.5 and LuaJIT 2.0/2.1.
 
-local exp, log, abs, floor, fmod = math.exp, math.log, math.abs, math.floor, math.fmod
-local format, type, setmetatable, getmetatable = string.format, type, setmetatable, getmetatable
+local ieee = require("micrograd.ieee")
+
+local format, char = string.format, string.char
+local type, setmetatable, getmetatable = type, setmetatable, getmetatable
 local tonumber, assert, error = tonumber, assert, error
-
--- == the part of python_ref/ieee.py that Lua needs ==========================
--- Lua's operators already give C's IEEE results (x/0 is inf, log(0) is -inf)
--- where CPython raises.  These helpers make the nan results the same bits as
--- python_ref's (a positive quiet nan, as math.nan), mend two LuaJIT 2.0
--- results (exp of a huge x, pow beyond int32), and bring a tanh where Lua
--- 5.3+ has none.
-
-local INF = 1.0 / 0.0
-local zero = 0.0
-local NAN = abs(zero / zero)  -- fabs clears the sign bit x86 sets on 0/0
-
-local ieee = {INF = INF, NAN = NAN}
-
--- a / b with IEEE results for a zero divisor (the nan positive, as in Python).
-function ieee.div(a, b)
-  if b == 0.0 and (a == 0.0 or a ~= a) then
-    return NAN
-  end
-  return a / b
-end
-
--- C's exp: inf on overflow, 0 on underflow.  Above 709.79 every exp
--- overflows; saying so up front also covers LuaJIT 2.0, whose exp(1e300)
--- returns 1.44e300 instead of inf.
-function ieee.exp(x)
-  if x > 709.79 then
-    return INF
-  end
-  return exp(x)
-end
-
-function ieee.log(x)
-  if x > 0.0 or x ~= x then
-    return log(x)
-  end
-  if x == 0.0 then
-    return -INF
-  end
-  return NAN
-end
-
--- C99 pow (Lua's ^), with python_ref's positive nan for a negative finite base
--- and a non-integer exponent.  LuaJIT 2.0's ^ also gives nan for a negative
--- base and an integer exponent of magnitude >= 2^31 (it tests integrality
--- through int32), where C gives +-|x|^y: that case is computed here.
-function ieee.pow(x, y)
-  local r = x ^ y
-  if r ~= r and x == x and y == y then
-    if x < 0.0 and y == floor(y) then
-      r = abs(x) ^ y
-      if fmod(y, 2.0) ~= 0.0 then  -- an odd exponent keeps the sign
-        r = -r
-      end
-      return r
-    end
-    return NAN
-  end
-  return r
-end
-
--- tanh for Lua 5.3+, which has no math.tanh.  Measured against C's tanh
--- (CPython's math.tanh) over 3 million points from 1e-9 to 23: at most 2 ulp
--- (98.9% within 1 ulp).  tests/lua/test_tanh.py measures it again.
---   |x| < 2^-28: tanh(x) rounds to x (the x^3/3 term is below half an ulp);
---   |x| < 0.7: the odd Taylor series x + x*z*P(z), z = x^2, 24 terms
---     (radius pi/2; keeps full relative precision near 0, no cancellation);
---   |x| <= 22: 1 - 2/(exp(2|x|) + 1);
---   beyond: 1 (tanh(22) rounds to 1), so tanh(400) == 1 without overflow.
--- Coefficients of x^3, x^5, ... : 2^2n (2^2n - 1) B_2n / (2n)!.
-local TANH_SERIES = {
-  -0.33333333333333331, 0.13333333333333333, -0.053968253968253971,
-  0.021869488536155203, -0.0088632355299021973, 0.0035921280365724811,
-  -0.0014558343870513183, 0.00059002744094558595, -0.00023912911424355248,
-  9.6915379569294509e-05, -3.9278323883316833e-05, 1.5918905069328964e-05,
-  -6.4516892156554306e-06, 2.6147711512907546e-06, -1.0597268320104654e-06,
-  4.2949110782738057e-07, -1.7406618963571648e-07, 7.0546369464009681e-08,
-  -2.859136662305254e-08, 1.1587644432798853e-08, -4.6962953982309016e-09,
-  1.9033368339312759e-09, -7.713933635359062e-10, 3.1263395458920869e-10,
-}
-local N_SERIES = #TANH_SERIES
-
-local function portable_tanh(x)
-  if x ~= x then
-    return x
-  end
-  local a = abs(x)
-  local r
-  if a < 3.7252902984619141e-09 then  -- 2^-28; keeps -0.0 and tiny x as they are
-    return x
-  elseif a < 0.7 then
-    local z = a * a
-    local p = TANH_SERIES[N_SERIES]
-    for i = N_SERIES - 1, 1, -1 do
-      p = p * z + TANH_SERIES[i]
-    end
-    r = a + a * (z * p)
-  elseif a <= 22.0 then
-    r = 1.0 - 2.0 / (exp(2.0 * a) + 1.0)
-  else
-    r = 1.0
-  end
-  if x < 0.0 then
-    return -r
-  end
-  return r
-end
-ieee.portable_tanh = portable_tanh
--- libm's tanh where the runtime has it (bit-identical with CPython's).
-ieee.tanh = math.tanh or portable_tanh
-
--- == Value ==================================================================
+local INF = ieee.INF
 
 local Value = {}
 Value.__index = Value
-Value.ieee = ieee
 
 local function no_backward()
 end
@@ -225,7 +115,9 @@ function Value.pow(self, other)
   end
   assert(type(other) == "number", "only number or Value exponents")
   local n = other * 1.0
-  local out = new(ieee.pow(self.data, n), {self}, "**" .. fmt_number(n))
+  -- labelled as the lecture's graphs show x**2 and x**-1: the exponent's
+  -- repr without a trailing ".0", so 2 and 2.0 (one number in Lua) match
+  local out = new(ieee.pow(self.data, n), {self}, "**" .. fmt_number(n):gsub("%.0$", ""))
 
   out._backward = function()
     -- torch: the gradient of x^0 is 0 everywhere, even at x = 0.
@@ -432,24 +324,68 @@ Value.__pow = function(a, b)
   return Value.pow(a, b)
 end
 
--- The shortest decimal that reads back as x (like Python's repr).
+-- The p-digit decimal nearest x: sign, digit string, decimal exponent.
+local function decimal(x, p)
+  local sign, first, rest, e = format("%." .. (p - 1) .. "e", x):match("^(-?)(%d)%.?(%d*)e([-+]%d+)$")
+  return sign, first .. rest, tonumber(e)
+end
+
+-- The digit string one unit up ("1299" -> "1300"); a carry out of the first
+-- digit ("999" -> "1000") moves the decimal exponent up by one.
+local function next_up(digits, e)
+  local i = #digits
+  while i > 0 and digits:sub(i, i) == "9" do
+    i = i - 1
+  end
+  if i == 0 then
+    return "1" .. ("0"):rep(#digits - 1), e + 1
+  end
+  return digits:sub(1, i - 1) .. char(digits:byte(i) + 1) .. ("0"):rep(#digits - i), e
+end
+
+local function reads_back(sign, digits, e, x)
+  return tonumber(sign .. digits .. "e" .. (e - #digits + 1)) == x
+end
+
+-- Python's repr of a float: the shortest decimal that reads back as x
+-- (the nearest one of that length), positional for decimal exponents -4 to
+-- 15 ("0.0001", "1000000000000000.0"), scientific outside ("1e-05", "1e+16").
 fmt_number = function(x)
   if x ~= x then
     return "nan"
   elseif x == INF or x == -INF then
     return x > 0.0 and "inf" or "-inf"
   end
-  local s
-  for digits = 15, 17 do
-    s = format("%." .. digits .. "g", x)
-    if tonumber(s) == x then
+  -- A normal double's shortest decimal, padded with zeros, is its 15-digit
+  -- rounding; a subnormal has fewer bits, so its search starts at 1 digit.
+  local fewest = (x > -2.2250738585072014e-308 and x < 2.2250738585072014e-308) and 1 or 15
+  local sign, digits, e
+  for p = fewest, 17 do
+    sign, digits, e = decimal(x, p)
+    if reads_back(sign, digits, e, x) then
+      break
+    end
+    -- a power of two has twice the room above it as below: the decimal one
+    -- unit up can read back where the nearest (below) does not
+    local up, e_up = next_up(digits, e)
+    if reads_back(sign, up, e_up, x) then
+      digits, e = up, e_up
       break
     end
   end
-  if not s:find("[%.eEn]") then
-    s = s .. ".0"
+  digits = digits:gsub("0+$", "")
+  if digits == "" then  -- 0.0 or -0.0
+    digits = "0"
   end
-  return s
+  if e < -4 or e >= 16 then
+    local mantissa = #digits > 1 and digits:sub(1, 1) .. "." .. digits:sub(2) or digits
+    return format("%s%se%s%02d", sign, mantissa, e < 0 and "-" or "+", e < 0 and -e or e)
+  elseif e < 0 then
+    return sign .. "0." .. ("0"):rep(-e - 1) .. digits
+  elseif #digits <= e + 1 then
+    return sign .. digits .. ("0"):rep(e + 1 - #digits) .. ".0"
+  end
+  return sign .. digits:sub(1, e + 1) .. "." .. digits:sub(e + 2)
 end
 Value.format_number = fmt_number
 

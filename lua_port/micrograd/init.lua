@@ -1,8 +1,10 @@
 -- local mg = require("micrograd"), with lua_port/?.lua;lua_port/?/init.lua
--- on package.path: the engine (Value), the nn library and the shared PRNG.
+-- on package.path: the engine (Value), the nn library, the shared PRNG and
+-- the IEEE-754 helpers.
 local Value = require("micrograd.engine")
 local nn = require("micrograd.nn")
 local Rng = require("micrograd.rng")
+local ieee = require("micrograd.ieee")
 
 return {
   Value = Value,
@@ -11,5 +13,5 @@ return {
   Layer = nn.Layer,
   MLP = nn.MLP,
   Rng = Rng,
-  ieee = Value.ieee,
+  ieee = ieee,
 }

@@ -1,7 +1,7 @@
 """The port's math against CPython's (C's libm), measured in ulps.
 
 Lua 5.1, 5.2, 5.3+ and LuaJIT 2.1 call the same C exp, log and pow as
-CPython: 0 ulp.  Lua 5.3+ have no math.tanh; engine.lua's own tanh is
+CPython: 0 ulp.  Lua 5.3+ have no math.tanh; ieee.lua's portable_tanh is
 measured here against math.tanh (at most 2 ulp).  LuaJIT 2.0 has its own
 exp, log and pow; its integral powers are repeated multiplication, so their
 error grows with the exponent: the bounds below are what was measured, with
@@ -80,7 +80,7 @@ def test_libm_within_the_measured_bounds(runtime, engine):
 
 
 def test_portable_tanh_within_2_ulp_of_c():
-    """engine.lua's tanh (the one Lua 5.3+ use) over 100,000 points: tiny,
+    """ieee.lua's portable_tanh (the one Lua 5.3+ use) over 100,000 points: tiny,
     around 0.5 and the series/exp switch at 0.7, around 20 and the switch to
     1 at 22, huge; measured at most 2 ulp from C's tanh."""
     from lua_port import LuaEngine
