@@ -6,7 +6,9 @@ import math
 
 import pytest
 
-from harness.bench import cli, graphs, isolated, lua_engines, matrix, results, targets, training
+from harness import lua_engines
+from harness.bench import cli, graphs, isolated, matrix, results, targets, training
+from harness.training.task import moons_task
 from harness.bench.timing import loglog_slope
 from python_ref import Value
 
@@ -61,7 +63,7 @@ def _row(engine, **kwargs):
 
 
 def test_training_step_engines_agree_on_the_first_loss():
-    problem = training.moons_problem(8)
+    problem = moons_task(n_points=8)
     expected = training._python_ref_stepper(problem)(0)
     assert math.isfinite(expected) and expected > 0
     names = [training.PYTHON_REF_PRIMITIVE, training.TORCH_SCALAR, training.TORCH_VECTOR]
@@ -73,7 +75,7 @@ def test_training_step_engines_agree_on_the_first_loss():
 
 def test_training_step_updates_like_torch():
     """Two steps of python_ref and of vectorized torch give the same loss."""
-    problem = training.moons_problem(8)
+    problem = moons_task(n_points=8)
     ours, theirs = training._python_ref_stepper(problem), training._torch_vector_stepper(problem)
     ours(0), theirs(0)
     assert ours(1) == pytest.approx(theirs(1), rel=1e-12)
@@ -81,7 +83,7 @@ def test_training_step_updates_like_torch():
 
 def test_micrograd_step_matches_python_ref():
     pytest.importorskip("micrograd")
-    problem = training.moons_problem(8)
+    problem = moons_task(n_points=8)
     assert training._micrograd_stepper(problem)(0) == pytest.approx(
         training._python_ref_stepper(problem)(0), rel=1e-12)
 
@@ -90,7 +92,7 @@ def test_micrograd_step_matches_python_ref():
 def test_lua_training_step_starts_from_the_same_weights_and_loss():
     row = _row(LUA[0], lua=True)
     assert row["error"] == ""
-    problem = training.moons_problem(8)
+    problem = moons_task(n_points=8)
     assert row["first_loss"] == pytest.approx(training._python_ref_stepper(problem)(0), rel=1e-12)
 
 
@@ -178,9 +180,8 @@ def test_lua_literal_reads_back_in_lua():
 
 @pytest.mark.skipif(not __import__("shutil").which("luajit"), reason="no stand-alone luajit")
 def test_standalone_luajit_trains_from_the_same_weights():
-    from harness.bench import standalone
-    problem = training.moons_problem(8)
-    row = standalone.time_binary("luajit", problem, repeat=1, steps=1)
+    problem = moons_task(n_points=8)
+    row = training.time_standalone("luajit", problem, repeat=1, steps=1)
     assert row.error == "" and row.seconds > 0 and row.note.startswith("LuaJIT")
     assert row.first_loss == pytest.approx(training._python_ref_stepper(problem)(0), rel=1e-12)
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
+from harness import lua_engines
 from harness.companion import engines
 from harness.companion.draw import dot_available
 from harness.companion.figures import FIGURES, figure_module
@@ -15,7 +16,7 @@ from harness.companion.plots_cli import main as plots_main
 from harness.fixture import load_corpus
 
 PNG = b"\x89PNG\r\n\x1a\n"
-LUA = engines.lua_runtimes()
+LUA = lua_engines.runtimes()
 QUICK = (engines.REFERENCE,) + LUA[:1] + (engines.TORCH,)
 
 FIXTURE_WITH_RANGE = """\
