@@ -1,22 +1,33 @@
 """`make plots` draws every figure the README and the walkthrough link, and
-the figures are files a reader can open (quick versions: fewer engines)."""
+each figure shows what it says: the tests read the plotted data back from
+the matplotlib Figure (its axes, lines and their x/y data, titles, labels,
+number of series) and compare it with the values computed independently
+(quick versions: fewer engines)."""
 import json
+import math
 from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
 
-from harness.companion import engines
+from harness import lua_engines
+from harness.companion import engines, lecture
 from harness.companion.draw import dot_available
 from harness.companion.figures import FIGURES, figure_module
-from harness.companion.figures import fixture_ranges, parity_heatmap, parabola
+from harness.companion.figures import (activations, finite_differences, fixture_ranges,
+                                       parabola, parity_heatmap, training as training_figures)
 from harness.companion.paths import PLOTS_DIR, REPO_ROOT
 from harness.companion.plots_cli import main as plots_main
+from harness.companion.style import recorded
+from harness.companion.training import trained
+from harness.compare import ulp_distance
 from harness.fixture import load_corpus
+from harness.training.task import lecture_task, moons_task
+from python_ref import Value
 
-PNG = b"\x89PNG\r\n\x1a\n"
-LUA = engines.lua_runtimes()
+LUA = lua_engines.runtimes()
 QUICK = (engines.REFERENCE,) + LUA[:1] + (engines.TORCH,)
+TRAINING_ENGINES = QUICK[:1] + (engines.TORCH,)
 
 FIXTURE_WITH_RANGE = """\
 name = "companion-probe"
@@ -55,14 +66,21 @@ def _draw_all(outdir):
     # one sweep is drawn (below); the corpus's sweeps are named the same way
     written += [outdir / fixture_ranges.file_name(f) for f in load_corpus()[0] if f.plot]
     written += parity_heatmap.draw(outdir, _tiny_grid())
-    written += figure_module("training").draw(outdir, QUICK[:1] + (engines.TORCH,))
+    written += training_figures.draw(outdir, TRAINING_ENGINES)
     return written
 
 
 @pytest.fixture(scope="module")
 def drawn(tmp_path_factory):
+    """(the folder, the paths written, {file name: Figure} of every matplotlib figure)."""
     outdir = tmp_path_factory.mktemp("plots")
-    return outdir, _draw_all(outdir)
+    with recorded() as figures:
+        written = _draw_all(outdir)
+    return outdir, written, figures
+
+
+def _xy(line):
+    return list(line.get_xdata()), list(line.get_ydata())
 
 
 def _plot_links(markdown_path, prefix):
@@ -77,31 +95,131 @@ def _plot_links(markdown_path, prefix):
 
 
 def test_every_figure_module_is_drawn(drawn):
-    outdir, written = drawn
+    outdir, written, figures = drawn
     names = {p.name for p in written}
     assert "plot0.png" in names  # 001's plots/plot0.png, reproduced under its name
-    assert {"fd_error.png", "activations.png", "parity_heatmap.png",
-            "training_moons_loss.png", "training_moons_boundary.png",
-            "training_lecture_loss.png"} <= names
+    matplotlib_files = {"plot0.png", "fd_error.png", "activations.png", "parity_heatmap.png",
+                        *training_figures.FILES}
+    assert matplotlib_files <= names and set(figures) == matplotlib_files
     if dot_available():
         assert {"graph_L_after.svg", "graph_neuron_before.png"} <= names
     for path in written:
-        if path.name.startswith("fixture_"):
-            continue  # drawn in test_a_fixture_with_a_plot_range_gets_its_sweep
-        assert path.parent == outdir and path.stat().st_size > 1000
-        if path.suffix == ".png":
-            assert path.read_bytes()[:8] == PNG
+        if not path.name.startswith("fixture_"):  # drawn in test_a_fixture_with_a_plot_range_gets_its_sweep
+            assert path.parent == outdir and path.is_file()
+
+
+def test_plot0_shows_f_and_its_tangents_with_the_slopes_backward_gives(drawn):
+    (ax,) = drawn[2]["plot0.png"].axes
+    curve, *marks = ax.lines
+    assert _xy(curve) == (parabola.grid(), [lecture.f(x) for x in parabola.grid()])
+    assert len(parabola.grid()) == 41 and parabola.grid()[::20] == [-5.0, 0.0, 5.0]
+    tangents, dots = marks[0::2], marks[1::2]
+    assert len(tangents) == len(dots) == 3
+    for line, dot, x0, slope in zip(tangents, dots, (3.0, -3.0, 2 / 3), (14.0, -22.0, 0.0)):
+        y0 = lecture.f(x0)
+        xs, ys = _xy(line)
+        assert xs == [x0 - 1.5, x0 + 1.5]
+        assert ys == pytest.approx([y0 + slope * (x - x0) for x in xs], abs=1e-12)  # f'(x) = 6x - 4
+        assert _xy(dot) == ([x0], [pytest.approx(y0, abs=1e-15)])
+    assert [line.get_label() for line in tangents[:2]] == ["tangent at x = 3: slope 14",
+                                                         "tangent at x = -3: slope -22"]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("x", "f(x)")
+    assert "three tangents" in ax.get_title()
+
+
+def test_fd_error_plots_the_quotients_errors_and_the_best_h(drawn):
+    axes = drawn[2]["fd_error.png"].axes
+    assert len(axes) == len(finite_differences.CASES) == 2
+    (_, f, x_f, _), (_, g, x_g, _) = finite_differences.CASES
+    assert finite_differences.exact_slope(f, x_f) == 14.0  # f'(x) = 6x - 4
+    assert finite_differences.exact_slope(g, x_g) == pytest.approx(1 - math.tanh(0.5) ** 2, rel=1e-15)
+    steps = [10.0 ** e for e in finite_differences.EXPONENTS]
+    for ax, (title, fn, x, _) in zip(axes, finite_differences.CASES):
+        assert ax.get_title().startswith(title) and ax.get_xlabel() == "step h"
+        exact = finite_differences.exact_slope(fn, x)
+        quotients = {
+            "forward": [(fn(Value(x + h)).data - fn(Value(x)).data) / h for h in steps],
+            "central": [(fn(Value(x + h)).data - fn(Value(x - h)).data) / (2 * h) for h in steps]}
+        curve_f, best_f, curve_c, best_c = ax.lines[:4]
+        for scheme, curve, star in (("forward", curve_f, best_f), ("central", curve_c, best_c)):
+            shown = [(h, abs(q - exact)) for h, q in zip(steps, quotients[scheme]) if q != exact]
+            assert _xy(curve) == ([h for h, _ in shown], [e for _, e in shown]), scheme
+            h_best, e_best = min(shown, key=lambda p: p[1])
+            assert _xy(star) == ([h_best], [e_best]), scheme
+    # the textbook shape: tanh's best forward h near sqrt(eps), central near eps**(1/3)
+    _, best_f, _, best_c = axes[1].lines[:4]
+    assert 1e-10 < best_f.get_xdata()[0] < 1e-6 and 1e-7 < best_c.get_xdata()[0] < 1e-3
+
+
+def test_activations_plot_each_op_and_its_derivative(drawn):
+    axes = drawn[2]["activations.png"].axes
+    assert [ax.get_title() for ax in axes] == [op for op, _, _ in activations.ACTIVATIONS]
+    for ax, (op, (lo, hi), _) in zip(axes, activations.ACTIVATIONS):
+        value, slope = ax.lines[:2]
+        xs, ys = _xy(value)
+        xs_g, gs = _xy(slope)
+        assert xs == xs_g and len(xs) == activations.POINTS and (xs[0], xs[-1]) == (lo, hi)
+        fn = {"tanh": math.tanh, "relu": lambda x: max(x, 0.0), "exp": math.exp, "log": math.log,
+              "sigmoid": lambda x: 1 / (1 + math.exp(-x))}[op]
+        assert ys == pytest.approx([fn(x) for x in xs], rel=1e-15, abs=1e-300), op
+        derivative = {"tanh": lambda x, y: 1 - y * y, "relu": lambda x, y: float(x > 0),
+                      "exp": lambda x, y: y, "log": lambda x, y: 1 / x,
+                      "sigmoid": lambda x, y: y * (1 - y)}[op]
+        assert gs == pytest.approx([derivative(x, y) for x, y in zip(xs, ys)], rel=1e-14, abs=1e-15), op
+        assert value.get_label() == f"{op}(x)" and slope.get_label().startswith("d/dx = ")
+
+
+def test_heatmap_paints_each_cell_by_its_band(drawn):
+    (ax,) = [a for a in drawn[2]["parity_heatmap.png"].axes if a.images]
+    names, columns, _ = _tiny_grid()
+    # EXACT, EXACT, CLOSE 2 ulps (band 2-3) / N/A, FAIL at inf, ERROR
+    na, error = len(parity_heatmap.BANDS), len(parity_heatmap.BANDS) + 1
+    assert ax.images[0].get_array().tolist() == [[0, 0, 2], [na, 5, error]]
+    assert [t.get_text() for t in ax.get_xticklabels()] == columns
+    assert [t.get_text() for t in ax.get_yticklabels()] == names
+    assert sorted((t.get_text(), t.get_position()) for t in ax.texts) == [("2", (2, 0)), ("FAIL", (1, 1))]
+
+
+def _loss_figure_shows(figure, task):
+    ax, ax_ulps = figure.axes
+    ref = trained(task, engines.REFERENCE).losses
+    assert [line.get_label() for line in ax.lines] == list(TRAINING_ENGINES)
+    for line, engine in zip(ax.lines, TRAINING_ENGINES):
+        assert _xy(line) == (list(range(task.steps)), trained(task, engine).losses), engine
+    (torch_ulps,) = ax_ulps.lines  # python_ref is the baseline: no line of its own
+    assert torch_ulps.get_label() == engines.TORCH
+    assert list(torch_ulps.get_ydata()) == [ulp_distance(a, b) for a, b in
+                                            zip(trained(task, engines.TORCH).losses, ref)]
+    assert ax.get_yscale() == "log" and ax_ulps.get_xlabel() == "step k"
+
+
+def test_training_loss_figures_plot_every_engines_losses(drawn):
+    figures = drawn[2]
+    _loss_figure_shows(figures["training_lecture_loss.png"], lecture_task())
+    _loss_figure_shows(figures["training_moons_loss.png"], moons_task())
+    assert figures["training_moons_loss.png"].axes[0].get_title().startswith("Moons")
+
+
+def test_moons_boundary_shows_the_points_and_the_accuracy(drawn):
+    (ax,) = drawn[2]["training_moons_boundary.png"].axes
+    task = moons_task()
+    points = {c.get_label(): c.get_offsets().tolist() for c in ax.collections
+              if c.get_label().startswith("label")}
+    assert points == {"label -1": [list(x) for x, y in zip(task.xs, task.ys) if y < 0],
+                      "label +1": [list(x) for x, y in zip(task.xs, task.ys) if y > 0]}
+    assert trained(task, engines.REFERENCE).accuracies[-1] == 1.0
+    assert ax.get_title() == "Moons: decision boundary after 100 steps (python_ref, accuracy 100%)"
 
 
 def test_the_figures_are_byte_identical_when_drawn_again(drawn, tmp_path):
-    outdir, _ = drawn
+    outdir = drawn[0]
     again = figure_module("activations").draw(tmp_path) + parabola.draw(tmp_path, QUICK)
     for path in again:
         assert path.read_bytes() == (outdir / path.name).read_bytes(), path.name
 
 
 def test_the_walkthrough_and_readme_link_only_figures_make_plots_draws(drawn):
-    _, written = drawn
+    written = drawn[1]
     from harness.bench.cli import PLOT_NAME as BENCH_PLOT  # drawn by `make bench`
 
     names = {p.name for p in written} | {"walkthrough.md", BENCH_PLOT}
@@ -119,8 +237,7 @@ def test_the_walkthrough_and_readme_link_only_figures_make_plots_draws(drawn):
 def test_every_walkthrough_figure_is_drawn(drawn):
     from harness.companion.walkthrough import sections
 
-    _, written = drawn
-    names = {p.name for p in written}
+    names = {p.name for p in drawn[1]}
     wanted = {fig for s in sections() for fig in s.figures}
     if not dot_available():
         wanted = {w for w in wanted if not w.startswith("graph_")}
@@ -131,10 +248,26 @@ def test_a_fixture_with_a_plot_range_gets_its_sweep(tmp_path):
     (tmp_path / "probe.toml").write_text(FIXTURE_WITH_RANGE)
     fixtures, errors = load_corpus(tmp_path)
     assert not errors
-    (path,) = fixture_ranges.draw(tmp_path, QUICK, fixtures)
+    with recorded() as figures:
+        (path,) = fixture_ranges.draw(tmp_path, QUICK, fixtures)
     assert path.name == "fixture_companion-probe.png"
-    sweep = fixture_ranges.sweep(fixtures[0], engines.REFERENCE)
-    assert [x for x, _, _ in sweep] == [-2.0 + 0.25 * i for i in range(17)]
+    ax_f, ax_g, ax_u = figures[path.name].axes
+    xs = [-2.0 + 0.25 * i for i in range(17)]
+    assert [line.get_label() for line in ax_f.lines] == list(QUICK)
+    for line_f, line_g in zip(ax_f.lines, ax_g.lines):
+        assert list(line_f.get_xdata()) == xs and list(line_g.get_xdata()) == xs
+        # y = tanh(x) exp(x), y' = (1 - tanh(x)**2) exp(x) + tanh(x) exp(x)
+        assert list(line_f.get_ydata()) == pytest.approx(
+            [math.tanh(x) * math.exp(x) for x in xs], rel=1e-14, abs=1e-300)
+        assert list(line_g.get_ydata()) == pytest.approx(
+            [(1 - math.tanh(x) ** 2) * math.exp(x) + math.tanh(x) * math.exp(x) for x in xs], rel=1e-13)
+    # one value and one derivative series per engine other than python_ref
+    assert len(ax_u.lines) == 2 * (len(QUICK) - 1)
+    ref = fixture_ranges.sweep(fixtures[0], engines.REFERENCE)
+    torch_sweep = fixture_ranges.sweep(fixtures[0], engines.TORCH)
+    torch_value = next(line for line in ax_u.lines if line.get_label() == "torch: value")
+    assert list(torch_value.get_ydata()) == [ulp_distance(t[1], r[1]) for t, r in zip(torch_sweep, ref)]
+    assert ax_f.get_title() == "companion-probe: y as x moves" and ax_u.get_xlabel() == "x"
 
 
 def test_tangent_slopes_come_from_backward():

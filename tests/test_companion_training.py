@@ -6,17 +6,21 @@ import math
 
 import pytest
 
+from harness import lua_engines
 from harness.companion import engines, training
-from harness.companion.moons import make_moons
-from harness.companion.walkthrough import DRIFT_ULPS, LIBM_TANH, trained
+from harness.companion.training import trained
+from harness.companion.walkthrough import DRIFT_ULPS, LIBM_TANH
 from harness.compare import ulp_distance
+from harness.training.moons import make_moons
+from harness.training.task import MOONS_SEED, lecture_task, moons_task
+from harness.training.trainer import Trainer, signs_right
 
-LUA = engines.lua_runtimes()
+LUA = lua_engines.runtimes()
 FULL_LUA = [rt for rt in ("luajit21", "lua54", "lua51") if rt in LUA][:1]
 SHORT_LUA = [rt for rt in LUA if rt not in FULL_LUA]
 SHORT_STEPS = 8
-MOONS = training.moons_task(100)
-LECTURE = training.lecture_task()
+MOONS = moons_task(100)
+LECTURE = lecture_task()
 
 
 def test_moons_data_is_two_noisy_half_circles_and_fixed():
@@ -30,12 +34,33 @@ def test_moons_data_is_two_noisy_half_circles_and_fixed():
         assert (x1 - cy > -0.5) if y < 0 else (x1 - cy < 0.5)
 
 
+def test_the_moons_task_is_micrograds_demo():
+    assert (MOONS.nin, MOONS.nouts, MOONS.nonlin, MOONS.last_nonlin) == (2, (16, 16, 1), "relu", "linear")
+    assert MOONS.loss == "svm" and MOONS.alpha == 1e-4 and MOONS.seed == MOONS_SEED
+    # the notebook's schedule, 1.0 - 0.9*k/100, with no wrap-around
+    assert [MOONS.learning_rate(k) for k in (0, 50, 99)] == [1.0, 1.0 - 0.45, 1.0 - 0.9 * 99 / 100]
+    assert MOONS.learning_rate(150) == 1.0 - 0.9 * 150 / 100
+
+
 def test_python_ref_moons_reaches_100_percent():
     run = trained(MOONS, engines.REFERENCE)
     assert len(run.losses) == 100
     assert run.accuracies[-1] == 1.0
     assert run.losses[-1] < 0.02 < run.losses[0]
     assert run.final != run.initial
+
+
+def test_a_step_is_forward_then_learn_with_the_schedule():
+    """Trainer.step by hand: the loss before the update, then p -= lr * grad."""
+    task = moons_task(n_points=6)
+    trainer, twin = Trainer(task), Trainer(task)
+    total, scores = twin.forward()
+    twin.model.zero_grad()
+    total.backward()
+    expected = [p.data - task.learning_rate(3) * p.grad for p in twin.model.parameters()]
+    assert trainer.step(3) == total.data
+    assert trainer.parameter_values() == expected
+    assert signs_right([1.0, -1.0, 1.0, -1.0], [0.5, 0.2, -0.1, -3.0]) == 0.5
 
 
 def test_torch_moons_within_1e9_relative():
@@ -57,7 +82,7 @@ def test_lua_moons_is_python_ref_to_the_bit(runtime):
 @pytest.mark.parametrize("runtime", SHORT_LUA)
 def test_lua_moons_first_steps_are_python_ref_to_the_bit(runtime):
     ref = trained(MOONS, engines.REFERENCE)  # the schedule depends on k only
-    run = training.train_lua(training.moons_task(SHORT_STEPS), runtime)
+    run = training.train_lua(moons_task(SHORT_STEPS), runtime)
     assert run.initial == ref.initial
     assert run.losses == ref.losses[:SHORT_STEPS]
 
@@ -83,8 +108,8 @@ def test_lecture_mlp_deviation_comes_from_tanh_only(runtime):
 
 
 def test_predict_matches_the_trained_model():
-    task = training.lecture_task(3)
-    model = task.model()
+    task = lecture_task(3)
+    model = Trainer(task).model
     scores = training.predict(task, model.parameter_values(), task.xs)
     for x, s in zip(task.xs, scores):
         assert math.isclose(model(list(x)).data, s, rel_tol=1e-12)

@@ -2,11 +2,12 @@
 python_ref and every Lua runtime (and torch where it has a column)."""
 import pytest
 
+from harness import lua_engines
 from harness.companion import engines, lecture
 from harness.companion.expect import Below, Exactly, Near, Prints
 from harness.companion.walkthrough import Claim, Section, node, run_section, sections
 
-LUA = engines.lua_runtimes()
+LUA = lua_engines.runtimes()
 SECTIONS = sections()
 EXPRESSIONS = [s for s in SECTIONS if not s.with_torch]
 TRAINING = [s for s in SECTIONS if s.with_torch]

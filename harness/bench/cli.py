@@ -23,7 +23,8 @@ PLOT_NAME = "bench_time_per_node.png"
 def add_arguments(parser):
     parser.add_argument("--quick", action="store_true",
                         help="small sizes (20 moons points, graphs of 200 and 2,000 nodes, no deep "
-                             "fixtures), 1 repetition, no `make parity` run (the smoke test)")
+                             "fixtures), 1 repetition, no `make parity` run (the smoke test; "
+                             "its targets read 'not judged (quick)')")
     parser.add_argument("--only", default=",".join(PARTS),
                         help=f"comma-separated parts to run (default: {','.join(PARTS)})")
     parser.add_argument("--repeat", type=int, default=None,

@@ -13,8 +13,9 @@ Memory is what the graph holds once built, per node: tracemalloc for the
 Python engines (in a run of its own: tracing slows everything down), the
 growth of the resident set for torch (its tensors live outside Python's
 allocator; approximate, since freed memory is reused), collectgarbage("count")
-for Lua.  Lua is timed inside Lua with the sandbox's clock() (see
-time_lua_runtime for the fallback without it).
+for Lua.  Lua is timed inside Lua with the sandbox's clock() (os.clock); the
+stand-alone rows run the same script under the system's interpreters
+(standalone.py).
 """
 import gc
 import resource
@@ -22,7 +23,9 @@ import tracemalloc
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import isolated, lua_engines, standalone
+from harness.lua_engines import lua_engine, runtimes as lua_runtimes
+
+from . import isolated, standalone
 from .timing import time_once
 
 SHAPES = ("chain", "wide")
@@ -170,46 +173,53 @@ def time_python_engine(engine, shape, size, repeat, memory=True):
 
 
 def time_lua_runtime(runtime, shape, size, repeat):
-    """Timed inside Lua with the sandbox's clock() (os.clock) when it has one;
-    otherwise Python times run_file: the script building k ops, building them
-    and backpropagating, each minus the script with 0 ops (its fixed cost:
-    load, compile, the leaf).  A full collection runs untimed before each call."""
+    """Build and backward timed inside Lua with the sandbox's clock(), the
+    median of `repeat` runs; a full collection runs untimed before each."""
     row = Row(runtime, shape, node_count(shape, size))
-    engine = lua_engines.engine(runtime)
+    engine = lua_engine(runtime)
     k = ops_for(size)
 
     def call(ops, mode):
-        return lua_engines.to_python(engine.run_file(str(LUA_SCRIPT), shape, ops, X, mode))
-
-    def timed(ops, mode):
-        call(0, "collect")
-        return time_once(lambda: call(ops, mode))
+        return engine.run_file(LUA_SCRIPT, shape, ops, X, mode)
 
     runs = []
     for _ in range(repeat):
-        _, clocked = timed(k, "clocked")
-        if "build_s" in clocked:
-            runs.append((clocked["build_s"], clocked["backward_s"]))
-            continue
-        empty, _ = timed(0, "backward")
-        built, _ = timed(k, "build")
-        full, _ = timed(k, "backward")
-        runs.append((built - empty, full - built))
+        call(0, "collect")
+        clocked = call(k, "clocked")
+        runs.append((clocked["build_s"], clocked["backward_s"]))
     runs.sort(key=sum)
     row.build_s, row.backward_s = runs[len(runs) // 2]
     measured = call(k, "measure")
     if measured["nodes"] != row.size:
         row.error = f"the Lua graph has {measured['nodes']:.0f} nodes, expected {row.size}"
     row.grad_ok = measured["grad"] == expected_grad(shape, size)
-    if measured.get("graph_kb") is not None:
-        row.bytes_per_node = measured["graph_kb"] * 1024.0 / row.size
+    row.bytes_per_node = measured["graph_kb"] * 1024.0 / row.size
     call(0, "collect")
     return row
 
 
+def standalone_series(binary, shape, sizes, repeat, max_seconds):
+    """Rows for one system interpreter and shape, smallest size first (standalone.py)."""
+    for size in sorted(sizes):
+        row = Row(f"{binary} (stand-alone)", shape, node_count(shape, size))
+        try:
+            row.build_s, row.backward_s, nodes, grad, graph_kb = standalone.time_graph(
+                binary, shape, ops_for(size), X, repeat)
+        except standalone.Failed as exc:
+            row.error = str(exc)
+        else:
+            row.grad_ok = grad == expected_grad(shape, size)
+            row.bytes_per_node = graph_kb * 1024.0 / row.size
+            if nodes != row.size:
+                row.error = f"the Lua graph has {nodes} nodes, expected {row.size}"
+        yield row
+        if row.error or row.seconds > max_seconds:
+            return
+
+
 def engines(runtimes=None):
     names = list(PYTHON_ENGINES)
-    lua = list(lua_engines.runtimes() if runtimes is None else runtimes)
+    lua = list(lua_runtimes() if runtimes is None else runtimes)
     return names[:3] + lua + names[3:]
 
 
@@ -233,7 +243,7 @@ def run(sizes, repeat=3, runtimes=None, max_seconds=60.0, memory=True, standalon
     """Rows for every engine, shape and size, each series in a child process
     (isolated.py): a crash there is an error row here."""
     rows = []
-    lua = set(lua_engines.runtimes() if runtimes is None else runtimes)
+    lua = set(lua_runtimes() if runtimes is None else runtimes)
     for engine in engines(runtimes):
         for shape in SHAPES:
             items, failure = isolated.call("graphs.series", dict(
@@ -247,5 +257,5 @@ def run(sizes, repeat=3, runtimes=None, max_seconds=60.0, memory=True, standalon
     if standalone_lua:  # the system's interpreters, timed inside Lua (standalone.py)
         for binary in standalone.available():
             for shape in SHAPES:
-                rows += list(standalone.graph_series(binary, shape, sizes, repeat, max_seconds))
+                rows += list(standalone_series(binary, shape, sizes, repeat, max_seconds))
     return rows

@@ -3,7 +3,7 @@ import os
 import platform
 from importlib import metadata
 
-from . import lua_engines
+from harness import lua_engines
 
 
 def _cpu_model():

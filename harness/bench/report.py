@@ -148,8 +148,8 @@ def _style(engine):
     return "-"
 
 
-def plot_time_per_node(graphs, path):
-    """Log-log: ns per node against nodes, one panel per shape."""
+def time_per_node_figure(graphs):
+    """Log-log: ns per node against nodes, one panel per shape (the Figure)."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -176,5 +176,12 @@ def plot_time_per_node(graphs, path):
         ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0) if ax is axes[0][-1] else None)
     axes[0][0].set_ylabel("ns per node (flat = linear)")
     fig.tight_layout()
+    return fig
+
+
+def plot_time_per_node(graphs, path):
+    import matplotlib.pyplot as plt
+
+    fig = time_per_node_figure(graphs)
     fig.savefig(path, dpi=110)
     plt.close(fig)

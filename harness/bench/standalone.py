@@ -1,16 +1,23 @@
-"""The training step under the stand-alone Lua interpreters (lua5.1, lua5.4,
-luajit from the system), timed inside Lua with os.clock: no sandbox, no lupa
-call, a cross-check of the run_file timings in training.py."""
+"""The system's stand-alone Lua interpreters (lua5.1, lua5.4, luajit), run
+as subprocesses outside lupa, timed inside Lua with os.clock: no sandbox, no
+lupa call, a cross-check of the timings through lupa.  training.py and
+graphs.py turn what these return into rows of their tables.
+"""
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
-from .training import LUA_SCRIPT, Row
+from harness.training.trainer import LUA_TRAINER
 
 BINARIES = ("lua5.1", "lua5.4", "luajit")
-RUNNER = Path(__file__).parent / "lua" / "standalone.lua"
+TRAINING_RUNNER = Path(__file__).parent / "lua" / "standalone.lua"
+GRAPHS_RUNNER = Path(__file__).parent / "lua" / "standalone_graphs.lua"
 REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Failed(Exception):
+    """The interpreter exited with an error: its code and its last line."""
 
 
 def available():
@@ -36,43 +43,26 @@ def version(binary):
     return text.split(" --")[0].split("  ")[0]  # "LuaJIT 2.1.0-beta3", "Lua 5.1.5"
 
 
-def time_binary(binary, problem, repeat, steps):
-    row = Row(f"{binary} (stand-alone)", note=f"{version(binary)}, os.clock inside Lua, "
-                                               f"{steps} steps minus 0 steps")
-    with tempfile.TemporaryDirectory() as tmp:
-        args_file = Path(tmp) / "problem.lua"
-        args_file.write_text("return " + lua_literal(problem.to_plain()) + "\n")
-        done = subprocess.run([binary, str(RUNNER), str(LUA_SCRIPT), str(args_file), str(steps), str(repeat)],
-                              cwd=REPO_ROOT, capture_output=True, text=True, timeout=1800)
+def _run(command, timeout):
+    done = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout)
     if done.returncode != 0:
-        row.error = f"exit {done.returncode}: {(done.stderr.strip().splitlines() or ['?'])[-1]}"
-        return row
-    seconds, first_loss = done.stdout.split()
-    row.seconds, row.first_loss = float(seconds), float(first_loss)
-    return row
+        raise Failed(f"exit {done.returncode}: {(done.stderr.strip().splitlines() or ['?'])[-1]}")
+    return done.stdout.split()
 
 
-GRAPHS_RUNNER = Path(__file__).parent / "lua" / "standalone_graphs.lua"
+def time_training(binary, plain_task, steps, repeat):
+    """(seconds per step, the first step's loss) of the Lua trainer: the median
+    over `repeat` of (CPU time of `steps` steps - CPU time of 0 steps) / steps."""
+    with tempfile.TemporaryDirectory() as tmp:
+        args_file = Path(tmp) / "task.lua"
+        args_file.write_text("return " + lua_literal(plain_task) + "\n")
+        seconds, first_loss = _run([binary, str(TRAINING_RUNNER), str(LUA_TRAINER), str(args_file),
+                                    str(steps), str(repeat)], timeout=1800)
+    return float(seconds), float(first_loss)
 
 
-def graph_series(binary, shape, sizes, repeat, max_seconds):
-    """graphs.Row dicts for one binary and shape, smallest size first."""
-    from . import graphs
-
-    for size in sorted(sizes):
-        row = graphs.Row(f"{binary} (stand-alone)", shape, graphs.node_count(shape, size))
-        done = subprocess.run([binary, str(GRAPHS_RUNNER), shape, str(graphs.ops_for(size)),
-                               repr(graphs.X), str(repeat)],
-                              cwd=REPO_ROOT, capture_output=True, text=True, timeout=3600)
-        if done.returncode != 0:
-            row.error = f"exit {done.returncode}: {(done.stderr.strip().splitlines() or ['?'])[-1]}"
-        else:
-            build_s, backward_s, nodes, grad, graph_kb = done.stdout.split()
-            row.build_s, row.backward_s = float(build_s), float(backward_s)
-            row.grad_ok = float(grad) == graphs.expected_grad(shape, size)
-            row.bytes_per_node = float(graph_kb) * 1024.0 / row.size
-            if int(nodes) != row.size:
-                row.error = f"the Lua graph has {nodes} nodes, expected {row.size}"
-        yield row
-        if row.error or row.seconds > max_seconds:
-            return
+def time_graph(binary, shape, ops, x, repeat):
+    """(build_s, backward_s, nodes, grad, graph_kb) of harness/bench/lua/graphs.lua."""
+    build_s, backward_s, nodes, grad, graph_kb = _run(
+        [binary, str(GRAPHS_RUNNER), shape, str(ops), repr(x), str(repeat)], timeout=3600)
+    return float(build_s), float(backward_s), int(nodes), float(grad), float(graph_kb)

@@ -5,6 +5,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from harness import lua_engines
+
 from . import engines
 from .paths import PLOTS_DIR, REPO_ROOT, WALKTHROUGH_MD
 from .report import CHECKED, markdown, rows
@@ -22,11 +24,7 @@ def add_arguments(parser):
 
 
 def versions(engine_list):
-    out = {}
-    for e in engine_list:
-        if e in engines.lua_runtimes():
-            out[e] = getattr(engines.lua_engine(e), "version", e)
-    return out
+    return {e: lua_engines.version(e) for e in engine_list if e in lua_engines.runtimes()}
 
 
 def more_figures():

@@ -1,5 +1,6 @@
 """One look for every figure, and a savefig that writes the same bytes on
 every run (no date, no software version in the file)."""
+from contextlib import contextmanager
 from pathlib import Path
 
 import matplotlib
@@ -42,11 +43,29 @@ def figure(*args, **kwargs):
     return plt.subplots(*args, **kwargs)
 
 
+_recorders = []  # the dicts of the open recorded() blocks
+
+
+@contextmanager
+def recorded():
+    """Inside the block, every figure save() writes is also kept, by file
+    name, in the dict this yields: what a figure plots (its axes, lines,
+    titles) can then be read back from the Figure itself, not the image."""
+    kept = {}
+    _recorders.append(kept)
+    try:
+        yield kept
+    finally:
+        _recorders.remove(kept)
+
+
 def save(fig, path):
     """Write fig to path (png or svg) deterministically and close it."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     metadata = {"Software": None} if path.suffix == ".png" else {"Date": None, "Creator": None}
     fig.savefig(path, metadata=metadata, bbox_inches="tight")
-    plt.close(fig)
+    plt.close(fig)  # out of pyplot's list; the Figure and its artists stay readable
+    for kept in _recorders:
+        kept[path.name] = fig
     return path

@@ -1,22 +1,21 @@
--- Benchmark graphs for harness/bench/graphs.py, which times this script from
--- Python (the sandbox has no clock).  Arguments: shape ("chain" or "wide"),
--- k (ops), x (the leaf's value), mode:
---   "build"    build the graph only                        -> {grad = 0}
---   "backward" build it and backpropagate                  -> {grad = dy/dx}
+-- Benchmark graphs for harness/bench/graphs.py.  Arguments: shape ("chain"
+-- or "wide"), k (ops), x (the leaf's value), mode:
+--   "clocked"  build and backpropagate, timed inside Lua with the sandbox's
+--              clock() (os.clock)               -> {build_s, backward_s, grad}
 --   "measure"  untimed: nodes, grad and the graph's memory -> {nodes, grad, graph_kb}
 --   "collect"  untimed: a full garbage collection, so the garbage of one
 --              timed run is not charged to the next
---   "clocked"  build and backpropagate, timed inside Lua with the sandbox's
---              clock() (os.clock) when it has one -> {build_s, backward_s, grad}
+--   "build"    build the graph only                        -> {grad = 0}
+--   "backward" build it and backpropagate                  -> {grad = dy/dx}
+-- (standalone_graphs.lua times "build" and "backward" from outside, minus
+-- the same script with 0 ops.)
 -- The shapes are the ones graphs.py builds in Python, op for op.
 local shape, k, x, mode = ...
 local Value = mg.Value
 
 local function collect()
-  if collectgarbage then
-    collectgarbage("collect")
-    return collectgarbage("count")
-  end
+  collectgarbage("collect")
+  return collectgarbage("count")
 end
 
 local function build(leaf)
@@ -57,9 +56,6 @@ end
 
 local leaf = Value(x)
 if mode == "clocked" then
-  if not clock then
-    return {}
-  end
   local start = clock()
   local y = build(leaf)
   local built = clock()
@@ -69,10 +65,10 @@ end
 if mode == "measure" then
   local before = collect()
   local y = build(leaf)
-  local after = collectgarbage and collectgarbage("count")
+  local after = collectgarbage("count")
   local nodes = #y:topological_order()
   y:backward()
-  return {nodes = nodes, grad = leaf.grad, graph_kb = before and (after - before)}
+  return {nodes = nodes, grad = leaf.grad, graph_kb = after - before}
 end
 local y = build(leaf)
 if mode == "backward" then

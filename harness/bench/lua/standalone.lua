@@ -1,21 +1,22 @@
--- Runs a bench script under a stand-alone Lua interpreter, outside lupa's
--- sandbox, where os.clock exists: the cross-check of the run_file timings.
+-- Runs the Lua trainer (harness/training/trainer.lua) under a stand-alone Lua
+-- interpreter, outside lupa's sandbox: the cross-check of the lupa timings.
 -- Usage (from the repository root):
---   lua harness/bench/lua/standalone.lua SCRIPT ARGS_FILE STEPS REPEAT
--- ARGS_FILE is a Lua chunk returning the script's first argument (the
--- problem).  Prints "seconds_per_step first_loss": the median over REPEAT of
--- (CPU time of STEPS steps - CPU time of 0 steps) / STEPS.
+--   lua harness/bench/lua/standalone.lua TRAINER ARGS_FILE STEPS REPEAT
+-- ARGS_FILE is a Lua chunk returning the trainer's task.  Prints
+-- "seconds_per_step first_loss": the median over REPEAT of (CPU time of STEPS
+-- steps - CPU time of 0 steps) / STEPS.
 package.path = "lua_port/?.lua;lua_port/?/init.lua;" .. package.path
 mg = require("micrograd")
+clock = os.clock  -- what the sandbox hands the trainer
 
-local script_path, args_path, steps, repeat_ = arg[1], arg[2], tonumber(arg[3]), tonumber(arg[4])
-local script = assert(loadfile(script_path))
-local problem = dofile(args_path)
+local trainer_path, args_path, steps, repeat_ = arg[1], arg[2], tonumber(arg[3]), tonumber(arg[4])
+local trainer = assert(loadfile(trainer_path))
+local task = dofile(args_path)
 
 local function timed(k)
   collectgarbage("collect")
   local start = os.clock()
-  local answer = script(problem, k, "train")
+  local answer = trainer(task, k, "time")
   return os.clock() - start, answer
 end
 

@@ -3,10 +3,10 @@ MLP and the moons), and the moons decision boundary with the points."""
 import numpy as np
 
 from harness.compare import ulp_distance
+from harness.training.task import lecture_task, moons_task
 
-from .. import training
 from ..style import engine_style, figure, save
-from ..walkthrough import trained
+from ..training import predict, trained
 
 FILES = ("training_lecture_loss.png", "training_moons_loss.png", "training_moons_boundary.png")
 
@@ -40,7 +40,7 @@ def _boundary(task, run, outpath):
     xs, ys = np.asarray(task.xs), np.asarray(task.ys)
     lo, hi = xs.min(axis=0) - 0.5, xs.max(axis=0) + 0.5
     gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], 200), np.linspace(lo[1], hi[1], 200))
-    scores = training.predict(task, run.final, np.c_[gx.ravel(), gy.ravel()]).reshape(gx.shape)
+    scores = predict(task, run.final, np.c_[gx.ravel(), gy.ravel()]).reshape(gx.shape)
     fig, ax = figure(figsize=(7.5, 6))
     ax.contourf(gx, gy, scores > 0, levels=[-0.5, 0.5, 1.5], colors=["#fde0dd", "#deebf7"])
     ax.contour(gx, gy, scores, levels=[0.0], colors="black", linewidths=1.5)
@@ -63,12 +63,12 @@ def draw(outdir, engine_list=None, moons_steps=100, lecture_steps=40):
     names = engine_list or engine_names()
     written = []
     for task, path, title in (
-            (training.lecture_task(lecture_steps), outdir / FILES[0],
+            (lecture_task(lecture_steps), outdir / FILES[0],
              "The lecture's MLP(3, [4, 4, 1]) on four samples: loss per step"),
-            (training.moons_task(moons_steps), outdir / FILES[1],
+            (moons_task(moons_steps), outdir / FILES[1],
              "Moons, MLP(2, [16, 16, 1]), SVM max-margin loss: loss per step")):
         runs = {engine: trained(task, engine) for engine in names}
         written.append(_loss_curves(task, runs, path, title))
-    moons = training.moons_task(moons_steps)
+    moons = moons_task(moons_steps)
     written.append(_boundary(moons, trained(moons, "python_ref"), outdir / FILES[2]))
     return written

@@ -1,0 +1,163 @@
+"""The project's modules import each other without a circle.
+
+Every module of python_ref, lua_port and harness is parsed (never imported)
+with ast, and every import statement in it counts: at the top of the file,
+inside a function or a class, under `if`/`try`, absolute or relative.  An
+edge A -> B means A names project module B in an import: `import a.b`,
+`from a import b` (b when it is a module, else the package a), `from .b
+import c` (b, or b.c when that is a module).  The packages a module sits in
+are not edges: Python runs their __init__ first, but a package that
+re-exports its children would otherwise make every child a circle.
+
+A circle means one of its modules can only be imported once another has
+finished, which works until someone reorders an import; an import moved
+inside a function hides the circle without removing it.
+"""
+import ast
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("python_ref", "lua_port", "harness")
+
+# Edges of circles not cut yet, each with its reason; the test passes over
+# these and no other.  harness.backends builds each backend lazily (inside
+# get_backend), and these two import a class back from the package.
+NOT_CUT_YET = {
+    ("harness.backends.finite_diff", "harness.backends"): "imports NotApplicable from the package",
+    ("harness.backends.lua", "harness.backends"): "imports UnavailableBackend from the package",
+}
+
+
+def project_modules(root=REPO_ROOT, packages=PACKAGES):
+    """{dotted name: path} of every .py file of the packages."""
+    modules = {}
+    for package in packages:
+        for path in sorted((root / package).rglob("*.py")):
+            parts = list(path.relative_to(root).with_suffix("").parts)
+            if parts[-1] == "__init__":
+                parts.pop()
+            modules[".".join(parts)] = path
+    return modules
+
+
+def imported_modules(name, path, modules):
+    """The project modules the file at path (module `name`) imports, anywhere in it."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module
+            if node.level:  # relative: from the package, one level up per extra dot
+                parts = package.split(".")
+                parts = parts[:len(parts) - (node.level - 1)]
+                base = ".".join(parts + ([node.module] if node.module else []))
+            targets = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base
+                       for alias in node.names]
+        else:
+            continue
+        found.update(t for t in targets if t in modules and t != name)
+    return found
+
+
+def import_graph(root=REPO_ROOT, packages=PACKAGES):
+    modules = project_modules(root, packages)
+    return {name: imported_modules(name, path, modules) for name, path in modules.items()}
+
+
+def find_cycle(graph):
+    """One circle as [a, b, ..., a], or None (depth first, in sorted order)."""
+    state = {}  # "open" while on the path, "done" once every child is explored
+
+    def visit(name, path):
+        state[name] = "open"
+        path.append(name)
+        for child in sorted(graph.get(name, ())):
+            if state.get(child) == "open":
+                return path[path.index(child):] + [child]
+            if child not in state:
+                cycle = visit(child, path)
+                if cycle:
+                    return cycle
+        path.pop()
+        state[name] = "done"
+        return None
+
+    for name in sorted(graph):
+        if name not in state:
+            cycle = visit(name, [])
+            if cycle:
+                return cycle
+    return None
+
+
+def all_cycles(graph):
+    """One circle per tangle: after each circle found, its first edge is
+    dropped and the search runs again, so the message lists every circle."""
+    graph = {name: set(children) for name, children in graph.items()}
+    found = []
+    while (cycle := find_cycle(graph)) is not None:
+        found.append(cycle)
+        graph[cycle[0]].discard(cycle[1])
+    return found
+
+
+def without(graph, edges):
+    return {name: {c for c in children if (name, c) not in edges} for name, children in graph.items()}
+
+
+def circles_message(cycles):
+    return "import circles:\n" + "\n".join("  " + " -> ".join(c) for c in cycles)
+
+
+def test_the_project_imports_without_a_circle():
+    cycles = all_cycles(without(import_graph(), NOT_CUT_YET))
+    assert not cycles, circles_message(cycles)
+
+
+def test_the_project_graph_has_the_edges_the_rules_promise():
+    """Relative, function-level and package-level imports of the real code
+    are in the graph (a graph with no edges would have no circle either)."""
+    graph = import_graph()
+    assert "harness.companion.training" in graph["harness.companion.figures.training"]  # from ..training
+    assert "harness.backends.lua" in graph["harness.backends"]                            # inside a function
+    assert "python_ref.engine" in graph["python_ref"]                                     # __init__: from .engine
+    assert "python_ref" in graph["harness.training.trainer"]                              # the package itself
+    assert set(NOT_CUT_YET) <= {(a, b) for a, children in graph.items() for b in children}
+
+
+def test_every_kind_of_import_is_an_edge(tmp_path):
+    pkg = tmp_path / "pkg"
+    (pkg / "sub").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "sub" / "__init__.py").write_text("from . import leaf\n")
+    (pkg / "sub" / "leaf.py").write_text("import os\n")
+    (pkg / "a.py").write_text("from .b import thing\n")
+    (pkg / "b.py").write_text("def f():\n    from pkg.sub import leaf\n    import pkg.c\n")
+    (pkg / "c.py").write_text("try:\n    from .sub.leaf import x\nexcept ImportError:\n    pass\n")
+    (pkg / "sub" / "deep.py").write_text("class K:\n    from .. import a\n    from ..sub import leaf\n")
+    graph = import_graph(tmp_path, ("pkg",))
+    assert graph == {"pkg": set(), "pkg.sub": {"pkg.sub.leaf"}, "pkg.sub.leaf": set(),
+                     "pkg.sub.deep": {"pkg.a", "pkg.sub.leaf"}, "pkg.a": {"pkg.b"},
+                     "pkg.b": {"pkg.sub.leaf", "pkg.c"}, "pkg.c": {"pkg.sub.leaf"}}
+    assert find_cycle(graph) is None
+
+
+def test_a_circle_through_a_function_level_import_is_found_and_named(tmp_path):
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "graphs.py").write_text("from . import standalone\n")
+    (pkg / "standalone.py").write_text("from .training import Row\n")
+    (pkg / "training.py").write_text("def run():\n    from pkg import graphs\n")
+    (pkg / "other.py").write_text("import pkg.other_two\n")
+    (pkg / "other_two.py").write_text("def f():\n    from . import other\n")
+    cycles = all_cycles(import_graph(tmp_path, ("pkg",)))
+    assert cycles == [["pkg.graphs", "pkg.standalone", "pkg.training", "pkg.graphs"],
+                      ["pkg.other", "pkg.other_two", "pkg.other"]]
+    with pytest.raises(AssertionError, match=r"pkg\.graphs -> pkg\.standalone -> pkg\.training -> pkg\.graphs"):
+        assert not cycles, circles_message(cycles)
