@@ -97,7 +97,7 @@ def _plot_links(markdown_path, prefix):
 def test_every_figure_module_is_drawn(drawn):
     outdir, written, figures = drawn
     names = {p.name for p in written}
-    assert "plot0.png" in names  # 001's plots/plot0.png, reproduced under its name
+    assert "plot0.png" in names  # the plot0.png of Mishra's notes, reproduced under its name
     matplotlib_files = {"plot0.png", "fd_error.png", "activations.png", "parity_heatmap.png",
                         *training_figures.FILES}
     assert matplotlib_files <= names and set(figures) == matplotlib_files

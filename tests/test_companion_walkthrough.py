@@ -51,11 +51,11 @@ def test_the_sections_follow_the_lecture():
     assert all(s.figures or not s.with_torch for s in SECTIONS)
 
 
-def test_001_prints_the_h_0001_slope_for_h_000001():
+def test_mishras_notes_print_the_h_0001_slope_for_h_000001():
     coarse = node(lecture.slope_program(3.0, 0.001), "slope")
     fine = node(lecture.slope_program(3.0, 0.00001), "slope")
     for engine in (engines.REFERENCE,) + LUA:
-        assert "%.14g" % coarse(engine) == "14.003000000002"  # what 001 prints
+        assert "%.14g" % coarse(engine) == "14.003000000002"  # what Mishra's notes print
         assert fine(engine) == 14.00003000000538                # what h = 0.00001 gives
         assert "%.14g" % fine(engine) != "14.003000000002"
     section = next(s for s in SECTIONS if "slope at x = 3" in s.title)

@@ -112,28 +112,28 @@ def sections(moons_steps=100, lecture_steps=40):
     every = tuple(e for e in engines.engine_names() if e != engines.TORCH)
     return [
         Section("f(x) = 3x**2 - 4x + 5",
-                "001: `f(3.0)` gives 20.0; the plot of f over [-5, 5] in steps of 0.25 (plots/plot0.png).",
+                "Mishra's notes: `f(3.0)` gives 20.0; the plot of f over [-5, 5] in steps of 0.25 (plots/plot0.png).",
                 (Claim("f(3)", node(f3, "y"), Exactly(20.0)),),
                 ("plot0.png",)),
         Section("The slope at x = 3",
-                "003: h = 0.001, x = 3.0, slope = (f(x+h) - f(x))/h, near 14 (f'(x) = 6x - 4). "
-                "001: h = 0.00001 and prints 14.003000000002.",
+                "janf's notes: h = 0.001, x = 3.0, slope = (f(x+h) - f(x))/h, near 14 (f'(x) = 6x - 4). "
+                "Mishra's notes: h = 0.00001 and prints 14.003000000002.",
                 (Claim("slope with h = 0.001", node(s3_coarse, "slope"), Prints("%.14g", "14.003000000002")),
                  Claim("slope with h = 0.00001", node(s3, "slope"), Exactly(14.00003000000538)),
                  Claim("slope with h = 0.00001, as Lua prints it", node(s3, "slope"), Prints("%.14g", "14.000030000005")),
                  Claim("f'(3) by backward", node(f3, "x", "grad"), Exactly(14.0))),
                 ("plot0.png", "fd_error.png"),
-                remark="001 prints 14.003000000002 for h = 0.00001, but that is what h = 0.001 "
+                remark="Mishra's notes print 14.003000000002 for h = 0.00001, but that is what h = 0.001 "
                        "gives (the slope is 14 + 3h); h = 0.00001 gives 14.00003000000538. "
                        "The figure fd_error.png shows how the error moves with h: too small an "
-                       "h and rounding takes over, as 001 warns."),
+                       "h and rounding takes over, as Mishra's notes warn."),
         Section("The slope at x = -3",
-                "001 (Lua, h = 0.00001): -21.999970000053; f'(-3) = -22.",
+                "Mishra's notes (Lua, h = 0.00001): -21.999970000053; f'(-3) = -22.",
                 (Claim("slope with h = 0.00001", node(sm3, "slope"), Prints("%.14g", "-21.999970000053")),
                  Claim("f'(-3) by backward", node(fm3, "x", "grad"), Exactly(-22.0))),
                 ("plot0.png",)),
         Section("The slope at x = 2/3 goes to 0",
-                "001 (Lua, h = 0.00001): 3.0000002482211e-05; the function does not respond to a nudge.",
+                "Mishra's notes (Lua, h = 0.00001): 3.0000002482211e-05; the function does not respond to a nudge.",
                 (Claim("slope with h = 0.00001", node(s23, "slope"), Prints("%.14g", "3.0000002482211e-05")),
                  Claim("f'(2/3) by backward", node(f23, "x", "grad"), Near(0.0, 1e-15))),
                 ("plot0.png",)),
@@ -148,7 +148,7 @@ def sections(moons_steps=100, lecture_steps=40):
                  Claim("dd/db by backward", node(abc, "b", "grad"), Exactly(2.0)),
                  Claim("dd/dc by backward", node(abc, "c", "grad"), Exactly(1.0)))),
         Section("L = -8 and its gradients",
-                "002: e = a*b = -6, d = e + c = 4, L = d*f = -8; backpropagation by hand gives "
+                "The anonymous forward-and-backward notes: e = a*b = -6, d = e + c = 4, L = d*f = -8; backpropagation by hand gives "
                 "dL/df = 4, dL/dd = -2, dL/de = dL/dc = -2, dL/da = 6, dL/db = -4.",
                 (Claim("L", node(Lp, "L"), Exactly(-8.0)),)
                 + tuple(Claim(f"dL/d{v}", node(Lp, v, "grad"), Exactly(g))
@@ -174,7 +174,7 @@ def sections(moons_steps=100, lecture_steps=40):
                  Claim("f = (a*b)*(a+b): df/da", node(reuse2, "a", "grad"), Exactly(-3.0)),
                  Claim("f = (a*b)*(a+b): df/db", node(reuse2, "b", "grad"), Exactly(-8.0)))),
         Section("micrograd's README example",
-                "004 (the README): prints 24.7041, then dg/da 138.8338 and dg/db 645.5773.",
+                "The self-study notes, quoting micrograd's README: prints 24.7041, then dg/da 138.8338 and dg/db 645.5773.",
                 (Claim("g", node(readme, "g"), Prints("%.4f", "24.7041")),
                  Claim("dg/da", node(readme, "a", "grad"), Prints("%.4f", "138.8338")),
                  Claim("dg/db", node(readme, "b", "grad"), Prints("%.4f", "645.5773")))),

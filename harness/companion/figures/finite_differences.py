@@ -1,7 +1,7 @@
 """fd_error.png: the error of the forward and central difference quotients
 against the step h, on log-log axes.  Large h: the truncation error (h for
 forward, h**2 for central) dominates; small h: rounding in f(x+h) - f(x)
-grows like eps/h.  The best h of each is marked.  001 warns: "if we use too
+grows like eps/h.  The best h of each is marked.  Mishra's notes warn: "if we use too
 small h, we will eventually get an incorrect value"."""
 from python_ref import Value
 
@@ -58,7 +58,7 @@ def draw(outdir):
             ax.plot([h_best], [err_best], "*", color=colour, markersize=15, markeredgecolor="black",
                     label=f"best {scheme} h ≈ {h_best:.1e} (error {err_best:.1e})")
         if fn is f:
-            for h, label in ((1e-3, "003: h = 0.001"), (1e-5, "001: h = 0.00001")):
+            for h, label in ((1e-3, "janf's notes: h = 0.001"), (1e-5, "Mishra's notes: h = 0.00001")):
                 ax.axvline(h, color="grey", linestyle=":", linewidth=1)
                 ax.text(h, 2e-16, label + " ", rotation=90, va="bottom", ha="right", fontsize=8, color="dimgrey")
         ax.set_title(title + (f"\n({note})" if note else ""))

@@ -1,4 +1,4 @@
-"""plot0.png: f(x) = 3x**2 - 4x + 5 over [-5, 5] in steps of 0.25 (001's
+"""plot0.png: f(x) = 3x**2 - 4x + 5 over [-5, 5] in steps of 0.25 (Mishra's
 plot#0), with the tangent lines at x = 3, -3 and 2/3.  The slopes come from
 backward on every engine; the figure uses them only if the engines agree."""
 from ..engines import engine_names, evaluate
@@ -10,7 +10,7 @@ FILE = "plot0.png"
 
 
 def grid():
-    """-5, -4.75, ..., 5 as 001's `for x = -5,5,0.25` counts (exact in binary)."""
+    """-5, -4.75, ..., 5 as Mishra's Lua session's `for x = -5,5,0.25` counts (exact in binary)."""
     return [-5.0 + 0.25 * i for i in range(41)]
 
 
