@@ -22,7 +22,7 @@ POINTS = 8
 # Engines that build python_ref's loss graph in python_ref's order: the first
 # loss is python_ref's to the bit.  micrograd multiplies by 1/n where python_ref
 # divides by n, and torch sums in its own order: theirs agree to ~1e-16.
-SAME_ORDER = {training.PYTHON_REF, training.PYTHON_REF_GC_OFF, training.PYTHON_REF_PRIMITIVE,
+SAME_ORDER = {training.REFERENCE, training.PYTHON_REF_GC_OFF, training.PYTHON_REF_PRIMITIVE,
               *LUA, *(r + lua_engines.JIT_OFF for r in LUA),
               *(f"{b} (stand-alone)" for b in standalone.available())}
 
@@ -86,7 +86,7 @@ def test_the_fit_uses_graphs_from_fit_from_nodes_up_and_names_where_it_stopped()
 
 def test_training_ratios_are_computed_from_the_times():
     rows = [training.Row(training.MICROGRAD, seconds=2.0, first_loss=1.5),
-            training.Row(training.PYTHON_REF, seconds=0.08, first_loss=1.5),
+            training.Row(training.REFERENCE, seconds=0.08, first_loss=1.5),
             training.Row("lua54", seconds=0.05, first_loss=1.5 * (1 + 2 ** -52)),
             training.Row("broken", error="exit 1: boom")]
     part = results.training_part(rows)

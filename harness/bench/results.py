@@ -3,14 +3,15 @@ tables, the plot and RESULTS.md are drawn from."""
 from dataclasses import asdict
 
 from .timing import loglog_slope
-from .training import MICROGRAD, PYTHON_REF
+from ..backends import REFERENCE
+from .training import MICROGRAD
 
 FIT_FROM = 10_000  # nodes: the smallest graph the log-log fit uses (when two sizes reach it)
 
 
 def training_part(rows):
     base = next((r.seconds for r in rows if r.engine == MICROGRAD and r.seconds), None)
-    ref_loss = next((r.first_loss for r in rows if r.engine == PYTHON_REF), None)
+    ref_loss = next((r.first_loss for r in rows if r.engine == REFERENCE), None)
     out = []
     for row in rows:
         d = asdict(row)

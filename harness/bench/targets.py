@@ -5,7 +5,8 @@ points, the graphs up to 1,000,000 nodes, the whole matrix.  A --quick run
 measures far less, so each of its targets reads "not judged (quick)" beside
 what it did measure.
 """
-from .training import MICROGRAD, PYTHON_REF
+from ..backends import REFERENCE
+from .training import MICROGRAD
 
 PYTHON_REF_SPEEDUP = 10.0
 LUAJIT_SPEEDUP = 50.0
@@ -50,7 +51,7 @@ def judge(results):
     out = []
     training = results.get("training")
     if training is not None:
-        out.append(_speedup(training, PYTHON_REF, PYTHON_REF_SPEEDUP))
+        out.append(_speedup(training, REFERENCE, PYTHON_REF_SPEEDUP))
         out.append(_speedup(training, LUAJIT, LUAJIT_SPEEDUP))
     graphs = results.get("graphs")
     if graphs is not None:

@@ -24,6 +24,7 @@ import gc
 import statistics
 from dataclasses import asdict, dataclass
 
+from harness.backends import REFERENCE
 from harness.lua_engines import JIT_OFF, lua_engine, runtimes as lua_runtimes
 from harness.training.task import moons_task
 from harness.training.trainer import LUA_TRAINER, Trainer
@@ -32,7 +33,6 @@ from . import isolated, standalone
 from .timing import median_time
 
 MICROGRAD = "micrograd 0.1.0"
-PYTHON_REF = "python_ref"
 PYTHON_REF_GC_OFF = "python_ref (gc off)"
 PYTHON_REF_PRIMITIVE = "python_ref (primitive ops)"
 TORCH_SCALAR = "torch scalar graph"
@@ -134,7 +134,7 @@ def _torch_vector_stepper(task):
 
 PYTHON_ENGINES = {
     MICROGRAD: (_micrograd_stepper, "micrograd's own graph: one node per + and *"),
-    PYTHON_REF: (_python_ref_stepper, "fused dot/sum nodes (nn.MLP default)"),
+    REFERENCE: (_python_ref_stepper, "fused dot/sum nodes (nn.MLP default)"),
     PYTHON_REF_GC_OFF: (_python_ref_stepper, "the same, cyclic garbage collector disabled"),
     PYTHON_REF_PRIMITIVE: (lambda task: _python_ref_stepper(task, fused=False),
                            "fused=False: micrograd's graph, node for node"),
@@ -217,7 +217,7 @@ def engine_series(engine, repeat, steps, n_points, lua):
 def engines(runtimes=None):
     lua = list(lua_runtimes() if runtimes is None else runtimes)
     lua += [r + JIT_OFF for r in lua if r == "luajit21"]
-    return [MICROGRAD, PYTHON_REF, PYTHON_REF_GC_OFF, PYTHON_REF_PRIMITIVE, *lua,
+    return [MICROGRAD, REFERENCE, PYTHON_REF_GC_OFF, PYTHON_REF_PRIMITIVE, *lua,
             TORCH_SCALAR, TORCH_VECTOR], set(lua)
 
 
