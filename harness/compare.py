@@ -1,7 +1,9 @@
-"""Compare two evaluations of one Program, value by value, in ulps.
+"""The comparison engine: two evaluations of one Program, value by value, in ulps.
 
 An evaluation maps every node id to (data, grad); a backend puts None where it
 does not compute something (finite differences give input gradients only).
+This module measures (which values differ and how far); harness.verdict
+decides what the differences mean.
 
 Conventions (the report states them too):
 * ulp_distance counts the float64 values between a and b: adjacent floats are
@@ -17,19 +19,26 @@ Conventions (the report states them too):
 """
 import math
 import struct
-from dataclasses import dataclass, field
-from typing import Mapping, Optional
+from dataclasses import dataclass
+from typing import NamedTuple, Optional
 
-EXACT, CLOSE, FAIL, ERROR, NA = "EXACT", "CLOSE", "FAIL", "ERROR", "N/A"
-STATUSES = (EXACT, CLOSE, FAIL, ERROR, NA)
-PASSING = (EXACT, CLOSE, NA)
 FIELDS = ("data", "grad")
+_MAGNITUDE = 0x7FFF_FFFF_FFFF_FFFF
+_MAX_POSITION = 0x7FEF_FFFF_FFFF_FFFF   # the largest finite float's position
 
 
 def _ordered(x):
     """The float's position on the number line as an integer (both zeros at 0)."""
     (bits,) = struct.unpack("<q", struct.pack("<d", x))
-    return bits if bits >= 0 else -(bits & 0x7FFF_FFFF_FFFF_FFFF)
+    return bits if bits >= 0 else -(bits & _MAGNITUDE)
+
+
+def _at_position(position):
+    """The float at an integer position of _ordered (inf past the largest)."""
+    if abs(position) > _MAX_POSITION:
+        return math.copysign(math.inf, position)
+    (x,) = struct.unpack("<d", struct.pack("<q", abs(position)))
+    return -x if position < 0 else x
 
 
 def ulp_distance(a, b):
@@ -44,6 +53,18 @@ def ulp_distance(a, b):
     return abs(_ordered(a) - _ordered(b))
 
 
+def ulp_reach(value, ulps):
+    """How far (absolutely) `ulps` float64 steps from value can land, the
+    farther of the two directions; inf when they pass the largest float."""
+    if ulps <= 0 or not math.isfinite(value):
+        return 0.0
+    if ulps == math.inf:
+        return math.inf
+    position = _ordered(value)
+    return max(abs(_at_position(position + int(ulps)) - value),
+               abs(value - _at_position(position - int(ulps))))
+
+
 def abs_error(reference, candidate):
     if reference == candidate or (reference != reference and candidate != candidate):
         return 0.0
@@ -55,6 +76,15 @@ def rel_error(reference, candidate):
     if err == 0.0:
         return 0.0
     return err / abs(reference) if reference != 0.0 else math.inf
+
+
+def scaled_error(reference, candidate):
+    """|candidate - reference| / max(1, |reference|); inf when they differ in kind."""
+    if abs_error(reference, candidate) == 0.0:
+        return 0.0
+    if not (math.isfinite(reference) and math.isfinite(candidate)):
+        return math.inf
+    return abs(candidate - reference) / max(1.0, abs(reference))
 
 
 @dataclass(frozen=True)
@@ -71,129 +101,40 @@ class Mismatch:
     abs_err: float
     rel_err: float
     allowed: float     # the budget for this value (ulps, or rel_tol in fd mode)
+    bound: Optional[float] = None   # the budget as an absolute error (when it matters)
+
+    def where(self):
+        return f"node {self.node} ({self.op}, " + (
+            f"line {self.line}: {self.text})" if self.text else f"{self.op})")
 
     def describe(self):
-        where = f"line {self.line}: {self.text}" if self.text else self.op
-        return (f"node {self.node} ({self.op}, {where}) {self.field}: "
+        return (f"{self.where()} {self.field}: "
                 f"expected {self.reference!r}, got {self.candidate!r}, "
-                f"{_fmt_ulps(self.ulps)} ulp (allowed {self.allowed:g})")
+                f"{fmt_ulps(self.ulps)} ulp (allowed {self.allowed:g})")
 
     def to_json(self):
-        return {"node": self.node, "op": self.op, "line": self.line, "text": self.text,
-                "field": self.field, "reference": repr(self.reference),
-                "candidate": repr(self.candidate), "ulps": _json_number(self.ulps),
-                "abs_err": _json_number(self.abs_err), "rel_err": _json_number(self.rel_err),
-                "allowed": _json_number(self.allowed)}
-
-
-@dataclass(frozen=True)
-class Cell:
-    """The verdict for one evaluation against another."""
-    status: str
-    max_ulps: float = 0            # the largest ulp distance seen (CLOSE/FAIL)
-    worst: Optional[Mismatch] = None   # where max_ulps was seen
-    first_fail: Optional[Mismatch] = None
-    message: str = ""              # ERROR: the exception; N/A: why
-    compared: int = field(default=0)   # how many values were compared
-    max_rel: Optional[float] = None    # relative mode (finite differences): the largest
-                                       # |cand - ref| / max(1, |ref|), what its tolerance bounds
-
-    @property
-    def passed(self):
-        return self.status in PASSING
-
-    @staticmethod
-    def error(exc):
-        text = f"{type(exc).__name__}: {exc}" if isinstance(exc, BaseException) else str(exc)
-        return Cell(ERROR, message=" ".join(text.split())[:500])
-
-    @staticmethod
-    def not_applicable(reason):
-        return Cell(NA, message=reason)
-
-    def summary(self):
-        """A short text for a table cell."""
-        if self.status == CLOSE and self.max_rel is not None:
-            return f"CLOSE rel {self.max_rel:.1e}"
-        if self.status == CLOSE:
-            return f"CLOSE {_fmt_ulps(self.max_ulps)} ulp"
-        if self.status == FAIL:
-            return f"FAIL {self.first_fail.node}.{self.first_fail.field}"
-        return self.status
-
-    def detail(self):
-        """One line explaining the verdict (empty for EXACT)."""
-        if self.status == FAIL:
-            return self.first_fail.describe()
-        if self.status == CLOSE and self.worst is not None:
-            return "worst: " + self.worst.describe()
-        return self.message
-
-    def to_json(self):
-        out = {"status": self.status, "max_ulps": _json_number(self.max_ulps),
-               "compared": self.compared}
-        if self.message:
-            out["message"] = self.message
-        if self.max_rel is not None:
-            out["max_rel_err"] = _json_number(self.max_rel)
-        if self.first_fail is not None:
-            out["first_fail"] = self.first_fail.to_json()
-        if self.worst is not None:
-            out["worst"] = self.worst.to_json()
+        out = {"node": self.node, "op": self.op, "line": self.line, "text": self.text,
+               "field": self.field, "reference": repr(self.reference),
+               "candidate": repr(self.candidate), "ulps": json_number(self.ulps),
+               "abs_err": json_number(self.abs_err), "rel_err": json_number(self.rel_err),
+               "allowed": json_number(self.allowed)}
+        if self.bound is not None:
+            out["bound"] = json_number(self.bound)
         return out
 
 
-def _fmt_ulps(ulps):
-    return "inf" if ulps == math.inf else f"{ulps:g}"
+class Difference(NamedTuple):
+    """A value the two evaluations disagree on (ulps > 0)."""
+    node: str
+    index: int         # into FIELDS
+    reference: float
+    candidate: float
+    ulps: float
 
 
-def _json_number(x):
-    """JSON has no inf/nan: write them as strings, keep ints as ints."""
-    if isinstance(x, float) and not math.isfinite(x):
-        return repr(x)
-    return int(x) if float(x).is_integer() and abs(x) < 2**53 else x
-
-
-def _allowed(budget, node_id, field_index):
-    if budget is None:
-        return 0
-    if isinstance(budget, (int, float)):
-        return budget
-    bound = budget.get(node_id)
-    return 0 if bound is None else bound[field_index]
-
-
-def _fd_ok(reference, candidate, rel_tol, noise):
-    """Finite differences: relative error for |g| >= 1, absolute below, plus
-    the rounding noise of the difference quotient the backend reports."""
-    if reference != reference or candidate != candidate:
-        return reference != reference and candidate != candidate
-    if math.isinf(reference) or math.isinf(candidate):
-        return reference == candidate
-    return abs(candidate - reference) <= rel_tol * max(1.0, abs(reference)) + noise
-
-
-def _scaled_error(reference, candidate):
-    """|candidate - reference| / max(1, |reference|); inf when they differ in kind."""
-    if abs_error(reference, candidate) == 0.0:
-        return 0.0
-    if not (math.isfinite(reference) and math.isfinite(candidate)):
-        return math.inf
-    return abs(candidate - reference) / max(1.0, abs(reference))
-
-
-def compare(reference, candidate, program, budget=None, rel_tol=None, noise=None):
-    """Compare every value both evaluations have, in program order.
-
-    budget: None (every value must be bit-identical), a number of ulps for
-    every value, or {node id: (data ulps, grad ulps)} (missing nodes: 0).
-    rel_tol: compare with a relative tolerance instead of ulps (finite
-    differences); noise: {node id: extra absolute allowance} for that mode.
-    Returns a Cell: EXACT, CLOSE or FAIL (the first value over its budget).
-    """
-    steps = program.step_by_id()
-    max_ulps, worst, first_fail, compared = 0, None, None, 0
-    max_rel = 0.0 if rel_tol is not None else None
+def differences(reference, candidate, program):
+    """(how many values both evaluations have, [Difference] in program order)."""
+    compared, found = 0, []
     for node_id in program.node_ids():
         ref_pair, cand_pair = reference.get(node_id), candidate.get(node_id)
         if ref_pair is None or cand_pair is None:
@@ -201,37 +142,37 @@ def compare(reference, candidate, program, budget=None, rel_tol=None, noise=None
         if ref_pair == cand_pair and None not in ref_pair:
             compared += 2   # equal floats are 0 ulp apart (the common case: fast)
             continue
-        for index, name in enumerate(FIELDS):
+        for index in (0, 1):
             ref, cand = ref_pair[index], cand_pair[index]
             if ref is None or cand is None:
                 continue
             compared += 1
             ulps = ulp_distance(ref, cand)
-            if ulps == 0:
-                continue
-            if rel_tol is not None:
-                allowed = rel_tol
-                max_rel = max(max_rel, _scaled_error(ref, cand))
-                ok = _fd_ok(ref, cand, rel_tol, (noise or {}).get(node_id, 0.0))
-            else:
-                allowed = _allowed(budget, node_id, index)
-                ok = ulps <= allowed
-            mismatch = None
-            if ulps > max_ulps or (not ok and first_fail is None):
-                step = steps.get(node_id)
-                mismatch = Mismatch(node_id, step.op if step else "input",
-                                    step.line if step else 0, step.text if step else "",
-                                    name, ref, cand, ulps, abs_error(ref, cand),
-                                    rel_error(ref, cand), allowed)
-            if ulps > max_ulps:
-                max_ulps, worst = ulps, mismatch
-            if not ok and first_fail is None:
-                first_fail = mismatch
-    if first_fail is not None:
-        return Cell(FAIL, max_ulps, worst, first_fail, compared=compared, max_rel=max_rel)
-    if max_ulps:
-        return Cell(CLOSE, max_ulps, worst, compared=compared, max_rel=max_rel)
-    return Cell(EXACT, compared=compared, max_rel=max_rel)
+            if ulps:
+                found.append(Difference(node_id, index, ref, cand, ulps))
+    return compared, found
+
+
+def mismatch(steps, difference, allowed, bound=None):
+    """The Mismatch of a Difference, with the fixture's line for its node
+    (steps: the program's step_by_id())."""
+    step = steps.get(difference.node)
+    ref, cand = difference.reference, difference.candidate
+    return Mismatch(difference.node, step.op if step else "input",
+                    step.line if step else 0, step.text if step else "",
+                    FIELDS[difference.index], ref, cand, difference.ulps,
+                    abs_error(ref, cand), rel_error(ref, cand), allowed, bound)
+
+
+def fmt_ulps(ulps):
+    return "inf" if ulps == math.inf else f"{ulps:g}"
+
+
+def json_number(x):
+    """JSON has no inf/nan: write them as strings, keep ints as ints."""
+    if isinstance(x, float) and not math.isfinite(x):
+        return repr(x)
+    return int(x) if float(x).is_integer() and abs(x) < 2**53 else x
 
 
 def expected_evaluation(expected):

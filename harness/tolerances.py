@@ -27,7 +27,7 @@ import sys
 from dataclasses import dataclass
 from typing import Callable
 
-from .compare import ulp_distance
+from .compare import ulp_distance, ulp_reach
 from .ops import OPS
 
 EPS = sys.float_info.epsilon
@@ -38,12 +38,15 @@ SAFETY = 2.0
 ULP_CAP = 2**64
 
 FD_REL_TOL = 1e-6
-FD_NOISE_ULPS = 4.0   # how far (in eps of the output) one forward evaluation may be off
+FD_NOISE_ULPS = 4.0   # how far (in eps of its magnitude) one rounding may move a node
 FD_RULE = ("central differences, h = cbrt(eps) * max(1, |x|), Richardson-extrapolated from "
            "steps h and h/2, at most 64 inputs per fixture; a gradient passes when "
-           "|fd - ref| <= 1e-6 * max(1, |ref|) + noise, noise = the quotients' rounding "
-           "(4 eps of every node's magnitude carried to the output by its gradient, over the "
-           "step) + |D(h/2) - D(h)| (truncation); N/A at kinks, branch changes, non-finite values")
+           "|fd - ref| <= 1e-6 * max(1, |ref|) + e, where e is fd's own error estimate: the "
+           "quotients' rounding (4 eps of every node's magnitude, plus the underflow step, "
+           "carried to the output by its gradient at each point evaluated, over the step) + "
+           "|D(h/2) - D(h)| (truncation; unbounded where halving the step moves the slope by "
+           "over a quarter); UNRESOLVED where that allowance is half |ref| or more; N/A at "
+           "kinks, branch changes, non-finite values")
 
 
 @dataclass(frozen=True)
@@ -156,15 +159,16 @@ def node_budgets(program, reference, backend):
     locals_ = {}
 
     for step in program.steps:
+        op = OPS[step.op]
         vals = step.resolve(data.__getitem__)
         errs = [err[a.value] if a.kind == "node" else 0.0 for a in step.args]
         out = data[step.out]
-        partials = OPS[step.op].derivatives(vals, out)
+        partials = op.derivatives(vals, out)
         locals_[step.out] = (vals, errs, partials)
         own = table.get(step.op)
         propagated = sum(_times(abs(d), e) for (d, _), e in zip(partials, errs))
-        roundings = (len(vals) - 1 if step.op in ("sum", "dot") else 1) if propagated else 0
-        scale = OPS[step.op].rounding_scale(vals, out)
+        roundings = op.roundings(vals) if propagated else 0
+        scale = op.rounding_scale(vals, out)
         err[step.out] = propagated + ((own.data if own else 0) * _ulp(out)
                                       + roundings * _ulp(scale))
 
@@ -241,6 +245,74 @@ def _to_ulps(bound, value):
     ulps = max(ulp_distance(value, value + reach), ulp_distance(value, value - reach))
     # finite, so an infinity or nan can never be within budget
     return min(ulps, ULP_CAP)
+
+
+class Budgets(dict):
+    """node_budgets of one program for each backend, each computed once
+    (the matrix asks for torch's several times per fixture)."""
+
+    def __init__(self, program, reference):
+        super().__init__()
+        self.program, self.reference = program, reference
+
+    def __missing__(self, backend):
+        self[backend] = node_budgets(self.program, self.reference, backend)
+        return self[backend]
+
+    def pair(self, a, b):
+        """Budget of a against b when both are judged against the reference:
+        the two budgets add (triangle inequality)."""
+        ba, bb = self[a], self[b]
+        return {node: tuple(x + y for x, y in zip(ba.get(node, (0, 0)), bb.get(node, (0, 0))))
+                for node in set(ba) | set(bb)}
+
+
+class UlpAllowance:
+    """Every value within so many ulps of the reference: budget None (bit-
+    identical), one number for every value, or {node id: (data ulps, grad
+    ulps)} (missing nodes: 0)."""
+    relative = False
+    why = ("the error bound propagated to this value (first-order error analysis of the "
+           "listed ops, doubled: harness/tolerances.py)")
+
+    def __init__(self, budget=None):
+        self.budget = budget
+
+    def allowed(self, node, index):
+        if self.budget is None:
+            return 0
+        if isinstance(self.budget, (int, float)):
+            return self.budget
+        pair = self.budget.get(node)
+        return 0 if pair is None else pair[index]
+
+    def check(self, difference):
+        """(allowed ulps, the same as an absolute error, within?) for one Difference."""
+        allowed = self.allowed(difference.node, difference.index)
+        return allowed, ulp_reach(difference.reference, allowed), difference.ulps <= allowed
+
+    def explain(self, node):
+        return self.why
+
+
+class FdAllowance:
+    """Finite differences: relative error for |g| >= 1, absolute below, plus
+    fd's own error estimate for the input (noise: {input: absolute error})."""
+    relative = True
+
+    def __init__(self, noise=None, rel_tol=FD_REL_TOL, reasons=None):
+        self.noise, self.rel_tol, self.reasons = noise or {}, rel_tol, reasons or {}
+
+    def check(self, difference):
+        ref, cand = difference.reference, difference.candidate
+        if not (math.isfinite(ref) and math.isfinite(cand)):
+            return self.rel_tol, 0.0, False   # unequal and not both finite: infinitely far
+        bound = self.rel_tol * max(1.0, abs(ref)) + self.noise.get(difference.node, 0.0)
+        return self.rel_tol, bound, abs(cand - ref) <= bound
+
+    def explain(self, node):
+        return (f"{self.rel_tol:g} * max(1, |ref|) + fd's error estimate"
+                + (f" {self.reasons[node]}" if node in self.reasons else ""))
 
 
 def describe():

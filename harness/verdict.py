@@ -1,9 +1,199 @@
-"""One backend on one program, judged against the reference: the rule the
-matrix, its tests and the fuzzer share (budgets, finite differences' relative
-mode, known deviations)."""
+"""A cell's verdict, decided in one place: two evaluations of one program and
+the budgets in (with what is judged: the backend's name and kind), the
+verdict with its evidence out.
+
+The parity matrix (harness.matrix.runner only schedules, its reports only
+render), its tests and the fuzzer (harness.fuzz.oracle) all ask this module.
+harness.compare measures (ulps, which values differ), harness.tolerances
+derives the budgets; this module decides what the differences mean.
+
+A value is *resolved* when its allowed error is under half its magnitude:
+the comparison then checks at least its leading binary digit.  Where the
+allowance is half the value or more (a cancellation whose error bound is as
+large as what is left, a finite difference whose rounding swamps the slope)
+the value reads neither CLOSE nor FAIL but UNRESOLVED, with the bound and
+its reason: a first-order bound that large says nothing either way.  Values
+that differ in kind (nan against a number, an infinity against anything
+else) are infinitely far, which no finite allowance covers: FAIL.
+"""
+import math
+from dataclasses import dataclass
+from typing import Optional
+
 from . import tolerances
-from .compare import FAIL, Cell, compare
 from .backends import NotApplicable
+from .compare import (Mismatch, differences, expected_evaluation, fmt_ulps, json_number,
+                      mismatch, scaled_error)
+
+EXACT, CLOSE, FAIL, ERROR, NA = "EXACT", "CLOSE", "FAIL", "ERROR", "N/A"
+UNRESOLVED, UNSUPPORTED, CONVENTION = "UNRESOLVED", "UNSUPPORTED", "CONVENTION"
+PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
+
+
+@dataclass(frozen=True)
+class Status:
+    name: str
+    counted: str     # PASSED, FAILED or SKIPPED: which count of the final line it joins
+    severity: int    # a group of cells shows its most severe status
+    meaning: str
+
+
+_TABLE = (
+    Status(EXACT, PASSED, 0, "bit-identical"),
+    Status(CONVENTION, PASSED, 1, "differs only where a legitimate convention differs "
+                                  "(relu'(0), say), and says which"),
+    Status(NA, SKIPPED, 2, "the check does not apply (fd at a kink), and the cell gives "
+                           "the reason"),
+    Status(UNSUPPORTED, SKIPPED, 3, "the port has no such op"),
+    Status(CLOSE, PASSED, 4, "within the budget; the largest ulp distance is shown"),
+    Status(UNRESOLVED, SKIPPED, 5, "the allowed error is half the value or more, so no "
+                                   "digit is checked; the cell gives the bound and why"),
+    Status(FAIL, FAILED, 6, "gives the first node that differs, with its op, its source "
+                            "line, both values and the distance in ulps"),
+    Status(ERROR, FAILED, 7, "the backend raised"),
+)
+STATUS = {s.name: s for s in _TABLE}
+STATUSES = tuple(STATUS)
+# What the parity matrix itself gives (a port check adds UNSUPPORTED and CONVENTION).
+MATRIX_STATUSES = (EXACT, CLOSE, UNRESOLVED, FAIL, ERROR, NA)
+# Not counted as failed: these never fail a run.
+PASSING = tuple(s.name for s in _TABLE if s.counted != FAILED)
+MOST_SEVERE_FIRST = tuple(sorted(STATUSES, key=lambda s: -STATUS[s].severity))
+
+RESOLVES_BELOW = 0.5   # an allowed error under this share of |value| checks its leading bit
+TORCH = "torch"        # the second opinion every cell is also compared with
+
+
+def worst(statuses):
+    """The most severe of some statuses (EXACT for none)."""
+    return max(statuses, key=lambda s: STATUS[s].severity, default=EXACT)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """The verdict for one evaluation against another, with its evidence."""
+    status: str
+    max_ulps: float = 0            # the largest ulp distance of a resolved value
+    worst: Optional[Mismatch] = None   # where max_ulps was seen
+    first_fail: Optional[Mismatch] = None
+    message: str = ""              # ERROR: the exception; N/A: why; UNRESOLVED: bound and why
+    compared: int = 0              # how many values were compared
+    max_rel: Optional[float] = None    # relative mode (finite differences): the largest
+                                       # |cand - ref| / max(1, |ref|), what its tolerance bounds
+    unresolved: Optional[Mismatch] = None   # the first value no digit of which is checked
+
+    @property
+    def counted(self):
+        return STATUS[self.status].counted
+
+    @property
+    def passed(self):
+        """Not a failure (skipped cells never fail a run)."""
+        return self.counted != FAILED
+
+    @staticmethod
+    def error(exc):
+        text = f"{type(exc).__name__}: {exc}" if isinstance(exc, BaseException) else str(exc)
+        return Cell(ERROR, message=" ".join(text.split())[:500])
+
+    @staticmethod
+    def not_applicable(reason):
+        return Cell(NA, message=reason)
+
+    def summary(self):
+        """A short text for a table cell."""
+        if self.status == CLOSE and self.max_rel is not None:
+            return f"CLOSE rel {self.max_rel:.1e}"
+        if self.status == CLOSE:
+            return f"CLOSE {fmt_ulps(self.max_ulps)} ulp"
+        if self.status == FAIL:
+            return f"FAIL {self.first_fail.node}.{self.first_fail.field}"
+        if self.status == UNRESOLVED:
+            return f"UNRESOLVED {self.unresolved.node}.{self.unresolved.field}"
+        return self.status
+
+    def detail(self):
+        """One line explaining the verdict (empty for EXACT)."""
+        if self.status == FAIL:
+            return self.first_fail.describe()
+        if self.status == CLOSE and self.worst is not None:
+            return "worst: " + self.worst.describe()
+        return self.message
+
+    def to_json(self):
+        out = {"status": self.status, "max_ulps": json_number(self.max_ulps),
+               "compared": self.compared}
+        if self.message:
+            out["message"] = self.message
+        if self.max_rel is not None:
+            out["max_rel_err"] = json_number(self.max_rel)
+        if self.first_fail is not None:
+            out["first_fail"] = self.first_fail.to_json()
+        if self.worst is not None:
+            out["worst"] = self.worst.to_json()
+        if self.unresolved is not None:
+            out["unresolved"] = self.unresolved.to_json()
+        return out
+
+
+def _resolved(difference, bound):
+    ref, cand = difference.reference, difference.candidate
+    if not (math.isfinite(ref) and math.isfinite(cand)):
+        return True   # infinitely far: no finite allowance covers it, nothing to resolve
+    return not (bound > 0.0 and bound >= RESOLVES_BELOW * abs(ref))
+
+
+def _unresolved_reason(found, count, allowance):
+    ulps = "" if allowance.relative else f" ({fmt_ulps(found.allowed)} ulp)"
+    more = f"; {count - 1} more value(s) alike" if count > 1 else ""
+    return (f"{found.where()} {found.field}: expected {found.reference!r}, got "
+            f"{found.candidate!r}; allowed error {found.bound:.3g}{ulps} is at least half of "
+            f"|expected|, so no digit is checked: {allowance.explain(found.node)}{more}")
+
+
+def decide(reference, candidate, program, allowance):
+    """Every value both evaluations have, in program order, under allowance
+    (harness.tolerances.UlpAllowance or FdAllowance): a Cell, FAIL (the first
+    resolved value over its allowance) before UNRESOLVED before CLOSE."""
+    compared, found = differences(reference, candidate, program)
+    steps = program.step_by_id() if found else {}
+    max_ulps, worst_seen, first_fail, unresolved, n_unresolved = 0, None, None, None, 0
+    max_rel = 0.0 if allowance.relative else None
+    for difference in found:
+        allowed, bound, within = allowance.check(difference)
+        if not _resolved(difference, bound):
+            n_unresolved += 1
+            if unresolved is None:
+                unresolved = mismatch(steps, difference, allowed, bound)
+            continue
+        if max_rel is not None:
+            max_rel = max(max_rel, scaled_error(difference.reference, difference.candidate))
+        larger = difference.ulps > max_ulps
+        if larger or (not within and first_fail is None):
+            seen = mismatch(steps, difference, allowed)
+            if larger:
+                max_ulps, worst_seen = difference.ulps, seen
+            if not within and first_fail is None:
+                first_fail = seen
+    if first_fail is not None:
+        return Cell(FAIL, max_ulps, worst_seen, first_fail, compared=compared, max_rel=max_rel)
+    if unresolved is not None:
+        return Cell(UNRESOLVED, max_ulps, worst_seen, None,
+                    _unresolved_reason(unresolved, n_unresolved, allowance), compared,
+                    max_rel, unresolved)
+    if max_ulps:
+        return Cell(CLOSE, max_ulps, worst_seen, compared=compared, max_rel=max_rel)
+    return Cell(EXACT, compared=compared, max_rel=max_rel)
+
+
+def compare(reference, candidate, program, budget=None, rel_tol=None, noise=None):
+    """decide() with an allowance built from plain numbers: budget None
+    (bit-identical), ulps for every value, or {node id: (data ulps, grad
+    ulps)}; rel_tol (finite differences' mode) with noise {node id: fd's
+    error estimate}."""
+    if rel_tol is not None:
+        return decide(reference, candidate, program, tolerances.FdAllowance(noise, rel_tol))
+    return decide(reference, candidate, program, tolerances.UlpAllowance(budget))
 
 
 def run_backend(backend, program):
@@ -16,23 +206,59 @@ def run_backend(backend, program):
         return None, Cell.error(exc)
 
 
-def budget_for(backend, program, reference):
-    return tolerances.node_budgets(program, reference, backend.name)
+def reference_failed(cell):
+    """Every cell of a fixture whose reference raised (cell: its ERROR)."""
+    return Cell.error(f"the reference python_ref failed: {cell.message}")
 
 
-def judge(backend, program, reference, evaluation, budget=None, noise=None):
-    """Compare evaluation (from backend) with reference (python_ref's)."""
+def _fd_allowance(backend):
+    """Finite differences report their error estimate per input with the evaluation."""
+    return tolerances.FdAllowance(backend.noise, reasons=getattr(backend, "reasons", None))
+
+
+def judge(backend, program, reference, evaluation, budgets=None):
+    """evaluation (from backend) against reference (python_ref's), with the
+    fixture's budgets (a tolerances.Budgets; built here when not given)."""
     if backend.kind == "fd":
-        return compare(reference, evaluation, program, rel_tol=tolerances.FD_REL_TOL,
-                       noise=noise if noise is not None else backend.noise)
-    if budget is None:
-        budget = budget_for(backend, program, reference)
-    cell = compare(reference, evaluation, program, budget)
+        return decide(reference, evaluation, program, _fd_allowance(backend))
+    budgets = budgets if budgets is not None else tolerances.Budgets(program, reference)
+    cell = decide(reference, evaluation, program, tolerances.UlpAllowance(budgets[backend.name]))
     if cell.status == FAIL:
         why = tolerances.known_deviation(program, reference, backend.name)
         if why:
             return Cell.not_applicable(f"{why} (first difference: {cell.first_fail.describe()})")
     return cell
+
+
+def judge_vs_torch(backend, program, reference, evaluation, torch_eval, torch_cell, budgets):
+    """The same evaluation against torch's (the second opinion), both budgets added."""
+    if torch_eval is None:
+        return Cell.not_applicable(f"torch has no result ({torch_cell.status})")
+    if backend.kind == "fd":
+        return decide(torch_eval, evaluation, program, _fd_allowance(backend))
+    cell = decide(torch_eval, evaluation, program,
+                  tolerances.UlpAllowance(budgets.pair(backend.name, TORCH)))
+    if cell.status == FAIL:
+        why = tolerances.known_deviation(program, reference, TORCH)
+        if why:
+            return Cell.not_applicable(why)
+    return cell
+
+
+def judge_expected(fixture, reference, torch_eval, budgets):
+    """(the fixture's own numbers against python_ref, the same against torch
+    or None): the expected values are the truth, within the fixture's
+    [tolerance] ulps (and torch's budget against torch)."""
+    if not fixture.expected:
+        return Cell.not_applicable("no expected values"), None
+    expected = expected_evaluation(fixture.expected)
+    ulps = (fixture.tolerance or {}).get("ulps", 0)
+    cell = decide(expected, reference, fixture.program, tolerances.UlpAllowance(ulps))
+    if torch_eval is None:
+        return cell, None
+    budget = {node: (b[0] + ulps, b[1] + ulps) for node, b in budgets[TORCH].items()}
+    return cell, decide(expected, torch_eval, fixture.program,
+                        tolerances.UlpAllowance(budget or ulps))
 
 
 def evaluate_and_judge(backend, program, reference):

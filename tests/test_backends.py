@@ -6,7 +6,7 @@ import pytest
 
 from harness.backends import LUA_RUNTIMES, NotApplicable, UnavailableBackend, get_backend
 from harness.backends.finite_diff import MAX_INPUTS, chosen_inputs
-from harness.compare import CLOSE, ERROR, EXACT, FAIL, NA, compare
+from harness.verdict import CLOSE, ERROR, EXACT, FAIL, NA, compare
 from harness.interpret import interpret
 from harness.parse import parse_program
 from harness.program import Arg, Program, Step

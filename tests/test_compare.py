@@ -3,8 +3,8 @@ import math
 
 import pytest
 
-from harness.compare import (CLOSE, EXACT, FAIL, NA, ERROR, Cell, abs_error, compare,
-                             expected_evaluation, rel_error, ulp_distance)
+from harness.compare import abs_error, expected_evaluation, rel_error, ulp_distance
+from harness.verdict import CLOSE, EXACT, FAIL, NA, ERROR, Cell, compare
 from harness.program import Arg, Program, Step
 
 TINY = 5e-324  # the smallest subnormal

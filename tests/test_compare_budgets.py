@@ -6,7 +6,7 @@ import pytest
 
 from harness import tolerances
 from harness.backends import get_backend
-from harness.compare import CLOSE, EXACT, NA
+from harness.verdict import CLOSE, EXACT, NA
 from harness.interpret import interpret
 from harness.parse import parse_program
 from harness.verdict import evaluate_and_judge

@@ -2,7 +2,8 @@
 ulp distance; a backend that raises is an ERROR cell."""
 import math
 
-from harness.compare import ERROR, EXACT, FAIL, ulp_distance
+from harness.compare import ulp_distance
+from harness.verdict import ERROR, EXACT, FAIL
 from harness.interpret import interpret
 from harness.parse import parse_program
 from harness.verdict import evaluate_and_judge

@@ -71,3 +71,21 @@ def test_dead_nodes_are_dropped_and_names_renumbered():
     tidy = renumbered(without_dead_nodes(program))
     assert program_text(tidy) == "n1 = x1 * 2.0\nn2 = n1 + x1\n"
     assert tidy.inputs == (("x1", 3.0),) and tidy.output == "n2"
+
+
+def test_found_line_prints_the_lists_of_a_dot():
+    # rich read `[n1, x2]` as a markup tag and printed `dot(n1, , [1e+300, x2])`
+    import io
+
+    from rich.console import Console
+
+    from harness.fuzz.campaign import Found
+    from harness.fuzz.cli import found_line
+    program = parse_program("n1 = x1 + x1\nn2 = dot(n1, [n1, x2], [1e+300, x2])\n"
+                            "n3 = n2 * n1\n", {"x1": 0.0, "x2": 1.0}, "n3")
+    out = io.StringIO()
+    Console(file=out, width=200, color_system=None).print(
+        found_line(Found(program, "fd FAIL vs python_ref: [x1] grad", "found/f.toml")))
+    text = out.getvalue()
+    assert "n2 = dot(n1, [n1, x2], [1e+300, x2])" in text
+    assert text.startswith("FOUND found/f.toml: fd FAIL vs python_ref: [x1] grad")

@@ -12,10 +12,9 @@ import functools
 import pytest
 
 from harness.backends import get_backend
-from harness.compare import ERROR, FAIL, NA, compare, expected_evaluation
 from harness.fixture import load_corpus
 from harness.matrix.runner import DEFAULT_BACKENDS, EXPECTED
-from harness.verdict import evaluate_and_judge
+from harness.verdict import ERROR, FAIL, NA, evaluate_and_judge, judge_expected
 
 BIG = 20_000
 BIG_BACKENDS = ("lua51", "luajit21")
@@ -49,8 +48,7 @@ def test_cell(name, column):
     if column == EXPECTED:
         if not fixture.expected:
             pytest.skip("no expected values")
-        ulps = (fixture.tolerance or {}).get("ulps", 0)
-        cell = compare(expected_evaluation(fixture.expected), ref, fixture.program, ulps)
+        cell, _ = judge_expected(fixture, ref, None, None)
     else:
         cell = evaluate_and_judge(get_backend(column), fixture.program, ref)
     assert cell.status not in (FAIL, ERROR), f"{name}[{column}] {cell.status}: {cell.detail()}"

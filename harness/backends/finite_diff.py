@@ -1,20 +1,28 @@
 """Central finite differences: the gradient of the output with respect to
-each input, from python_ref's forward alone.
+each input, from python_ref's forward alone, with an estimate of its error.
 
 Step: h = cbrt(eps) * max(1, |x|) (balances truncation error h**2 against
 rounding error eps/h); each quotient divides by the step actually taken.
-The reported gradient is the Richardson extrapolation (4 D(h/2) - D(h)) / 3,
-and `noise` holds, per input, how uncertain it is: the rounding noise of the
-quotients (output_noise / step) plus |D(h/2) - D(h)| (what truncation could
-still hide).
+The reported gradient is the Richardson extrapolation (4 D(h/2) - D(h)) / 3.
+Its error estimate (`noise`, per input; `reasons` spells it out) is the
+condition of the quotient, not a fixed rule:
+* rounding: how far each evaluated output may be off, from the magnitudes
+  of the values along the path *at the points evaluated* (each node's
+  rounding, FD_NOISE_ULPS eps of its magnitude plus the underflow step,
+  carried to the output by its gradient there), over the step;
+* truncation: |D(h/2) - D(h)|, what the two steps disagree by, while that
+  is under a quarter of the slope (else the error does not shrink as h**2 at
+  this step and nothing bounds it).
+Where that estimate is half the slope or more, the step does not resolve
+the slope and harness.verdict reads the cell UNRESOLVED (a huge term that
+swamps the slope, cancelling paths, a result in the subnormals).
 
 Not applicable (NotApplicable: an N/A cell, not a failure) where any node
 sits on a kink or a domain edge (its op's `branch` is None), where a
-perturbation moves a node to another branch, where a value is not finite, or
-where halving the step changes the slope by over a quarter (not resolved).
-At most MAX_INPUTS inputs are differentiated (evenly spaced, first and last
-included), so a 2,000-input dot costs what a 64-input one does; the others
-get None (not compared).
+perturbation moves a node to another branch, or where a value is not
+finite.  At most MAX_INPUTS inputs are differentiated (evenly spaced, first
+and last included), so a 2,000-input dot costs what a 64-input one does;
+the others get None (not compared).
 """
 import dataclasses
 import math
@@ -26,19 +34,26 @@ from ..tolerances import FD_NOISE_ULPS
 from . import NotApplicable
 
 EPS = sys.float_info.epsilon
+UNDERFLOW = math.ulp(0.0)   # a rounding into the subnormals is off by up to this, absolutely
+REGIME_SHARE = 0.25   # halving the step may move the slope by less than this share of it
 MAX_INPUTS = 64
 
 
-def _values(program):
+def _evaluate(program):
+    """{node id: (data, grad)} at the program's inputs: python_ref's forward
+    and backward (the gradients carry each node's rounding to the output)."""
     nodes = forward(program)
-    values = {name: node.data for name, node in nodes.items()}
+    nodes[program.output].backward()
     # Each node and its _backward closure form a cycle, which only the cyclic
     # collector frees (0.1 s per 100,000 nodes, four graphs per input here):
-    # this graph is never differentiated, so its closures go now and plain
-    # reference counting frees it.
+    # the closures go now and plain reference counting frees the graph.
     for node in nodes.values():
         node._backward = None
-    return values
+    return {name: (node.data, node.grad) for name, node in nodes.items()}
+
+
+def _data(evaluation):
+    return {node: pair[0] for node, pair in evaluation.items()}
 
 
 def _branches(program, values):
@@ -63,18 +78,35 @@ def chosen_inputs(program):
     return [names[i] for i in sorted(picks)]
 
 
-def output_noise(program, center):
-    """How far a forward evaluation of the output may be off from rounding:
-    every node's rounding (FD_NOISE_ULPS eps of its magnitude, once per
-    addition in a fused sum/dot) carried to the output by its gradient."""
-    values = {node: pair[0] for node, pair in center.items()}
-    total = FD_NOISE_ULPS * EPS * abs(values[program.output])
+def output_noise(program, evaluation):
+    """How far a forward evaluation of the output may be off from rounding,
+    at the point evaluation ({node: (data, grad)}) was taken: every node's
+    rounding (FD_NOISE_ULPS eps of its magnitude plus the underflow step,
+    once per addition in a fused sum/dot) carried to the output by its
+    gradient there."""
+    values = _data(evaluation)
+    total = FD_NOISE_ULPS * (EPS * abs(values[program.output]) + UNDERFLOW)
     for step in program.steps:
         args, op = step.resolve(values.__getitem__), OPS[step.op]
         roundings = op.roundings(args)
         scale = op.rounding_scale(args, values[step.out])
-        total += FD_NOISE_ULPS * EPS * roundings * scale * abs(center[step.out][1])
-    return total
+        total += (FD_NOISE_ULPS * roundings * (EPS * scale + UNDERFLOW)
+                  * abs(evaluation[step.out][1]))
+    return total if total == total else math.inf   # a nan gradient: no bound at all
+
+
+def _truncation(coarse, fine, rounding):
+    """(truncation error estimate, why it is unbounded or ""): |D(h/2) - D(h)|,
+    which holds while the error shrinks as h**2.  Then halving the step moves
+    the slope by a small share of it; where it moves it by a quarter or more
+    (beyond what rounding explains) the step is outside that regime (a steep
+    sigmoid, a jump at this scale) and nothing bounds the error."""
+    gap = abs(fine - coarse)
+    if gap > REGIME_SHARE * max(abs(fine), abs(coarse)) and gap > rounding:
+        return math.inf, (f" (D(h) = {coarse:.3g}, D(h/2) = {fine:.3g}: halving the step "
+                          "moved the slope by over a quarter, so the error does not shrink "
+                          "as h**2 here)")
+    return gap, ""
 
 
 class FiniteDifferenceBackend:
@@ -82,45 +114,44 @@ class FiniteDifferenceBackend:
     kind = "fd"
 
     def __init__(self):
-        self.noise = {}   # of the last evaluation: {input: absolute uncertainty}
+        # of the last evaluation: {input: absolute error estimate}, and its parts in words
+        self.noise, self.reasons = {}, {}
 
-    def _quotient(self, program, name, x, h, branches, output_noise):
+    def _quotient(self, program, name, x, h, branches):
+        """(D, its rounding error): the central difference at step h."""
         lo, hi = x - h, x + h
-        f = []
+        f, rounding = [], 0.0
         for point in (lo, hi):
-            values = _values(_with_input(program, name, point))
-            if _branches(program, values) != branches:
+            evaluation = _evaluate(_with_input(program, name, point))
+            if _branches(program, _data(evaluation)) != branches:
                 raise NotApplicable(f"moving input {name} by {h:.3g} crosses a kink")
-            f.append(values[program.output])
+            f.append(evaluation[program.output][0])
+            rounding += output_noise(program, evaluation)
         if not all(math.isfinite(v) for v in f):
             raise NotApplicable(f"the output is not finite near input {name}")
-        return (f[1] - f[0]) / (hi - lo), 2.0 * output_noise / (hi - lo)
+        return (f[1] - f[0]) / (hi - lo), rounding / (hi - lo)
 
     def evaluate(self, program):
         from . import REFERENCE, get_backend
         center = get_backend(REFERENCE).evaluate(program)   # interpret(program), kept
-        values = {node: pair[0] for node, pair in center.items()}
-        branches = _branches(program, values)
+        branches = _branches(program, _data(center))
         for step, branch in zip(program.steps, branches):
             if branch is None:
                 raise NotApplicable(f"node {step.out} ({step.op}) is at a kink or domain edge")
         if not all(math.isfinite(v) for pair in center.values() for v in pair):
             raise NotApplicable("a value or gradient is not finite")
-        noise = output_noise(program, center)
         inputs = dict(program.inputs)
-        result, self.noise = {}, {}
+        result, self.noise, self.reasons = {}, {}, {}
         for name in chosen_inputs(program):
             x = inputs[name]
             h = EPS ** (1 / 3) * max(1.0, abs(x))
-            coarse, noise_coarse = self._quotient(program, name, x, h, branches, noise)
-            fine, noise_fine = self._quotient(program, name, x, h / 2, branches, noise)
-            gap = abs(fine - coarse)
-            if gap > 0.25 * max(abs(fine), abs(coarse)) and gap > noise_fine + noise_coarse:
-                # Halving the step changed the slope by over a quarter: the
-                # function is not smooth at this scale (a steep sigmoid, say).
-                raise NotApplicable(f"the slope along input {name} is not resolved at step "
-                                    f"{h:.3g}: D(h) = {coarse:.3g}, D(h/2) = {fine:.3g}")
+            coarse, rounding_coarse = self._quotient(program, name, x, h, branches)
+            fine, rounding_fine = self._quotient(program, name, x, h / 2, branches)
             # fine + (fine - coarse) / 3 == (4 fine - coarse) / 3 without overflowing
             result[name] = (None, fine + (fine - coarse) / 3.0)
-            self.noise[name] = noise_fine + noise_coarse + abs(fine - coarse)
+            rounding = (4.0 * rounding_fine + rounding_coarse) / 3.0
+            truncation, why = _truncation(coarse, fine, rounding_coarse + rounding_fine)
+            self.noise[name] = rounding + truncation
+            self.reasons[name] = (f"at step {h:.3g}: rounding {rounding:.3g}, "
+                                  f"truncation {truncation:.3g}{why}")
         return result

@@ -9,6 +9,7 @@ import sys
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from harness.backends import BACKEND_NAMES, REFERENCE, get_backend
 
@@ -16,6 +17,13 @@ from . import profiles
 from .campaign import describe, run
 from .found import FOUND_DIR
 from .oracle import Oracle
+
+
+def found_line(found):
+    """The terminal's FOUND line, as plain text: a program's brackets
+    (`dot(n1, [n1, x2], ...)`) read as rich markup would vanish."""
+    where = f"{found.path}: " if found.path else ""
+    return Text("FOUND ", style="red") + Text(f"{where}{describe(found)}")
 
 
 def add_arguments(parser):
@@ -95,8 +103,7 @@ def main(args):
         def on_found(found):
             found_count[0] += 1
             progress.update(task, failures=found_count[0])
-            where = f"{found.path}: " if found.path else ""
-            progress.console.print(f"[red]FOUND[/] {where}{describe(found)}")
+            progress.console.print(found_line(found))
 
         result = run(oracle, settings, examples, seed=args.seed, out_dir=args.out,
                      max_steps=args.max_steps, on_program=on_program, on_found=on_found)

@@ -1,13 +1,12 @@
 """The oracle: every backend evaluates the same program and is judged against
 the reference (python_ref) by the parity matrix's own rule, harness.verdict:
-the comparator of harness.compare, the ulp budgets of harness.tolerances
-carried through the graph, finite differences in relative mode, and the
-known deviations, each with its reason.  Any verdict other than EXACT, CLOSE
-or N/A is a finding; a backend that raises is a finding (ERROR).
+the ulp budgets of harness.tolerances carried through the graph, finite
+differences with their own error estimate, UNRESOLVED where no digit is
+checked, and the known deviations, each with its reason.  A verdict counted
+as failed (FAIL, ERROR) is a finding; a backend that raises is one (ERROR).
 """
 from dataclasses import dataclass
 
-from harness import compare as cmp
 from harness import verdict
 from harness.backends import REFERENCE, get_backend
 
@@ -16,7 +15,7 @@ from harness.backends import REFERENCE, get_backend
 class Finding:
     """One backend disagreeing with the reference on one program."""
     backend: str
-    cell: cmp.Cell
+    cell: verdict.Cell
 
     @property
     def signature(self):
@@ -44,7 +43,7 @@ class Oracle:
         try:
             expected = self.reference.evaluate(program)
         except Exception as exc:  # the reference itself broke: that is a finding too
-            return [Finding(self.reference.name, cmp.Cell.error(exc))]
+            return [Finding(self.reference.name, verdict.Cell.error(exc))]
         findings = []
         for backend in self.candidates:
             cell = self.compare_one(backend, program, expected)

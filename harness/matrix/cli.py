@@ -14,6 +14,7 @@ from .report_html import matrix_html
 from .report_json import matrix_json, timings_json
 from .report_md import matrix_markdown
 from .report_terminal import print_report
+from ..verdict import MATRIX_STATUSES, STATUS
 from .runner import DEFAULT_BACKENDS, default_jobs, run_matrix
 
 
@@ -44,9 +45,9 @@ def _positive(text):
 def add_arguments(parser):
     parser.description = (
         "Run every fixture on every backend and compare each value and gradient with "
-        "python_ref (and with torch). Cells: EXACT (bit-identical), CLOSE (within the "
-        "ulp budget of harness/tolerances.py), FAIL (first differing node), ERROR (the "
-        "backend raised), N/A (not applicable). Writes parity.json, parity.md and "
+        "python_ref (and with torch). Cells: "
+        + "; ".join(f"{s}: {STATUS[s].meaning} [{STATUS[s].counted}]" for s in MATRIX_STATUSES)
+        + ". Budgets: harness/tolerances.py. Writes parity.json, parity.md and "
         "parity.html to the report folder.")
     parser.add_argument("--fixtures", type=_names, action="extend", default=[], metavar="NAMES",
                         help="only these fixtures: names or shell globs, comma separated "

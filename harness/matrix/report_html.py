@@ -2,11 +2,13 @@
 files), colour-coded cells whose details open on click and show on hover."""
 from html import escape
 
-from ..compare import CLOSE, ERROR, EXACT, FAIL, NA
+from ..verdict import (CLOSE, CONVENTION, ERROR, EXACT, FAIL, NA, UNRESOLVED,
+                       UNSUPPORTED)
 from .report_md import deviation_notes
 from .summary import by_tag, group_status, group_text
 
-COLOURS = {EXACT: "#c8e6c9", CLOSE: "#fff3b0", NA: "#e0e0e0", FAIL: "#ffab91", ERROR: "#ef9a9a"}
+COLOURS = {EXACT: "#c8e6c9", CONVENTION: "#dcedc8", CLOSE: "#fff3b0", NA: "#e0e0e0",
+           UNSUPPORTED: "#cfd8dc", UNRESOLVED: "#b3d7f5", FAIL: "#ffab91", ERROR: "#ef9a9a"}
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2em; color: #222; }

@@ -3,7 +3,7 @@ runs give the same bytes; timings go to parity-timings.json."""
 import json
 
 from .. import tolerances
-from ..compare import PASSING
+from ..verdict import PASSING, STATUS
 from .summary import max_ulps, status_counts
 
 CONVENTIONS = {
@@ -15,8 +15,10 @@ CONVENTIONS = {
     "expected": "the fixture's expected values against python_ref, within the fixture's "
                 "[tolerance] ulps (default 0)",
     "vs_torch": "the same evaluation against torch, with both budgets added",
-    "counts": "a cell is one fixture on one backend; FAIL and ERROR fail, N/A is skipped, a "
-              "malformed fixture is one failed cell",
+    "counts": "a cell is one fixture on one backend; FAIL and ERROR fail, N/A and UNRESOLVED "
+              "are skipped, a malformed fixture is one failed cell",
+    "unresolved": "a value whose allowed error is half its magnitude or more is neither CLOSE "
+                  "nor FAIL: no digit of it is checked; the cell gives the bound and why",
 }
 
 
@@ -57,7 +59,8 @@ def matrix_json(result):
         "malformed": list(result.malformed),
         "summary": {"passed": passed, "failed": failed, "skipped": skipped,
                     "line": result.final_line(), "columns": per_column,
-                    "passing_statuses": list(PASSING)},
+                    "passing_statuses": list(PASSING),
+                    "counted_as": {s.name: s.counted for s in STATUS.values()}},
     }
     return json.dumps(body, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
 

@@ -1,7 +1,7 @@
 """parity.md: the per-tag table, every cell that is not EXACT, and the
 explanation of every deviation class with the bound measured in this run."""
 from .. import tolerances
-from ..compare import EXACT
+from ..verdict import EXACT, MATRIX_STATUSES, STATUS
 from .report_json import CONVENTIONS
 from .summary import by_tag, group_text, max_ulps
 
@@ -43,7 +43,9 @@ def deviation_notes(result):
              "ulps its listed ops propagate to it (first-order error analysis, doubled), "
              "nothing else.", "", _deviation_classes(result), "",
              "### Why each listed op may differ", "", tolerances.describe(), "",
-             "### Conventions", ""]
+             "### Verdicts", ""]
+    lines += [f"- **{s}** ({STATUS[s].counted}): {STATUS[s].meaning}." for s in MATRIX_STATUSES]
+    lines += ["", "### Conventions", ""]
     lines += [f"- **{key}**: {text}" for key, text in sorted(CONVENTIONS.items())]
     return "\n".join(lines)
 

@@ -6,10 +6,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..compare import CLOSE, ERROR, EXACT, FAIL, NA
+from ..verdict import (CLOSE, CONVENTION, ERROR, EXACT, FAIL, NA, UNRESOLVED,
+                       UNSUPPORTED)
 from .summary import by_tag, group_status, group_text
 
-STYLES = {EXACT: "green", CLOSE: "yellow", NA: "dim", FAIL: "bold red", ERROR: "bold magenta"}
+STYLES = {EXACT: "green", CONVENTION: "green", CLOSE: "yellow", NA: "dim", UNSUPPORTED: "dim",
+          UNRESOLVED: "cyan", FAIL: "bold red", ERROR: "bold magenta"}
+EXPLAINED = (FAIL, ERROR, UNRESOLVED)   # cells printed with their detail under the table
 SUMMARY_ABOVE = 40   # fixtures: more than this and the default is the per-tag summary
 
 
@@ -42,6 +45,6 @@ def print_report(result, full=None, console=None):
         console.print(_table(result, full))
     for r in result.fixtures:
         for column, cell in r.cells.items():
-            if cell.status in (FAIL, ERROR):
+            if cell.status in EXPLAINED:
                 console.print(Text(f"{r.name}[{column}] {cell.status}: {cell.detail()}",
                                    style=STYLES[cell.status]), soft_wrap=True)

@@ -2,10 +2,11 @@
 
 One task per fixture (a big one is split: one task per worker, each with a
 share of the backends): the worker evaluates python_ref (the reference) and
-torch (the second opinion) once, then each of its backends, and compares each
-with both.  Workers keep their backends (one Lua state per runtime per
-process, see harness.backends.get_backend) across tasks; forked workers find
-the fixtures in memory, so no program is pickled.
+torch (the second opinion) once, then each of its backends, and has
+harness.verdict judge each against both: this module only schedules.
+Workers keep their backends (one Lua state per runtime per process, see
+harness.backends.get_backend) across tasks; forked workers find the fixtures
+in memory, so no program is pickled.
 """
 import gc
 import multiprocessing
@@ -15,13 +16,12 @@ from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
-from .. import tolerances
+from .. import verdict
 from ..backends import BACKEND_NAMES, REFERENCE, get_backend
-from ..compare import ERROR, FAIL, NA, Cell, compare, expected_evaluation
-from ..verdict import judge, run_backend
+from ..tolerances import Budgets
+from ..verdict import PASSED, SKIPPED, TORCH, run_backend
 
 EXPECTED = "expected"   # the column checking the fixture's own numbers against python_ref
-TORCH = "torch"
 DEFAULT_BACKENDS = tuple(b for b in BACKEND_NAMES if b != REFERENCE)
 
 
@@ -45,14 +45,15 @@ class MatrixResult:
     versions: dict               # backend -> version string
 
     def counts(self):
-        """(passed, failed, skipped) over cells; a malformed fixture is one failed cell."""
+        """(passed, failed, skipped) over cells, as harness.verdict counts each
+        status; a malformed fixture is one failed cell."""
         passed = failed = skipped = 0
         for result in self.fixtures:
             for cell in result.cells.values():
-                if cell.status == NA:
-                    skipped += 1
-                elif cell.passed:
+                if cell.counted == PASSED:
                     passed += 1
+                elif cell.counted == SKIPPED:
+                    skipped += 1
                 else:
                     failed += 1
         return passed, failed + len(self.malformed), skipped
@@ -63,56 +64,6 @@ class MatrixResult:
 
     def ok(self):
         return self.counts()[1] == 0
-
-
-class _Budgets(dict):
-    """node_budgets per backend for one fixture, each computed once."""
-
-    def __init__(self, program, reference):
-        super().__init__()
-        self.program, self.reference = program, reference
-
-    def __missing__(self, backend):
-        self[backend] = tolerances.node_budgets(self.program, self.reference, backend)
-        return self[backend]
-
-
-def _pair_budget(budgets, a, b):
-    """Budget of a against b when both are judged against the reference:
-    the two budgets add (triangle inequality)."""
-    ba, bb = budgets[a], budgets[b]
-    return {node: tuple(x + y for x, y in zip(ba.get(node, (0, 0)), bb.get(node, (0, 0))))
-            for node in set(ba) | set(bb)}
-
-
-def _judge_vs_torch(backend, program, reference, evaluation, torch_eval, torch_cell, budgets):
-    if torch_eval is None:
-        return Cell.not_applicable(f"torch has no result ({torch_cell.status})")
-    if backend.kind == "fd":
-        return compare(torch_eval, evaluation, program, rel_tol=tolerances.FD_REL_TOL,
-                       noise=backend.noise)
-    cell = compare(torch_eval, evaluation, program,
-                   _pair_budget(budgets, backend.name, TORCH))
-    if cell.status == FAIL:
-        why = tolerances.known_deviation(program, reference, TORCH)
-        if why:
-            return Cell.not_applicable(why)
-    return cell
-
-
-def _expected_cells(fixture, reference, torch_eval, budgets):
-    if not fixture.expected:
-        return Cell.not_applicable("no expected values"), None
-    expected = expected_evaluation(fixture.expected)
-    ulps = (fixture.tolerance or {}).get("ulps", 0)
-    # expected is the truth here: python_ref is the candidate
-    cell = compare(expected, reference, fixture.program, ulps)
-    vs_torch = None
-    if torch_eval is not None:
-        budget = {node: (b[0] + ulps, b[1] + ulps) for node, b in
-                  budgets[TORCH].items()}
-        vs_torch = compare(expected, torch_eval, fixture.program, budget or ulps)
-    return cell, vs_torch
 
 
 @contextmanager
@@ -144,16 +95,16 @@ def _run_fixture(fixture, backends, expected=True):
     reference, ref_error = run_backend(get_backend(REFERENCE), program)
     result.seconds[REFERENCE] = time.perf_counter() - start
     if reference is None:
-        cell = Cell.error(f"the reference python_ref failed: {ref_error.message}")
+        cell = verdict.reference_failed(ref_error)
         result.cells = {name: cell for name in (EXPECTED,) * expected + tuple(backends)}
         return result
     start = time.perf_counter()
     torch_eval, torch_cell = run_backend(get_backend(TORCH), program)
     result.seconds[TORCH] = time.perf_counter() - start
-    budgets = _Budgets(program, reference)
+    budgets = Budgets(program, reference)
     if expected:
-        result.cells[EXPECTED], vs_torch = _expected_cells(fixture, reference, torch_eval,
-                                                           budgets)
+        result.cells[EXPECTED], vs_torch = verdict.judge_expected(fixture, reference,
+                                                                  torch_eval, budgets)
         if vs_torch is not None:
             result.vs_torch[EXPECTED] = vs_torch
     for name in backends:
@@ -165,10 +116,10 @@ def _run_fixture(fixture, backends, expected=True):
             evaluation, cell = run_backend(backend, program)
             result.seconds[name] = time.perf_counter() - start
         if cell is None:
-            cell = judge(backend, program, reference, evaluation, budgets[name])
+            cell = verdict.judge(backend, program, reference, evaluation, budgets)
             if name != TORCH:
-                result.vs_torch[name] = _judge_vs_torch(backend, program, reference, evaluation,
-                                                        torch_eval, torch_cell, budgets)
+                result.vs_torch[name] = verdict.judge_vs_torch(
+                    backend, program, reference, evaluation, torch_eval, torch_cell, budgets)
         result.cells[name] = cell
     return result
 
@@ -328,4 +279,4 @@ def run_matrix(fixtures, backends=DEFAULT_BACKENDS, malformed=(), jobs=None, pro
 
 
 __all__ = ["run_fixture", "run_matrix", "MatrixResult", "FixtureResult", "EXPECTED",
-           "DEFAULT_BACKENDS", "ERROR", "FAIL"]
+           "DEFAULT_BACKENDS"]

@@ -1,13 +1,7 @@
 """Facts about a MatrixResult that every report shows the same way."""
 from collections import defaultdict
 
-from ..compare import CLOSE, ERROR, EXACT, FAIL, NA, STATUSES
-
-SEVERITY = {EXACT: 0, NA: 1, CLOSE: 2, FAIL: 3, ERROR: 4}
-
-
-def worst(statuses):
-    return max(statuses, key=SEVERITY.__getitem__, default=EXACT)
+from ..verdict import CLOSE, MOST_SEVERE_FIRST, STATUSES, worst
 
 
 def first_tag(result):
@@ -50,7 +44,7 @@ def group_text(results, column, sep=", "):
            if column in r.cells and r.cells[column].max_rel is not None]
     bound = f" <=rel {max(rel):.1e}" if rel else f" <={top:.3g}"
     parts = [f"{counts[s]} {s}" + (bound if s == CLOSE else "")
-             for s in (ERROR, FAIL, CLOSE, NA, EXACT) if counts[s]]
+             for s in MOST_SEVERE_FIRST if counts[s]]
     return sep.join(parts) or "-"
 
 

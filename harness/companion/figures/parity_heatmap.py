@@ -1,17 +1,27 @@
 """parity_heatmap.png: the parity matrix as a heatmap of the largest ulp
-distance from python_ref, fixtures by backends.  Read from
-report/parity.json when it exists, else computed with the matrix API."""
+distance from python_ref, one row per tag (a fixture's first tag, as the
+matrix groups them) by backends.  The per-fixture version (one row per
+fixture: over 200 rows) is drawn on request: draw(..., per_fixture=True),
+or `python -m harness.companion.figures.parity_heatmap --per-fixture`.
+Read from report/parity.json when it covers the corpus, else computed with
+the matrix API."""
+import argparse
+import functools
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
-from ..paths import REPO_ROOT
+from harness.verdict import CLOSE, ERROR, EXACT, FAIL, NA, UNRESOLVED
+
+from ..paths import PLOTS_DIR, REPO_ROOT
 from ..style import figure, save
 
 FILE = "parity_heatmap.png"
+FILE_PER_FIXTURE = "parity_heatmap_fixtures.png"
 PARITY_JSON = REPO_ROOT / "report" / "parity.json"
 
 
@@ -53,11 +63,22 @@ def covers(grid, fixture_names):
     return set(fixture_names) <= set(grid[0])
 
 
-def load_grid(path=PARITY_JSON):
+@functools.lru_cache(maxsize=1)
+def _corpus():
     from harness.fixture import load_corpus
+    return load_corpus()
+
+
+def corpus_tags():
+    """{fixture name: first tag} over the corpus (the matrix groups rows by it)."""
+    return {f.name: f.tags[0] for f in _corpus()[0]}
+
+
+def load_grid(path=PARITY_JSON):
+    """The grid of the whole corpus: the report's, or the matrix run here."""
     from harness.matrix.runner import run_matrix
 
-    fixtures, errors = load_corpus()
+    fixtures, errors = _corpus()
     if path.exists():
         grid = grid_from_json(json.loads(path.read_text()), path)
         if covers(grid, [f.name for f in fixtures]):
@@ -72,7 +93,7 @@ def load_grid(path=PARITY_JSON):
 BANDS = ((0, "0 ulp (EXACT)", "#1a9850"), (1, "1 ulp", "#91cf60"), (3, "2-3 ulp", "#d9ef8b"),
          (15, "4-15 ulp", "#fee08b"), (1023, "16-1023 ulp", "#fc8d59"),
          (math.inf, "≥ 1024 ulp or inf", "#d73027"))
-STATUS_COLOURS = (("N/A", "#d9d9d9"), ("ERROR", "#542788"))
+STATUS_COLOURS = ((NA, "#d9d9d9"), (ERROR, "#542788"), (UNRESOLVED, "#9ecae1"))
 
 
 def band(status, ulps):
@@ -102,30 +123,113 @@ def _without_fd(names, columns, cells):
     return names, [columns[j] for j in keep], cells
 
 
-def draw(outdir, grid=None):
-    names, columns, cells = _without_fd(*(grid if grid is not None else load_grid()))
-    if not names:
+def _fixture_cell(status, ulps):
+    """(colour index, text) of one fixture's cell."""
+    if status == FAIL:
+        return band(status, ulps), "FAIL"
+    if status == UNRESOLVED:
+        return band(status, ulps), "UNRES"
+    return band(status, ulps), _compact(ulps) if status == CLOSE and ulps > 0 else ""
+
+
+def _tag_cell(pairs):
+    """(colour index, text) of a tag's cells [(status, ulps)]: the colour of
+    the largest distance among the values checked (EXACT, CLOSE, FAIL), ERROR
+    over all, UNRESOLVED or N/A when nothing was checked; the text counts
+    what did not pass and gives the largest CLOSE distance."""
+    statuses = [s for s, _ in pairs]
+    checked = [u for s, u in pairs if s in (EXACT, CLOSE, FAIL)]
+    top = max((u for s, u in pairs if s in (CLOSE, FAIL)), default=0.0)
+    if ERROR in statuses:
+        code = band(ERROR, 0.0)
+    elif checked:
+        code = band(CLOSE, top)
+    else:
+        code = band(UNRESOLVED if UNRESOLVED in statuses else NA, 0.0)
+    close = [u for s, u in pairs if s == CLOSE and u > 0]
+    text = [f"≤{_compact(max(close))}"] if close else []
+    text += [f"{statuses.count(s)} {label}" for s, label in
+             ((ERROR, "ERROR"), (FAIL, "FAIL"), (UNRESOLVED, "UNRES")) if s in statuses]
+    return code, "\n".join(text)
+
+
+def rows(grid, per_fixture=False, tags=None):
+    """(row labels, columns, {(row, col): (colour index, text)}): one row per
+    fixture, or per first tag (tags: {fixture name: first tag}; untagged
+    when missing) in the order the tags first appear."""
+    names, columns, cells = _without_fd(*grid)
+    if per_fixture:
+        return list(names), columns, {key: _fixture_cell(*value) for key, value in cells.items()}
+    tags = tags or {}
+    groups = {}
+    for i, name in enumerate(names):
+        groups.setdefault(tags.get(name, "untagged"), []).append(i)
+    labels, shown = [], {}
+    for row, (tag, members) in enumerate(groups.items()):
+        labels.append(f"{tag} ({len(members)})")
+        for j in range(len(columns)):
+            pairs = [cells[(i, j)] for i in members if (i, j) in cells]
+            if pairs:
+                shown[(row, j)] = _tag_cell(pairs)
+    return labels, columns, shown
+
+
+def heatmap(grid, per_fixture=False, tags=None):
+    """The figure (matplotlib Figure) of a grid, one row per tag by default."""
+    labels, columns, shown = rows(grid, per_fixture, tags)
+    if not labels:
         raise ValueError("the parity matrix has no fixtures to draw")
-    codes = np.full((len(names), len(columns)), len(BANDS))  # missing: N/A
-    for (i, j), (status, ulps) in cells.items():
-        codes[i, j] = band(status, ulps)
+    codes = np.full((len(labels), len(columns)), band(NA, 0.0))  # missing: N/A
+    for (i, j), (code, _) in shown.items():
+        codes[i, j] = code
     colours = [c for _, _, c in BANDS] + [c for _, c in STATUS_COLOURS]
-    fig, ax = figure(figsize=(2.0 + 0.9 * len(columns), 1.5 + 0.22 * len(names)))
+    row_height, font = (0.22, 6) if per_fixture else (0.5, 8)
+    fig, ax = figure(figsize=(2.0 + 0.9 * len(columns), 1.5 + row_height * len(labels)))
     ax.imshow(codes, cmap=ListedColormap(colours), vmin=0, vmax=len(colours) - 1,
               aspect="auto", interpolation="nearest")
-    for (i, j), (status, ulps) in cells.items():
-        if status == "FAIL":
-            ax.text(j, i, "FAIL", ha="center", va="center", fontsize=6, color="white",
-                    fontweight="bold")
-        elif status in ("CLOSE",) and ulps > 0:
-            ax.text(j, i, _compact(ulps), ha="center", va="center", fontsize=6)
+    for (i, j), (code, text) in shown.items():
+        if text:
+            dark = code in (band(ERROR, 0.0), len(BANDS) - 1)   # purple, red
+            ax.text(j, i, text, ha="center", va="center", fontsize=font,
+                    color="white" if dark else "black",
+                    fontweight="bold" if "FAIL" in text or "ERROR" in text else "normal")
     ax.set_xticks(range(len(columns)), columns, rotation=45, ha="right")
-    ax.set_yticks(range(len(names)), names, fontsize=7)
+    ax.set_yticks(range(len(labels)), labels, fontsize=7 if per_fixture else 9)
     ax.grid(False)
-    ax.set_title("Parity matrix: largest ulp distance from python_ref\n"
+    rows_are = "fixture" if per_fixture else "tag (how many fixtures)"
+    ax.set_title(f"Parity matrix: largest ulp distance from python_ref per {rows_are}\n"
                  "(fd is judged by relative error: see report/parity.md)", fontsize=10)
     ax.set_xlabel("backend")
     legend = [Patch(color=c, label=label) for _, label, c in BANDS]
     legend += [Patch(color=c, label=s) for s, c in STATUS_COLOURS]
     ax.legend(handles=legend, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
-    return [save(fig, outdir / FILE)]
+    return fig
+
+
+def draw(outdir, grid=None, per_fixture=False, tags=None):
+    """Write the heatmap into outdir: one row per tag (FILE), or per fixture
+    (FILE_PER_FIXTURE).  grid: default the corpus's (load_grid); tags:
+    {fixture name: first tag}, default the corpus's."""
+    grid = grid if grid is not None else load_grid()
+    if tags is None and not per_fixture:
+        tags = corpus_tags()
+    fig = heatmap(grid, per_fixture, tags)
+    return [save(fig, outdir / (FILE_PER_FIXTURE if per_fixture else FILE))]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="python -m harness.companion.figures.parity_heatmap",
+        description="Draw the parity heatmap: one row per tag, or per fixture.")
+    parser.add_argument("--per-fixture", action="store_true",
+                        help=f"one row per fixture, into {FILE_PER_FIXTURE}")
+    parser.add_argument("--out", type=Path, default=PLOTS_DIR,
+                        help="folder to write into (default: plots/)")
+    args = parser.parse_args(argv)
+    for path in draw(args.out, per_fixture=args.per_fixture):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
