@@ -53,10 +53,10 @@ def test_python_attributes_refused(runtime, engine):
     class Secret:
         token = "do not read"
 
-    function = engine._compile("local obj = ... return obj.token", "=(attribute test)")
+    function = engine.compile("local obj = ... return obj.token", "=(attribute test)")
     with pytest.raises(AttributeError, match="may not access Python attributes"):
         engine._guarded(function, Secret())
-    function = engine._compile("local obj = ... return obj.__class__", "=(attribute test)")
+    function = engine.compile("local obj = ... return obj.__class__", "=(attribute test)")
     with pytest.raises(AttributeError, match="may not access Python attributes"):
         engine._guarded(function, Secret())
 
