@@ -18,6 +18,7 @@ import jsonschema
 
 from .parse import FixtureError, Repeat, number, parse_program, resolve
 from .program import Program
+from .toml_errors import field_name, first_schema_error, toml_syntax_error
 
 __all__ = ["Fixture", "FixtureError", "load_fixture", "load_corpus", "FIXTURES_ROOT",
            "TAGS", "fixture_toml"]
@@ -78,37 +79,23 @@ def display_path(path):
         return str(path)
 
 
-def _field(parts):
-    """("inputs", "b") -> "[inputs] b"; ("name",) -> "name"."""
-    parts = [str(p) for p in parts]
-    if not parts:
-        return None
-    if len(parts) == 1:
-        return parts[0]
-    return f"[{'.'.join(parts[:-1])}] {parts[-1]}"
+def _explain(error, parts):
+    """The fixture's own wording for a bad number and a bad name."""
+    if error.validator == "oneOf":
+        return parts, (f"{error.instance!r} is not a number (use a float or one of "
+                       "'inf', '-inf', 'nan', '-0.0')")
+    if error.validator == "pattern" and parts == ["name"]:
+        return parts, (f"{error.instance!r} is not a slug: lower-case letters, digits "
+                       "and single dashes, at most 80 characters")
+    return None
 
 
 def _schema_error(path, data):
-    errors = sorted(_validator().iter_errors(data), key=lambda e: (len(e.absolute_path),
-                                                                   list(map(str, e.absolute_path))))
-    if not errors:
+    found = first_schema_error(_validator(), data, "harness/schema/fixture.schema.json", _explain)
+    if found is None:
         return None
-    error = errors[0]
-    parts = list(error.absolute_path)
-    if error.validator == "required":
-        missing = re.search(r"'([^']+)' is a required property", error.message)
-        return FixtureError(path, _field(parts + [missing.group(1)]), "required field is missing")
-    if error.validator == "additionalProperties":
-        extra = re.findall(r"'([^']+)'", error.message)
-        return FixtureError(path, _field(parts + extra[:1]),
-                            "unknown field (see harness/schema/fixture.schema.json)")
-    if error.validator == "oneOf":
-        return FixtureError(path, _field(parts), f"{error.instance!r} is not a number (use a "
-                            "float or one of 'inf', '-inf', 'nan', '-0.0')")
-    if error.validator == "pattern" and parts == ["name"]:
-        return FixtureError(path, "name", f"{error.instance!r} is not a slug: lower-case "
-                            "letters, digits and single dashes, at most 80 characters")
-    return FixtureError(path, _field(parts), f"schema: {error.message}")
+    parts, reason = found
+    return FixtureError(path, field_name(parts), reason)
 
 
 def _string_start(raw, key):
@@ -154,12 +141,7 @@ def _read(path):
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as e:
-        message = str(e)
-        at = re.search(r"\(at line (\d+), column (\d+)\)", message)
-        reason = "TOML syntax error: " + re.sub(r"\s*\(at [^)]*\)", "", message)
-        if "Cannot overwrite a value" in message:
-            reason += " (a key is given twice, e.g. a duplicate input)"
-        raise FixtureError(shown, (int(at[1]), int(at[2])) if at else None, reason) from None
+        raise FixtureError(shown, *toml_syntax_error(e)) from None
     error = _schema_error(shown, data)
     if error:
         raise error
