@@ -29,20 +29,12 @@ REPLY_BYTES_PER_NODE = 128      # a [data, grad] pair is at most about 50 bytes
 EXIT_GRACE_SECONDS = 1.0        # after it closed stdout, for its exit code
 
 
-def _manifest_folder(manifest):
-    """Where the command runs: the folder of the manifest file."""
-    for attribute in ("folder", "path"):
-        place = getattr(manifest, attribute, None)
-        if place is not None:
-            return place if attribute == "folder" else place.parent
-    raise ValueError("a command port's manifest needs its file's path")
-
-
 def open_command_port(manifest):
-    """The one PortRuntime of a command port: its process, started here.
+    """The one PortRuntime of a command port (a manifest.Manifest with
+    language "command"): its process, started here in the manifest's folder.
     If it cannot start or says no valid hello, the runtime is still returned:
     start_failure holds why, and evaluate() tries again and raises it."""
-    runtime = CommandRuntime(manifest.name, manifest.command, _manifest_folder(manifest),
+    runtime = CommandRuntime(manifest.name, manifest.command, manifest.folder,
                              timeout=manifest.timeout, max_memory=manifest.max_memory)
     try:
         runtime.restart()

@@ -94,8 +94,17 @@ def _shorten(text, limit=120):
 def decode_message(line):
     """A line (bytes, without its newline) as a message checked against the
     schema; raises ProtocolError naming the field that is wrong."""
+    beyond = []   # number literals no double holds (1e400), kept as their text to name them
+
+    def parse_float(text):
+        x = float(text)
+        if math.isfinite(x):
+            return x
+        beyond.append(text)
+        return text
+
     try:
-        message = json.loads(line, parse_constant=_refuse_constant)
+        message = json.loads(line, parse_float=parse_float, parse_constant=_refuse_constant)
     except (ValueError, RecursionError) as error:   # UnicodeDecodeError is a ValueError
         shown = line[:120].decode("utf-8", "replace")
         raise ProtocolError(f"not a JSON line ({error}): {_shorten(shown)!r}") from None
@@ -104,7 +113,18 @@ def decode_message(line):
         raise ProtocolError(f"field protocol: the port speaks protocol {message['protocol']!r}; "
                             f"this harness speaks {PROTOCOL_VERSION}")
     for error in _validator().iter_errors(message):
-        raise ProtocolError(f"field {_field(error.instance_path)}: {error.message}")
+        path = list(error.instance_path)
+        reason = error.message
+        value = _at(message, path)
+        if any(value is text for text in beyond):
+            reason = f"the number {value} is beyond the largest double (write \"inf\" or \"-inf\")"
+        raise ProtocolError(f"field {_field(path)}: {reason}")
+    return message
+
+
+def _at(message, path):
+    for part in path:
+        message = message[part]
     return message
 
 
@@ -117,8 +137,6 @@ def decode_number(x):
             return float(x)
         except OverflowError:
             raise ValueError(f"the integer {_shorten(str(x), 40)} is beyond the largest double") from None
-    if not math.isfinite(x):    # only a literal such as 1e400 reads as inf here
-        raise ValueError("a number beyond the largest double (write \"inf\" or \"-inf\")")
     return x
 
 

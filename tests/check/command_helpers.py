@@ -1,0 +1,88 @@
+"""What the tests of command ports share: programs, bit-exact comparison,
+the small corpus, and a runtime opened from a shipped manifest."""
+import contextlib
+import math
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from harness.check.command_adapter import open_command_port
+from harness.check.manifest import load_manifest
+from harness.fixture import load_corpus
+from harness.interpret import interpret
+from harness.parse import parse_program
+
+REPO = Path(__file__).resolve().parents[2]
+PORTS = REPO / "harness" / "check" / "ports"
+SMALL = 3000     # nodes: the corpus below this size runs in about a second per driver
+
+# Doubles that lose digits or signs when written carelessly.
+AWKWARD = {
+    "smallest_subnormal": 5e-324,
+    "largest_subnormal": 2.225073858507201e-308,
+    "smallest_normal": 2.2250738585072014e-308,
+    "largest": 1.7976931348623157e308,
+    "negative_zero": -0.0,
+    "not_a_number": math.nan,
+    "infinity": math.inf,
+    "minus_infinity": -math.inf,
+    "tenth": 0.1,
+    "fifth": 0.2,
+    "third": 1 / 3,
+    "big_integer": 2.0 ** 53 + 2,
+    "many_digits": -123456789.12345678,
+    "three": 3.0,
+}
+
+
+def program(text, inputs, output):
+    return parse_program(text, inputs, output)
+
+
+def awkward_program():
+    """Every AWKWARD value as an input (their data must come back unchanged),
+    plus 0.1 + 0.2 computed by the port (0.30000000000000004)."""
+    return program("s = tenth + fifth\nt = s * 1.0", AWKWARD, "t")
+
+
+def same_bits(got, want):
+    """Every node's data and grad equal to the bit: -0.0 is not 0.0, nan is nan."""
+    def key(x):
+        return "nan" if math.isnan(x) else (x, math.copysign(1.0, x))
+    return list(got) == list(want) and all(
+        key(got[n][0]) == key(want[n][0]) and key(got[n][1]) == key(want[n][1]) for n in want)
+
+
+def small_corpus():
+    fixtures, errors = load_corpus()
+    assert not errors
+    return [f for f in fixtures if len(f.program.node_ids()) < SMALL]
+
+
+def differing(runtime, fixtures):
+    """The fixtures whose evaluation on runtime is not python_ref's to the bit."""
+    return [f.name for f in fixtures if not same_bits(runtime.evaluate(f.program),
+                                                      interpret(f.program))]
+
+
+def needs_binary(binary):
+    return pytest.mark.skipif(shutil.which(binary) is None, reason=f"`{binary}` is not installed")
+
+
+def lua_has_dkjson(binary):
+    if shutil.which(binary) is None:
+        return False
+    done = subprocess.run([binary, "-e", "require('dkjson')"], capture_output=True)
+    return done.returncode == 0
+
+
+@contextlib.contextmanager
+def opened(manifest_path):
+    """The one runtime of a command port's manifest, closed afterwards."""
+    [runtime] = open_command_port(load_manifest(manifest_path))
+    try:
+        yield runtime
+    finally:
+        runtime.close()
