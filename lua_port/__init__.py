@@ -10,7 +10,8 @@
 from .bridge import (MODULE_FILES, LuaBudgetError, LuaEngine, LuaError, LuaMemoryLimitError,
                      LuaSandbox, read_modules)
 from .runtimes import RUNTIMES, available_runtimes, lupa_module
-from .wire import flatten
+from .wire import flatten, flatten_program
 
-__all__ = ["RUNTIMES", "available_runtimes", "lupa_module", "flatten", "LuaSandbox", "LuaEngine",
+__all__ = ["RUNTIMES", "available_runtimes", "lupa_module", "flatten", "flatten_program",
+           "LuaSandbox", "LuaEngine",
            "LuaError", "LuaBudgetError", "LuaMemoryLimitError", "read_modules", "MODULE_FILES"]

@@ -159,6 +159,14 @@ class LuaSandbox:
         """LuaJIT's jit.status() (is the compiler on?), None on PUC Lua."""
         return bool(self._lua.eval("jit.status()")) if self.is_luajit else None
 
+    def jit_traces(self):
+        """How many traces LuaJIT has compiled and keeps, None on PUC Lua."""
+        if not self.is_luajit:
+            return None
+        return int(self._lua.eval(
+            "(function() local info, n = require('jit.util').traceinfo, 0 "
+            "while info(n + 1) do n = n + 1 end return n end)()"))
+
     # -- running code under the limits -----------------------------------------
 
     def _guarded(self, function, *args):

@@ -10,7 +10,8 @@ So flatten() turns it into arrays, and the Lua interpreters read them:
      arg_refs = {r, ...},     -- each argument: the node's place in program order
                               -- (inputs 1..n, then the steps), or 0 ...
      arg_nums = {x, ...},     -- ... and then the number constant is here
-     output = id}
+     output = id,
+     output_place = r}         -- the output's place in program order (0: none)
 
 Every step's arguments follow the previous step's in arg_refs/arg_nums, in
 the program's own order, so sum is [start, v1..vn] and dot is
@@ -24,7 +25,7 @@ Python a slice of numbers at a time, every -0.0 listed by its index because
 lupa turns an integral float into a Python int on Lua 5.1, 5.2 and LuaJIT.
 """
 
-__all__ = ["flatten"]
+__all__ = ["flatten", "flatten_program"]
 
 
 def flatten(plain):
@@ -59,4 +60,33 @@ def flatten(plain):
         nargs.append(len(step_args))
         place[out] = len(place) + 1
     ids.extend(step_ids)
+    flat["output_place"] = place.get(plain["output"], 0)
     return ids, flat
+
+
+def flatten_program(program):
+    """flatten(program.to_plain()) of a harness Program, read straight from
+    its steps: the nested plain form of a 100,000-step program costs Python's
+    collector more than everything else here."""
+    ids = [node_id for node_id, _ in program.inputs]
+    place = {node_id: i for i, node_id in enumerate(ids, 1)}
+    step_ids, ops, nargs, refs, nums = [], [], [], [], []
+    for step in program.steps:
+        for arg in step.args:
+            if arg.kind == "node":
+                if arg.value not in place:
+                    raise ValueError(f"step {step.out}: unknown node {arg.value}")
+                refs.append(place[arg.value])
+                nums.append(0.0)
+            else:
+                refs.append(0)
+                nums.append(float(arg.value))
+        step_ids.append(step.out)
+        ops.append(step.op)
+        nargs.append(len(step.args))
+        place[step.out] = len(place) + 1
+    flat = {"input_ids": list(ids), "input_values": [float(v) for _, v in program.inputs],
+            "step_ids": step_ids, "step_ops": ops, "step_nargs": nargs,
+            "arg_refs": refs, "arg_nums": nums, "output": program.output,
+            "output_place": place.get(program.output, 0)}
+    return ids + step_ids, flat
