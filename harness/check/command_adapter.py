@@ -27,6 +27,7 @@ OUT_OF_MEMORY = re.compile(r"out of memory|not enough memory|MemoryError|bad_all
 HELLO_MAX_BYTES = 1 << 20
 REPLY_BYTES_PER_NODE = 128      # a [data, grad] pair is at most about 50 bytes
 EXIT_GRACE_SECONDS = 1.0        # after it closed stdout, for its exit code
+HELLO_SECONDS = 10.0            # at least, for the hello: a JVM or ts-node starts slowly
 
 
 def open_command_port(manifest):
@@ -46,17 +47,24 @@ def open_command_port(manifest):
 class CommandRuntime:
     """One command port: a child process, started again after a failure."""
 
-    def __init__(self, name, command, cwd, *, timeout, max_memory):
-        """command: argv run in folder cwd; timeout: seconds per program (and
-        for the hello); max_memory: MiB (RLIMIT_DATA)."""
+    def __init__(self, name, command, cwd, *, timeout, max_memory, hello_timeout=None):
+        """command: argv run in folder cwd; timeout: seconds per program;
+        hello_timeout: seconds for the hello (default: the longer of timeout
+        and HELLO_SECONDS); max_memory: MiB (RLIMIT_DATA)."""
         self.name = name
         self.command, self.cwd = list(command), cwd
         self.timeout, self.max_memory = float(timeout), int(max_memory)
+        self.hello_timeout = float(hello_timeout or max(self.timeout, HELLO_SECONDS))
         self.version = "not started"
         self.hello = None            # the last hello, as the port wrote it
         self.start_failure = None    # PortFailure of the last start, or None
         self._child = None
         self._next_id = 1
+
+    @property
+    def pid(self):
+        """The process id of the running port, or None."""
+        return self._child.pid if self._child is not None else None
 
     # -- PortRuntime ---------------------------------------------------------
 
@@ -71,7 +79,7 @@ class CommandRuntime:
         request = encode_program(program, request_id, integers)
         limit = HELLO_MAX_BYTES + REPLY_BYTES_PER_NODE * len(node_ids)
         where = f"program {request_id}"
-        message = self._receive(request, limit, where)
+        message = self._receive(request, limit, where, self.timeout)
         try:
             if message["kind"] not in ("result", "unsupported", "error"):
                 raise ProtocolError(f"field kind: {message['kind']!r} where a reply "
@@ -100,7 +108,7 @@ class CommandRuntime:
                 "crash", f"cannot start {' '.join(self.command)} in {self.cwd}: {error}")
             raise self.start_failure from None
         try:
-            message = self._receive(b"", HELLO_MAX_BYTES, "its hello")
+            message = self._receive(b"", HELLO_MAX_BYTES, "its hello", self.hello_timeout)
             if message["kind"] != "hello":
                 raise self._fail("protocol", f"its hello: field kind: {message['kind']!r} "
                                              "where the hello was due")
@@ -121,14 +129,14 @@ class CommandRuntime:
 
     # -- the child -------------------------------------------------------------
 
-    def _receive(self, request, limit, where):
+    def _receive(self, request, limit, where, timeout):
         """Send request, return the next message (validated); any failure
         kills the child and raises PortFailure."""
-        deadline = time.monotonic() + self.timeout
+        deadline = time.monotonic() + timeout
         try:
             line = self._child.exchange(request, deadline, limit)
         except ChildTimedOut:
-            raise self._fail("timeout", f"no answer to {where} within {self.timeout:g} s; "
+            raise self._fail("timeout", f"no answer to {where} within {timeout:g} s; "
                                         "killed") from None
         except ChildExited as exited:
             code = self._child.wait_exit(min(EXIT_GRACE_SECONDS, deadline - time.monotonic()))

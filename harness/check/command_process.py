@@ -98,9 +98,8 @@ class ChildProcess:
         """Write request (bytes; may be empty), then return the next line the
         child writes (without its newline).  Raises ChildTimedOut at deadline
         (a time.monotonic() value), ChildExited, or ChildMisbehaved."""
-        if self._stdout_buffer:
-            raise ChildMisbehaved("the port wrote more than one line for the last message: "
-                                  f"{bytes(self._stdout_buffer[:80])!r}")
+        if request:
+            self._take_unasked()
         pending = memoryview(request)
         if pending:
             self._selector.register(self._stdin, selectors.EVENT_WRITE)
@@ -124,6 +123,15 @@ class ChildProcess:
         finally:
             if pending:
                 self._selector.unregister(self._stdin)
+
+    def _take_unasked(self):
+        """Refuse what the child wrote since its last line: nothing was asked."""
+        unasked = bytes(self._stdout_buffer)
+        if self._stdout in {key.fd for key, _ in self._selector.select(0)}:
+            unasked = self._read_stdout(READ_SIZE) or bytes(self._stdout_buffer)
+        if unasked:
+            raise ChildMisbehaved("the port wrote more than one line for the last message: "
+                                  f"{unasked[:80]!r}")
 
     def _write(self, pending):
         try:

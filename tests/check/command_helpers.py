@@ -13,6 +13,7 @@ from harness.check.manifest import load_manifest
 from harness.fixture import load_corpus
 from harness.interpret import interpret
 from harness.parse import parse_program
+from harness.program import Arg, Program, Step
 
 REPO = Path(__file__).resolve().parents[2]
 PORTS = REPO / "harness" / "check" / "ports"
@@ -39,6 +40,15 @@ AWKWARD = {
 
 def program(text, inputs, output):
     return parse_program(text, inputs, output)
+
+
+def chain(n):
+    """x#1 = a * 1.0, then n - 1 times x = x + 1.0: n steps, built without the parser."""
+    steps = [Step("x", "mul", (Arg.node("a"), Arg.num(1.0)))]
+    for i in range(2, n + 1):
+        previous = "x" if i == 2 else f"x#{i - 1}"
+        steps.append(Step(f"x#{i}", "add", (Arg.node(previous), Arg.num(1.0))))
+    return Program(inputs=(("a", 0.5),), steps=tuple(steps), output=steps[-1].out)
 
 
 def awkward_program():

@@ -88,9 +88,8 @@ def fault(name, request):
         send({"kind": "error", "id": request["id"], "message": "ValueError: planted"})
     elif name == "unsupported":
         send({"kind": "unsupported", "id": request["id"], "op": "tanh"})
-    elif name == "two-lines":
-        send(reply)
-        send(reply)
+    elif name == "two-lines":   # in one write, so they arrive together
+        send(None, raw=json.dumps(reply) + "\n" + json.dumps(reply))
     elif name == "grandchild":
         child = subprocess.Popen(["sleep", "1000"])
         sys.stderr.write(f"grandchild {child.pid}\n")
