@@ -150,7 +150,7 @@ def _read(path):
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as e:
-        raise FixtureError(shown, *toml_syntax_error(e)) from None
+        raise FixtureError(shown, *toml_syntax_error(e, twice="a duplicate input")) from None
     error = _schema_error(shown, data)
     if error:
         raise error

@@ -13,13 +13,14 @@ import tomllib
 __all__ = ["toml_syntax_error", "first_schema_error", "field_name", "key_place"]
 
 
-def toml_syntax_error(error: tomllib.TOMLDecodeError):
-    """((line, col) or None, reason) of a TOMLDecodeError; col is 1-based."""
+def toml_syntax_error(error: tomllib.TOMLDecodeError, twice=""):
+    """((line, col) or None, reason) of a TOMLDecodeError; col is 1-based.
+    twice: an example of a key given twice, for the hint."""
     message = str(error)
     at = re.search(r"\(at line (\d+), column (\d+)\)", message)
     reason = "TOML syntax error: " + re.sub(r"\s*\(at [^)]*\)", "", message)
     if "Cannot overwrite a value" in message:
-        reason += " (a key is given twice, e.g. a duplicate input)"
+        reason += f" (a key is given twice{', e.g. ' + twice if twice else ''})"
     return ((int(at[1]), int(at[2])) if at else None), reason
 
 

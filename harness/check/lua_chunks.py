@@ -37,9 +37,21 @@ def _function(params, text, is_expression):
     return f"return function({', '.join(params)}) {body}\nend"
 
 
+def _bare(manifest):
+    """(chunk name, the field's own text as a chunk, field parts) per field:
+    compiled alone, a syntax error names only what the manifest wrote."""
+    yield "=[port] setup", manifest.setup, ("port", "setup")
+    for key in ("new", "data", "grad"):
+        yield f"=[port] {key}", f"return {getattr(manifest, key)}", ("port", key)
+    yield "=[port] backward", manifest.backward, ("port", "backward")
+    for op, text in manifest.ops.items():
+        if text is not None:
+            yield f"=[ops] {op}", f"return {text}", ("ops", op)
+
+
 def check_syntax(manifest):
-    """Compile (never run) every chunk on every runtime the manifest names;
-    the first that does not compile raises a ManifestError at its field."""
+    """Compile (never run) every field on every runtime the manifest names;
+    the first that does not compile raises a ManifestError at its line."""
     from lua_port import available_runtimes, lupa_module
     present = set(available_runtimes())
     for runtime in manifest.runtimes:
@@ -49,7 +61,7 @@ def check_syntax(manifest):
         compile_text = lua.eval("function(source, name) "
                                 "local f, err = (loadstring or load)(source, name) "
                                 "return err end")
-        for chunkname, source, parts in chunks(manifest).values():
+        for chunkname, source, parts in _bare(manifest):
             message = compile_text(source, chunkname)
             if message is None:
                 continue

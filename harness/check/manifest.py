@@ -103,7 +103,13 @@ class Manifest:
     def error(self, parts, reason, value=True):
         """A ManifestError at a field, its reason prefixed with the field's name."""
         return ManifestError(self.shown, self.place(*parts, value=value),
-                             f"{field_name(parts)}: {reason}")
+                             f"{_name(parts)}: {reason}")
+
+
+def _name(parts):
+    """A field as messages name it ("[port] runtimes"): the place already
+    points at the item of an array."""
+    return field_name([p for p in parts if not isinstance(p, int)])
 
 
 _SCHEMA = None
@@ -132,22 +138,23 @@ def _explainer(schema, data):
             container = _walk(data, parts)
             key = next(k for k, s in forbidden.items() if s is False and k in container)
             language = data["port"]["language"]
-            return parts + [key], f"not a field of a {language!r} port"
+            return parts + [key], f"not a field of a {json.dumps(language)} port"
         where = parts[:2]
         if error.validator == "additionalProperties" and parts == ["ops"]:
             unknown = sorted(set(error.instance) - set(OPS))[0]
             return parts + [unknown], f"unknown op (ops: {', '.join(OPS)})"
         if error.validator == "enum" and where == ["port", "runtimes"]:
             from lua_port import RUNTIMES
-            return parts, f"{error.instance!r} is not a Lua runtime lupa knows ({', '.join(RUNTIMES)})"
+            return parts, (f"{json.dumps(error.instance)} is not a Lua runtime lupa knows "
+                           f"({', '.join(RUNTIMES)})")
         if error.validator == "enum" and parts == ["port", "language"]:
-            return parts, f"{error.instance!r} is not a language (\"lua\" or \"command\")"
+            return parts, f"{json.dumps(error.instance)} is not a language (\"lua\" or \"command\")"
         if error.validator == "anyOf" and where[:1] == ["ops"]:
-            return parts, (f"{error.instance!r} is neither a Lua expression (a string) nor "
-                           "false (the port has no such op)")
+            return parts, (f"{json.dumps(error.instance)} is neither a Lua expression (a string) "
+                           "nor false (the port has no such op)")
         if error.validator in ("pattern", "minLength") and isinstance(error.instance, str) and \
                 not error.instance.strip():
-            return parts, "is empty"
+            return parts, "the expression is empty"
         return None
     return explain
 
@@ -175,13 +182,12 @@ def load_manifest(path):
     if found is not None:
         parts, reason = found
         value = not reason.startswith(("unknown", "not a field", "required"))
-        raise ManifestError(shown, key_place(raw, parts, value=value),
-                            f"{field_name(parts)}: {reason}")
+        raise ManifestError(shown, key_place(raw, parts, value=value), f"{_name(parts)}: {reason}")
     manifest = _build(path, shown, raw, data)
     if manifest.language == "lua":
         if not manifest.root.is_dir():
             what = "is not a folder" if manifest.root.exists() else "does not exist"
-            raise manifest.error(["port", "root"], f"{data['port'].get('root', '.')!r} "
+            raise manifest.error(["port", "root"], f"{json.dumps(data['port'].get('root', '.'))} "
                                                    f"({display_path(manifest.root)}) {what}")
         from .lua_chunks import check_syntax
         check_syntax(manifest)
