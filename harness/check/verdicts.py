@@ -220,6 +220,5 @@ def convention_cell(cell, tags, program, reference, evaluation, budget):
     rest = compare(_masked(reference, fields), _masked(evaluation, fields), program, budget)
     if rest.status == FAIL:
         return cell
-    return replace(cell, status=CONVENTION,
-                   message=f"{', '.join(names)}: {CONVENTIONS[names[0]].what} (first "
-                           f"difference: {cell.first_fail.describe()})")
+    return replace(cell, status=CONVENTION, message=f"{', '.join(names)} (first difference: "
+                                                    f"{cell.first_fail.describe()})")
