@@ -69,6 +69,13 @@ class CommandRuntime:
     # -- PortRuntime ---------------------------------------------------------
 
     def declared_ops(self):
+        """The ops of the hello (the port starts if it has not yet); None
+        while it says no valid hello."""
+        if self._child is None and self.hello is None and self.start_failure is None:
+            try:
+                self.restart()
+            except PortFailure:
+                pass
         return frozenset(self.hello["ops"]) if self.hello else None
 
     def evaluate(self, program, *, integers=False):

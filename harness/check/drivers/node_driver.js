@@ -6,39 +6,31 @@
 // MODULE is the port's file, relative to the working directory (CommonJS or
 // an ES module); EXPORT the name of its Value class (default "Value").  To
 // check a port with another API, copy this file and edit the part between the
-// two rulers.  An op left out of OPS is left out of the hello, and a program
-// that needs it is answered "unsupported".  What the port throws is answered
-// "error" with its name and message.
+// two rulers.  An op whose method the port lacks is left out of the hello, and
+// a program that needs it is answered "unsupported".  What the port throws is
+// answered "error" with its name and message.
 "use strict";
 const path = require("path");
 const readline = require("readline");
 const { pathToFileURL } = require("url");
 
+const MODULE_FILE = process.argv[2];
+const EXPORT = process.argv[3] || "Value";
+
 // == how to reach the port: edit this part =====================================
-const NAME = process.argv[2];
 const make = (Value, x) => new Value(x);
 const data = (v) => v.data;
 const grad = (v) => v.grad;
 const backward = (v) => v.backward();
 
-// JavaScript has no operator overloading: a port has methods, and a number on
-// the left is made a Value first, as a user would write it (lift).
-// sum: start + v1 + ... + vn; dot: start + w1*x1 + ... + wn*xn.
-const OPS = {
-  add: (lift, a, b) => lift(a).add(b),
-  sub: (lift, a, b) => lift(a).sub(b),
-  mul: (lift, a, b) => lift(a).mul(b),
-  div: (lift, a, b) => lift(a).div(b),
-  pow: (lift, a, b) => lift(a).pow(b),
-  neg: (lift, v) => v.neg(),
-  relu: (lift, v) => v.relu(),
-  tanh: (lift, v) => v.tanh(),
-  exp: (lift, v) => v.exp(),
-  log: (lift, v) => v.log(),
-  sigmoid: (lift, v) => v.sigmoid(),
-  sum: (lift, start, values, Value) => Value.sum(values, start),
-  dot: (lift, start, ws, xs, Value) => Value.dot(ws, xs, start),
-};
+// JavaScript has no operator overloading: each op is a method of a Value,
+// called as a.add(b) or v.tanh(); a number on the left is made a Value first
+// (new Value(2).sub(x)), as a user would write it.  sum and dot are functions
+// of the class: Value.sum(values, start), Value.dot(ws, xs, start).  The
+// hello lists the ops whose method the port has.
+const METHODS = { add: "add", sub: "sub", mul: "mul", div: "div", pow: "pow", neg: "neg",
+                  relu: "relu", tanh: "tanh", exp: "exp", log: "log", sigmoid: "sigmoid" };
+const STATICS = { sum: "sum", dot: "dot" };
 // == end of the part to edit ===================================================
 
 const NUMBER_STRINGS = { inf: Infinity, "-inf": -Infinity, nan: NaN, "-0.0": -0 };
@@ -64,6 +56,13 @@ function wire(x, what) {
   return x;
 }
 
+const BINARY = new Set(["add", "sub", "mul", "div", "pow"]);
+
+function has(Value, op) {
+  return op in STATICS ? typeof Value[STATICS[op]] === "function"
+                       : typeof Value.prototype[METHODS[op]] === "function";
+}
+
 function run(Value, request) {
   const lift = (x) => (x instanceof Value ? x : make(Value, x));
   const nodes = new Map();
@@ -78,12 +77,14 @@ function run(Value, request) {
       typeof a === "string" && !(a in NUMBER_STRINGS) ? nodes.get(a) : number(a));
     let v;
     if (op === "sum") {
-      v = OPS.sum(lift, values[0], values.slice(1), Value);
+      v = Value[STATICS.sum](values.slice(1), values[0]);
     } else if (op === "dot") {
       const n = (values.length - 1) / 2;
-      v = OPS.dot(lift, values[0], values.slice(1, 1 + n), values.slice(1 + n), Value);
+      v = Value[STATICS.dot](values.slice(1, 1 + n), values.slice(1 + n), values[0]);
+    } else if (BINARY.has(op)) {
+      v = lift(values[0])[METHODS[op]](values[1]);
     } else {
-      v = OPS[op](lift, values[0], values[1]);
+      v = values[0][METHODS[op]]();
     }
     nodes.set(out, v);
     order.push(v);
@@ -93,7 +94,7 @@ function run(Value, request) {
 }
 
 function answer(Value, request) {
-  const missing = request.steps.find(([, op]) => !(op in OPS));
+  const missing = request.steps.find(([, op]) => !has(Value, op));
   if (missing) {
     return { kind: "unsupported", id: request.id, op: missing[1] };
   }
@@ -106,20 +107,20 @@ function answer(Value, request) {
 }
 
 async function main() {
-  if (!NAME) {
+  if (!MODULE_FILE) {
     console.error("usage: node node_driver.js MODULE [EXPORT]");
     process.exit(2);
   }
-  const exported = process.argv[3] || "Value";
-  const module = await import(pathToFileURL(path.resolve(NAME)).href);
-  const Value = module[exported] || (module.default && module.default[exported]);
+  const module = await import(pathToFileURL(path.resolve(MODULE_FILE)).href);
+  const Value = module[EXPORT] || (module.default && module.default[EXPORT]);
   if (typeof Value !== "function") {
-    console.error(`node_driver: ${NAME} exports no class ${exported}`);
+    console.error(`node_driver: ${MODULE_FILE} exports no class ${EXPORT}`);
     process.exit(2);
   }
   const send = (message) => protocolWrite(JSON.stringify(message) + "\n");
-  send({ kind: "hello", protocol: 1, name: path.basename(NAME), language: "javascript",
-         version: `node ${process.version}`, ops: Object.keys(OPS).sort() });
+  send({ kind: "hello", protocol: 1, name: path.basename(MODULE_FILE), language: "javascript",
+         version: `node ${process.version}`,
+         ops: [...Object.keys(METHODS), ...Object.keys(STATICS)].filter((op) => has(Value, op)).sort() });
   const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
     send(answer(Value, JSON.parse(line)));
