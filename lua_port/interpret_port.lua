@@ -12,7 +12,7 @@
 -- interpret returns data, grads: two arrays in program order.  When the port
 -- raises, it returns nil, then where ("input", "step", "backward", "data" or
 -- "grad"), the input's or step's index, and the error message.
-local pcall, type, tostring, error = pcall, type, tostring, error
+local pcall, type, tostring, error, collectgarbage = pcall, type, tostring, error, collectgarbage
 local tointeger = math.tointeger  -- nil before Lua 5.3
 
 local function number(x, integers)
@@ -113,6 +113,9 @@ return function(port)
     local at = {phase = "input", index = 0}
     local ok, data, grads = pcall(run, program, at)
     if not ok then
+      -- the failed program's graph is garbage now: free it before lupa
+      -- allocates the answer (past a memory cap it would otherwise abort)
+      collectgarbage("collect")
       return nil, at.phase, at.index, tostring(data)
     end
     return data, grads

@@ -31,7 +31,7 @@ from .port import PortFailure, PortUnsupported
 __all__ = ["LuaPortRuntime", "open_lua_port"]
 
 REPO_DIR = Path(__file__).resolve().parents[2]
-START_ALLOWANCE = 20.0  # seconds for a worker to start Python and lupa, on top of the timeout
+START_ALLOWANCE = 20.0  # seconds for a worker to start Python and lupa, before its setup runs
 # What Lua says when an expression calls a method the port's Values lack, or
 # applies an operator they have no metamethod for, in both wordings:
 # Lua 5.1, 5.2 and LuaJIT "attempt to call method 'tanh' (a nil value)",
@@ -159,7 +159,10 @@ class LuaPortRuntime:
         self.start()
         if self._hello is None:
             try:
-                self._hello = self._worker.ask(None, self.timeout + START_ALLOWANCE, self.name)
+                started = self._worker.ask(None, START_ALLOWANCE, self.name)
+                if started != "started":
+                    raise PortFailure("crash", f"{self.name}: the worker said {started!r}")
+                self._hello = self._worker.ask(None, self.timeout, self.name)
             except PortFailure as failure:
                 self._discard()
                 self._broken = PortFailure(failure.kind, f"setup: {failure.message}")
@@ -243,20 +246,22 @@ class LuaPortRuntime:
 
     def _failure(self, program, ids, where, index, message):
         """The exception for a port that raised at `where` (see interpret_port.lua)."""
-        if message == "not enough memory":
-            return PortFailure("memory", f"{self.name}: over the memory limit of "
-                                         f"{self.manifest.max_memory} MiB ({where} {index})")
         if where == "step":
             step = program.steps[index - 1]
             if _is_missing_op(step.op, message):
                 return PortUnsupported(step.op, message)
-            return PortFailure("error", f"step {step.out} ({step.op}): {message}")
-        if where == "input":
+            place = f"step {step.out} ({step.op})"
+        elif where == "input":
             name, value = program.inputs[index - 1]
-            return PortFailure("error", f"input {name} = {value!r}: {message}")
-        if where == "backward":
-            return PortFailure("error", f"backward from {program.output}: {message}")
-        return PortFailure("error", f"{where} of {ids[index - 1]}: {message}")
+            place = f"input {name} = {value!r}"
+        elif where == "backward":
+            place = f"backward from {program.output}"
+        else:
+            place = f"{where} of {ids[index - 1]}"
+        if message == "not enough memory":
+            return PortFailure("memory", f"{place}: over the memory limit of "
+                                         f"{self.manifest.max_memory} MiB")
+        return PortFailure("error", f"{place}: {message}")
 
 
 def open_lua_port(manifest, runtimes=None):

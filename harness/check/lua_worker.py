@@ -6,8 +6,10 @@ lua_adapter.py starts one per runtime and talks to it over two pipes with
 multiprocessing's Connection (pickled messages).  The first message is the
 port: {"runtime", "modules" (lua_port.read_modules), "chunks" ({key: (chunk
 name, Lua source)}, harness/check/lua_chunks.py), "max_memory" (bytes)}.
-The worker answers with a hello, {"version", "jit", "error", "op_errors"},
-then serves requests until its parent closes the pipe:
+The worker says "started" once its runtime exists, then runs the port's
+setup and answers with a hello, {"version", "jit", "error", "op_errors"}
+(the parent times the setup like a program), then serves requests until
+its parent closes the pipe:
 
     ("evaluate", n, flat)  -> ("ok", data, grads)
                             | ("failed", where, index, message)  the port raised
@@ -29,9 +31,9 @@ from pathlib import Path
 from lua_port.bridge import PACKAGE_DIR, LuaError, LuaMemoryLimitError, LuaSandbox
 
 INTERPRETER = PACKAGE_DIR / "interpret_port.lua"
-# Headroom above lupa's own cap, so that on PUC Lua the clean LuaMemoryError
-# comes first and Python keeps room to report it.
-RLIMIT_SLACK = 256 * 2**20
+# Headroom above max_memory for Python's own work (the answer's lists), so
+# that on PUC Lua lupa's cap, and its clean error, comes first.
+RLIMIT_SLACK = 64 * 2**20
 
 
 def _address_space():
@@ -56,11 +58,12 @@ def _cap_address_space(max_memory):
 class Port:
     """The port loaded on one runtime: setup run, expressions compiled."""
 
-    def __init__(self, config):
+    def __init__(self, config, started):
         self.sandbox = LuaSandbox(config["runtime"], config["modules"],
                                   max_memory=config["max_memory"], instruction_budget=None,
                                   jit=True, shared_globals=True)
         _cap_address_space(config["max_memory"])
+        started()
         self.error, self.op_errors, self.interpreter = None, {}, None
         chunks = dict(config["chunks"])
         env = self.sandbox._api.env
@@ -107,7 +110,7 @@ class Port:
 
 def serve(read_fd, write_fd):
     inbox, outbox = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
-    port = Port(inbox.recv())
+    port = Port(inbox.recv(), lambda: outbox.send("started"))
     outbox.send(port.hello())
     while True:
         try:
