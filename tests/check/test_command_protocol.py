@@ -5,7 +5,7 @@ import math
 
 import jsonschema
 import pytest
-from command_helpers import AWKWARD, awkward_program, program, same_bits
+from command_helpers import AWKWARD, REPO, awkward_program, program, same_bits
 
 from harness.check.command_protocol import (NUMBER_STRINGS, PROTOCOL_VERSION, ProtocolError,
                                             decode_message, decode_result, encode_number,
@@ -146,3 +146,13 @@ def test_a_number_beyond_the_doubles_is_refused(raw, field):
         decode_result(decode_message(raw), p.node_ids())
     assert str(caught.value).startswith(f"field {field}: ")
     assert "beyond the largest double" in str(caught.value)
+
+
+def test_the_example_sessions_in_the_doc_validate():
+    doc = (REPO / "docs" / "protocol.md").read_text()
+    lines = [text[2:] for text in doc.splitlines() if text.startswith(("< {", "> {"))]
+    whole = [text for text in lines if " ... " not in text]   # some requests are cut short
+    assert len(whole) >= 10
+    validator = jsonschema.Draft202012Validator(schema())
+    for text in whole:
+        assert list(validator.iter_errors(json.loads(text))) == [], text
