@@ -25,6 +25,8 @@ address-space rlimit of this process (the only one LuaJIT honours).
 import os
 import resource
 import sys
+import threading
+import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -108,7 +110,21 @@ class Port:
         return ("ok", data, grads)
 
 
+def _end_with_the_parent():
+    """A port stuck in a loop never reads the closed pipe: if the parent dies
+    without stopping this worker, leave anyway (lupa lets this thread run
+    while Lua does)."""
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def serve(read_fd, write_fd):
+    _end_with_the_parent()
     inbox, outbox = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
     port = Port(inbox.recv(), lambda: outbox.send("started"))
     outbox.send(port.hello())

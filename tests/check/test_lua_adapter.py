@@ -394,3 +394,39 @@ def test_a_root_with_too_many_files_is_a_manifest_error(tmp_path, monkeypatch):
     with pytest.raises(ManifestError) as raised:
         open_port(manifest, ["lua54"])
     assert f"mini.toml:4:8: [port] root: {tmp_path / 'port'}: more than 1 .lua files" in str(raised.value)
+
+
+def test_a_worker_leaves_when_its_parent_dies(tmp_path):
+    """A runner killed mid-program leaves no worker spinning in the port's loop."""
+    import subprocess
+    import sys
+    import time
+    write_port(tmp_path, timeout=600, ops='tanh = "(function() while true do end end)()"\n')
+    script = ("import sys\n"
+              "from harness.check.manifest import load_manifest\n"
+              "from harness.check.open import open_port\n"
+              "from harness.parse import parse_program\n"
+              "port = open_port(load_manifest(sys.argv[1]), ['lua54'])[0]\n"
+              "print(port.evaluate(parse_program('y = x * 2', {'x': 1.0}, 'y'))['y'][0], port.pid,"
+              " flush=True)\n"
+              "port.evaluate(parse_program('y = x.tanh()', {'x': 1.0}, 'y'))\n")
+    parent = subprocess.Popen([sys.executable, "-c", script, str(tmp_path / "mini.toml")],
+                              cwd=REPO, stdout=subprocess.PIPE, text=True)
+    data, worker = parent.stdout.readline().split()
+    assert float(data) == 2.0
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and _alive(int(worker)):
+        time.sleep(0.2)
+    assert not _alive(int(worker)), "the worker outlived its parent"
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # a zombie (exited, not yet reaped by init) counts as gone
+    status = Path(f"/proc/{pid}/status")
+    return not (status.exists() and "\nState:\tZ" in status.read_text())
