@@ -49,23 +49,27 @@ def _is_missing_op(op, message):
 
 
 class _Program:
-    """A program as it crosses: node ids, and the pickled request."""
+    """A program as it crosses: its node ids and the pickled request, made
+    once for every runtime (the runner asks each runtime in turn, with
+    integers and without)."""
 
-    _last = None
+    _last = (None, {})   # (program, {integers: (ids, payload)})
     _lock = threading.Lock()
 
     @classmethod
     def of(cls, program, integers):
+        integers = bool(integers)
         with cls._lock:
-            last = cls._last
-            if last is not None and last[0] is program and last[1] == integers:
-                return last[2]
-            from lua_port import flatten_program
-            ids, flat = flatten_program(program)
-            flat["integers"] = bool(integers)
-            crossing = (ids, pickle.dumps(("evaluate", len(ids), flat), pickle.HIGHEST_PROTOCOL))
-            cls._last = (program, integers, crossing)
-            return crossing
+            if cls._last[0] is not program:
+                cls._last = (program, {})
+            made = cls._last[1]
+            if integers not in made:
+                from lua_port import flatten_program
+                ids, flat = flatten_program(program)
+                flat["integers"] = integers
+                made[integers] = (ids, pickle.dumps(("evaluate", len(ids), flat),
+                                                    pickle.HIGHEST_PROTOCOL))
+            return made[integers]
 
 
 class _Worker:
