@@ -6,24 +6,24 @@ Each cell that fails is examined once, while its values are at hand
 them into one Diagnosis per bug.  Every signature is a fact about the
 values, not a guess from a fixture's name:
 
-  assigned        at the first node (backward order) whose gradient is
-                  wrong while everything it feeds is right, the gradient is
-                  one of its contributions, not their sum (`grad = ...`
-                  instead of `grad = grad + ...`)
-  no-visited      there, it is the sum of its contributions, each counted as
-                  many times as there are paths from the output to the
-                  node it comes from (the topological sort lists a node once
-                  per path: its backward runs that often)
-  wrong-order     there, a node used once has a gradient other than its one
-                  contribution (0: its consumer ran backward before its own
-                  gradient was complete)
+  assigned        every gradient of the fixture is what backward gives when
+                  each step sets a gradient (grad = ...) instead of adding to
+                  it: a node used twice keeps one contribution
+  no-visited      ... when the topological sort has no visited set: a node
+                  is listed once per path from the output, and its backward
+                  runs that often
+  wrong-order     ... when the sorted nodes are walked from the inputs to the
+                  output instead of back from it
+                  (simulated on the fixture with python_ref's local
+                  derivatives: harness/derivatives.py)
   integer-wrap    a value is what 64-bit integer arithmetic makes of
-                  python_ref's (2^63 wraps to -2^63, 2^64 to 0), or the
-                  numbers probe's integral inputs wrap
+                  python_ref's, and not 0 (2^63 wraps to -2^63), or the
+                  numbers probe's 2^63 from the integer 1 wrapped
   recursion       the depth probes fail with a stack overflow (the size, per
                   runtime), or a fixture ERRORs with one
-  tanh-exp        a tanh node holds what (e^2x - 1)/(e^2x + 1) or a kin of it
-                  gives: nan from overflow (x >= 355), or digits lost near 0
+  tanh-exp        a tanh node holds, beyond the tanh budget, what
+                  (e^2x - 1)/(e^2x + 1) or a kin of it gives: nan from
+                  overflow (x >= 355), or digits lost near 0
   div-pow         a division holds x * y^-1 (or x * (1/y)), one rounding more
                   than x / y
   child-order     the determinism probe saw two runs differ
@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 
 from ..compare import ERROR, FAIL, ulp_distance
 from ..derivatives import local_derivatives
+from ..tolerances import PORT_OWN
 from .verdicts import CONVENTION
 
 
@@ -120,20 +121,10 @@ RECURSION = re.compile(r"stack overflow|recursion|call stack size|too many C lev
 REL = 1e-9   # structural faults change a gradient by far more than rounding
 
 
-def _close(a, b):
-    if a is None or b is None:
-        return a is b
-    if a != a or b != b:
-        return a != a and b != b
-    if a == b:
-        return True
-    if math.isinf(a) or math.isinf(b):
-        return False
-    return abs(a - b) <= REL * max(abs(a), abs(b))
-
-
-def examine(fixture, reference, evaluation, cell, runtime):
-    """The Evidence one cell gives (FAIL, CONVENTION or ERROR)."""
+def examine(fixture, evaluated, reference, evaluation, cell, runtime):
+    """The Evidence one cell gives (FAIL, CONVENTION or ERROR).  evaluated:
+    the program the port ran (the fixture's, or it with sum and dot
+    lowered); reference: python_ref's values of the fixture's program."""
     if cell.status == ERROR:
         if RECURSION.search(cell.message):
             return [Evidence("recursion", runtime, fixture.name, "", cell.message[:200])]
@@ -146,8 +137,18 @@ def examine(fixture, reference, evaluation, cell, runtime):
     found += _tanh_exp(program, reference, evaluation, runtime, fixture.name)
     found += _div_pow(program, reference, evaluation, runtime, fixture.name)
     if not found and cell.status == FAIL:
-        found += _gradient_origin(program, reference, evaluation, runtime, fixture.name)
+        found += _structural(*_as_evaluated(evaluated, program, reference), evaluation,
+                             runtime, fixture.name)
     return found
+
+
+def _as_evaluated(evaluated, program, reference):
+    """The program the port ran (sum and dot lowered, maybe) and python_ref's
+    values for it."""
+    if evaluated is program or len(evaluated.node_ids()) > SIMULATED_MAX_NODES:
+        return program, reference
+    from ..interpret import interpret   # python_ref, without the backend's shared cache
+    return evaluated, interpret(evaluated)
 
 
 def _wrap64(x):
@@ -163,7 +164,8 @@ def _integer_wrap(program, reference, evaluation, runtime, where):
             ref, got = reference[node][index], evaluation.get(node, (None, None))[index]
             if ref is None or got is None or not math.isfinite(ref) or abs(ref) < 2.0**63:
                 continue
-            if ref.is_integer() and got != ref and got == _wrap64(ref):
+            wrapped = _wrap64(ref) if ref.is_integer() else None
+            if wrapped and got == wrapped:   # 0 would also be a gradient never added
                 if best is None or abs(ref) < abs(best[2]):
                     best = (node, name, ref, got)
     if best is None:
@@ -172,6 +174,9 @@ def _integer_wrap(program, reference, evaluation, runtime, where):
     return [Evidence("integer-wrap", runtime, where, node,
                      f"{name} is {got!r} where python_ref has {ref!r} = 2^{math.log2(abs(ref)):g}: "
                      "a 64-bit integer wrapped")]
+
+
+TANH_ULPS = PORT_OWN["tanh"].data
 
 
 def _exp(x):
@@ -200,8 +205,9 @@ def _tanh_exp(program, reference, evaluation, runtime, where):
             continue
         x = reference[step.args[0].value][0]
         ref, got = reference[step.out][0], evaluation[step.out][0]
-        if got is None or ulp_distance(ref, got) == 0 or x is None or not math.isfinite(x):
-            continue
+        if got is None or ulp_distance(ref, got) <= TANH_ULPS or x is None or \
+                not math.isfinite(x):
+            continue   # within what any port's own tanh may be off
         if any(ulp_distance(v, got) == 0 for v in _tanh_through_exp(x)):
             why = ("e^2x overflows and inf/inf is nan" if got != got else
                    f"relative error {abs(got - ref) / abs(ref):.1e}" if ref else "")
@@ -235,72 +241,122 @@ def _div_pow(program, reference, evaluation, runtime, where):
     return []
 
 
-def _paths_from_output(program):
-    """{node: how many paths lead from the output down to it}."""
-    paths = {program.output: 1}
-    for step in reversed(program.steps):
-        p = paths.get(step.out, 0)
-        if not p:
-            continue
-        for arg in step.args:
-            if arg.kind == "node":
-                paths[arg.value] = paths.get(arg.value, 0) + p
-    return paths
+# The structural bugs, simulated: the gradients backward gives when it walks
+# the nodes in another way, or assigns instead of adding.  A cell whose every
+# gradient is one of these (and not python_ref's) shows that bug exactly.
+WALKS = {"reversed": None, "no-visited": "no-visited", "forward": "wrong-order"}
+SIMULATED_MAX_NODES = 5000
+SIMULATED_MAX_WALK = 200_000   # a walk without a visited set can be exponential
 
 
-def _contributions(program, reference, node):
-    """[(contribution, the consumer's id)]: what each use of node adds to its
-    gradient, from python_ref's values."""
-    out = []
-    for step in program.steps:
-        uses = [i for i, a in enumerate(step.args) if a.kind == "node" and a.value == node]
-        if not uses:
+def _post_order(program, visited_set):
+    """Depth-first post-order from the output, children in argument order;
+    without a visited set a node comes once per path (None past the cap)."""
+    steps = program.step_by_id()
+    order, seen = [], {program.output}
+    stack = [(program.output, 0)]
+    while stack:
+        node, i = stack[-1]
+        step = steps.get(node)
+        args = [a.value for a in step.args if a.kind == "node"] if step else []
+        if i < len(args):
+            stack[-1] = (node, i + 1)
+            child = args[i]
+            if not visited_set or child not in seen:
+                seen.add(child)
+                stack.append((child, 0))
+        else:
+            stack.pop()
+            order.append(node)
+            if len(order) > SIMULATED_MAX_WALK:
+                return None
+    return order
+
+
+def simulate(program, reference, walk, assign):
+    """({node: gradient}, {node: sum of |contributions|}) of a backward that
+    walks the nodes `walk` ("reversed": python_ref's; "no-visited": the same
+    sort without a visited set; "forward": python_ref's sort, inputs first)
+    and assigns (assign=True) or adds each contribution; None past the cap."""
+    order = _post_order(program, visited_set=walk != "no-visited")
+    if order is None:
+        return None
+    if walk != "forward":
+        order.reverse()
+    steps = program.step_by_id()
+    grads = {node: 0.0 for node in program.node_ids()}
+    scale = dict(grads)
+    grads[program.output] = scale[program.output] = 1.0
+    for node in order:
+        step = steps.get(node)
+        if step is None:
             continue
         values = [reference[a.value][0] if a.kind == "node" else a.value for a in step.args]
-        partials = local_derivatives(step.op, values, reference[step.out][0])
-        g = reference[step.out][1]
-        out += [(g * partials[i][0], step.out) for i in uses]
-    return out
+        partials = local_derivatives(step.op, values, reference[node][0])
+        g = grads[node]
+        for arg, (d, _) in zip(step.args, partials):
+            if arg.kind != "node":
+                continue
+            c = g * d
+            grads[arg.value] = c if assign else grads[arg.value] + c
+            scale[arg.value] += abs(c)
+    return grads, scale
 
 
-def _subset_sums(values, limit=12):
-    """Sums of every proper subset (the empty one included) of a short list."""
-    n = len(values)
-    if n > limit:
+def _near(got, want, scale):
+    if got is None or want is None:
+        return got is want
+    if got != got or want != want:
+        return got != got and want != want
+    if got == want:
+        return True
+    if math.isinf(got) or math.isinf(want):
+        return False
+    return abs(got - want) <= REL * max(abs(got), abs(want), scale)
+
+
+def _structural(program, reference, evaluation, runtime, where):
+    """The structural bug whose simulation gives every gradient of the cell."""
+    if len(program.node_ids()) > SIMULATED_MAX_NODES:
         return []
-    return [sum(v for i, v in enumerate(values) if mask >> i & 1)
-            for mask in range(2**n - 1)]
-
-
-def _gradient_origin(program, reference, evaluation, runtime, where):
-    """The first wrong gradient in backward order, read for the structural bugs."""
     for node in program.node_ids():
         if ulp_distance(reference[node][0], evaluation[node][0]) != 0:
             return []   # the forward is off: the gradients say nothing of backward
-    paths = _paths_from_output(program)
-    for node in reversed(program.node_ids()):
-        ref, got = reference[node][1], evaluation[node][1]
-        if node not in paths or _close(ref, got):
-            continue
-        contributions = _contributions(program, reference, node)
-        values = [c for c, _ in contributions]
-        if not values or not all(math.isfinite(v) for v in values):
-            return []
-        detail = (f"gradient {got!r}, python_ref {ref!r} = the sum of "
-                  f"{len(values)} contribution{'s' * (len(values) > 1)}")
-        if len(values) >= 2 and any(_close(got, v) for v in values):
-            return [Evidence("assigned", runtime, where, node,
-                             detail + f" {', '.join(repr(v) for v in values)}: it kept one")]
-        weighted = sum(paths.get(consumer, 0) * c for c, consumer in contributions)
-        if any(paths.get(c, 0) > 1 for _, c in contributions) and _close(got, weighted):
-            return [Evidence("no-visited", runtime, where, node,
-                             detail + ", each counted once per path to it")]
-        if any(_close(got, s) for s in _subset_sums(values)):
-            return [Evidence("wrong-order", runtime, where, node,
-                             detail + ": some were never added (their node ran backward "
-                                      "too early)")]
+    matches = []
+    for walk in WALKS:
+        for assign in (False, True):
+            if walk == "reversed" and not assign:
+                continue   # python_ref's own backward
+            simulated = simulate(program, reference, walk, assign)
+            if simulated is None:
+                continue
+            grads, scale = simulated
+            if all(_near(evaluation[n][1], grads[n], scale[n]) for n in program.node_ids()):
+                bugs = [b for b in (WALKS[walk], "assigned" if assign else None) if b]
+                matches.append(bugs)
+    if not matches:
         return []
-    return []
+    fewest = min(len(m) for m in matches)
+    simplest = [m for m in matches if len(m) == fewest]
+    if len(simplest) > 1:
+        return []   # two explanations fit this fixture: it shows neither
+    shown = _first_wrong_gradient(program, reference, evaluation)
+    if shown is None:
+        return []
+    node, got, want = shown
+    detail = (f"gradient {got!r}, python_ref {want!r}; every gradient of the fixture is what "
+              f"that backward gives")
+    return [Evidence(bug, runtime, where, node, detail) for bug in simplest[0]]
+
+
+def _first_wrong_gradient(program, reference, evaluation):
+    """(node, port's gradient, python_ref's) of the first wrong gradient in
+    backward order: the place the fault first shows."""
+    for node in reversed(program.node_ids()):
+        want, got = reference[node][1], evaluation[node][1]
+        if not _near(got, want, 0.0):
+            return node, got, want
+    return None
 
 
 # -- the whole check -----------------------------------------------------------------
@@ -344,10 +400,11 @@ def _numbers_evidence(runtime, cases):
             break
     for c in cases:
         values = c.get("values") or {}
-        if c["side"] == "none" and c["problem"] and 0.0 in values.values():
+        if c["side"] == "none" and c["problem"] and -2.0**63 in values.values():
             shown = ", ".join(f"{k} = {v!r}" for k, v in values.items())
             found.append(Evidence("integer-wrap", runtime, "probe numbers", "",
-                                  f"{c['case']} from the integer 1: {shown} (2^64 wrapped to 0)"))
+                                  f"{c['case']} from the integer 1: {shown} (2^63 wrapped to "
+                                  "-2^63)"))
     return found
 
 
@@ -356,10 +413,6 @@ def diagnose(result):
     gathered = {key: Diagnosis(bug) for key, bug in BUGS.items()}
     for run in result.runs:
         evidence = run.evidence + _probe_evidence(run)
-        # a walk in the wrong order can also leave one contribution of a node
-        # used twice, which reads as an assignment: it explains those too
-        if any(e.bug == "wrong-order" for e in evidence):
-            evidence = [e for e in evidence if e.bug != "assigned"]
         kept = {}
         for e in evidence:
             d = gathered[e.bug]

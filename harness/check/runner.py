@@ -204,8 +204,8 @@ def _run_runtime(runtime, language, fixtures, references, lowered, settings, twi
                 cell, evaluation = run_cell(
                     runtime, fixture.program, evaluated, reference, fixture.tags, judge_as,
                     lambda: references.budget(index, name, reference))
-                run.evidence += diagnosis.examine(fixture, reference, evaluation, cell,
-                                                  runtime.name)
+                run.evidence += diagnosis.examine(fixture, evaluated, reference, evaluation,
+                                                  cell, runtime.name)
                 if evaluation is not None and probes.kept_for_determinism(fixture):
                     kept[fixture.name] = evaluation
         finally:
