@@ -155,28 +155,39 @@ def _open(manifest_path, asked):
         raise UsageError(str(exc)) from None
 
 
+def check_port(manifest_path, names=(), tags=(), runtimes=(), settings=None,
+               fixtures_dir=None, progress_factory=None):
+    """Load the fixtures and the manifest, open the port, check it and close
+    it: a runner.CheckResult.  Raises UsageError (one line) for a bad
+    manifest, runtime or filter."""
+    fixtures, malformed = load_corpus(fixtures_dir, names=list(names) or None,
+                                      tags=list(tags) or None)
+    if not fixtures and not malformed:
+        raise UsageError("no fixture matches the filters")
+    manifest, opened = _open(manifest_path, list(runtimes))
+    settings = settings or Settings()
+    progress = progress_factory(len(fixtures) * len(opened)) if progress_factory else None
+    try:
+        return run_check(manifest.name, manifest.language, manifest.shown, fixtures, opened,
+                         malformed, settings, twice_opener(manifest), progress), manifest
+    finally:
+        if progress:
+            progress.finish()
+        for runtime in opened:
+            runtime.close()
+
+
 def main(args):
     start = time.perf_counter()
+    chosen_probes = () if "none" in args.probes else tuple(args.probes or PROBES)
     try:
-        fixtures, malformed = load_corpus(args.fixtures_dir, names=args.fixtures or None,
-                                          tags=args.tags or None)
-        if not fixtures and not malformed:
-            raise UsageError("no fixture matches the filters")
-        manifest, runtimes = _open(args.manifest, args.runtimes)
+        result, manifest = check_port(
+            args.manifest, args.fixtures, args.tags, args.runtimes,
+            Settings(jobs=args.jobs, depth_max=args.depth_max, probes=chosen_probes),
+            args.fixtures_dir, _Progress)
     except UsageError as exc:
         print(exc, file=sys.stderr)
         return USAGE_ERROR
-    chosen_probes = () if "none" in args.probes else tuple(args.probes or PROBES)
-    settings = Settings(jobs=args.jobs or len(runtimes), depth_max=args.depth_max,
-                        probes=chosen_probes)
-    progress = _Progress(len(fixtures) * len(runtimes))
-    try:
-        result = run_check(manifest.name, manifest.language, manifest.shown, fixtures,
-                           runtimes, malformed, settings, twice_opener(manifest), progress)
-    finally:
-        progress.finish()
-        for runtime in runtimes:
-            runtime.close()
     from .report_terminal import print_report
     print_report(result, full=args.full)
     report_dir = args.report_dir or Path("report") / "check" / re.sub(

@@ -128,7 +128,7 @@ def examine(fixture, evaluated, reference, evaluation, cell, runtime):
     if cell.status == ERROR:
         if RECURSION.search(cell.message):
             return [Evidence("recursion", runtime, fixture.name, "", cell.message[:200])]
-        return []
+        return _number_on_the_left(evaluated, cell, runtime, fixture.name)
     if cell.status not in (FAIL, CONVENTION) or evaluation is None:
         return []
     program = fixture.program
@@ -149,6 +149,21 @@ def _as_evaluated(evaluated, program, reference):
         return program, reference
     from ..interpret import interpret   # python_ref, without the backend's shared cache
     return evaluated, interpret(evaluated)
+
+
+FAILED_STEP = re.compile(r"^error: step (\S+) \((\w+)\): ")
+
+
+def _number_on_the_left(program, cell, runtime, where):
+    """An ERROR at a step with a number left of its operator (kept only where
+    the numbers probe shows the same: see diagnose)."""
+    m = FAILED_STEP.match(cell.message)
+    step = program.step_by_id().get(m[1]) if m else None
+    if step is None or len(step.args) != 2 or step.args[0].kind != "num" or \
+            step.args[1].kind != "node":
+        return []
+    return [Evidence("number-left", runtime, where, step.out,
+                     f"{step.text or step.op}: {cell.message[len(m[0]):][:160]}")]
 
 
 def _wrap64(x):
@@ -412,7 +427,12 @@ def diagnose(result):
     """[Diagnosis] for a runner.CheckResult, in the order of BUGS."""
     gathered = {key: Diagnosis(bug) for key, bug in BUGS.items()}
     for run in result.runs:
-        evidence = run.evidence + _probe_evidence(run)
+        probed = _probe_evidence(run)
+        evidence = run.evidence + probed
+        if not any(e.bug == "number-left" for e in probed):
+            # an error at `2 * x` may have another cause: only the probe, which
+            # tries x * 2 beside it, says it is the number on the left
+            evidence = [e for e in evidence if e.bug != "number-left"]
         kept = {}
         for e in evidence:
             d = gathered[e.bug]

@@ -86,7 +86,7 @@ class CheckResult:
 
 @dataclass(frozen=True)
 class Settings:
-    jobs: int = 2                          # runtimes driven at once
+    jobs: int | None = None                # runtimes driven at once (None: all)
     depth_max: int = probes.DEPTH_MAX      # the depth probes double up to this many nodes
     probes: tuple = probes.PROBES          # which probes run (the op probe always does)
 
@@ -228,7 +228,7 @@ def run_check(port, language, manifest_shown, fixtures, runtimes, malformed=(),
     fixtures = list(fixtures)
     references = References(fixtures, len(runtimes))
     lowered = Lowered()
-    with ThreadPoolExecutor(max_workers=max(1, settings.jobs)) as pool:
+    with ThreadPoolExecutor(max_workers=settings.jobs or max(1, len(runtimes))) as pool:
         futures = [pool.submit(_run_runtime, runtime, language, fixtures, references, lowered,
                                settings, twice_opener, progress) for runtime in runtimes]
         runs = [future.result() for future in futures]
