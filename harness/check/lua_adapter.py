@@ -112,7 +112,13 @@ class _Worker:
             raise self.died(runtime) from None
 
     def died(self, runtime):
-        code = self.process.wait()
+        """The PortFailure of a worker whose pipe broke: how it ended, and
+        the last line it wrote to stderr (LuaJIT's PANIC, a Python error)."""
+        try:
+            code = self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:  # alive but deaf: end it
+            self.process.kill()
+            code = self.process.wait()
         self.stderr.seek(0)
         tail = self.stderr.read()[-2000:].decode("utf-8", "replace").strip().splitlines()
         last = tail[-1] if tail else ""
@@ -197,9 +203,14 @@ class LuaPortRuntime:
             return self._hello["version"]
 
     def status(self):
-        """What the worker's runtime says of itself now: {"jit": jit.status()}."""
+        """What the worker's runtime says of itself now:
+        {"jit": jit.status(), "traces": compiled traces} (None on PUC Lua)."""
         with self._lock:
-            return self._ready().ask(pickle.dumps(("status",)), self.timeout, self.name)
+            try:
+                return self._ready().ask(pickle.dumps(("status",)), self.timeout, self.name)
+            except PortFailure:
+                self._discard()
+                raise
 
     @property
     def pid(self):
