@@ -228,6 +228,24 @@ class LuaSandbox:
             raise LuaError(f"{self.runtime}: {message}")
         return function
 
+    @property
+    def env(self):
+        """The global table a port's modules share (shared_globals), else None."""
+        return self._api.env
+
+    def table(self, mapping):
+        """A Lua table of a dict's items (values as they are, not converted)."""
+        return self._lua.table_from(mapping)
+
+    def require(self, name):
+        """A module of the sandbox (loaded once, by its private require)."""
+        return self._guarded(self._api.require, name)
+
+    def run(self, function, *args):
+        """Call a Lua function under the limits; its results as lupa gives
+        them (a Lua function, a table: left as Lua objects)."""
+        return self._guarded(function, *args)
+
     def call(self, function, *args):
         """Call a Lua function under the limits; plain Python in and out
         (lists and dicts to tables, tables back to lists or dicts, numbers
@@ -305,9 +323,8 @@ class LuaEngine(LuaSandbox):
                    for name, path in MODULE_FILES.items()}
         super().__init__(runtime, sources, max_memory=max_memory,
                          instruction_budget=instruction_budget, jit=jit)
-        require = self._api.require
-        self._api.globals.mg = require("micrograd")
-        self._interpret = require("interpret")
+        self._api.globals.mg = self.require("micrograd")
+        self._interpret = self.require("interpret")
 
     def evaluate(self, program_plain):
         """Run a Program (its to_plain() form, or that form's flatten()) forward

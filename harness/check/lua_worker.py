@@ -68,14 +68,14 @@ class Port:
         started()
         self.error, self.op_errors, self.interpreter = None, {}, None
         chunks = dict(config["chunks"])
-        env = self.sandbox._api.env
+        sandbox, env = self.sandbox, self.sandbox.env
         try:
             chunkname, source = chunks.pop("setup")
-            self.sandbox.call(self.sandbox.compile(source, chunkname, env))
+            sandbox.run(sandbox.compile(source, chunkname, env))
             functions, ops = {}, {}
             for key, (chunkname, source) in chunks.items():
                 try:
-                    function = self.sandbox.call(self.sandbox.compile(source, chunkname, env))
+                    function = sandbox.run(sandbox.compile(source, chunkname, env))
                 except LuaError as exc:
                     if not key.startswith("op:"):
                         raise
@@ -88,10 +88,8 @@ class Port:
         except LuaError as exc:
             self.error = ("error", str(exc))
             return
-        make = self.sandbox.call(self.sandbox.compile(
-            INTERPRETER.read_text(), "@lua_port/interpret_port.lua"))
-        lua = self.sandbox._lua
-        self.interpreter = make(lua.table_from({**functions, "ops": lua.table_from(ops)}))
+        make = sandbox.run(sandbox.compile(INTERPRETER.read_text(), "@lua_port/interpret_port.lua"))
+        self.interpreter = sandbox.run(make, sandbox.table({**functions, "ops": sandbox.table(ops)}))
 
     def hello(self):
         return {"version": self.sandbox.version, "jit": self.sandbox.jit_status(),

@@ -134,7 +134,7 @@ def test_modules_share_one_global_table_when_asked(runtime, tmp_path):
                                "loop_a.lua": "return require('loop_b')\n",
                                "loop_b.lua": "return require('loop_a')\n"})
     sandbox = LuaSandbox(runtime, modules, instruction_budget=None, shared_globals=True)
-    env = sandbox._api.env
+    env = sandbox.env
     run = lambda source: sandbox.call(sandbox.compile(source, "=(test)", env))  # noqa: E731
     assert run("return require('nn').uses, Value.name") == ("V", "V")
     assert run("return require('quiet')") is True, "a module that returns nothing is true"
@@ -144,6 +144,6 @@ def test_modules_share_one_global_table_when_asked(runtime, tmp_path):
         run("return require('os')")
     # without sharing, each module keeps its globals to itself
     apart = LuaSandbox(runtime, modules, instruction_budget=None)
-    assert apart._api.env is None
+    assert apart.env is None
     with pytest.raises(LuaError, match="attempt to index"):
-        apart.call(apart._api.require, "nn")
+        apart.require("nn")
