@@ -15,6 +15,7 @@ One loop (selectors) writes the request, reads stdout and drains stderr, so
 a child that does not read its stdin, or floods stderr, cannot block the
 harness: the deadline ends every exchange.
 """
+import atexit
 import os
 import resource
 import selectors
@@ -22,9 +23,15 @@ import signal
 import subprocess
 import sys
 import time
+import weakref
 
 STDERR_KEPT = 16 * 1024   # bytes of stderr kept for messages (its last lines)
 READ_SIZE = 1 << 20
+
+# Children still running when the harness exits (an exception, Ctrl-C) are
+# killed then: in their own session, nothing else would end a hung one.
+_LIVE = weakref.WeakSet()
+atexit.register(lambda: [child.kill() for child in list(_LIVE)])
 
 
 class ChildExited(Exception):
@@ -40,7 +47,9 @@ class ChildMisbehaved(Exception):
 
 
 def _limits(max_memory_bytes):
-    def apply():   # runs in the child between fork and exec
+    # Runs in the child between fork and exec: no import and no lock in it,
+    # which is what makes preexec_fn safe while other threads run.
+    def apply():
         resource.setrlimit(resource.RLIMIT_DATA, (max_memory_bytes, max_memory_bytes))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     return apply
@@ -89,6 +98,7 @@ class ChildProcess:
         self._stdout_buffer = bytearray()
         self._stderr_buffer = bytearray()
         self._killed = False
+        _LIVE.add(self)
 
     @property
     def returncode(self):

