@@ -147,7 +147,7 @@ class CommandRuntime:
                                         "killed") from None
         except ChildExited as exited:
             code = self._child.wait_exit(min(EXIT_GRACE_SECONDS, deadline - time.monotonic()))
-            how = describe_exit(code) if code is not None else "did not exit (killed)"
+            how = "did not exit (killed)" if code is None else describe_exit(code)
             raise self._fail("crash", f"the port {exited} during {where} and {how}") from None
         except ChildMisbehaved as error:
             raise self._fail("protocol", f"{where}: {error}") from None

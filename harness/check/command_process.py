@@ -65,8 +65,6 @@ def child_environment():
 
 
 def describe_exit(returncode):
-    if returncode is None:
-        return "still running"
     if returncode < 0:
         try:
             name = signal.Signals(-returncode).name
@@ -99,10 +97,6 @@ class ChildProcess:
         self._stderr_buffer = bytearray()
         self._killed = False
         _LIVE.add(self)
-
-    @property
-    def returncode(self):
-        return self._popen.poll()
 
     def exchange(self, request, deadline, max_line_bytes):
         """Write request (bytes; may be empty), then return the next line the
@@ -168,8 +162,9 @@ class ChildProcess:
         self._stdout_buffer = bytearray(chunk[newline + 1:])
         return line
 
-    def _drain_stderr(self):
-        """Read what stderr holds now (to its end once the child is gone)."""
+    def _drain_stderr(self, to_the_end=False):
+        """Read what stderr holds: one chunk while the child runs (a flood
+        must not hold up the deadline), all of it once the child is gone."""
         while self._stderr is not None:
             try:
                 chunk = os.read(self._stderr, READ_SIZE)
@@ -181,6 +176,8 @@ class ChildProcess:
                 return
             self._stderr_buffer += chunk
             del self._stderr_buffer[:-STDERR_KEPT]
+            if not to_the_end:
+                return
 
     def stderr_tail(self, lines=6):
         """The last lines the child wrote on stderr, joined with ' | '."""
@@ -206,7 +203,7 @@ class ChildProcess:
         except (ProcessLookupError, PermissionError):
             pass
         self._popen.wait()
-        self._drain_stderr()   # what it wrote before dying, while the pipe is still open
+        self._drain_stderr(to_the_end=True)   # what it wrote before dying
         self._killed = True
         self._selector.close()
         for pipe in (self._popen.stdin, self._popen.stdout, self._popen.stderr):

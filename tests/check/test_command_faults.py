@@ -40,6 +40,7 @@ def runs_good(runtime):
 
 @pytest.mark.parametrize("fault, kind, says", [
     ("sleep", "timeout", r"no answer to program 2 within 1 s; killed"),
+    ("flood", "timeout", r"no answer to program 2 within 1 s; killed; stderr: (flooding stderr )+"),
     ("exit", "crash", r"closed its stdout during program 2 and exited with code 3; "
                       r"stderr: fake port: dying on purpose"),
     ("garbage", "protocol", r"program 2: not a JSON line .*'this is not json'"),
