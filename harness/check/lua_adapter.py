@@ -8,7 +8,10 @@ flat arrays; the calls block on a pipe, so a runner may drive several
 runtimes at once from threads.
 
 Limits, enforced from here: a program that runs past manifest.timeout
-seconds has its worker killed (PortFailure "timeout"); one that runs past
+seconds has its worker killed (PortFailure "timeout").  The seconds are the
+worker's CPU seconds where /proc tells them, so that on a loaded machine a
+slow runtime waiting for a core is not taken for a hung one; the wall clock
+stops the worker anyway at WALL_BACKSTOP times the limit.  One that runs past
 manifest.max_memory MiB fails with "memory"; a worker that dies gives
 "crash".  After any of these the next program gets a fresh worker.  A setup
 that fails (or hangs) fails every program the same way without retrying,
@@ -22,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -32,6 +36,8 @@ __all__ = ["LuaPortRuntime", "open_lua_port"]
 
 REPO_DIR = Path(__file__).resolve().parents[2]
 START_ALLOWANCE = 20.0  # seconds for a worker to start Python and lupa, before its setup runs
+WALL_BACKSTOP = 10      # wall-clock seconds per second of the time limit
+TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 # What Lua says when an expression calls a method the port's Values lack, or
 # applies an operator they have no metamethod for, in both wordings:
 # Lua 5.1, 5.2 and LuaJIT "attempt to call method 'tanh' (a nil value)",
@@ -99,17 +105,31 @@ class _Worker:
 
     def ask(self, payload, timeout, runtime):
         """Send a pickled request; the reply, or PortFailure if the worker
-        hangs (then it is killed) or dies."""
+        runs past timeout seconds (then it is killed) or dies."""
         try:
             if payload is not None:
                 self.outbox.send_bytes(payload)
-            if not self.inbox.poll(timeout):
-                self.kill()
-                raise PortFailure("timeout", f"{runtime}: no answer within {timeout:g} s "
-                                             "(the worker was stopped)")
+            cpu_start, wall_start = self.cpu_seconds(), time.monotonic()
+            while not self.inbox.poll(min(0.05, timeout)):
+                wall = time.monotonic() - wall_start
+                cpu = self.cpu_seconds()
+                used = wall if cpu is None or cpu_start is None else cpu - cpu_start
+                if used > timeout or wall > WALL_BACKSTOP * timeout:
+                    self.kill()
+                    raise PortFailure("timeout", f"{runtime}: still running after {timeout:g} s "
+                                                 "(the worker was stopped)")
             return self.inbox.recv()
         except (EOFError, OSError):
             raise self.died(runtime) from None
+
+    def cpu_seconds(self):
+        """The worker's CPU seconds so far (Linux /proc), or None."""
+        try:
+            stat = Path(f"/proc/{self.process.pid}/stat").read_text()
+        except OSError:
+            return None
+        fields = stat[stat.rindex(")") + 2:].split()
+        return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
 
     def died(self, runtime):
         """The PortFailure of a worker whose pipe broke: how it ended, and

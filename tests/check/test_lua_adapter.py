@@ -321,9 +321,27 @@ def test_a_hanging_port_times_out_and_the_next_program_runs(runtime, tmp_path, o
     with pytest.raises(PortFailure) as raised:
         port.evaluate(program("y = x.tanh()", x=2.0))
     assert raised.value.kind == "timeout"
-    assert raised.value.message == f"{runtime}: no answer within 0.5 s (the worker was stopped)"
+    assert raised.value.message == f"{runtime}: still running after 0.5 s (the worker was stopped)"
     assert_ok(port)
     assert port.pid != pid
+
+
+@pytest.mark.parametrize("runtime", runtime_params(("lua54",)))
+def test_the_limit_counts_the_workers_cpu_not_the_wall_clock(runtime, tmp_path, opened):
+    """A worker that gets no CPU (stopped here, as on a loaded machine) is not
+    timed out by the time limit; only the wall-clock backstop (10x) ends it."""
+    port = opened(write_port(tmp_path, timeout=0.3), runtime)
+    assert_ok(port)
+    os.kill(port.pid, signal.SIGSTOP)
+    resume = threading.Timer(0.9, os.kill, (port.pid, signal.SIGCONT))
+    resume.start()          # 3 times the limit, a third of the backstop
+    assert_ok(port)
+    resume.join()
+    os.kill(port.pid, signal.SIGSTOP)
+    with pytest.raises(PortFailure) as raised:
+        port.evaluate(OK)
+    assert raised.value.kind == "timeout"
+    assert_ok(port)
 
 
 @pytest.mark.parametrize("runtime", runtime_params())
