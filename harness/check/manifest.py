@@ -35,7 +35,7 @@ SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "port.schema.j
 SCHEMA_NAME = "harness/schema/port.schema.json"
 MAX_FILE_BYTES = 1_000_000
 
-DEFAULT_TIMEOUT = 10.0     # seconds per program
+DEFAULT_TIMEOUT = 10.0     # seconds per program (CPU seconds for a Lua port)
 DEFAULT_MAX_MEMORY = 2048  # MiB; a 1,000,000-node chain needs about 1 GiB in our own port
 DEFAULT_API = {"root": ".", "setup": "", "new": "Value(x)", "data": "v.data", "grad": "v.grad",
                "backward": "v:backward()"}
