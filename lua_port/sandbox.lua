@@ -21,7 +21,7 @@
 -- again.  Python also checks the flag after every call.  On LuaJIT (no memory
 -- cap in lupa) the same hook also enforces a soft memory cap, checked with
 -- collectgarbage("count").  A runtime without a budget (a user's port in its
--- own worker process, which its parent stops by the wall clock) sets no hook.
+-- own worker process, which its parent stops by a time limit) sets no hook.
 local sources, options = ...
 options = options or {}
 

@@ -18,7 +18,7 @@ its parent closes the pipe:
 
 The port runs in lua_port's sandbox with one global table for its modules,
 setup and expressions, LuaJIT's compiler on, and no instruction hook: the
-parent ends runaway work by the wall clock, killing this process.  Memory
+parent ends runaway work by its time limit, killing this process.  Memory
 is capped twice: lupa's allocator cap where it works (PUC Lua), and the
 address-space rlimit of this process (the only one LuaJIT honours).
 """
