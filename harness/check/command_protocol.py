@@ -132,11 +132,13 @@ def decode_message(line):
         beyond.append(text)
         return text
 
+    # Bytes that are not UTF-8 (a Lua error message may hold any) become U+FFFD:
+    # they cannot make a number or a field name valid, only a message readable.
+    text = line.decode("utf-8", "replace")
     try:
-        message = json.loads(line, parse_float=parse_float, parse_constant=_refuse_constant)
-    except (ValueError, RecursionError) as error:   # UnicodeDecodeError is a ValueError
-        shown = line[:120].decode("utf-8", "replace")
-        raise ProtocolError(f"not a JSON line ({error}): {_shorten(shown)!r}") from None
+        message = json.loads(text, parse_float=parse_float, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError) as error:
+        raise ProtocolError(f"not a JSON line ({error}): {_shorten(text)!r}") from None
     if isinstance(message, dict) and message.get("kind") == "hello" \
             and message.get("protocol") not in (None, PROTOCOL_VERSION):
         raise ProtocolError(f"field protocol: the port speaks protocol {message['protocol']!r}; "

@@ -91,6 +91,11 @@ def test_a_hello_validates():
     assert hello["ops"] == ["add", "tanh"]
 
 
+def test_bytes_that_are_not_utf8_do_not_spoil_an_error_message():
+    message = decode_message(b'{"kind": "error", "id": 1, "message": "bad \xff byte"}')
+    assert message["message"] == "bad \ufffd byte"
+
+
 @pytest.mark.parametrize("message, field, reason", [
     ({"kind": "hello", "protocol": 2, "name": "p", "language": "c", "version": "1", "ops": []},
      "protocol", "speaks protocol 2; this harness speaks 1"),
