@@ -30,13 +30,16 @@ EXIT_GRACE_SECONDS = 1.0        # after it closed stdout, for its exit code
 HELLO_SECONDS = 10.0            # at least, for the hello: a JVM or ts-node starts slowly
 
 
-def open_command_port(manifest):
+def open_command_port(manifest, *, backward_calls=1):
     """The one PortRuntime of a command port (a manifest.Manifest with
     language "command"): its process, started here in the manifest's folder.
     If it cannot start or says no valid hello, the runtime is still returned:
-    start_failure holds why, and evaluate() tries again and raises it."""
+    start_failure holds why, and evaluate() tries again and raises it.
+    backward_calls=2: a runtime whose every program runs backward twice (the
+    backward-twice probe)."""
     runtime = CommandRuntime(manifest.name, manifest.command, manifest.folder,
-                             timeout=manifest.timeout, max_memory=manifest.max_memory)
+                             timeout=manifest.timeout, max_memory=manifest.max_memory,
+                             backward_calls=backward_calls)
     try:
         runtime.restart()
     except PortFailure:
@@ -47,14 +50,17 @@ def open_command_port(manifest):
 class CommandRuntime:
     """One command port: a child process, started again after a failure."""
 
-    def __init__(self, name, command, cwd, *, timeout, max_memory, hello_timeout=None):
+    def __init__(self, name, command, cwd, *, timeout, max_memory, hello_timeout=None,
+                 backward_calls=1):
         """command: argv run in folder cwd; timeout: seconds per program;
         hello_timeout: seconds for the hello (default: the longer of timeout
-        and HELLO_SECONDS); max_memory: MiB (RLIMIT_DATA)."""
+        and HELLO_SECONDS); max_memory: MiB (RLIMIT_DATA); backward_calls:
+        how many times each program runs backward."""
         self.name = name
         self.command, self.cwd = list(command), cwd
         self.timeout, self.max_memory = float(timeout), int(max_memory)
         self.hello_timeout = float(hello_timeout or max(self.timeout, HELLO_SECONDS))
+        self.backward_calls = int(backward_calls)
         self.version = "not started"
         self.hello = None            # the last hello, as the port wrote it
         self.start_failure = None    # PortFailure of the last start, or None
@@ -83,7 +89,7 @@ class CommandRuntime:
             self.restart()
         request_id, self._next_id = self._next_id, self._next_id + 1
         node_ids = program.node_ids()
-        request = encode_program(program, request_id, integers)
+        request = encode_program(program, request_id, integers, self.backward_calls)
         limit = HELLO_MAX_BYTES + REPLY_BYTES_PER_NODE * len(node_ids)
         where = f"program {request_id}"
         message = self._receive(request, limit, where, self.timeout)

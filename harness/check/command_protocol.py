@@ -65,8 +65,9 @@ def _number_text(x, integers):
     return f'"{x}"' if isinstance(x, str) else repr(x)
 
 
-def encode_program(program, request_id, integers=False):
-    """One request line (bytes, ending in a newline) for a harness.program.Program.
+def encode_program(program, request_id, integers=False, backward_calls=1):
+    """One request line (bytes, ending in a newline) for a harness.program.Program;
+    backward_calls other than 1 asks the port to run backward that many times.
 
     Written by hand around json.dumps for the names: each id and each number
     is turned into text once per program (a 1,000,000-step chain: 1.5 s
@@ -99,9 +100,10 @@ def encode_program(program, request_id, integers=False):
         + ",".join(name(a.value) if a.kind == "node" else number(a.value) for a in s.args)
         + "]]"
         for s in program.steps)
+    calls = f',"backward_calls":{int(backward_calls)}' if backward_calls != 1 else ""
     return (f'{{"kind":"program","id":{int(request_id)},'
             f'"integers":{"true" if integers else "false"},"inputs":[{inputs}],'
-            f'"steps":[{steps}],"output":{name(program.output)}}}\n').encode()
+            f'"steps":[{steps}],"output":{name(program.output)}{calls}}}\n').encode()
 
 
 def _refuse_constant(name):

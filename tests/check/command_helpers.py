@@ -53,6 +53,13 @@ def chain(n):
     return Program(inputs=(("a", 0.5),), steps=tuple(steps), output=steps[-1].out)
 
 
+def backward_twice(manifest_path):
+    """(a.grad, b.grad) of L = a * b after backward ran twice on the port."""
+    with opened(manifest_path, backward_calls=2) as runtime:
+        values = runtime.evaluate(program("L = a * b", {"a": 3.0, "b": -2.0}, "L"))
+    return values["a"][1], values["b"][1]
+
+
 def awkward_program():
     """Every AWKWARD value as an input (their data must come back unchanged),
     plus 0.1 + 0.2 computed by the port (0.30000000000000004)."""
@@ -97,9 +104,9 @@ def lua_has_dkjson(binary):
 
 
 @contextlib.contextmanager
-def opened(manifest_path):
+def opened(manifest_path, backward_calls=1):
     """The one runtime of a command port's manifest, closed afterwards."""
-    [runtime] = open_command_port(load_manifest(manifest_path))
+    [runtime] = open_command_port(load_manifest(manifest_path), backward_calls=backward_calls)
     try:
         yield runtime
     finally:

@@ -6,8 +6,8 @@ import subprocess
 
 import jsonschema
 import pytest
-from command_helpers import (PORTS, REPO, awkward_program, chain, differing, lua_has_dkjson,
-                             opened, program, same_bits, small_corpus)
+from command_helpers import (PORTS, REPO, awkward_program, backward_twice, chain, differing,
+                             lua_has_dkjson, opened, program, same_bits, small_corpus)
 
 from harness.check.command_adapter import CommandRuntime
 from harness.check.command_protocol import schema
@@ -69,6 +69,11 @@ def test_a_long_chain_crosses_whole(lua):
     _, runtime = lua
     p = chain(5_000)    # a 200 kB request: more than a pipe holds at once
     assert same_bits(runtime.evaluate(p), interpret(p))
+
+
+def test_backward_twice_accumulates(lua):
+    binary, _ = lua
+    assert backward_twice(PORTS / f"lua_port-{binary}.toml") == (-4.0, 6.0)
 
 
 # A port that keeps numbers as the user gave them (Lua 5.3+ integers wrap),

@@ -4,8 +4,8 @@ import shutil
 
 import jsonschema
 import pytest
-from command_helpers import (REPO, awkward_program, chain, differing, opened, program, same_bits,
-                             small_corpus)
+from command_helpers import (REPO, awkward_program, backward_twice, chain, differing, opened,
+                             program, same_bits, small_corpus)
 
 from harness.check.command_adapter import CommandRuntime
 from harness.check.command_protocol import schema
@@ -74,6 +74,10 @@ def test_awkward_numbers_cross_exactly(js, integers):
 def test_a_long_chain_crosses_whole(js):
     p = chain(5_000)
     assert same_bits(js.evaluate(p), interpret(p))
+
+
+def test_backward_twice_accumulates():
+    assert backward_twice(JS_PORT / "port.toml") == (-4.0, 6.0)
 
 
 # A port with a recursive backward and no tanh, that logs while it works.

@@ -67,6 +67,14 @@ def test_integers_are_written_as_integers_only_when_asked_and_exact():
     assert encode_number(-0.0, integers=True) == "-0.0"
 
 
+def test_backward_calls_are_written_only_when_not_one():
+    p = program("y = x * 2.0", {"x": 3.0}, "y")
+    assert "backward_calls" not in json.loads(encode_program(p, 1))
+    twice = json.loads(encode_program(p, 1, backward_calls=2))
+    assert twice["backward_calls"] == 2
+    assert list(jsonschema.Draft202012Validator(schema()).iter_errors(twice)) == []
+
+
 def test_a_node_called_like_a_number_string_is_renamed_on_the_wire():
     p = program("nan = inf * 2.0\ny = nan + inf", {"inf": 1.5}, "y")
     request = json.loads(encode_program(p, 1))

@@ -5,8 +5,8 @@ import sys
 
 import jsonschema
 import pytest
-from command_helpers import (PORTS, REPO, awkward_program, chain, differing, opened, program,
-                             same_bits, small_corpus)
+from command_helpers import (PORTS, REPO, awkward_program, backward_twice, chain, differing,
+                             opened, program, same_bits, small_corpus)
 
 from harness.check.command_adapter import CommandRuntime
 from harness.check.command_protocol import schema
@@ -61,6 +61,13 @@ def test_awkward_numbers_cross_exactly(python_ref, integers):
 def test_a_long_chain_crosses_whole(python_ref):
     p = chain(5_000)
     assert same_bits(python_ref.evaluate(p), interpret(p))
+
+
+@pytest.mark.parametrize("manifest", ["python_ref.toml", "micrograd-0.1.0.toml"])
+def test_backward_twice_accumulates(manifest):
+    if manifest.startswith("micrograd"):
+        pytest.importorskip("micrograd")
+    assert backward_twice(PORTS / manifest) == (-4.0, 6.0)
 
 
 # -- micrograd 0.1.0: its real faults -----------------------------------------------

@@ -132,7 +132,9 @@ local function run(request)
     nodes[out] = v
     order[#order + 1] = v
   end
-  backward(nodes[request.output])
+  for _ = 1, request.backward_calls or 1 do
+    backward(nodes[request.output])
+  end
   local pairs_out = {}
   for i, v in ipairs(order) do
     pairs_out[i] = "[" .. wire(data(v), "data") .. "," .. wire(grad(v), "grad") .. "]"

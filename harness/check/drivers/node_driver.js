@@ -89,7 +89,9 @@ function run(Value, request) {
     nodes.set(out, v);
     order.push(v);
   }
-  backward(nodes.get(request.output));
+  for (let i = 0; i < (request.backward_calls || 1); i++) {
+    backward(nodes.get(request.output));
+  }
   return order.map((v) => [wire(data(v), "data"), wire(grad(v), "grad")]);
 }
 
