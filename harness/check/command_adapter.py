@@ -13,11 +13,11 @@ process, so the run goes on.  An `error` or `unsupported` reply leaves the
 process running: the port itself said what went wrong.
 """
 import re
-import time
 
 from .command_process import (ChildExited, ChildMisbehaved, ChildProcess, ChildTimedOut,
                               describe_exit)
 from .command_protocol import ProtocolError, decode_message, decode_result, encode_program
+from .cpu_clock import WALL_BACKSTOP
 from .port import PortFailure, PortUnsupported
 
 # How a process that ran out of memory says so: node ("JavaScript heap out of
@@ -52,10 +52,10 @@ class CommandRuntime:
 
     def __init__(self, name, command, cwd, *, timeout, max_memory, hello_timeout=None,
                  backward_calls=1):
-        """command: argv run in folder cwd; timeout: seconds per program;
-        hello_timeout: seconds for the hello (default: the longer of timeout
-        and HELLO_SECONDS); max_memory: MiB (RLIMIT_DATA); backward_calls:
-        how many times each program runs backward."""
+        """command: argv run in folder cwd; timeout: CPU seconds per program
+        (cpu_clock.py); hello_timeout: the same for the hello (default: the
+        longer of timeout and HELLO_SECONDS); max_memory: MiB (RLIMIT_DATA);
+        backward_calls: how many times each program runs backward."""
         self.name = name
         self.command, self.cwd = list(command), cwd
         self.timeout, self.max_memory = float(timeout), int(max_memory)
@@ -145,14 +145,19 @@ class CommandRuntime:
     def _receive(self, request, limit, where, timeout):
         """Send request, return the next message (validated); any failure
         kills the child and raises PortFailure."""
-        deadline = time.monotonic() + timeout
         try:
-            line = self._child.exchange(request, deadline, limit)
-        except ChildTimedOut:
-            raise self._fail("timeout", f"no answer to {where} within {timeout:g} s; "
-                                        "killed") from None
+            line = self._child.exchange(request, timeout, limit)
+        except ChildTimedOut as late:
+            if late.backstop:
+                why = (f"no answer to {where} after {late.wall:.1f} s of wall clock "
+                       f"({WALL_BACKSTOP} times the limit of {timeout:g} s) in which it used "
+                       f"{late.cpu:.1f} s of CPU: waiting, not computing; killed")
+            else:
+                why = (f"no answer to {where} within {timeout:g} s of CPU time "
+                       f"({late.wall:.1f} s of wall clock); killed")
+            raise self._fail("timeout", why) from None
         except ChildExited as exited:
-            code = self._child.wait_exit(min(EXIT_GRACE_SECONDS, deadline - time.monotonic()))
+            code = self._child.wait_exit(EXIT_GRACE_SECONDS)
             how = "did not exit (killed)" if code is None else describe_exit(code)
             raise self._fail("crash", f"the port {exited} during {where} and {how}") from None
         except ChildMisbehaved as error:

@@ -13,7 +13,8 @@ limits set between fork and exec:
 
 One loop (selectors) writes the request, reads stdout and drains stderr, so
 a child that does not read its stdin, or floods stderr, cannot block the
-harness: the deadline ends every exchange.
+harness: the time limit (CPU seconds, with a wall-clock backstop) ends every
+exchange.
 """
 import atexit
 import os
@@ -25,8 +26,11 @@ import sys
 import time
 import weakref
 
+from .cpu_clock import WALL_BACKSTOP, cpu_seconds
+
 STDERR_KEPT = 16 * 1024   # bytes of stderr kept for messages (its last lines)
 READ_SIZE = 1 << 20
+CLOCK_TICK = 0.05         # seconds between two looks at the child's CPU time
 
 # Children still running when the harness exits (an exception, Ctrl-C) are
 # killed then: in their own session, nothing else would end a hung one.
@@ -39,7 +43,12 @@ class ChildExited(Exception):
 
 
 class ChildTimedOut(Exception):
-    """No complete line before the deadline."""
+    """No complete line within the time limit: cpu and wall are the seconds
+    it used; backstop is True when the wall clock stopped it."""
+
+    def __init__(self, cpu, wall, backstop):
+        super().__init__(cpu, wall, backstop)
+        self.cpu, self.wall, self.backstop = cpu, wall, backstop
 
 
 class ChildMisbehaved(Exception):
@@ -98,21 +107,26 @@ class ChildProcess:
         self._killed = False
         _LIVE.add(self)
 
-    def exchange(self, request, deadline, max_line_bytes):
+    def exchange(self, request, limit, max_line_bytes):
         """Write request (bytes; may be empty), then return the next line the
-        child writes (without its newline).  Raises ChildTimedOut at deadline
-        (a time.monotonic() value), ChildExited, or ChildMisbehaved."""
+        child writes (without its newline).  Raises ChildTimedOut once the
+        child used limit CPU seconds on it (or WALL_BACKSTOP times as many
+        wall-clock seconds: cpu_clock.py), ChildExited, or ChildMisbehaved."""
         if request:
             self._take_unasked()
         pending = memoryview(request)
         if pending:
             self._selector.register(self._stdin, selectors.EVENT_WRITE)
+        cpu_start, wall_start = cpu_seconds(self.pid), time.monotonic()
         try:
             while True:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise ChildTimedOut()
-                for key, _ in self._selector.select(remaining):
+                wall = time.monotonic() - wall_start
+                cpu = cpu_seconds(self.pid)
+                used = wall if cpu is None or cpu_start is None else cpu - cpu_start
+                if used > limit or wall > WALL_BACKSTOP * limit:
+                    raise ChildTimedOut(used, wall, used <= limit)
+                wait = min(CLOCK_TICK, WALL_BACKSTOP * limit - wall)
+                for key, _ in self._selector.select(max(wait, 0.0)):
                     if key.fd == self._stdin:
                         pending = self._write(pending)
                     elif key.fd == self._stderr:

@@ -62,6 +62,9 @@ def fault(name, request):
     reply = result(request)
     if name == "sleep":
         time.sleep(1000)
+    elif name == "spin":        # computes forever
+        while True:
+            pass
     elif name == "flood":       # stderr without end, and no reply
         while True:
             sys.stderr.write("flooding stderr " * 60 + "\n")
