@@ -120,16 +120,15 @@ def _chosen_runtimes(manifest, asked):
 
 
 def twice_opener(manifest):
-    """For a Lua port: opens one runtime whose backward statement runs twice
-    (the backward-twice probe).  A command port has no such request: None."""
-    if manifest.language != "lua":
-        return None
+    """Opens one runtime of the port whose backward runs twice (the
+    backward-twice probe): a Lua port's backward statement written twice, a
+    command port asked for backward_calls 2."""
+    if manifest.language == "command":
+        from .command_adapter import open_command_port
+        return lambda runtime: open_command_port(manifest, backward_calls=2)[0]
     from .open import open_port
     twice = dataclasses.replace(manifest, backward=f"{manifest.backward}\n{manifest.backward}")
-
-    def open_twice(runtime):
-        return open_port(twice, [runtime])[0]
-    return open_twice
+    return lambda runtime: open_port(twice, [runtime])[0]
 
 
 def write_reports(result, report_dir):

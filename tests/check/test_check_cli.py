@@ -29,7 +29,7 @@ def harness(argv, capsys):
     (["check", CORRECT, "--runtimes", "lua99"], "unknown runtime lua99"),
     (["check", CORRECT, "--tags", "nosuch"], "unknown tag nosuch"),
     (["check", CORRECT, "--probes", "depth"], "unknown probe depth"),
-    (["check", CORRECT, "--depth-max", "10"], "must be at least 1000"),
+    (["check", CORRECT, "--depth-max", "10"], "must be at least 125"),
     (["check", CORRECT, "--jobs", "0"], "must be at least 1"),
     (["check", CORRECT, "--fixtures", "no-such-fixture"], "no fixture matches the filters"),
     (["check"], "the following arguments are required: PORT.toml"),

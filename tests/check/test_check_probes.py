@@ -84,6 +84,7 @@ def test_depth_finds_the_first_failing_size():
     probe = probes.probe_depth(runtime, "depth-chain", frozenset(), 20000)
     assert probe.status == probes.FAULT
     assert (probe.details["longest"], probe.details["first_failure"]) == (4000, 8000)
+    assert probes.depth_sizes(20000)[:4] == [125, 250, 500, 1000]
     assert probe.details["error"] == "error: backward: stack overflow"
     assert runtime.restarts == 1
 
@@ -97,7 +98,7 @@ def test_depth_passing_the_top_tries_nothing_smaller():
     probe = probes.probe_depth(Scripted(answer), "depth-wide", frozenset({"sum"}), 3000)
     assert probe.status == probes.OK and probe.details["longest"] == 3000
     assert tried == [3000] and "lowered to a chain of +" in probe.summary
-    assert probes.depth_sizes(10000) == [1000, 2000, 4000, 8000, 10000]
+    assert probes.depth_sizes(10000) == [125, 250, 500, 1000, 2000, 4000, 8000, 10000]
 
 
 def test_depth_wrong_values_count_as_failing():
@@ -107,7 +108,7 @@ def test_depth_wrong_values_count_as_failing():
             values["x"] = (0.0, 0.0)   # the input's gradient lost
         return values
     probe = probes.probe_depth(Scripted(answer), "depth-chain", frozenset(), 4000)
-    assert probe.details["first_failure"] == 2000
+    assert (probe.details["longest"], probe.details["first_failure"]) == (1000, 2000)
     assert probe.details["error"].startswith("wrong values: x is (0.0, 0.0)")
 
 
