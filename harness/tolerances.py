@@ -81,8 +81,9 @@ BUDGETS = {
 }
 
 # Ports checked with `python -m harness check` (harness/check/): budget
-# tables named "port-<runtime>" (a Lua port on that lupa runtime) and
-# "port-<language>" (a command port, by the language its hello names).  A
+# tables named "port-<runtime>" (a Lua port on that lupa runtime, or a
+# command port in Lua by its version) and "port-<language>" (a command port,
+# by the language its hello names).  A
 # port is held to its runtime's libm facts above, plus what every port may
 # legitimately write its own way (PORT_OWN); nothing else: a port's own
 # forward of + - * / ** must be bit-identical.

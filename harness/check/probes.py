@@ -426,7 +426,10 @@ def probe_depth(runtime, kind, lower_ops, top):
             failed_at, error = n, problem
             break
         longest = n
-    runtime.restart()   # a failure may leave the runtime in any state
+    try:
+        runtime.restart()   # a failure may leave the runtime in any state
+    except Exception:
+        pass                # the next program restarts it, or fails saying why
     # past the time or memory limit is the manifest's limit, not a depth the
     # port cannot reach
     limited = error.startswith(("timeout:", "memory:"))
@@ -443,23 +446,33 @@ def run_probes(runtime, ops, lower_ops, settings, kept, twice_opener, fixtures, 
     they send the same big program at once (an adapter flattens it once)."""
     out = {"ops": ops_probe(ops)}
     chosen = set(settings.probes)
-    if "numbers" in chosen:
-        out["numbers"] = probe_numbers(runtime, ops, lower_ops)
-    if "backward-twice" in chosen:
+
+    def backward_twice():
         twice = twice_opener(runtime.name) if twice_opener else None
         try:
-            out["backward-twice"] = probe_backward_twice(twice)
+            return probe_backward_twice(twice)
         finally:
             if twice is not None:
                 twice.close()
-    if "determinism" in chosen:
-        out["determinism"] = probe_determinism(runtime, lower_ops, kept, fixtures)
+
+    runs = {"numbers": lambda: probe_numbers(runtime, ops, lower_ops),
+            "backward-twice": backward_twice,
+            "determinism": lambda: probe_determinism(runtime, lower_ops, kept, fixtures)}
     for kind in ("depth-chain", "depth-wide"):
-        if meet and kind in chosen:
+        if kind == "depth-wide" and "sum" in lower_ops:
+            runs[kind] = lambda kind=kind: Probe(
+                kind, SKIPPED, "not run: the port has no sum, and a sum lowered to + is a "
+                               "chain (depth-chain)")
+        else:
+            runs[kind] = lambda kind=kind: probe_depth(runtime, kind, lower_ops,
+                                                       settings.depth_max)
+    for name in PROBES:
+        if name not in chosen:
+            continue
+        if meet and name.startswith("depth-"):
             meet()
-        if kind == "depth-wide" and "sum" in lower_ops and kind in chosen:
-            out[kind] = Probe(kind, SKIPPED, "not run: the port has no sum, and a sum lowered "
-                              "to + is a chain (depth-chain)")
-        elif kind in chosen:
-            out[kind] = probe_depth(runtime, kind, lower_ops, settings.depth_max)
+        try:
+            out[name] = runs[name]()
+        except Exception as exc:   # a port that cannot even restart: the run goes on
+            out[name] = Probe(name, SKIPPED, f"not measured: {_failure_text(exc)}")
     return out

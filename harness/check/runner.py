@@ -11,6 +11,7 @@ judged as the matrix judges a column (harness/verdict.py judge, with the
 budgets of harness/tolerances.py PORT_BUDGETS), then read again for the
 fixture's tagged conventions (verdicts.py).
 """
+import re
 import threading
 import time
 from collections import Counter
@@ -21,6 +22,7 @@ from types import SimpleNamespace
 from .. import tolerances
 from ..backends import REFERENCE, get_backend
 from ..compare import CLOSE, ERROR, EXACT, FAIL, NA, Cell, compare
+from ..ops import OPS
 from ..verdict import judge
 from . import diagnosis, probes
 from .lower import LOWERABLE, lower
@@ -98,11 +100,15 @@ class Settings:
 
 def budget_name(language, runtime):
     """The tolerances.PORT_BUDGETS table a runtime is judged by: a Lua port's
-    runtime, or a command port's language as its hello names it."""
+    runtime, or a command port's language as its hello names it (a Lua one
+    by its version: "Lua 5.4" is lua54's libm, "LuaJIT 2.0.5" luajit20's)."""
     if language == "lua":
         return f"port-{runtime.name}"
     hello = getattr(runtime, "hello", None) or {}
     spoken = str(hello.get("language", "")).lower()
+    if spoken == "lua":
+        m = re.match(r"(lua|luajit) (\d)\.(\d)", str(hello.get("version", "")).lower())
+        spoken = "".join(m.groups()) if m else spoken
     name = f"port-{spoken}"
     return name if name in tolerances.PORT_BUDGETS else "port-command"
 
@@ -209,7 +215,11 @@ def _run_one(runtime, language, fixtures, references, lowered, settings, twice_o
              progress, together):
     name = budget_name(language, runtime)
     run = RuntimeRun(runtime.name, "", name)
-    run.ops = probes.probe_ops(runtime)
+    try:
+        run.ops = probes.probe_ops(runtime)
+    except Exception as exc:   # declared_ops() itself failed: the fixtures say the rest
+        run.ops = {op: probes.OpStatus(probes.BROKEN, f"{type(exc).__name__}: {exc}")
+                   for op in OPS}
     run.version = str(getattr(runtime, "version", "") or "")
     missing = {op for op, status in run.ops.items() if status.state == probes.UNSUPPORTED_OP}
     lower_ops = frozenset(op for op in LOWERABLE if run.ops[op].state == probes.LOWERED)

@@ -3,6 +3,7 @@ and dot lowered for a port without them, ERROR for a port that fails, the
 port budgets (a CLOSE that can FAIL), and the final line's counts."""
 import pytest
 
+from harness.check.port import PortFailure
 from harness.check.probes import LOWERED, SUPPORTED, UNSUPPORTED_OP
 from harness.check.runner import Settings, budget_name, run_check
 from harness.check.verdicts import UNSUPPORTED
@@ -80,7 +81,10 @@ def test_the_matrix_own_columns_stay_exact_only():
 
 @pytest.mark.parametrize("hello, expected", [
     ({"language": "python"}, "port-python"), ({"language": "JavaScript"}, "port-javascript"),
-    ({"language": "cobol"}, "port-command"), (None, "port-command")])
+    ({"language": "cobol"}, "port-command"), (None, "port-command"),
+    ({"language": "lua", "version": "Lua 5.4"}, "port-lua54"),
+    ({"language": "lua", "version": "LuaJIT 2.1.1774896198"}, "port-luajit21"),
+    ({"language": "lua", "version": "Ravi 1.0"}, "port-command")])
 def test_command_ports_are_judged_by_their_language(hello, expected):
     assert budget_name("command", FakeRuntime("p", hello=hello)) == expected
     assert budget_name("lua", FakeRuntime("luajit20")) == "port-luajit20"
@@ -107,3 +111,26 @@ def test_every_runtime_is_judged_against_one_reference_per_fixture(monkeypatch):
     assert sorted(calls) == sorted([0, 1, 2] * 3)
     assert len(computed) == 3
     assert result.final_line() == "9 passed, 0 failed, 0 skipped, 0 unsupported, 0 convention"
+
+
+class Stubborn(FakeRuntime):
+    """A port that cannot restart and cannot say its ops."""
+
+    def restart(self):
+        raise PortFailure("crash", "cannot start: no such file")
+
+    def declared_ops(self):
+        raise RuntimeError("the hello was lost")
+
+
+def test_a_port_that_cannot_restart_or_say_its_ops_does_not_stop_the_run():
+    corpus = fixtures("lecture-l-minus-8")
+    settings = Settings(probes=("determinism", "depth-chain"), depth_max=500)
+    result = run_check("fake", "lua", "fake.toml", corpus, [Stubborn("lua54")],
+                       settings=settings)
+    run = result.runs[0]
+    assert run.cells["lecture-l-minus-8"].status == EXACT
+    assert run.probes["determinism"].status == "not run"
+    assert run.probes["determinism"].summary.startswith("not measured: crash: cannot start")
+    assert run.probes["depth-chain"].status == "ok"
+    assert run.ops["add"].message == "RuntimeError: the hello was lost"
