@@ -33,6 +33,8 @@ def harness(argv, capsys):
     (["check", CORRECT, "--jobs", "0"], "must be at least 1"),
     (["check", CORRECT, "--fixtures", "no-such-fixture"], "no fixture matches the filters"),
     (["check"], "the following arguments are required: PORT.toml"),
+    (["check", str(PORTS / "js" / "port.toml"), "--runtimes", "lua54"],
+     "--runtimes is for Lua ports"),
 ])
 def test_bad_input_is_one_line_and_exit_2(argv, says, capsys):
     code, out, err = harness(argv, capsys)
