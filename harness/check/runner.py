@@ -114,30 +114,44 @@ def budget_name(language, runtime):
 
 
 class References:
-    """python_ref's evaluation of each fixture, computed once by the first
-    runtime that needs it and dropped when every runtime is done with it."""
+    """python_ref's evaluation of each fixture, computed once for all
+    runtimes by a thread of its own running ahead of them in corpus order (the
+    Lua workers need not wait while python_ref works on a big fixture), and
+    dropped when every runtime is done with it."""
 
     def __init__(self, fixtures, consumers):
         self.fixtures = fixtures
+        self._ready = [threading.Event() for _ in fixtures]
+        self._results = {}      # index -> (evaluation, None) or (None, why it failed)
+        self._left = [consumers] * len(fixtures)
         self._lock = threading.Lock()
-        self._values = {}
-        self._left = {i: consumers for i in range(len(fixtures))}
-        self._errors = {}
+        self._budget_lock = threading.Lock()
+        self._stop = False
         self.budgets = {}       # (fixture index, budget name) -> node budgets
+        threading.Thread(target=self._compute, daemon=True).start()
+
+    def _compute(self):
+        backend = get_backend(REFERENCE)   # only this thread uses it (it keeps its last)
+        for index, fixture in enumerate(self.fixtures):
+            if self._stop:
+                return
+            try:
+                result = (backend.evaluate(fixture.program), None)
+            except Exception as exc:   # a fixture the reference cannot run
+                result = (None, f"{type(exc).__name__}: {exc}")
+            with self._lock:
+                if self._left[index] > 0:
+                    self._results[index] = result
+            self._ready[index].set()
 
     def get(self, index):
         """(evaluation, None) or (None, why python_ref failed)."""
+        self._ready[index].wait()
         with self._lock:
-            if index not in self._values and index not in self._errors:
-                try:
-                    self._values[index] = get_backend(REFERENCE).evaluate(
-                        self.fixtures[index].program)
-                except Exception as exc:   # a fixture the reference cannot run
-                    self._errors[index] = f"{type(exc).__name__}: {exc}"
-            return self._values.get(index), self._errors.get(index)
+            return self._results[index]
 
     def budget(self, index, name, reference):
-        with self._lock:
+        with self._budget_lock:
             key = (index, name)
             if key not in self.budgets:
                 self.budgets[key] = tolerances.node_budgets(self.fixtures[index].program,
@@ -148,8 +162,13 @@ class References:
         with self._lock:
             self._left[index] -= 1
             if self._left[index] == 0:
-                self._values.pop(index, None)
+                self._results.pop(index, None)
+        if self._left[index] == 0:
+            with self._budget_lock:
                 self.budgets = {k: v for k, v in self.budgets.items() if k[0] != index}
+
+    def stop(self):
+        self._stop = True
 
 
 class Lowered:
@@ -269,11 +288,14 @@ def run_check(port, language, manifest_shown, fixtures, runtimes, malformed=(),
     workers = settings.jobs or max(1, len(runtimes))
     # all runtimes at once: they meet before the depth probes (see run_probes)
     together = threading.Barrier(len(runtimes)) if 1 < len(runtimes) <= workers else None
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_run_runtime, runtime, language, fixtures, references, lowered,
-                               settings, twice_opener, progress, together)
-                   for runtime in runtimes]
-        runs = [future.result() for future in futures]
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(_run_runtime, runtime, language, fixtures, references,
+                                   lowered, settings, twice_opener, progress, together)
+                       for runtime in runtimes]
+            runs = [future.result() for future in futures]
+    finally:
+        references.stop()
     infos = [FixtureInfo(f.name, tuple(f.tags), f.path, f.source, len(f.program.node_ids()))
              for f in fixtures]
     result = CheckResult(port, language, manifest_shown, infos, runs,
