@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 ARGS   ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup test parity lua-test fuzz plots notes bench clean
+.PHONY: help setup test parity check lua-test fuzz plots notes bench clean
 
 help: ## list every target with what it does
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -21,6 +21,10 @@ setup: $(STAMP) ## create .venv and install the project (idempotent)
 
 parity: $(STAMP) ## the parity matrix: every fixture on every backend (ARGS="--help" for filters)
 	$(PY) -m harness parity $(ARGS)
+
+check: $(STAMP) ## check your own port: make check PORT=path/to/port.toml (ARGS="--help")
+	@test -n "$(PORT)" || { echo "make check: name the manifest: make check PORT=path/to/port.toml"; exit 2; }
+	$(PY) -m harness check $(PORT) $(ARGS)
 
 test: $(STAMP) ## the whole pytest suite (what CI runs)
 	$(PY) -m pytest -q

@@ -19,6 +19,7 @@ import jsonschema
 from .fixture_error import FixtureError
 from .parse import Repeat, parse_program, resolve
 from .program import Program
+from .toml_errors import field_name, first_schema_error, toml_syntax_error
 
 __all__ = ["Fixture", "FixtureError", "load_fixture", "load_corpus", "FIXTURES_ROOT",
            "TAGS", "fixture_toml"]
@@ -45,6 +46,15 @@ TAGS = {
     "slope": "numeric derivative (f(x+h) - f(x))/h written as a program",
     "nary": "the fused sum(...) and dot(...) nodes",
     "found": "a case the fuzzer found and kept (harness/fixtures/found/)",
+    # Conventions: where engines legitimately differ.  A fixture pinning one
+    # carries its tag, and a port that differs only there reads CONVENTION
+    # (harness/check/verdicts.py finds what a program pins).
+    "relu-grad-at-zero": "pins a convention: relu's gradient at 0 (python_ref and torch: 0)",
+    "relu-grad-at-nan": "pins a convention: relu's gradient at nan (python_ref and torch pass it)",
+    "pow-grad-at-zero": "pins a convention: the gradient of x**0 at 0 or nan, and of 0**b in b "
+                     "(python_ref and torch: 0)",
+    "zero-sign": "pins a convention: the sign of a zero, seen downstream through 1/x, log "
+                 "or x**-n",
 }
 
 
@@ -81,37 +91,23 @@ def display_path(path):
         return str(path)
 
 
-def _field(parts):
-    """("inputs", "b") -> "[inputs] b"; ("name",) -> "name"."""
-    parts = [str(p) for p in parts]
-    if not parts:
-        return None
-    if len(parts) == 1:
-        return parts[0]
-    return f"[{'.'.join(parts[:-1])}] {parts[-1]}"
+def _explain(error, parts):
+    """The fixture's own wording for a bad number and a bad name."""
+    if error.validator == "oneOf":
+        return parts, (f"{error.instance!r} is not a number (use a float or one of "
+                       "'inf', '-inf', 'nan', '-0.0')")
+    if error.validator == "pattern" and parts == ["name"]:
+        return parts, (f"{error.instance!r} is not a slug: lower-case letters, digits "
+                       "and single dashes, at most 80 characters")
+    return None
 
 
 def _schema_error(path, data):
-    errors = sorted(_validator().iter_errors(data), key=lambda e: (len(e.absolute_path),
-                                                                   list(map(str, e.absolute_path))))
-    if not errors:
+    found = first_schema_error(_validator(), data, "harness/schema/fixture.schema.json", _explain)
+    if found is None:
         return None
-    error = errors[0]
-    parts = list(error.absolute_path)
-    if error.validator == "required":
-        missing = re.search(r"'([^']+)' is a required property", error.message)
-        return FixtureError(path, _field(parts + [missing.group(1)]), "required field is missing")
-    if error.validator == "additionalProperties":
-        extra = re.findall(r"'([^']+)'", error.message)
-        return FixtureError(path, _field(parts + extra[:1]),
-                            "unknown field (see harness/schema/fixture.schema.json)")
-    if error.validator == "oneOf":
-        return FixtureError(path, _field(parts), f"{error.instance!r} is not a number (use a "
-                            "float or one of 'inf', '-inf', 'nan', '-0.0')")
-    if error.validator == "pattern" and parts == ["name"]:
-        return FixtureError(path, "name", f"{error.instance!r} is not a slug: lower-case "
-                            "letters, digits and single dashes, at most 80 characters")
-    return FixtureError(path, _field(parts), f"schema: {error.message}")
+    parts, reason = found
+    return FixtureError(path, field_name(parts), reason)
 
 
 def _string_start(raw, key):
@@ -169,12 +165,7 @@ def _read(path):
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as e:
-        message = str(e)
-        at = re.search(r"\(at line (\d+), column (\d+)\)", message)
-        reason = "TOML syntax error: " + re.sub(r"\s*\(at [^)]*\)", "", message)
-        if "Cannot overwrite a value" in message:
-            reason += " (a key is given twice, e.g. a duplicate input)"
-        raise FixtureError(shown, (int(at[1]), int(at[2])) if at else None, reason) from None
+        raise FixtureError(shown, *toml_syntax_error(e, twice="a duplicate input")) from None
     error = _schema_error(shown, data)
     if error:
         raise error

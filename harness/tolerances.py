@@ -83,6 +83,61 @@ BUDGETS = {
     },
 }
 
+# Ports checked with `python -m harness check` (harness/check/): budget
+# tables named "port-<runtime>" (a Lua port on that lupa runtime, or a
+# command port in Lua by its version) and "port-<language>" (a command port,
+# by the language its hello names).  A
+# port is held to its runtime's libm facts above, plus what every port may
+# legitimately write its own way (PORT_OWN); nothing else: a port's own
+# forward of + - * / ** must be bit-identical.
+PORT_OWN = {
+    "tanh": OpBudget(2, 1, "a port brings its own tanh (Lua 5.3+ has none, and a port that "
+                           "runs everywhere carries one): held to 2 ulp, what plain Lua "
+                           "reaches (lua_port's tanh, measured over 3 million points); its "
+                           "derivative 1 - t*t or (1 - t)(1 + t): 1 ulp apart beyond what "
+                           "t's error moves it (the cancellation near |t| = 1 is t's error, "
+                           "propagated)"),
+    "sigmoid": OpBudget(2, 1, "1/(1 + e^-x) or e^x/(1 + e^x), and s(1 - s) multiplied in "
+                              "either order: the same function, a few roundings apart"),
+    "div": OpBudget(0, 2, "the derivatives g/y or g*(1/y), and -g*(x/y)/y or -g*x/(y*y): "
+                          "the same numbers rounded two or three times"),
+    "log": OpBudget(0, 1, "the derivative g/x or g*(1/x): one more rounding"),
+}
+_FDLIBM = ("its exp, log and pow are not glibc's (V8 and most runtimes port fdlibm): each "
+           "within 1 ulp of the true value, so within 1 ulp of glibc's")
+_OTHER_LIBM = {"exp": OpBudget(1, 0, _FDLIBM), "log": OpBudget(1, 0, _FDLIBM),
+               "pow": OpBudget(1, 1, _FDLIBM)}
+
+
+def _with_port_own(runtime_ops):
+    """A runtime's table with PORT_OWN on top: the larger budget of each,
+    both reasons (a runtime's tanh entry is about lua_port's own tanh: the
+    port's replaces it)."""
+    table = {op: b for op, b in runtime_ops.items() if op != "tanh"}
+    for op, own in PORT_OWN.items():
+        if op in table:
+            have = table[op]
+            own = OpBudget(max(have.data, own.data), max(have.grad, own.grad),
+                           f"{have.reason}; {own.reason}")
+        table[op] = own
+    return table
+
+
+def _port_budgets():
+    from .backends import LUA_RUNTIMES
+    out = {f"port-{runtime}": _with_port_own(BUDGETS.get(runtime, {}))
+           for runtime in LUA_RUNTIMES}
+    # CPython's math module and ** call the C library: python_ref's own libm
+    out["port-python"] = _with_port_own({})
+    # a command port in another language (JavaScript, or one not known here)
+    out["port-javascript"] = out["port-command"] = _with_port_own(_OTHER_LIBM)
+    return out
+
+
+PORT_BUDGETS = _port_budgets()
+PORT_REORDERS = ("a port's own topological order (any valid one, and a sum or dot lowered "
+                 "to + and *) may add a node's gradient contributions in another order")
+
 # Backends whose autograd adds a node's gradient contributions in another
 # order than python_ref's reversed depth-first topological order.
 REORDERS_GRADIENTS = {
@@ -129,7 +184,7 @@ def known_deviation(program, reference, backend):
 
 
 def budget_table(backend):
-    return BUDGETS.get(backend, {})
+    return BUDGETS.get(backend) or PORT_BUDGETS.get(backend, {})
 
 
 def involves_budgeted_op(program, backend):
@@ -145,7 +200,7 @@ def node_budgets(program, reference, backend):
     """{node id: (data ulps, grad ulps)} allowed for backend against reference
     (python_ref's evaluation of program).  Empty when everything must be exact."""
     table = budget_table(backend)
-    reorders = backend in REORDERS_GRADIENTS
+    reorders = backend in REORDERS_GRADIENTS or backend in PORT_BUDGETS
     if not table and not reorders:
         return {}
     if not involves_budgeted_op(program, backend) and not (reorders and _has_reuse(program)):

@@ -1,17 +1,10 @@
 -- Run a Program (harness/program.py) on the Lua port through its public API:
 -- harness/interpret.py's loop in Lua.
 --
--- The program arrives flat (lua_port/__init__.py flattens its to_plain()
--- form): a 100,000-step program as a few arrays crosses from Python in
+-- The program arrives in the flat wire format that lua_port/wire.py
+-- describes and writes (arrays of input values, step ops, argument places
+-- and constants): a 100,000-step program crosses from Python in
 -- milliseconds, where 100,000 nested tables took a second.
---
---   program = {input_ids = {id, ...}, input_values = {x, ...},
---              step_ids = {id, ...}, step_ops = {op, ...},
---              step_nargs = {n, ...},  -- how many arguments each step takes
---              arg_refs = {r, ...},    -- each argument: the node's place in program
---                                      -- order (inputs 1..n, then the steps), or 0:
---              arg_nums = {x, ...},    -- then the number constant is here
---              output = id}
 --
 -- interpret(program) runs forward and backward and returns two arrays in
 -- program order (inputs first, then each step): data, grads.

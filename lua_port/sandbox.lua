@@ -1,20 +1,29 @@
--- The trusted half of the Python bridge (lua_port/__init__.py).
+-- The trusted half of the Python bridge (lua_port/bridge.py).
 --
 -- Run once, with the runtime's full globals, right after the runtime is made.
 -- It keeps private references to debug.sethook and the loaders, builds the
 -- environment sandboxed code sees (the safe part of the standard library: no
--- os, io, package, require, load*, dofile, debug, coroutine, getfenv or
--- python; of jit only its version), loads the micrograd modules from the
--- sources Python read, and returns the few functions Python calls.  Nothing
--- it returns is reachable from inside the sandbox.
+-- os, io, package, load*, dofile, debug, coroutine, getfenv or python; of jit
+-- only its version), and returns the few functions Python calls.  Nothing it
+-- returns is reachable from inside the sandbox.
+--
+-- Sandboxed code gets a private `require` that resolves only the modules
+-- Python read and passed in (`sources`: {name = {path = ..., source = ...}}):
+-- lua_port's own micrograd, or the files under a user's port root.  With
+-- options.shared_globals every module, and whatever Python compiles in
+-- api.env, shares one global table, as the modules of a stand-alone Lua
+-- program share _G; otherwise each module gets its own.
 --
 -- The instruction budget is a count hook: every HOOK_EVERY VM instructions
 -- it adds to a counter and raises once the counter passes the budget.  Once
 -- exceeded it raises again at every instruction, so a pcall inside the
 -- sandbox cannot swallow it: the first instruction after the pcall raises
--- again.  Python also checks the flag after every call.  On LuaJIT (no memory cap in lupa) the same hook also enforces a soft
--- memory cap, checked with collectgarbage("count").
-local sources = ...
+-- again.  Python also checks the flag after every call.  On LuaJIT (no memory
+-- cap in lupa) the same hook also enforces a soft memory cap, checked with
+-- collectgarbage("count").  A runtime without a budget (a user's port in its
+-- own worker process, which its parent stops by a time limit) sets no hook.
+local sources, options = ...
+options = options or {}
 
 local G = _G
 local debug_sethook = debug.sethook
@@ -76,27 +85,44 @@ local function compile(source, chunkname, env)
   return load_(source, chunkname, "t", env)
 end
 
--- The micrograd modules, loaded from the sources Python read; their private
--- require resolves only these names.
-local loaded = {}
-local function private_require(name)
+-- The modules, compiled from the sources Python read when first required;
+-- this require resolves only those names.  A module that returns nothing
+-- is kept as true, like Lua's own require does.
+local loaded, loading = {}, {}
+local shared_env
+local private_require
+private_require = function(name)
   if loaded[name] == nil then
     local entry = sources[name]
     if entry == nil then
-      error("module " .. tostring(name) .. " is not part of the port", 2)
+      error("module '" .. tostring(name) .. "' is not part of the port", 2)
     end
-    local env = base_env()
-    env.require = private_require
+    if loading[name] then
+      error("loop or previous error loading module '" .. tostring(name) .. "'", 2)
+    end
+    local env = shared_env
+    if env == nil then
+      env = base_env()
+      env.require = private_require
+    end
     local f, err = compile(entry.source, "@" .. entry.path, env)
     if not f then
       error(err, 0)
     end
-    loaded[name] = f(name)
+    loading[name] = true  -- stays set if the module raises, as with Lua's own require
+    local result = f(name)
+    loading[name] = nil
+    if result == nil then
+      result = true
+    end
+    loaded[name] = result
   end
   return loaded[name]
 end
-local mg = private_require("micrograd")
-local interpret = private_require("interpret")
+if options.shared_globals then
+  shared_env = base_env()
+  shared_env.require = private_require
+end
 
 -- == budget =====================================================================
 -- Python arms and disarms the hook by calling debug.sethook itself (a C
@@ -173,13 +199,25 @@ function api.call(f, ...)
   return encode_results(f(...))
 end
 
--- A sandboxed chunk: its globals are a fresh safe environment plus mg.
-function api.compile(source, chunkname)
-  local env = base_env()
-  env.mg = mg
+-- Globals every chunk compiled by api.compile sees besides the safe library
+-- (LuaEngine puts `mg` here).
+api.globals = {}
+
+-- A sandboxed chunk.  Its globals: env when given (api.env, the port's own),
+-- else a fresh safe environment plus api.globals.
+function api.compile(source, chunkname, env)
+  if env == nil then
+    env = base_env()
+    for k, v in pairs(api.globals) do
+      env[k] = v
+    end
+  end
   local f, err = compile(source, chunkname, env)
   return f, err  -- always two values: lupa then always gives a tuple
 end
+
+api.require = private_require
+api.env = shared_env  -- nil unless options.shared_globals
 
 -- data and grads come back as flat arrays with each -0.0 written as 0.0
 -- and its index listed (negative_zeros: {data indices}, {grad indices}), so
@@ -196,23 +234,35 @@ local function take_negative_zeros(values)
   return where
 end
 
--- The collector is paused while a program runs: its graph stays live until
--- the results are read, so collecting meanwhile only walks a growing graph
--- again and again (a third of Lua 5.1's time on a 100,000-node chain).  What
--- earlier calls left is collected first once it passes COLLECT_BEFORE_KB;
--- the hook restarts the collector past state.gc_restart_kb, and Python
--- restarts it after the call, error or not.
+-- With pause_collector the collector is paused while a program runs: its
+-- graph stays live until the results are read, so collecting meanwhile only
+-- walks a growing graph again and again (a third of Lua 5.1's time on a
+-- 100,000-node chain).  What earlier calls left is collected first once it
+-- passes COLLECT_BEFORE_KB; the hook restarts the collector past
+-- state.gc_restart_kb, and Python restarts it after the call, error or not.
+-- Without a hook nothing would restart it, so a runtime with no budget
+-- leaves the collector running.
+--
+-- interpreter(program) returns data, grads; or nil and what went wrong
+-- (interpret_port.lua reports a failing step that way), passed on as it is.
 local COLLECT_BEFORE_KB = 64 * 1024
 
-function api.evaluate(program)
-  if collectgarbage_("count") > COLLECT_BEFORE_KB then
-    collectgarbage_("collect")
+function api.evaluate(interpreter, program, pause_collector)
+  if pause_collector then
+    if collectgarbage_("count") > COLLECT_BEFORE_KB then
+      collectgarbage_("collect")
+    end
+    collectgarbage_("stop")
+    state.gc_stopped = true
   end
-  collectgarbage_("stop")
-  state.gc_stopped = true
-  local data, grads = interpret(program)
-  collectgarbage_("restart")
-  state.gc_stopped = false
+  local data, grads, where, message = interpreter(program)
+  if pause_collector then
+    collectgarbage_("restart")
+    state.gc_stopped = false
+  end
+  if data == nil then
+    return nil, grads, where, message
+  end
   return data, grads, take_negative_zeros(data), take_negative_zeros(grads)
 end
 
@@ -223,5 +273,4 @@ function api.slice(values, i, j)
   return j - i + 1, unpack_(values, i, j)
 end
 
-api.mg = mg
 return api

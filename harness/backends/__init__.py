@@ -12,9 +12,10 @@ runtime is expensive to start).
 """
 from typing import Dict, Optional, Protocol, Tuple
 
+from lua_port.runtimes import RUNTIMES as LUA_RUNTIMES  # the one list of Lua runtimes
+
 Evaluation = Dict[str, Tuple[Optional[float], Optional[float]]]
 
-LUA_RUNTIMES = ("lua51", "lua52", "lua53", "lua54", "lua55", "luajit20", "luajit21")
 BACKEND_NAMES = ("python_ref",) + LUA_RUNTIMES + ("torch", "fd")
 REFERENCE = "python_ref"
 

@@ -22,8 +22,8 @@ _LAST = [None, None]
 
 def _flat(program):
     if _LAST[0] is not program:
-        from lua_port import flatten
-        _LAST[:] = [program, flatten(program.to_plain())]
+        from lua_port import flatten_program
+        _LAST[:] = [program, flatten_program(program)]
     return _LAST[1]
 
 

@@ -1,5 +1,6 @@
 """Helpers of the Lua port's tests: runtime and stand-alone parameters that
-skip with a reason, and a bitwise comparison of doubles."""
+skip with a reason, a bitwise comparison of doubles, and the Lua MLP's
+weights and output read through a LuaEngine."""
 import shutil
 import struct
 from pathlib import Path
@@ -37,8 +38,29 @@ def bits(x):
 def same_bits(a, b):
     """Identical doubles (-0.0 != 0.0), where any nan matches any nan: which
     operand's nan an operation passes on (and so its sign) is up to the C
-    compiler (CPython may compute a + b as b + a), so docs/CONTRACTS.md compares
+    compiler (CPython may compute a + b as b + a), so the lab compares
     nan with nan."""
     if a != a and b != b:
         return True
     return bits(a) == bits(b)
+
+
+def mlp_weights(engine, nin, nouts, seed=0, **opts):
+    """The parameter values of the Lua MLP(nin, nouts, seed=seed, **opts)."""
+    return engine.execute(
+        "local nin, nouts, opts = ...\n"
+        "return mg.MLP(nin, nouts, opts):parameter_values()",
+        nin, list(nouts), dict(opts, seed=seed), name="=(mlp_weights)")
+
+
+def mlp_output(engine, nin, nouts, x, seed=0, **opts):
+    """The Lua MLP's output data on input x (a float, or a list of floats)."""
+    return engine.execute(
+        "local nin, nouts, x, opts = ...\n"
+        "local out = mg.MLP(nin, nouts, opts)(x)\n"
+        "if mg.Value.is_value(out) then return out.data end\n"
+        "local data = {}\n"
+        "for i = 1, #out do data[i] = out[i].data end\n"
+        "return data",
+        nin, list(nouts), [float(v) for v in x], dict(opts, seed=seed),
+        name="=(mlp_output)")

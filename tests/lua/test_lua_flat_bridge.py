@@ -85,3 +85,13 @@ def test_a_big_program_under_a_small_cap_resumes_the_collector():
     plain = {"inputs": [["x", 2.0]], "steps": steps, "output": prev}
     got = engine.evaluate(plain)
     assert got[prev] == (2.0, 1.0) and got["x"] == (2.0, 1.0)
+
+
+def test_flatten_program_is_flatten_of_the_plain_form():
+    """The fast path reads the Program itself; the wire format is the same."""
+    from harness.fixture import load_corpus
+    from lua_port import flatten, flatten_program
+    fixtures, _ = load_corpus(tags=["nary", "reuse", "lecture", "found"])
+    assert len(fixtures) > 20
+    for fixture in fixtures:
+        assert flatten_program(fixture.program) == flatten(fixture.program.to_plain()), fixture.name

@@ -7,7 +7,7 @@ from harness.interpret import interpret
 from harness.parse import parse_program
 from python_ref import MLP
 
-from lua_helpers import BIT_EXACT_RUNTIMES, runtime_params, same_bits
+from lua_helpers import BIT_EXACT_RUNTIMES, mlp_output, mlp_weights, runtime_params, same_bits
 
 # name: (program, inputs, output, uses tanh)
 PROGRAMS = {
@@ -67,11 +67,11 @@ def test_evaluate_names_a_bad_step():
 @pytest.mark.parametrize("runtime", runtime_params())
 def test_seeded_mlp_identical(runtime, engine):
     python = MLP(2, [16, 16, 1], seed=7)
-    weights = engine.mlp_weights(2, [16, 16, 1], seed=7)
+    weights = mlp_weights(engine, 2, [16, 16, 1], seed=7)
     assert len(weights) == len(python.parameters()) == 337
     assert all(same_bits(a, b) for a, b in zip(weights, python.parameter_values()))
     x = [0.5, -1.25]
-    assert same_bits(engine.mlp_output(2, [16, 16, 1], x, seed=7), python(x).data)
+    assert same_bits(mlp_output(engine, 2, [16, 16, 1], x, seed=7), python(x).data)
 
 
 @pytest.mark.parametrize("runtime", runtime_params(BIT_EXACT_RUNTIMES))
@@ -79,9 +79,9 @@ def test_lecture_mlp_identical(runtime, engine):
     """tanh throughout, random biases, the unfused graph: the lecture's MLP."""
     opts = dict(nonlin="tanh", last_nonlin="tanh", random_bias=True, fused=False)
     python = MLP(3, [4, 4, 1], seed=1234, **opts)
-    weights = engine.mlp_weights(3, [4, 4, 1], seed=1234, **opts)
+    weights = mlp_weights(engine, 3, [4, 4, 1], seed=1234, **opts)
     assert all(same_bits(a, b) for a, b in zip(weights, python.parameter_values()))
     x = [2.0, 3.0, -1.0]
-    assert same_bits(engine.mlp_output(3, [4, 4, 1], x, seed=1234, **opts), python(x).data)
-    outputs = engine.mlp_output(3, [4, 2], x, seed=5)
+    assert same_bits(mlp_output(engine, 3, [4, 4, 1], x, seed=1234, **opts), python(x).data)
+    outputs = mlp_output(engine, 3, [4, 2], x, seed=5)
     assert [same_bits(a, b.data) for a, b in zip(outputs, MLP(3, [4, 2], seed=5)(x))] == [True, True]

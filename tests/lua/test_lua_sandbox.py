@@ -53,10 +53,10 @@ def test_python_attributes_refused(runtime, engine):
     class Secret:
         token = "do not read"
 
-    function = engine._compile("local obj = ... return obj.token", "=(attribute test)")
+    function = engine.compile("local obj = ... return obj.token", "=(attribute test)")
     with pytest.raises(AttributeError, match="may not access Python attributes"):
         engine._guarded(function, Secret())
-    function = engine._compile("local obj = ... return obj.__class__", "=(attribute test)")
+    function = engine.compile("local obj = ... return obj.__class__", "=(attribute test)")
     with pytest.raises(AttributeError, match="may not access Python attributes"):
         engine._guarded(function, Secret())
 
@@ -96,3 +96,54 @@ def test_luajit_compiled_loops_are_counted_with_the_jit_off():
     assert engine.execute("return jit and jit.version").startswith("LuaJIT 2.1")
     with pytest.raises(LuaBudgetError):
         engine.execute("local x = 0 while true do x = x + 1 end")
+
+
+# -- a user's modules: require resolves only what Python read --------------------------
+
+def _port(tmp_path, files):
+    from lua_port import read_modules
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return read_modules(tmp_path, shown="port")
+
+
+def test_read_modules_names_files_as_require_finds_them(tmp_path):
+    modules = _port(tmp_path, {"engine.lua": "", "nn/init.lua": "", "nn/layers.lua": "",
+                               ".hidden/x.lua": "", "notes.txt": ""})
+    assert sorted(modules) == ["engine", "nn", "nn.layers"]
+    assert modules["nn"]["path"] == "port/nn/init.lua"
+
+
+def test_read_modules_refuses_too_much(tmp_path, monkeypatch):
+    import lua_port.bridge
+    monkeypatch.setattr(lua_port.bridge, "MAX_MODULE_BYTES", 10)
+    with pytest.raises(ValueError, match="port: its .lua files hold more than 10 bytes"):
+        _port(tmp_path, {"a.lua": "return 'twelve bytes'"})
+
+
+@pytest.mark.parametrize("runtime", runtime_params(("lua51", "lua54", "luajit21")))
+def test_modules_share_one_global_table_when_asked(runtime, tmp_path):
+    """A stand-alone program's modules share _G: a port may define a global
+    in one file and use it in another."""
+    from lua_port import LuaSandbox
+    modules = _port(tmp_path, {"engine.lua": "Value = {name = 'V'}\n",
+                               "nn.lua": "require('engine') return {uses = Value.name}\n",
+                               "quiet.lua": "local x = 1\n",
+                               "loop_a.lua": "return require('loop_b')\n",
+                               "loop_b.lua": "return require('loop_a')\n"})
+    sandbox = LuaSandbox(runtime, modules, instruction_budget=None, shared_globals=True)
+    env = sandbox.env
+    run = lambda source: sandbox.call(sandbox.compile(source, "=(test)", env))  # noqa: E731
+    assert run("return require('nn').uses, Value.name") == ("V", "V")
+    assert run("return require('quiet')") is True, "a module that returns nothing is true"
+    with pytest.raises(LuaError, match="loop or previous error loading module 'loop_a'"):
+        run("return require('loop_a')")
+    with pytest.raises(LuaError, match="module 'os' is not part of the port"):
+        run("return require('os')")
+    # without sharing, each module keeps its globals to itself
+    apart = LuaSandbox(runtime, modules, instruction_budget=None)
+    assert apart.env is None
+    with pytest.raises(LuaError, match="attempt to index"):
+        apart.require("nn")

@@ -1,0 +1,227 @@
+"""The child process of a "command" port, spoken to one line at a time.
+
+The child gets its own session and process group (killed as a group, so a
+grandchild it started dies with it), pipes for stdin, stdout and stderr and
+nothing else, the manifest's folder as working directory, and resource
+limits set between fork and exec:
+
+* RLIMIT_DATA = the memory cap.  Since Linux 4.7 it counts the heap and every
+  private writable mapping, i.e. the memory a program really uses.  Not
+  RLIMIT_AS: node reserves address space it never touches and does not
+  start under an RLIMIT_AS of 1 GiB, where RLIMIT_DATA lets it start in 256 MiB.
+* RLIMIT_CORE = 0: a crash leaves no core file in the port's folder.
+
+One loop (selectors) writes the request, reads stdout and drains stderr, so
+a child that does not read its stdin, or floods stderr, cannot block the
+harness: the time limit (CPU seconds, with a wall-clock backstop) ends every
+exchange.
+"""
+import atexit
+import os
+import resource
+import selectors
+import signal
+import subprocess
+import sys
+import time
+import weakref
+
+from .cpu_clock import WALL_BACKSTOP, cpu_seconds
+
+STDERR_KEPT = 16 * 1024   # bytes of stderr kept for messages (its last lines)
+READ_SIZE = 1 << 20
+CLOCK_TICK = 0.05         # seconds between two looks at the child's CPU time
+
+# Children still running when the harness exits (an exception, Ctrl-C) are
+# killed then: in their own session, nothing else would end a hung one.
+_LIVE = weakref.WeakSet()
+atexit.register(lambda: [child.kill() for child in list(_LIVE)])
+
+
+class ChildExited(Exception):
+    """The child closed its stdout or stdin: it exited (or will be killed)."""
+
+
+class ChildTimedOut(Exception):
+    """No complete line within the time limit: cpu and wall are the seconds
+    it used; backstop is True when the wall clock stopped it."""
+
+    def __init__(self, cpu, wall, backstop):
+        super().__init__(cpu, wall, backstop)
+        self.cpu, self.wall, self.backstop = cpu, wall, backstop
+
+
+class ChildMisbehaved(Exception):
+    """A line too long, or a line before the request was read."""
+
+
+def _limits(max_memory_bytes):
+    # Runs in the child between fork and exec: no import and no lock in it,
+    # which is what makes preexec_fn safe while other threads run.
+    def apply():
+        resource.setrlimit(resource.RLIMIT_DATA, (max_memory_bytes, max_memory_bytes))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    return apply
+
+
+def child_environment():
+    """The harness's environment, with the folder of the Python running the
+    harness first on PATH (as activating its venv would): `python` in a
+    command is that Python, with the packages it has."""
+    env = dict(os.environ)
+    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+    return env
+
+
+def describe_exit(returncode):
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = "an unknown signal"
+        return f"killed by {name} (exit code {returncode})"
+    return f"exited with code {returncode}"
+
+
+class ChildProcess:
+    """One started child.  exchange() sends a line and waits for one back."""
+
+    def __init__(self, argv, cwd, max_memory_mib):
+        self.argv = list(argv)
+        self._popen = subprocess.Popen(
+            self.argv, cwd=cwd, env=child_environment(),
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            close_fds=True, start_new_session=True,
+            preexec_fn=_limits(int(max_memory_mib) * 2**20))
+        self.pid = self._popen.pid
+        self._stdin = self._popen.stdin.fileno()
+        self._stdout = self._popen.stdout.fileno()
+        self._stderr = self._popen.stderr.fileno()
+        for fd in (self._stdin, self._stdout, self._stderr):
+            os.set_blocking(fd, False)
+        self._selector = selectors.DefaultSelector()
+        self._selector.register(self._stdout, selectors.EVENT_READ)
+        self._selector.register(self._stderr, selectors.EVENT_READ)
+        self._stdout_buffer = bytearray()
+        self._stderr_buffer = bytearray()
+        self._killed = False
+        _LIVE.add(self)
+
+    def exchange(self, request, limit, max_line_bytes):
+        """Write request (bytes; may be empty), then return the next line the
+        child writes (without its newline).  Raises ChildTimedOut once the
+        child used limit CPU seconds on it (or WALL_BACKSTOP times as many
+        wall-clock seconds: cpu_clock.py), ChildExited, or ChildMisbehaved."""
+        if request:
+            self._take_unasked()
+        pending = memoryview(request)
+        if pending:
+            self._selector.register(self._stdin, selectors.EVENT_WRITE)
+        cpu_start, wall_start = cpu_seconds(self.pid), time.monotonic()
+        try:
+            while True:
+                wall = time.monotonic() - wall_start
+                cpu = cpu_seconds(self.pid)
+                used = wall if cpu is None or cpu_start is None else cpu - cpu_start
+                if used > limit or wall > WALL_BACKSTOP * limit:
+                    raise ChildTimedOut(used, wall, used <= limit)
+                wait = min(CLOCK_TICK, WALL_BACKSTOP * limit - wall)
+                for key, _ in self._selector.select(max(wait, 0.0)):
+                    if key.fd == self._stdin:
+                        pending = self._write(pending)
+                    elif key.fd == self._stderr:
+                        self._drain_stderr()
+                    else:
+                        line = self._read_stdout(max_line_bytes)
+                        if line is not None:
+                            if pending:
+                                raise ChildMisbehaved("the port answered before it had read "
+                                                      "the whole program")
+                            return line
+        finally:
+            if pending:
+                self._selector.unregister(self._stdin)
+
+    def _take_unasked(self):
+        """Refuse what the child wrote since its last line: nothing was asked."""
+        unasked = bytes(self._stdout_buffer)
+        if self._stdout in {key.fd for key, _ in self._selector.select(0)}:
+            unasked = self._read_stdout(READ_SIZE) or bytes(self._stdout_buffer)
+        if unasked:
+            raise ChildMisbehaved("the port wrote more than one line for the last message: "
+                                  f"{unasked[:80]!r}")
+
+    def _write(self, pending):
+        try:
+            written = os.write(self._stdin, pending[:READ_SIZE])
+        except BrokenPipeError:
+            raise ChildExited("closed its stdin") from None
+        pending = pending[written:]
+        if not pending:
+            self._selector.unregister(self._stdin)
+        return pending
+
+    def _read_stdout(self, max_line_bytes):
+        chunk = os.read(self._stdout, READ_SIZE)
+        if not chunk:
+            raise ChildExited("closed its stdout")
+        newline = chunk.find(b"\n")
+        if newline < 0:
+            self._stdout_buffer += chunk
+            if len(self._stdout_buffer) > max_line_bytes:
+                raise ChildMisbehaved(f"the port wrote more than {max_line_bytes} bytes "
+                                      "without ending the line")
+            return None
+        line = bytes(self._stdout_buffer) + chunk[:newline]
+        self._stdout_buffer = bytearray(chunk[newline + 1:])
+        return line
+
+    def _drain_stderr(self, to_the_end=False):
+        """Read what stderr holds: one chunk while the child runs (a flood
+        must not hold up the deadline), all of it once the child is gone."""
+        while self._stderr is not None:
+            try:
+                chunk = os.read(self._stderr, READ_SIZE)
+            except BlockingIOError:
+                return
+            if not chunk:
+                self._selector.unregister(self._stderr)
+                self._stderr = None
+                return
+            self._stderr_buffer += chunk
+            del self._stderr_buffer[:-STDERR_KEPT]
+            if not to_the_end:
+                return
+
+    def stderr_tail(self, lines=6):
+        """The last lines the child wrote on stderr, joined with ' | '."""
+        if not self._killed:
+            self._drain_stderr()
+        text = self._stderr_buffer.decode("utf-8", "replace")
+        kept = [line.strip() for line in text.splitlines() if line.strip()]
+        return " | ".join(kept[-lines:])
+
+    def wait_exit(self, seconds):
+        """The exit code once the child has exited, or None after seconds."""
+        try:
+            return self._popen.wait(timeout=max(seconds, 0.0))
+        except subprocess.TimeoutExpired:
+            return None
+
+    def kill(self):
+        """Kill the child's whole process group (idempotent), keep its stderr."""
+        if self._killed:
+            return
+        try:
+            os.killpg(self.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self._popen.wait()
+        self._drain_stderr(to_the_end=True)   # what it wrote before dying
+        self._killed = True
+        self._selector.close()
+        for pipe in (self._popen.stdin, self._popen.stdout, self._popen.stderr):
+            try:
+                pipe.close()
+            except OSError:
+                pass

@@ -1,0 +1,173 @@
+-- Speak the port protocol (docs/protocol.md) for a Lua port of micrograd
+-- under a stand-alone interpreter (lua5.1, lua5.4, luajit...):
+--
+--   lua5.4 lua_driver.lua PORT_ROOT
+--
+-- PORT_ROOT (default ".") goes first on package.path, so require() finds the
+-- port's modules there.  To check your own Lua port, copy this file and edit
+-- the part between the two rulers: how to load the port, make a Value, read
+-- data and grad, run backward, and reach each op.  An op left out of OPS is
+-- left out of the hello, and a program that needs it is answered
+-- "unsupported".  Errors the port raises are answered "error" with its
+-- message.  JSON is read with dkjson (Debian: lua-dkjson; LuaRocks: dkjson);
+-- numbers are written here with %.17g, which reads back as the same double.
+
+local root = arg[1] or "."
+package.path = root .. "/?.lua;" .. root .. "/?/init.lua;" .. package.path
+
+-- == how to reach the port: edit this part ====================================
+local PORT_NAME = "lua_port (micrograd-parity-lab)"
+local Value = require("micrograd").Value
+
+local function new(x) return Value(x) end
+local function data(v) return v.data end
+local function grad(v) return v.grad end
+local function backward(v) v:backward() end
+
+-- A number may stand on either side of an operator (2 * v), as a user writes it.
+-- sum: start + v1 + ... + vn; dot: start + w1*x1 + ... + wn*xn.
+local OPS = {
+  add = function(a, b) return a + b end,
+  sub = function(a, b) return a - b end,
+  mul = function(a, b) return a * b end,
+  div = function(a, b) return a / b end,
+  pow = function(a, b) return a ^ b end,
+  neg = function(x) return -x end,
+  relu = function(x) return x:relu() end,
+  tanh = function(x) return x:tanh() end,
+  exp = function(x) return x:exp() end,
+  log = function(x) return x:log() end,
+  sigmoid = function(x) return x:sigmoid() end,
+  sum = function(start, values) return Value.sum(values, start) end,
+  dot = function(start, ws, xs) return Value.dot(ws, xs, start) end,
+}
+-- == end of the part to edit ==================================================
+
+local ok, json = pcall(require, "dkjson")
+if not ok then
+  io.stderr:write("lua_driver: the JSON module dkjson is missing (Debian: apt-get install lua-dkjson)\n")
+  os.exit(2)
+end
+local with_lpeg, lpeg_json = pcall(json.use_lpeg)   -- twice as fast where lpeg is installed
+if with_lpeg then
+  json = lpeg_json
+end
+
+-- The protocol owns stdout: whatever the port prints goes to stderr.
+local protocol_out = io.stdout
+io.output(io.stderr)
+print = function(...)
+  local parts = {}
+  for i = 1, select("#", ...) do
+    parts[i] = tostring((select(i, ...)))
+  end
+  io.stderr:write(table.concat(parts, "\t"), "\n")
+end
+
+local format, concat, huge = string.format, table.concat, math.huge
+local math_type = math.type   -- nil before Lua 5.3
+local NAN = math.abs(0 / 0)   -- fabs clears the sign bit x86 sets on 0/0
+local NEG_ZERO = -1 / huge
+local NUMBER_STRINGS = {inf = huge, ["-inf"] = -huge, nan = NAN, ["-0.0"] = NEG_ZERO}
+
+-- A request's number: 3 arrives as a Lua integer on 5.3+ (integers: true), 3.0 as a float.
+local function number(x)
+  if type(x) == "string" then
+    return NUMBER_STRINGS[x]
+  end
+  return x
+end
+
+local function wire(x, what)
+  if type(x) ~= "number" then
+    error(what .. " is " .. tostring(x) .. ", not a number", 0)
+  end
+  if x ~= x then
+    return '"nan"'
+  elseif x == huge then
+    return '"inf"'
+  elseif x == -huge then
+    return '"-inf"'
+  elseif math_type and math_type(x) == "integer" then
+    return format("%d", x)
+  elseif x == 0 and 1 / x < 0 then
+    return '"-0.0"'
+  end
+  return format("%.17g", x)
+end
+
+local function run(request)
+  local nodes, order = {}, {}
+  for _, input in ipairs(request.inputs) do
+    local v = new(number(input[2]))
+    nodes[input[1]] = v
+    order[#order + 1] = v
+  end
+  for _, step in ipairs(request.steps) do
+    local out, op, args = step[1], step[2], step[3]
+    local values = {}
+    for i, a in ipairs(args) do
+      if type(a) == "string" and NUMBER_STRINGS[a] == nil then
+        values[i] = nodes[a]
+      else
+        values[i] = number(a)
+      end
+    end
+    local v
+    if op == "sum" then
+      local rest = {}
+      for i = 2, #values do
+        rest[i - 1] = values[i]
+      end
+      v = OPS.sum(values[1], rest)
+    elseif op == "dot" then
+      local n, ws, xs = (#values - 1) / 2, {}, {}
+      for i = 1, n do
+        ws[i], xs[i] = values[1 + i], values[1 + n + i]
+      end
+      v = OPS.dot(values[1], ws, xs)
+    else
+      v = OPS[op](values[1], values[2])
+    end
+    nodes[out] = v
+    order[#order + 1] = v
+  end
+  for _ = 1, request.backward_calls or 1 do
+    backward(nodes[request.output])
+  end
+  local pairs_out = {}
+  for i, v in ipairs(order) do
+    pairs_out[i] = "[" .. wire(data(v), "data") .. "," .. wire(grad(v), "grad") .. "]"
+  end
+  return concat(pairs_out, ",")
+end
+
+local function answer(request)
+  local head = '{"kind":"%s","id":' .. format("%d", request.id)
+  for _, step in ipairs(request.steps) do
+    if OPS[step[2]] == nil then
+      return format(head, "unsupported") .. ',"op":' .. json.encode(step[2]) .. "}"
+    end
+  end
+  local done, nodes = pcall(run, request)
+  if not done then
+    return format(head, "error") .. ',"message":' .. json.encode(tostring(nodes)) .. "}"
+  end
+  return format(head, "result") .. ',"nodes":[' .. nodes .. "]}"
+end
+
+local function send(line)
+  protocol_out:write(line, "\n")
+  protocol_out:flush()
+end
+
+local ops = {}
+for op in pairs(OPS) do
+  ops[#ops + 1] = op
+end
+table.sort(ops)
+send(json.encode({kind = "hello", protocol = 1, name = PORT_NAME, language = "lua",
+                  version = jit and jit.version or _VERSION, ops = ops}))
+for line in io.lines() do
+  send(answer(json.decode(line)))
+end

@@ -1,0 +1,132 @@
+// Speak the port protocol (docs/protocol.md) for a JavaScript port of
+// micrograd, under node:
+//
+//   node node_driver.js MODULE [EXPORT]
+//
+// MODULE is the port's file, relative to the working directory (CommonJS or
+// an ES module); EXPORT the name of its Value class (default "Value").  To
+// check a port with another API, copy this file and edit the part between the
+// two rulers.  An op whose method the port lacks is left out of the hello, and
+// a program that needs it is answered "unsupported".  What the port throws is
+// answered "error" with its name and message.
+"use strict";
+const path = require("path");
+const readline = require("readline");
+const { pathToFileURL } = require("url");
+
+const MODULE_FILE = process.argv[2];
+const EXPORT = process.argv[3] || "Value";
+
+// == how to reach the port: edit this part =====================================
+const make = (Value, x) => new Value(x);
+const data = (v) => v.data;
+const grad = (v) => v.grad;
+const backward = (v) => v.backward();
+
+// JavaScript has no operator overloading: each op is a method of a Value,
+// called as a.add(b) or v.tanh(); a number on the left is made a Value first
+// (new Value(2).sub(x)), as a user would write it.  sum and dot are functions
+// of the class: Value.sum(values, start), Value.dot(ws, xs, start).  The
+// hello lists the ops whose method the port has.
+const METHODS = { add: "add", sub: "sub", mul: "mul", div: "div", pow: "pow", neg: "neg",
+                  relu: "relu", tanh: "tanh", exp: "exp", log: "log", sigmoid: "sigmoid" };
+const STATICS = { sum: "sum", dot: "dot" };
+// == end of the part to edit ===================================================
+
+const NUMBER_STRINGS = { inf: Infinity, "-inf": -Infinity, nan: NaN, "-0.0": -0 };
+
+// The protocol owns stdout: whatever the port logs goes to stderr.
+const protocolWrite = process.stdout.write.bind(process.stdout);
+console.log = console.info = console.debug = console.error;
+
+function number(x) {
+  return typeof x === "string" ? NUMBER_STRINGS[x] : x;
+}
+
+// JSON.stringify writes the shortest decimal that reads back as the same
+// double; it has no literal for these four.
+function wire(x, what) {
+  if (typeof x !== "number") {
+    throw new TypeError(`${what} is ${String(x)}, not a number`);
+  }
+  if (Number.isNaN(x)) return "nan";
+  if (x === Infinity) return "inf";
+  if (x === -Infinity) return "-inf";
+  if (Object.is(x, -0)) return "-0.0";
+  return x;
+}
+
+const BINARY = new Set(["add", "sub", "mul", "div", "pow"]);
+
+function has(Value, op) {
+  return op in STATICS ? typeof Value[STATICS[op]] === "function"
+                       : typeof Value.prototype[METHODS[op]] === "function";
+}
+
+function run(Value, request) {
+  const lift = (x) => (x instanceof Value ? x : make(Value, x));
+  const nodes = new Map();
+  const order = [];
+  for (const [id, x] of request.inputs) {
+    const v = make(Value, number(x));
+    nodes.set(id, v);
+    order.push(v);
+  }
+  for (const [out, op, args] of request.steps) {
+    const values = args.map((a) =>
+      typeof a === "string" && !(a in NUMBER_STRINGS) ? nodes.get(a) : number(a));
+    let v;
+    if (op === "sum") {
+      v = Value[STATICS.sum](values.slice(1), values[0]);
+    } else if (op === "dot") {
+      const n = (values.length - 1) / 2;
+      v = Value[STATICS.dot](values.slice(1, 1 + n), values.slice(1 + n), values[0]);
+    } else if (BINARY.has(op)) {
+      v = lift(values[0])[METHODS[op]](values[1]);
+    } else {
+      v = values[0][METHODS[op]]();
+    }
+    nodes.set(out, v);
+    order.push(v);
+  }
+  for (let i = 0; i < (request.backward_calls || 1); i++) {
+    backward(nodes.get(request.output));
+  }
+  return order.map((v) => [wire(data(v), "data"), wire(grad(v), "grad")]);
+}
+
+function answer(Value, request) {
+  const missing = request.steps.find(([, op]) => !has(Value, op));
+  if (missing) {
+    return { kind: "unsupported", id: request.id, op: missing[1] };
+  }
+  try {
+    return { kind: "result", id: request.id, nodes: run(Value, request) };
+  } catch (error) {
+    const name = error && error.name ? error.name : "Error";
+    return { kind: "error", id: request.id, message: `${name}: ${error && error.message}` };
+  }
+}
+
+async function main() {
+  if (!MODULE_FILE) {
+    console.error("usage: node node_driver.js MODULE [EXPORT]");
+    process.exit(2);
+  }
+  const module = await import(pathToFileURL(path.resolve(MODULE_FILE)).href);
+  const Value = module[EXPORT] || (module.default && module.default[EXPORT]);
+  if (typeof Value !== "function") {
+    console.error(`node_driver: ${MODULE_FILE} exports no class ${EXPORT}`);
+    process.exit(2);
+  }
+  const send = (message) => protocolWrite(JSON.stringify(message) + "\n");
+  send({ kind: "hello", protocol: 1, name: path.basename(MODULE_FILE), language: "javascript",
+         version: `node ${process.version}`,
+         ops: [...Object.keys(METHODS), ...Object.keys(STATICS)].filter((op) => has(Value, op)).sort() });
+  const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of lines) {
+    send(answer(Value, JSON.parse(line)));
+  }
+}
+
+main();

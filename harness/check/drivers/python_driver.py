@@ -1,0 +1,171 @@
+"""Speak the port protocol (docs/protocol.md) for any micrograd-like Python class.
+
+    python python_driver.py MODULE:CLASS [--path DIR] [--name NAME]
+        [--data ATTR] [--grad ATTR] [--backward METHOD]
+        [--method OP=NAME] [--sum NAME] [--dot NAME]
+
+MODULE:CLASS is the Value class (e.g. micrograd.engine:Value); --path puts a
+folder (relative to the working directory) first on sys.path to find it.
+A Value is made as CLASS(x); ops reach it as a user writes them: + - * / **
+and unary - as operators (a number may stand on either side), relu tanh exp
+log sigmoid as methods (--method tanh=my_tanh renames one), sum and dot only
+if --sum / --dot name static functions called as sum(values, start) and
+dot(ws, xs, start).  The hello lists the ops the class has.
+
+What the port raises is answered as an `error` with the exception's type and
+message (ZeroDivisionError, RecursionError...): the driver does not catch or
+mend anything on the port's behalf.  An op the class has no way to run is
+answered `unsupported`.  Stand-alone on purpose (no import of the harness):
+copy it next to your own port if you like.
+"""
+import argparse
+import importlib
+import importlib.metadata
+import json
+import math
+import operator
+import os
+import platform
+import sys
+
+PROTOCOL = 1
+
+# op -> (the special method the class needs, how the driver applies it)
+OPERATORS = {
+    "add": ("__add__", operator.add),
+    "sub": ("__sub__", operator.sub),
+    "mul": ("__mul__", operator.mul),
+    "div": ("__truediv__", operator.truediv),
+    "pow": ("__pow__", operator.pow),
+    "neg": ("__neg__", operator.neg),
+}
+METHODS = ("relu", "tanh", "exp", "log", "sigmoid")   # op -> a method, same name by default
+NUMBER_STRINGS = {"inf": float("inf"), "-inf": float("-inf"), "nan": float("nan"), "-0.0": -0.0}
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("target", help="MODULE:CLASS, e.g. micrograd.engine:Value")
+    parser.add_argument("--path", action="append", default=[], help="a folder to import from")
+    parser.add_argument("--name", help="the port's name in the hello (default: MODULE:CLASS)")
+    parser.add_argument("--data", default="data", help="attribute holding the value")
+    parser.add_argument("--grad", default="grad", help="attribute holding the gradient")
+    parser.add_argument("--backward", default="backward", help="method that runs backward")
+    parser.add_argument("--method", action="append", default=[], metavar="OP=NAME",
+                        help="the method that runs a unary op, if not named like it")
+    parser.add_argument("--sum", help="static function: sum(values, start)")
+    parser.add_argument("--dot", help="static function: dot(ws, xs, start)")
+    return parser.parse_args(argv)
+
+
+def load_class(target, paths):
+    module_name, _, class_name = target.partition(":")
+    if not class_name:
+        sys.exit(f"python_driver: {target!r} is not MODULE:CLASS")
+    for path in reversed(paths):
+        sys.path.insert(0, os.path.abspath(path))
+    return importlib.import_module(module_name), class_name
+
+
+def port_version(module):
+    """'micrograd 0.1.0 (CPython 3.11.7)': the distribution of the module, if any."""
+    top = module.__name__.split(".")[0]
+    found = getattr(module, "__version__", None) and f"{top} {module.__version__}"
+    for dist in importlib.metadata.packages_distributions().get(top, []):
+        found = f"{dist} {importlib.metadata.version(dist)}"
+        break
+    return f"{found or top} ({platform.python_implementation()} {platform.python_version()})"
+
+
+class Port:
+    """The class under test and how each op reaches it."""
+
+    def __init__(self, value_class, args):
+        self.value_class, self.args = value_class, args
+        methods = dict(zip(METHODS, METHODS))
+        for pair in args.method:
+            op, _, name = pair.partition("=")
+            if op not in METHODS or not name:
+                sys.exit(f"python_driver: --method {pair!r}: expected one of {METHODS} = a method name")
+            methods[op] = name
+        self.apply = {}
+        for op, (special, apply) in OPERATORS.items():
+            if hasattr(value_class, special):
+                self.apply[op] = apply
+        for op, name in methods.items():
+            if hasattr(value_class, name):
+                self.apply[op] = operator.methodcaller(name)
+        if args.sum and hasattr(value_class, args.sum):
+            nary_sum = getattr(value_class, args.sum)
+            self.apply["sum"] = lambda start, *values: nary_sum(list(values), start)
+        if args.dot and hasattr(value_class, args.dot):
+            nary_dot = getattr(value_class, args.dot)
+            self.apply["dot"] = lambda start, *rest: nary_dot(
+                list(rest[:len(rest) // 2]), list(rest[len(rest) // 2:]), start)
+
+    def run(self, request):
+        """Every node's (data, grad) in program order; raises what the port raises."""
+        nodes, order = {}, []
+        for node_id, x in request["inputs"]:
+            nodes[node_id] = self.value_class(number(x))
+            order.append(nodes[node_id])
+        for out, op, args in request["steps"]:
+            values = [nodes[a] if isinstance(a, str) and a not in NUMBER_STRINGS else number(a)
+                      for a in args]
+            nodes[out] = self.apply[op](*values)
+            order.append(nodes[out])
+        for _ in range(request.get("backward_calls", 1)):
+            getattr(nodes[request["output"]], self.args.backward)()
+        return [[wire(getattr(v, self.args.data)), wire(getattr(v, self.args.grad))] for v in order]
+
+
+def number(x):
+    """A request's number as Python's: 3 stays an int (integers: true), 3.0 a float."""
+    return NUMBER_STRINGS[x] if isinstance(x, str) else x
+
+
+def wire(x):
+    """A port's number as the protocol writes it (repr reads back exactly)."""
+    x = float(x)    # an int beyond the doubles raises OverflowError: the port's value
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    if x == 0.0 and math.copysign(1.0, x) < 0:
+        return "-0.0"
+    return x
+
+
+def answer(port, request):
+    reply = {"id": request["id"]}
+    missing = next((op for _, op, _ in request["steps"] if op not in port.apply), None)
+    if missing:
+        return {"kind": "unsupported", **reply, "op": missing,
+                "message": f"{port.value_class.__name__} has no {missing}"}
+    try:
+        return {"kind": "result", **reply, "nodes": port.run(request)}
+    except Exception as error:   # the port's own fault, reported as it is
+        return {"kind": "error", **reply, "message": f"{type(error).__name__}: {error}"}
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    # The protocol owns stdout; whatever the port prints goes to stderr.
+    protocol_out = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    module, class_name = load_class(args.target, args.path)
+    port = Port(getattr(module, class_name), args)
+
+    def send(message):
+        protocol_out.write(json.dumps(message, separators=(",", ":"), allow_nan=False) + "\n")
+        protocol_out.flush()
+
+    send({"kind": "hello", "protocol": PROTOCOL, "name": args.name or args.target,
+          "language": "python", "version": port_version(module), "ops": sorted(port.apply)})
+    for line in sys.stdin.buffer:
+        send(answer(port, json.loads(line)))
+
+
+if __name__ == "__main__":
+    main()

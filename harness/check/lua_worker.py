@@ -1,0 +1,150 @@
+"""The worker process that hosts one Lua port on one lupa runtime.
+
+    python -m harness.check.lua_worker READ_FD WRITE_FD
+
+lua_adapter.py starts one per runtime and talks to it over two pipes with
+multiprocessing's Connection (pickled messages).  The first message is the
+port: {"runtime", "modules" (lua_port.read_modules), "chunks" ({key: (chunk
+name, Lua source)}, harness/check/lua_chunks.py), "max_memory" (bytes)}.
+The worker says "started" once its runtime exists, then runs the port's
+setup and answers with a hello, {"version", "jit", "error", "op_errors"}
+(the parent times the setup like a program), then serves requests until
+its parent closes the pipe:
+
+    ("evaluate", n, flat)  -> ("ok", data, grads)
+                            | ("failed", where, index, message)  the port raised
+                            | ("memory", message) | ("error", message)
+    ("status",)            -> {"jit": jit.status(), "traces": how many} (None on PUC Lua)
+
+The port runs in lua_port's sandbox with one global table for its modules,
+setup and expressions, LuaJIT's compiler on, and no instruction hook: the
+parent ends runaway work by its time limit, killing this process.  Memory
+is capped twice: lupa's allocator cap where it works (PUC Lua), and the
+address-space rlimit of this process (the only one LuaJIT honours).
+"""
+import os
+import resource
+import sys
+import threading
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from lua_port.bridge import PACKAGE_DIR, LuaError, LuaMemoryLimitError, LuaSandbox
+
+INTERPRETER = PACKAGE_DIR / "interpret_port.lua"
+# Headroom above max_memory for Python's own work (the answer's lists), so
+# that on PUC Lua lupa's cap, and its clean error, comes first.
+RLIMIT_SLACK = 64 * 2**20
+
+
+def _address_space():
+    """Bytes of address space this process holds now (Linux), or None."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
+def _cap_address_space(max_memory):
+    used = _address_space()
+    if used is None or not hasattr(resource, "RLIMIT_AS"):
+        return
+    limit = used + max_memory + RLIMIT_SLACK
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+class Port:
+    """The port loaded on one runtime: setup run, expressions compiled."""
+
+    def __init__(self, config, started):
+        self.sandbox = LuaSandbox(config["runtime"], config["modules"],
+                                  max_memory=config["max_memory"], instruction_budget=None,
+                                  jit=True, shared_globals=True)
+        _cap_address_space(config["max_memory"])
+        started()
+        self.error, self.op_errors, self.interpreter = None, {}, None
+        chunks = dict(config["chunks"])
+        sandbox, env = self.sandbox, self.sandbox.env
+        try:
+            chunkname, source = chunks.pop("setup")
+            sandbox.run(sandbox.compile(source, chunkname, env))
+            functions, ops = {}, {}
+            for key, (chunkname, source) in chunks.items():
+                try:
+                    function = sandbox.run(sandbox.compile(source, chunkname, env))
+                except LuaError as exc:
+                    if not key.startswith("op:"):
+                        raise
+                    self.op_errors[key[3:]] = str(exc)
+                    continue
+                (ops if key.startswith("op:") else functions)[key.removeprefix("op:")] = function
+        except LuaMemoryLimitError as exc:
+            self.error = ("memory", str(exc))
+            return
+        except LuaError as exc:
+            self.error = ("error", str(exc))
+            return
+        make = sandbox.run(sandbox.compile(INTERPRETER.read_text(), "@lua_port/interpret_port.lua"))
+        self.interpreter = sandbox.run(make, sandbox.table({**functions, "ops": sandbox.table(ops)}))
+
+    def hello(self):
+        return {"version": self.sandbox.version, "jit": self.sandbox.jit_status(),
+                "error": self.error, "op_errors": self.op_errors}
+
+    def evaluate(self, n, flat):
+        try:
+            data, grads = self.sandbox.run_flat(self.interpreter, flat, n)
+        except LuaMemoryLimitError as exc:
+            return ("memory", str(exc))
+        except LuaError as exc:
+            return ("error", str(exc))
+        if data is None:
+            where, index, message = grads
+            return ("failed", where, int(index), message)
+        return ("ok", data, grads)
+
+
+def _end_with_the_parent():
+    """A port stuck in a loop never reads the closed pipe: if the parent dies
+    without stopping this worker, leave anyway (lupa lets this thread run
+    while Lua does)."""
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def serve(read_fd, write_fd):
+    _end_with_the_parent()
+    inbox, outbox = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
+    port = Port(inbox.recv(), lambda: outbox.send("started"))
+    outbox.send(port.hello())
+    while True:
+        try:
+            request = inbox.recv()
+        except EOFError:  # the parent closed the pipe: done
+            return
+        try:
+            if request[0] == "evaluate":
+                reply = port.evaluate(*request[1:])
+            elif request[0] == "status":
+                reply = {"jit": port.sandbox.jit_status(), "traces": port.sandbox.jit_traces()}
+            else:
+                reply = ("error", f"unknown request {request[0]!r}")
+        except MemoryError:
+            reply = ("memory", f"{port.sandbox.runtime}: the worker ran out of memory")
+        except Exception as exc:  # a fault of this worker: the parent reports it, the run goes on
+            reply = ("error", f"{port.sandbox.runtime}: the worker failed: {exc!r}")
+        outbox.send(reply)
+
+
+if __name__ == "__main__":
+    serve(int(sys.argv[1]), int(sys.argv[2]))
+    os._exit(0)  # skip lupa's teardown of a runtime that may be near its memory cap

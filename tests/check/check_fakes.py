@@ -1,0 +1,61 @@
+"""Fake PortRuntime objects for the check's own tests: python_ref run
+through harness.interpret, with knobs for what a port lacks or gets wrong."""
+import math
+
+from harness.check.port import PortFailure, PortUnsupported
+from harness.interpret import interpret
+from python_ref.engine import Value
+
+
+class TanhOff(Value):
+    """tanh `ulps` ulps above libm's (acts on a leaf: interpret builds the
+    derived nodes as plain Values)."""
+    __slots__ = ()
+    ulps = 1
+
+    def tanh(self):
+        t = math.tanh(self.data)
+        for _ in range(self.ulps):
+            t = math.nextafter(t, math.inf)
+        out = Value(t, (self,), "tanh")
+
+        def _backward():
+            self.grad += out.grad * ((1.0 - t) * (1.0 + t))
+        out._backward = _backward
+        return out
+
+
+def tanh_off_by(ulps):
+    return type(f"TanhOff{ulps}", (TanhOff,), {"__slots__": (), "ulps": ulps})
+
+
+class FakeRuntime:
+    """A port on a runtime called `name`.  lacks: ops it has not (it raises
+    PortUnsupported); declared: what declared_ops() says; fails: fixture
+    programs (by output id) it raises PortFailure on; value_class: the engine."""
+
+    def __init__(self, name="fake", *, lacks=(), declared=None, fails=(), value_class=Value,
+                 hello=None):
+        self.name, self.version = name, f"{name} 1.0"
+        self.lacks, self.declared, self.fails = set(lacks), declared, set(fails)
+        self.value_class = value_class
+        self.hello = hello
+        self.seen_ops, self.restarts, self.closed = set(), 0, False
+
+    def declared_ops(self):
+        return None if self.declared is None else frozenset(self.declared)
+
+    def evaluate(self, program, *, integers=False):
+        for step in program.steps:
+            self.seen_ops.add(step.op)
+            if step.op in self.lacks:
+                raise PortUnsupported(step.op)
+        if program.output in self.fails:
+            raise PortFailure("crash", "the port died (exit status 139)")
+        return interpret(program, self.value_class)
+
+    def restart(self):
+        self.restarts += 1
+
+    def close(self):
+        self.closed = True

@@ -1,0 +1,113 @@
+"""What the tests of command ports share: programs, bit-exact comparison,
+the small corpus, and a runtime opened from a shipped manifest."""
+import contextlib
+import functools
+import math
+import shutil
+import subprocess
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from harness.check.command_adapter import open_command_port
+from harness.check.manifest import load_manifest
+from harness.fixture import FIXTURES_ROOT, load_corpus
+from harness.interpret import interpret
+from harness.parse import parse_program
+from harness.program import Arg, Program, Step
+
+REPO = Path(__file__).resolve().parents[2]
+PORTS = REPO / "harness" / "check" / "ports"
+SMALL = 3000     # nodes: the corpus below this size runs in about a second on a driver
+
+# Doubles that lose digits or signs when written carelessly.
+AWKWARD = {
+    "smallest_subnormal": 5e-324,
+    "largest_subnormal": 2.225073858507201e-308,
+    "smallest_normal": 2.2250738585072014e-308,
+    "largest": 1.7976931348623157e308,
+    "negative_zero": -0.0,
+    "not_a_number": math.nan,
+    "infinity": math.inf,
+    "minus_infinity": -math.inf,
+    "tenth": 0.1,
+    "fifth": 0.2,
+    "third": 1 / 3,
+    "big_integer": 2.0 ** 53 + 2,
+    "many_digits": -123456789.12345678,
+    "three": 3.0,
+}
+
+
+def program(text, inputs, output):
+    return parse_program(text, inputs, output)
+
+
+def chain(n):
+    """x#1 = a * 1.0, then n - 1 times x = x + 1.0: n steps, built without the parser."""
+    steps = [Step("x", "mul", (Arg.node("a"), Arg.num(1.0)))]
+    for i in range(2, n + 1):
+        previous = "x" if i == 2 else f"x#{i - 1}"
+        steps.append(Step(f"x#{i}", "add", (Arg.node(previous), Arg.num(1.0))))
+    return Program(inputs=(("a", 0.5),), steps=tuple(steps), output=steps[-1].out)
+
+
+def backward_twice(manifest_path):
+    """(a.grad, b.grad) of L = a * b after backward ran twice on the port."""
+    with opened(manifest_path, backward_calls=2) as runtime:
+        values = runtime.evaluate(program("L = a * b", {"a": 3.0, "b": -2.0}, "L"))
+    return values["a"][1], values["b"][1]
+
+
+def awkward_program():
+    """Every AWKWARD value as an input (their data must come back unchanged),
+    plus 0.1 + 0.2 computed by the port (0.30000000000000004)."""
+    return program("s = tenth + fifth\nt = s * 1.0", AWKWARD, "t")
+
+
+def same_bits(got, want):
+    """Every node's data and grad equal to the bit: -0.0 is not 0.0, nan is nan."""
+    def key(x):
+        return "nan" if math.isnan(x) else (x, math.copysign(1.0, x))
+    return list(got) == list(want) and all(
+        key(got[n][0]) == key(want[n][0]) and key(got[n][1]) == key(want[n][1]) for n in want)
+
+
+@functools.lru_cache(maxsize=1)
+def small_corpus():
+    """The corpus but its long graphs, chosen before parsing (parsing a
+    100,000-step fixture takes seconds)."""
+    names = [data["name"] for data in (tomllib.loads(path.read_text())
+                                       for path in FIXTURES_ROOT.rglob("*.toml"))
+             if data.get("repeat", {}).get("count", 0) < SMALL]
+    fixtures, errors = load_corpus(names=names)
+    assert not errors
+    return tuple(f for f in fixtures if len(f.program.node_ids()) < SMALL)
+
+
+def differing(runtime, fixtures):
+    """The fixtures whose evaluation on runtime is not python_ref's to the bit."""
+    return [f.name for f in fixtures if not same_bits(runtime.evaluate(f.program),
+                                                      interpret(f.program))]
+
+
+def needs_binary(binary):
+    return pytest.mark.skipif(shutil.which(binary) is None, reason=f"`{binary}` is not installed")
+
+
+def lua_has_dkjson(binary):
+    if shutil.which(binary) is None:
+        return False
+    done = subprocess.run([binary, "-e", "require('dkjson')"], capture_output=True)
+    return done.returncode == 0
+
+
+@contextlib.contextmanager
+def opened(manifest_path, backward_calls=1):
+    """The one runtime of a command port's manifest, closed afterwards."""
+    [runtime] = open_command_port(load_manifest(manifest_path), backward_calls=backward_calls)
+    try:
+        yield runtime
+    finally:
+        runtime.close()

@@ -1,0 +1,87 @@
+"""python -m harness check: one line and exit 2 for a bad manifest, runtime
+or option; exit 0 or 1 and the final line after a run; the reports with the
+diagnoses first."""
+import json
+from pathlib import Path
+
+import pytest
+
+from harness.__main__ import main
+
+PORTS = Path(__file__).resolve().parents[1] / "ports"
+MALFORMED = Path(__file__).resolve().parent / "malformed_manifests"
+CORRECT = str(PORTS / "correct" / "port.toml")
+QUICK = ["--runtimes", "lua54", "--probes", "none"]
+
+
+def harness(argv, capsys):
+    try:
+        code = main(argv)
+    except SystemExit as exit_:
+        code = exit_.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("argv, says", [
+    (["check", str(PORTS / "nowhere.toml")], "nowhere.toml: cannot read"),
+    (["check", str(MALFORMED / "bad_language.toml")], "bad_language.toml:3:"),
+    (["check", CORRECT, "--runtimes", "lua99"], "unknown runtime lua99"),
+    (["check", CORRECT, "--tags", "nosuch"], "unknown tag nosuch"),
+    (["check", CORRECT, "--probes", "depth"], "unknown probe depth"),
+    (["check", CORRECT, "--depth-max", "10"], "must be at least 125"),
+    (["check", CORRECT, "--jobs", "0"], "must be at least 1"),
+    (["check", CORRECT, "--fixtures", "no-such-fixture"], "no fixture matches the filters"),
+    (["check"], "the following arguments are required: PORT.toml"),
+    (["check", str(PORTS / "js" / "port.toml"), "--runtimes", "lua54"],
+     "--runtimes is for Lua ports"),
+])
+def test_bad_input_is_one_line_and_exit_2(argv, says, capsys):
+    code, out, err = harness(argv, capsys)
+    assert code == 2
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1, err
+    assert says in err
+
+
+def test_a_passing_port_exits_0_with_the_final_line_and_reports(capsys, tmp_path):
+    code, out, err = harness(["check", CORRECT, "--fixtures", "lecture-l-minus-8,relu-edge-nan",
+                              "--report-dir", str(tmp_path)] + QUICK, capsys)
+    assert code == 0, err
+    assert out.splitlines()[-1] == "1 passed, 0 failed, 0 skipped, 0 unsupported, 1 convention"
+    report = json.loads((tmp_path / "check.json").read_text())
+    assert list(report)[0] == "diagnoses" and report["diagnoses"] == []
+    assert report["summary"]["convention"] == 1
+    cells = {f["name"]: f["cells"]["lua54"] for f in report["fixtures"]}
+    cell = cells["relu-edge-nan"]
+    assert cell["status"] == "CONVENTION" and cell["message"].startswith("relu-grad-at-nan")
+    for name in ("check.md", "check.html"):
+        text = (tmp_path / name).read_text()
+        assert text.index("Diagnosis") < text.index("Probes") < text.index("By tag")
+
+
+def test_a_failing_port_exits_1_and_names_the_bug_first(capsys, tmp_path):
+    code, out, _ = harness(["check", str(PORTS / "assigned" / "port.toml"), "--fixtures",
+                            "lecture-reuse-a-plus-a,lecture-d-abc", "--report-dir",
+                            str(tmp_path)] + QUICK, capsys)
+    assert code == 1
+    assert out.splitlines()[-1] == "1 passed, 1 failed, 0 skipped, 0 unsupported, 0 convention"
+    assert "lecture-reuse-a-plus-a[lua54] FAIL: node a" in out
+    assert out.index("gradients assigned instead of accumulated") < out.index("probes")
+    report = json.loads((tmp_path / "check.json").read_text())
+    [diagnosis] = report["diagnoses"]
+    assert diagnosis["bug"] == "assigned"
+    assert diagnosis["evidence"][0] == {
+        "bug": "assigned", "runtime": "lua54", "where": "lecture-reuse-a-plus-a", "node": "a",
+        "detail": "gradient 1.0, python_ref 2.0; every gradient of the fixture is what that "
+                  "backward gives"}
+    markdown = (tmp_path / "check.md").read_text()
+    assert markdown.index("### gradients assigned instead of accumulated") < \
+        markdown.index("## Probes")
+
+
+def test_the_default_report_folder_is_named_after_the_port(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, _, _ = harness(["check", CORRECT, "--fixtures", "lecture-d-abc"] + QUICK, capsys)
+    assert code == 0
+    assert (tmp_path / "report" / "check" / "correct" / "check.json").is_file()

@@ -1,0 +1,216 @@
+"""The check on the test ports of tests/ports/: for each, the exact counts of
+verdicts and the exact diagnoses.
+
+The expectations come from each port's bugs, fixture by fixture (the
+comments say why), not from running the ports.  Each test checks a few
+fixtures on two or three runtimes; test_correct_port_on_the_whole_corpus is
+the slow one (the whole corpus, one runtime).
+
+Facts about the runtimes the expectations use: Lua 5.3+ have 64-bit
+integers (5.1, 5.2 and LuaJIT only floats); lupa's Lua 5.1 stops a Lua
+recursion at about 20,000 calls, LuaJIT at about 8,000 to 16,000 frames of
+the recursive port's sort, Lua 5.2 past 128,000 (measured: the depth probe
+reports them); LuaJIT hashes a table key by its address, which changes from
+process to process, where PUC Lua keeps a two-key set in insertion order.
+"""
+from pathlib import Path
+
+import pytest
+
+from harness.check.cli import check_port
+from harness.check.probes import FAULT, OK, SKIPPED
+from harness.check.runner import Settings
+from harness.compare import CLOSE, ERROR, EXACT, FAIL
+from harness.check.verdicts import CONVENTION
+from lua_port import available_runtimes
+
+PORTS = Path(__file__).resolve().parents[1] / "ports"
+PASSED = {EXACT, CLOSE}
+
+
+def run(port, fixtures=(), tags=(), runtimes=(), probes=(), depth_max=None):
+    missing = [r for r in runtimes if r not in available_runtimes()]
+    if missing:
+        pytest.skip(f"lupa has no {', '.join(missing)} here")
+    settings = Settings(probes=probes, **({"depth_max": depth_max} if depth_max else {}))
+    result, _ = check_port(PORTS / port / "port.toml", fixtures, tags, runtimes, settings)
+    return result
+
+
+def statuses(result, runtime):
+    run_ = next(r for r in result.runs if r.name == runtime)
+    return {name: ("passed" if cell.status in PASSED else cell.status)
+            for name, cell in run_.cells.items()}
+
+
+def diagnosed(result):
+    """{bug: [runtimes]} of the diagnoses."""
+    return {d.bug.key: d.runtimes for d in result.diagnoses}
+
+
+def test_correct_port_passes_its_probes_and_no_bug_is_named():
+    result = run("correct", tags=["nn", "lecture"], runtimes=["lua51", "luajit21"],
+                 probes=("numbers", "backward-twice", "determinism", "depth-chain",
+                         "depth-wide"), depth_max=4000)
+    assert diagnosed(result) == {}
+    for r in result.runs:
+        # it has no sum: the widest sum would be the chain of + depth-chain measures
+        assert {name: p.status for name, p in r.probes.items()} == {
+            **dict.fromkeys(["ops", "numbers", "backward-twice", "determinism", "depth-chain"],
+                            OK), "depth-wide": SKIPPED}
+        assert r.probes["backward-twice"].details["behaviour"] == "accumulates"
+    assert result.final_line() == "58 passed, 0 failed, 0 skipped, 0 unsupported, 0 convention"
+
+
+def test_correct_port_on_the_whole_corpus():
+    # Right everywhere, with two conventions of its own: relu passes nothing
+    # at nan (relu-edge-nan), and x**0 and a**b differentiate by their
+    # formulas, nan or -inf at 0 (the 7 pow-grad-at-zero fixtures where that
+    # changes a value: found-74e0b8dec349 pins it too, but its upstream
+    # gradient is nan already).
+    result = run("correct", runtimes=["lua54"])
+    conventions = sorted(n for n, s in statuses(result, "lua54").items() if s == CONVENTION)
+    assert conventions == ["pow-edge-0-to-0", "pow-edge-nan-to-0", "pow-value-edge-0-to-0",
+                           "pow-value-edge-0-to-2", "pow-value-edge-nan-to-0",
+                           "pow-zero-exponent-of-a-difference", "relu-edge-nan",
+                           "rpow-edge-0-to-2"]
+    total = len(result.fixtures)
+    assert result.final_line() == (f"{total - 8} passed, 0 failed, 0 skipped, 0 unsupported, "
+                                   "8 convention")
+    assert diagnosed(result) == {}
+
+
+SHARED = ["lecture-d-abc", "lecture-l-minus-8", "lecture-reuse-a-plus-a", "lecture-reuse-ab",
+          "lecture-f-at-3", "lecture-number-on-the-left", "micrograd-sanity-check",
+          "reuse-doubling-1000", "tanh-at-0p5", "div-1-3"]
+
+
+def test_assigned_gradients():
+    # Fails wherever a node gets two contributions: a + a (a gets 1), a and b
+    # in reuse-ab, x in f-at-3 and sanity-check, every x#k of the doubling.
+    # Passes where no node is used twice.
+    result = run("assigned", fixtures=SHARED, runtimes=["lua51", "luajit21"])
+    failing = {"lecture-reuse-a-plus-a", "lecture-reuse-ab", "lecture-f-at-3",
+               "micrograd-sanity-check", "reuse-doubling-1000"}
+    for runtime in ("lua51", "luajit21"):
+        assert statuses(result, runtime) == {
+            name: (FAIL if name in failing else "passed") for name in SHARED}
+    assert result.final_line() == "10 passed, 10 failed, 0 skipped, 0 unsupported, 0 convention"
+    assert diagnosed(result) == {"assigned": ["lua51", "luajit21"]}
+
+
+def test_nodes_walked_in_the_wrong_order():
+    # Walking inputs first, only the output's own arguments get their
+    # gradient: one-op fixtures pass (a + a too: its one step runs last),
+    # everything deeper fails.
+    result = run("wrong-order", fixtures=SHARED, runtimes=["lua51", "lua54"])
+    passing = {"lecture-reuse-a-plus-a", "tanh-at-0p5", "div-1-3"}
+    for runtime in ("lua51", "lua54"):
+        assert statuses(result, runtime) == {
+            name: ("passed" if name in passing else FAIL) for name in SHARED}
+    assert result.final_line() == "6 passed, 14 failed, 0 skipped, 0 unsupported, 0 convention"
+    assert diagnosed(result) == {"wrong-order": ["lua51", "lua54"]}
+
+
+def test_topological_order_without_a_visited_set():
+    # Reused leaves are harmless (their backward does nothing): a + a,
+    # reuse-ab and f-at-3 pass.  sanity-check reuses z and q, whose backward
+    # then runs once per path: FAIL.  x = x + x a thousand times has 2^1000
+    # paths: the sort never ends (ERROR: the time or memory limit).
+    result = run("no-visited", fixtures=SHARED, runtimes=["lua51", "lua54"])
+    for runtime in ("lua51", "lua54"):
+        got = statuses(result, runtime)
+        assert got.pop("micrograd-sanity-check") == FAIL
+        assert got.pop("reuse-doubling-1000") == ERROR
+        assert set(got.values()) == {"passed"}
+    assert result.final_line() == "16 passed, 4 failed, 0 skipped, 0 unsupported, 0 convention"
+    assert diagnosed(result) == {"no-visited": ["lua51", "lua54"]}
+    evidence = next(d for d in result.diagnoses).evidence[0]
+    assert evidence.where == "micrograd-sanity-check"
+
+
+def test_recursion_limit_differs_per_runtime():
+    # The recursive sort: a 100,001-node chain overflows Lua 5.1's and
+    # LuaJIT's stack, not Lua 5.2's; the depth probe (up to 32,000) finds
+    # where: 5.1 stops between 16,000 and 32,000, LuaJIT between 8,000 and
+    # 16,000, 5.2 passes.
+    result = run("recursive", fixtures=["deep-chain-100000", "lecture-l-minus-8"],
+                 runtimes=["lua51", "lua52", "luajit21"], probes=("depth-chain",),
+                 depth_max=32000)
+    assert statuses(result, "lua51") == statuses(result, "luajit21") == {
+        "deep-chain-100000": ERROR, "lecture-l-minus-8": "passed"}
+    assert set(statuses(result, "lua52").values()) == {"passed"}
+    assert result.final_line() == "4 passed, 2 failed, 0 skipped, 0 unsupported, 0 convention"
+    assert diagnosed(result) == {"recursion": ["lua51", "luajit21"]}
+    depth = {r.name: r.probes["depth-chain"].details for r in result.runs}
+    assert (depth["lua51"]["longest"], depth["lua51"]["first_failure"]) == (16000, 32000)
+    assert (depth["luajit21"]["longest"], depth["luajit21"]["first_failure"]) == (8000, 16000)
+    assert (depth["lua52"]["longest"], depth["lua52"]["first_failure"]) == (32000, None)
+    assert "stack overflow" in depth["lua51"]["error"]
+
+
+def test_integer_gradients_wrap_on_lua_5_3_and_later():
+    # gradient = 0 and the seed 1 are integers: x = x + x keeps them so, and
+    # x#938's gradient 2^63 wraps to -2^63 on Lua 5.4.  Lua 5.1 has only
+    # floats.  Mixed with a float (l-minus-8's products, add-same-node's
+    # a * 0.5) a gradient becomes a float before it is large.
+    fixtures = ["reuse-doubling-1000", "lecture-l-minus-8", "reuse-add-same-node-1000",
+                "lecture-sub-as-neg"]
+    result = run("gradient-field", fixtures=fixtures, runtimes=["lua51", "lua54"],
+                 probes=("numbers",))
+    assert set(statuses(result, "lua51").values()) == {"passed"}
+    assert statuses(result, "lua54") == {"reuse-doubling-1000": FAIL, "lecture-l-minus-8":
+                                         "passed", "reuse-add-same-node-1000": "passed",
+                                         "lecture-sub-as-neg": "passed"}
+    assert result.final_line() == "7 passed, 1 failed, 0 skipped, 0 unsupported, 0 convention"
+    assert diagnosed(result) == {"integer-wrap": ["lua54"]}
+    where = {(e.where, e.node) for e in result.diagnoses[0].evidence}
+    assert where == {("reuse-doubling-1000", "x#938"), ("probe numbers", "")}
+    probes = {r.name: r.probes["numbers"].status for r in result.runs}
+    assert probes == {"lua51": OK, "lua54": FAULT}
+
+
+def test_tanh_through_exp_and_division_as_a_power():
+    # tanh(400): e^800 overflows, inf/inf = nan; tanh(1e-10) is off by
+    # 8.3e-8 relative; tanh(0.5) happens to round right.  neuron-exp divides
+    # 4.83 by 6.83, and 4.83 * 6.83^-1 is 1 ulp off; 1 * 3^-1 is 1/3 exactly.
+    fixtures = ["tanh-edge-400", "tanh-edge-1em10", "tanh-at-0p5", "lecture-neuron-exp",
+                "div-1-3", "lecture-d-abc"]
+    result = run("functions", fixtures=fixtures, runtimes=["lua51", "lua54"])
+    failing = {"tanh-edge-400", "tanh-edge-1em10", "lecture-neuron-exp"}
+    for runtime in ("lua51", "lua54"):
+        assert statuses(result, runtime) == {
+            name: (FAIL if name in failing else "passed") for name in fixtures}
+    assert result.final_line() == "6 passed, 6 failed, 0 skipped, 0 unsupported, 0 convention"
+    assert diagnosed(result) == {"tanh-exp": ["lua51", "lua54"], "div-pow": ["lua51", "lua54"]}
+    div = next(d for d in result.diagnoses if d.bug.key == "div-pow").evidence[0]
+    assert (div.where, div.node) == ("lecture-neuron-exp", "o")
+
+
+def address_randomisation():
+    try:
+        return Path("/proc/sys/kernel/randomize_va_space").read_text().strip() != "0"
+    except OSError:
+        return True   # not Linux: assume it, as macOS and Windows do
+
+
+@pytest.mark.skipif(not address_randomisation(), reason="address space layout randomisation "
+                    "is off: LuaJIT's table order is then the same in every process")
+def test_set_of_children_and_numbers_on_the_left():
+    # 2 * a, 3 * x**2 and 2 ** x index the number on the left: ERROR.  The
+    # set of children is walked in another order on each LuaJIT run (the
+    # determinism probe sees it), in insertion order on Lua 5.4; any order
+    # is a valid topological order, so no cell fails for it.
+    fixtures = ["lecture-number-on-the-left", "lecture-f-at-3", "rpow-2-to-3", "lecture-d-abc",
+                "lecture-reuse-ab", "nn-relu-neuron-2"]
+    result = run("modules", fixtures=fixtures, runtimes=["lua54", "luajit21"],
+                 probes=("numbers", "determinism"))
+    erroring = {"lecture-number-on-the-left", "lecture-f-at-3", "rpow-2-to-3"}
+    for runtime in ("lua54", "luajit21"):
+        assert statuses(result, runtime) == {
+            name: (ERROR if name in erroring else "passed") for name in fixtures}
+    assert result.final_line() == "6 passed, 6 failed, 0 skipped, 0 unsupported, 0 convention"
+    assert diagnosed(result) == {"child-order": ["luajit21"],
+                                 "number-left": ["lua54", "luajit21"]}
+    left = next(d for d in result.diagnoses if d.bug.key == "number-left").evidence[0]
+    assert left.where in erroring and left.node

@@ -1,0 +1,182 @@
+"""The probes on fake runtimes: each finds what it is for, and says ok on a
+port without the fault."""
+import pytest
+
+from harness.check import probes
+from harness.check.diagnosis import _numbers_evidence
+from harness.check.port import PortFailure, PortUnsupported
+from harness.check.runner import Settings
+from harness.interpret import interpret
+
+from check_fakes import FakeRuntime
+
+
+class Scripted(FakeRuntime):
+    """A fake whose answer a function decides: answer(program, integers,
+    restarts) -> evaluation, or raises."""
+
+    def __init__(self, answer, name="lua54", **kw):
+        super().__init__(name, **kw)
+        self.answer = answer
+
+    def evaluate(self, program, *, integers=False):
+        return self.answer(program, integers, self.restarts)
+
+
+def right(program, integers, restarts):
+    return interpret(program)
+
+
+# -- ops ---------------------------------------------------------------------------
+
+def test_op_probe_lacking_declared_lowered_and_broken():
+    def answer(program, integers, restarts):
+        op = program.steps[0].op
+        if op == "exp":
+            raise PortUnsupported("exp")
+        if op == "log":
+            raise PortFailure("error", "attempt to call a nil value (field 'ln')")
+        return interpret(program)
+    ops = probes.probe_ops(Scripted(answer, declared=set(probes.SIDES) | {"neg", "relu", "exp",
+                                                                          "log", "sum"}))
+    assert ops["exp"].state == probes.UNSUPPORTED_OP
+    assert ops["log"].state == probes.BROKEN and "field 'ln'" in ops["log"].message
+    assert ops["tanh"].state == probes.UNSUPPORTED_OP       # not declared: not even tried
+    assert ops["dot"].state == probes.LOWERED and ops["sum"].state == probes.SUPPORTED
+    report = probes.ops_probe(ops)
+    assert report.status == probes.WARN
+    assert "no exp, sigmoid, tanh" in report.summary and "log fails" in report.summary
+
+
+# -- backward twice ------------------------------------------------------------------
+
+@pytest.mark.parametrize("grads, status, behaviour", [
+    ((-4.0, 6.0), probes.OK, "accumulates"), ((-2.0, 3.0), probes.OK, "zeroes"),
+    ((-6.0, 9.0), probes.FAULT, "other")])
+def test_backward_twice(grads, status, behaviour):
+    def answer(program, integers, restarts):
+        values = interpret(program)
+        values["a"], values["b"] = (3.0, grads[0]), (-2.0, grads[1])
+        return values
+    probe = probes.probe_backward_twice(Scripted(answer))
+    assert (probe.status, probe.details["behaviour"]) == (status, behaviour)
+
+
+def test_backward_twice_that_raises_or_cannot_be_asked():
+    def answer(program, integers, restarts):
+        raise PortFailure("error", "attempt to index a nil value (field '_prev')")
+    assert probes.probe_backward_twice(Scripted(answer)).status == probes.FAULT
+    assert probes.probe_backward_twice(None).status == probes.SKIPPED
+
+
+# -- depth -----------------------------------------------------------------------------
+
+def stack_limit(limit):
+    def answer(program, integers, restarts):
+        if len(program.steps) > limit:
+            raise PortFailure("error", "backward: stack overflow")
+        return interpret(program)
+    return answer
+
+
+def test_depth_finds_the_first_failing_size():
+    runtime = Scripted(stack_limit(5000))
+    probe = probes.probe_depth(runtime, "depth-chain", frozenset(), 20000)
+    assert probe.status == probes.FAULT
+    assert (probe.details["longest"], probe.details["first_failure"]) == (4000, 8000)
+    assert probes.depth_sizes(20000)[:4] == [125, 250, 500, 1000]
+    assert probe.details["error"] == "error: backward: stack overflow"
+    assert runtime.restarts == 1
+
+
+def test_depth_passing_the_top_tries_nothing_smaller():
+    tried = []
+
+    def answer(program, integers, restarts):
+        tried.append(len(program.inputs))
+        return interpret(program)
+    probe = probes.probe_depth(Scripted(answer), "depth-wide", frozenset({"sum"}), 3000)
+    assert probe.status == probes.OK and probe.details["longest"] == 3000
+    assert tried == [3000] and "lowered to a chain of +" in probe.summary
+    assert probes.depth_sizes(10000) == [125, 250, 500, 1000, 2000, 4000, 8000, 10000]
+
+
+def test_depth_wrong_values_count_as_failing():
+    def answer(program, integers, restarts):
+        values = interpret(program)
+        if len(program.steps) > 1500:
+            values["x"] = (0.0, 0.0)   # the input's gradient lost
+        return values
+    probe = probes.probe_depth(Scripted(answer), "depth-chain", frozenset(), 4000)
+    assert (probe.details["longest"], probe.details["first_failure"]) == (1000, 2000)
+    assert probe.details["error"].startswith("wrong values: x is (0.0, 0.0)")
+
+
+# -- determinism ---------------------------------------------------------------------------
+
+def test_determinism_ok_for_a_port_that_walks_children_in_order():
+    probe = probes.probe_determinism(Scripted(right), frozenset(), {}, [])
+    assert probe.status == probes.OK and probe.details["programs"] == 1
+
+
+def test_determinism_sees_two_runs_differ():
+    program = probes.child_order_program()
+    values = interpret(program)
+    assert values["x7"][1] == 1.0 + 2.0**-52   # the two tiny contributions first
+
+    def answer(program, integers, restarts):
+        out = interpret(program)
+        if restarts % 2:   # the other order in every other runtime: 1 + tiny + tiny
+            out["x7"] = (out["x7"][0], 1.0)
+        return out
+    probe = probes.probe_determinism(Scripted(answer), frozenset(), {}, [])
+    assert probe.status == probes.FAULT
+    assert (probe.details["node"], probe.details["field"]) == ("x7", "grad")
+
+
+# -- numbers as a user writes them --------------------------------------------------------
+
+def test_numbers_probe_on_a_right_port():
+    probe = probes.probe_numbers(Scripted(right), probes.probe_ops(Scripted(right)), frozenset())
+    assert probe.status == probes.OK
+    assert len(probe.details["cases"]) == 21
+    assert _numbers_evidence("lua54", probe.details["cases"]) == []
+
+
+def test_numbers_on_the_left_and_integers_that_wrap():
+    def answer(program, integers, restarts):
+        step = program.steps[0]
+        if step.op != "pow" and step.args[0].kind == "num":
+            raise PortFailure("error", "attempt to index a number value (local 'a')")
+        values = interpret(program)
+        if integers and len(program.steps) == probes.DOUBLINGS:
+            top = f"x#{probes.DOUBLINGS + 1}"
+            values[top] = (-2.0**63, 1.0)
+            values["x"] = (1.0, -2.0**63)
+        return values
+    runtime = Scripted(answer)
+    probe = probes.probe_numbers(runtime, probes.probe_ops(Scripted(right)), frozenset())
+    assert probe.status == probes.FAULT
+    bugs = [e.bug for e in _numbers_evidence("lua54", probe.details["cases"])]
+    assert bugs == ["number-left", "integer-wrap"]
+
+
+def test_a_value_differing_on_the_left_is_not_called_unsupported():
+    def answer(program, integers, restarts):
+        values = interpret(program)
+        step = program.steps[0]
+        if step.args[0].kind == "num":
+            values["y"] = (values["y"][0] + 1.0, values["y"][1])
+        return values
+    probe = probes.probe_numbers(Scripted(answer), probes.probe_ops(Scripted(right)),
+                                 frozenset())
+    assert probe.status == probes.FAULT
+    assert _numbers_evidence("lua54", probe.details["cases"]) == []
+
+
+def test_run_probes_runs_only_the_chosen_ones():
+    runtime = Scripted(right)
+    ops = probes.probe_ops(runtime)
+    out = probes.run_probes(runtime, ops, frozenset(), Settings(probes=("numbers",)), {}, None,
+                            [])
+    assert list(out) == ["ops", "numbers"]

@@ -1,0 +1,186 @@
+"""The Python driver (harness/check/drivers/python_driver.py): python_ref
+through it is python_ref to the bit; micrograd 0.1.0 from PyPI through it
+shows its own faults, unmended."""
+import sys
+
+import jsonschema
+import pytest
+from command_helpers import (PORTS, REPO, awkward_program, backward_twice, chain, differing,
+                             opened, program, same_bits, small_corpus)
+
+from harness.check.command_adapter import CommandRuntime
+from harness.check.command_protocol import schema
+from harness.check.port import PortFailure, PortUnsupported
+from harness.interpret import interpret
+from harness.ops import OPS
+
+DRIVER = REPO / "harness" / "check" / "drivers" / "python_driver.py"
+MICROGRAD_OPS = frozenset(["add", "sub", "mul", "div", "pow", "neg", "relu"])
+
+
+@pytest.fixture(scope="module")
+def python_ref():
+    with opened(PORTS / "python_ref.toml") as runtime:
+        yield runtime
+
+
+@pytest.fixture(scope="module")
+def micrograd():
+    pytest.importorskip("micrograd", reason="micrograd 0.1.0 is not installed (pip install -e '.[dev]')")
+    with opened(PORTS / "micrograd-0.1.0.toml") as runtime:
+        yield runtime
+
+
+def failure(runtime, p):
+    with pytest.raises(PortFailure) as caught:
+        runtime.evaluate(p)
+    return caught.value
+
+
+# -- python_ref: the driver loses nothing ---------------------------------------
+
+def test_python_ref_says_a_valid_hello_with_every_op(python_ref):
+    jsonschema.validate(python_ref.hello, schema())
+    assert python_ref.hello["language"] == "python"
+    assert "CPython" in python_ref.version
+    assert python_ref.declared_ops() == frozenset(OPS)
+
+
+def test_python_ref_through_the_driver_is_python_ref_to_the_bit(python_ref):
+    assert differing(python_ref, small_corpus()) == []
+
+
+@pytest.mark.parametrize("integers", [False, True])
+def test_awkward_numbers_cross_exactly(python_ref, integers):
+    p = awkward_program()
+    got = python_ref.evaluate(p, integers=integers)
+    assert same_bits(got, interpret(p))
+    assert repr(got["t"][0]) == "0.30000000000000004"
+
+
+def test_a_long_chain_crosses_whole(python_ref):
+    p = chain(5_000)
+    assert same_bits(python_ref.evaluate(p), interpret(p))
+
+
+@pytest.mark.parametrize("manifest", ["python_ref.toml", "micrograd-0.1.0.toml"])
+def test_backward_twice_accumulates(manifest):
+    if manifest.startswith("micrograd"):
+        pytest.importorskip("micrograd")
+    assert backward_twice(PORTS / manifest) == (-4.0, 6.0)
+
+
+# -- micrograd 0.1.0: its real faults -----------------------------------------------
+
+def test_micrograd_says_which_ops_it_has(micrograd):
+    assert micrograd.version.startswith("micrograd 0.1.0 (CPython")
+    assert micrograd.declared_ops() == MICROGRAD_OPS
+
+
+def test_micrograd_agrees_where_it_computes_the_same_way(micrograd):
+    p = program("c = a * b + 1.0\nd = c - a\ne = (d * d).relu()\nf = e ** 2.0 - 3.0 * a",
+                {"a": 0.1, "b": -2.5}, "f")
+    assert same_bits(micrograd.evaluate(p), interpret(p))
+
+
+@pytest.mark.parametrize("op", ["tanh", "exp", "log", "sigmoid"])
+def test_micrograd_has_no_tanh_exp_log_sigmoid(micrograd, op):
+    with pytest.raises(PortUnsupported) as caught:
+        micrograd.evaluate(program(f"y = x.{op}()", {"x": 0.5}, "y"))
+    assert caught.value.op == op
+
+
+@pytest.mark.parametrize("integers", [False, True])
+def test_micrograd_raises_zero_division_error_on_x_over_0(micrograd, integers):
+    pid = micrograd.pid
+    fault = failure(micrograd, program("y = x / z", {"x": 1.0, "z": 0.0}, "y"))
+    assert fault.kind == "error"
+    assert fault.message.startswith("ZeroDivisionError: ")
+    assert micrograd.pid == pid    # the port said so itself: no restart
+
+
+def test_micrograd_divides_as_x_times_y_to_the_minus_1(micrograd):
+    p = program("y = x / z", {"x": 3.0, "z": 10.0}, "y")
+    assert interpret(p)["y"][0] == 0.3
+    assert micrograd.evaluate(p)["y"][0] == 3.0 * 10.0 ** -1 == 0.30000000000000004
+
+
+def test_micrograd_backward_recurses_past_about_1000_nodes(micrograd):
+    assert same_bits(micrograd.evaluate(chain(900)), interpret(chain(900)))
+    fault = failure(micrograd, chain(1_000))
+    assert fault.kind == "error"
+    assert fault.message.startswith("RecursionError: maximum recursion depth exceeded")
+    assert same_bits(micrograd.evaluate(chain(900)), interpret(chain(900)))
+
+
+def test_micrograd_refuses_a_value_exponent_with_its_own_assertion(micrograd):
+    fault = failure(micrograd, program("y = x ** z", {"x": 2.0, "z": 3.0}, "y"))
+    assert fault.kind == "error"
+    assert fault.message == "AssertionError: only supporting int/float powers for now"
+
+
+# -- the driver's options, on a class written here -----------------------------------
+
+SMALL_CLASS = '''
+class Scalar:
+    def __init__(self, x):
+        self.value, self.gradient = x, 0.0
+
+    def __mul__(self, other):
+        other = other if isinstance(other, Scalar) else Scalar(other)
+        out = Scalar(self.value * other.value)
+        print("multiplying", self.value, other.value)   # must not reach the protocol
+        def step():
+            self.gradient += other.value * out.gradient
+            other.gradient += self.value * out.gradient
+        out.step = step
+        return out
+
+    def squash(self):
+        raise OverflowError("squash is not written yet")
+
+    def run_backward(self):
+        self.gradient = 1.0
+        self.step()
+'''
+
+
+@pytest.fixture
+def small_class(tmp_path):
+    (tmp_path / "scalar.py").write_text(SMALL_CLASS)
+    return tmp_path
+
+
+def scalar_port(folder, *options):
+    command = [sys.executable, "-B", str(DRIVER), "scalar:Scalar", "--path", ".",
+               "--data", "value", "--grad", "gradient", "--backward", "run_backward", *options]
+    return CommandRuntime("scalar", command, folder, timeout=10, max_memory=512)
+
+
+def test_the_options_reach_another_api(small_class):
+    with scalar_port(small_class, "--method", "tanh=squash", "--name", "scalar") as runtime:
+        assert runtime.declared_ops() == {"mul", "tanh"}
+        assert runtime.hello["name"] == "scalar"
+        assert runtime.evaluate(program("y = x * 3.0", {"x": 2.0}, "y")) == \
+            {"x": (2.0, 3.0), "y": (6.0, 1.0)}
+        fault = failure(runtime, program("y = x.tanh()", {"x": 2.0}, "y"))
+        assert (fault.kind, fault.message) == ("error", "OverflowError: squash is not written yet")
+        with pytest.raises(PortUnsupported) as caught:
+            runtime.evaluate(program("y = x + 3.0", {"x": 2.0}, "y"))
+        assert caught.value.op == "add"
+
+
+def test_a_class_that_cannot_be_imported_is_a_crash_with_the_reason(small_class):
+    command = [sys.executable, "-B", str(DRIVER), "no_such_module:Value"]
+    with CommandRuntime("missing", command, small_class, timeout=10, max_memory=512) as runtime:
+        fault = failure(runtime, program("y = x * 3.0", {"x": 2.0}, "y"))
+    assert fault.kind == "crash"
+    assert "exited with code 1" in fault.message
+    assert "ModuleNotFoundError: No module named 'no_such_module'" in fault.message
+
+
+def test_a_bad_method_option_is_a_crash_that_says_why(small_class):
+    with scalar_port(small_class, "--method", "softplus=squash") as runtime:
+        fault = failure(runtime, program("y = x * 3.0", {"x": 2.0}, "y"))
+    assert fault.kind == "crash"
+    assert "--method 'softplus=squash': expected one of" in fault.message
