@@ -48,7 +48,7 @@ TAGS = {
     "found": "a case the fuzzer found and kept (harness/fixtures/found/)",
     # Conventions: where engines legitimately differ.  A fixture pinning one
     # carries its tag, and a port that differs only there reads CONVENTION
-    # (harness/check/verdicts.py finds what a program pins).
+    # (harness/conventions.py finds what a program pins).
     "relu-grad-at-zero": "pins a convention: relu's gradient at 0 (python_ref and torch: 0)",
     "relu-grad-at-nan": "pins a convention: relu's gradient at nan (python_ref and torch pass it)",
     "pow-grad-at-zero": "pins a convention: the gradient of x**0 at 0 or nan, and of 0**b in b "

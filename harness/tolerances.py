@@ -27,6 +27,8 @@ import sys
 from dataclasses import dataclass
 from typing import Callable
 
+from lua_port.runtimes import RUNTIMES
+
 from .compare import ulp_distance, ulp_reach
 from .ops import OPS
 
@@ -124,9 +126,8 @@ def _with_port_own(runtime_ops):
 
 
 def _port_budgets():
-    from .backends import LUA_RUNTIMES
     out = {f"port-{runtime}": _with_port_own(BUDGETS.get(runtime, {}))
-           for runtime in LUA_RUNTIMES}
+           for runtime in RUNTIMES}
     # CPython's math module and ** call the C library: python_ref's own libm
     out["port-python"] = _with_port_own({})
     # a command port in another language (JavaScript, or one not known here)

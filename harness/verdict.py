@@ -17,10 +17,10 @@ that differ in kind (nan against a number, an infinity against anything
 else) are infinitely far, which no finite allowance covers: FAIL.
 """
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
-from . import tolerances
+from . import conventions, tolerances
 from .backends import NotApplicable
 from .compare import (Mismatch, differences, expected_evaluation, fmt_ulps, json_number,
                       mismatch, scaled_error)
@@ -265,3 +265,50 @@ def evaluate_and_judge(backend, program, reference):
     """Run backend on program and judge it against reference in one go."""
     evaluation, cell = run_backend(backend, program)
     return cell if cell is not None else judge(backend, program, reference, evaluation)
+
+
+# -- a user's port: what it lacks, and where it may legitimately differ ----------
+
+def unsupported(ops):
+    """The cell of a fixture that needs ops the port lacks: skipped, not an ERROR."""
+    return Cell(UNSUPPORTED, message=f"the port has no {', '.join(sorted(ops))}")
+
+
+def _masked(evaluation, fields):
+    out = dict(evaluation)
+    for node, index in fields:
+        if node in out:
+            pair = list(out[node])
+            pair[index] = None
+            out[node] = tuple(pair)
+    return out
+
+
+def judge_port(program, reference, evaluation, budget, tags):
+    """A user's port against python_ref: node budgets as the matrix gives them
+    (tolerances.port_budgets), then the fixture's tagged conventions."""
+    cell = decide(reference, evaluation, program, tolerances.UlpAllowance(budget))
+    return with_conventions(cell, tags, program, reference, evaluation, budget)
+
+
+def with_conventions(cell, tags, program, reference, evaluation, budget):
+    """cell, or CONVENTION when it FAILs only where the fixture's tagged
+    conventions (harness.conventions) cover: all of them together, since a
+    fixture may pin two; what is left must still pass under budget."""
+    if cell.status != FAIL:
+        return cell
+    names, fields = [], set()
+    for tag in tags:
+        convention = conventions.CONVENTIONS.get(tag)
+        cover = conventions.covered(convention, program, reference, evaluation) if convention else None
+        if cover:
+            names.append(tag)
+            fields |= cover
+    if not names:
+        return cell
+    rest = compare(_masked(reference, fields), _masked(evaluation, fields), program, budget)
+    if rest.status == FAIL:
+        return cell
+    return replace(cell, status=CONVENTION, message=f"{', '.join(names)} (first difference: "
+                                                    f"{cell.first_fail.describe()})")
+

@@ -66,6 +66,7 @@ def _draw_all(outdir):
     # one sweep is drawn (below); the corpus's sweeps are named the same way
     written += [outdir / fixture_ranges.file_name(f) for f in load_corpus()[0] if f.plot]
     written += parity_heatmap.draw(outdir, _tiny_grid())
+    written += parity_heatmap.draw(outdir, _tiny_grid(), per_fixture=True)
     written += training_figures.draw(outdir, TRAINING_ENGINES)
     return written
 
@@ -99,6 +100,7 @@ def test_every_figure_module_is_drawn(drawn):
     names = {p.name for p in written}
     assert "plot0.png" in names  # the plot0.png of Mishra's notes, reproduced under its name
     matplotlib_files = {"plot0.png", "fd_error.png", "activations.png", "parity_heatmap.png",
+                        parity_heatmap.FILE_PER_FIXTURE,
                         *training_figures.FILES}
     assert matplotlib_files <= names and set(figures) == matplotlib_files
     if dot_available():
@@ -170,7 +172,7 @@ def test_activations_plot_each_op_and_its_derivative(drawn):
 
 
 def test_heatmap_paints_each_cell_by_its_band(drawn):
-    (ax,) = [a for a in drawn[2]["parity_heatmap.png"].axes if a.images]
+    (ax,) = [a for a in drawn[2][parity_heatmap.FILE_PER_FIXTURE].axes if a.images]
     names, columns, _ = _tiny_grid()
     # EXACT, EXACT, CLOSE 2 ulps (band 2-3) / N/A, FAIL at inf, ERROR
     na, error = len(parity_heatmap.BANDS), len(parity_heatmap.BANDS) + 1
@@ -178,6 +180,9 @@ def test_heatmap_paints_each_cell_by_its_band(drawn):
     assert [t.get_text() for t in ax.get_xticklabels()] == columns
     assert [t.get_text() for t in ax.get_yticklabels()] == names
     assert sorted((t.get_text(), t.get_position()) for t in ax.texts) == [("2", (2, 0)), ("FAIL", (1, 1))]
+    # by default one row per tag, each cell the worst of its fixtures
+    (ax,) = [a for a in drawn[2][parity_heatmap.FILE].axes if a.images]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["lecture (1)", "ops (1)"]
 
 
 def _loss_figure_shows(figure, task):

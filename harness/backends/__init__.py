@@ -10,37 +10,12 @@ backend's error and becomes an ERROR cell.
 get_backend(name) builds each backend once per process and reuses it (a Lua
 runtime is expensive to start).
 """
-from typing import Dict, Optional, Protocol, Tuple
-
 from lua_port.runtimes import RUNTIMES as LUA_RUNTIMES  # the one list of Lua runtimes
 
-Evaluation = Dict[str, Tuple[Optional[float], Optional[float]]]
+from .base import Backend, Evaluation, NotApplicable, UnavailableBackend
 
 BACKEND_NAMES = ("python_ref",) + LUA_RUNTIMES + ("torch", "fd")
 REFERENCE = "python_ref"
-
-
-class NotApplicable(Exception):
-    """The backend has no answer for this program (not a failure)."""
-
-
-class Backend(Protocol):
-    name: str
-    kind: str
-
-    def evaluate(self, program) -> Evaluation: ...
-
-
-class UnavailableBackend:
-    """Stands in for a backend that cannot run here; evaluate() raises why."""
-
-    kind = "unavailable"
-
-    def __init__(self, name, reason):
-        self.name, self.reason = name, reason
-
-    def evaluate(self, program):
-        raise RuntimeError(f"backend {self.name} is not available: {self.reason}")
 
 
 _CACHE = {}
@@ -55,7 +30,7 @@ def _make(name):
         return TorchBackend()
     if name == "fd":
         from .finite_diff import FiniteDifferenceBackend
-        return FiniteDifferenceBackend()
+        return FiniteDifferenceBackend(get_backend(REFERENCE))
     if name in LUA_RUNTIMES:
         from .lua import make_lua_backend
         return make_lua_backend(name)

@@ -31,7 +31,7 @@ import sys
 from ..interpret import forward
 from ..ops import OPS
 from ..tolerances import FD_NOISE_ULPS
-from . import NotApplicable
+from .base import NotApplicable
 
 EPS = sys.float_info.epsilon
 UNDERFLOW = math.ulp(0.0)   # a rounding into the subnormals is off by up to this, absolutely
@@ -113,7 +113,8 @@ class FiniteDifferenceBackend:
     name = "fd"
     kind = "fd"
 
-    def __init__(self):
+    def __init__(self, reference):
+        self.reference = reference   # python_ref's backend: it keeps its last evaluation
         # of the last evaluation: {input: absolute error estimate}, and its parts in words
         self.noise, self.reasons = {}, {}
 
@@ -132,8 +133,7 @@ class FiniteDifferenceBackend:
         return (f[1] - f[0]) / (hi - lo), rounding / (hi - lo)
 
     def evaluate(self, program):
-        from . import REFERENCE, get_backend
-        center = get_backend(REFERENCE).evaluate(program)   # interpret(program), kept
+        center = self.reference.evaluate(program)   # interpret(program), kept
         branches = _branches(program, _data(center))
         for step, branch in zip(program.steps, branches):
             if branch is None:

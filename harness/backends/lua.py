@@ -28,7 +28,7 @@ def _flat(program):
 
 
 def make_lua_backend(runtime):
-    from . import UnavailableBackend
+    from .base import UnavailableBackend
     try:
         import lua_port
         if runtime not in lua_port.available_runtimes():

@@ -15,7 +15,7 @@ values, not a guess from a fixture's name:
   wrong-order     ... when the sorted nodes are walked from the inputs to the
                   output instead of back from it
                   (simulated on the fixture with python_ref's local
-                  derivatives: harness/derivatives.py)
+                  derivatives: harness/ops.py)
   integer-wrap    a value is what 64-bit integer arithmetic makes of
                   python_ref's, and not 0 (2^63 wraps to -2^63), or the
                   numbers probe's 2^63 from the integer 1 wrapped
@@ -33,10 +33,10 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from ..compare import ERROR, FAIL, ulp_distance
-from ..derivatives import local_derivatives
+from ..compare import ulp_distance
+from ..ops import OPS
 from ..tolerances import PORT_OWN
-from .verdicts import CONVENTION
+from ..verdict import CONVENTION, ERROR, FAIL
 
 
 @dataclass(frozen=True)
@@ -245,7 +245,7 @@ def _div_pow(program, reference, evaluation, runtime, where):
     for step in program.steps:
         if step.op != "div":
             continue
-        x, y = (reference[a.value][0] if a.kind == "node" else a.value for a in step.args)
+        x, y = step.resolve(lambda node_id: reference[node_id][0])
         ref, got = reference[step.out][0], evaluation[step.out][0]
         if got is None or ulp_distance(ref, got) == 0:
             continue
@@ -306,8 +306,8 @@ def simulate(program, reference, walk, assign):
         step = steps.get(node)
         if step is None:
             continue
-        values = [reference[a.value][0] if a.kind == "node" else a.value for a in step.args]
-        partials = local_derivatives(step.op, values, reference[node][0])
+        values = step.resolve(lambda node_id: reference[node_id][0])
+        partials = OPS[step.op].derivatives(values, reference[node][0])
         g = grads[node]
         for arg, (d, _) in zip(step.args, partials):
             if arg.kind != "node":

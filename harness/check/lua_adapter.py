@@ -29,6 +29,7 @@ import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from .cpu_clock import WALL_BACKSTOP, cpu_seconds
 from .lua_chunks import chunks
 from .port import PortFailure, PortUnsupported
 
@@ -36,8 +37,6 @@ __all__ = ["LuaPortRuntime", "open_lua_port"]
 
 REPO_DIR = Path(__file__).resolve().parents[2]
 START_ALLOWANCE = 20.0  # seconds for a worker to start Python and lupa, before its setup runs
-WALL_BACKSTOP = 10      # wall-clock seconds per second of the time limit
-TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 # What Lua says when an expression calls a method the port's Values lack, or
 # applies an operator they have no metamethod for, in both wordings:
 # Lua 5.1, 5.2 and LuaJIT "attempt to call method 'tanh' (a nil value)",
@@ -124,12 +123,7 @@ class _Worker:
 
     def cpu_seconds(self):
         """The worker's CPU seconds so far (Linux /proc), or None."""
-        try:
-            stat = Path(f"/proc/{self.process.pid}/stat").read_text()
-        except OSError:
-            return None
-        fields = stat[stat.rindex(")") + 2:].split()
-        return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
+        return cpu_seconds(self.process.pid)
 
     def died(self, runtime):
         """The PortFailure of a worker whose pipe broke: how it ended, and

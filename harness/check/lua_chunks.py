@@ -11,9 +11,21 @@ inside the port's own files.
 """
 import re
 
-from .manifest import op_params
+from ..ops import OPS
 
-__all__ = ["chunks", "check_syntax"]
+_NARY_PARAMS = {"sum": ("start", "vs"), "dot": ("start", "ws", "xs")}
+
+
+def op_params(op):
+    """The names an op's expression sees: ("a", "b"), ("v",), or sum's and dot's."""
+    kind = OPS[op].kind
+    if kind == "binary":
+        return ("a", "b")
+    if kind == "unary":
+        return ("v",)
+    return _NARY_PARAMS[op]
+
+__all__ = ["chunks", "first_syntax_error", "op_params"]
 
 
 def chunks(manifest):
@@ -49,9 +61,10 @@ def _bare(manifest):
             yield f"=[ops] {op}", f"return {text}", ("ops", op)
 
 
-def check_syntax(manifest):
-    """Compile (never run) every field on every runtime the manifest names;
-    the first that does not compile raises a ManifestError at its line."""
+def first_syntax_error(manifest):
+    """Compile (never run) every field on every runtime the manifest names:
+    (the field's key path, the line in its value, why) for the first that does
+    not compile, or None."""
     from lua_port import available_runtimes, lupa_module
     present = set(available_runtimes())
     for runtime in manifest.runtimes:
@@ -68,17 +81,5 @@ def check_syntax(manifest):
             label = chunkname[1:]
             m = re.match(rf"{re.escape(label)}:(\d+): (.*)", message, re.DOTALL)
             line, reason = (int(m[1]), m[2]) if m else (1, message)
-            raise _at_line(manifest, parts, line,
-                           f"{label}: does not compile on {runtime}: {reason}")
-
-
-def _at_line(manifest, parts, line, reason):
-    """A ManifestError at line `line` of a field's string value."""
-    from .manifest import ManifestError
-    value_line, value_col = manifest.place(*parts, value=True)
-    if line == 1:
-        return ManifestError(manifest.shown, (value_line, value_col), reason)
-    opening = manifest.raw.splitlines()[value_line - 1][value_col - 1:]
-    # TOML drops a newline right after opening triple quotes
-    trimmed = opening[:3] in ("'''", '"""') and not opening[3:].strip()
-    return ManifestError(manifest.shown, (value_line + line - (0 if trimmed else 1), 1), reason)
+            return parts, line, f"{label}: does not compile on {runtime}: {reason}"
+    return None

@@ -27,6 +27,7 @@ import jsonschema
 from ..fixture import display_path
 from ..ops import OPS
 from ..toml_errors import field_name, first_schema_error, key_place, toml_syntax_error
+from .lua_chunks import first_syntax_error, op_params
 
 __all__ = ["Manifest", "ManifestError", "load_manifest", "DEFAULT_OPS", "op_params",
            "SCHEMA_PATH"]
@@ -46,17 +47,6 @@ DEFAULT_OPS = MappingProxyType({
     "neg": "-v", "relu": "v:relu()", "tanh": "v:tanh()", "exp": "v:exp()", "log": "v:log()",
     "sigmoid": "v:sigmoid()", "sum": None, "dot": None,
 })
-_NARY_PARAMS = {"sum": ("start", "vs"), "dot": ("start", "ws", "xs")}
-
-
-def op_params(op):
-    """The names an op's expression sees: ("a", "b"), ("v",), or sum's and dot's."""
-    kind = OPS[op].kind
-    if kind == "binary":
-        return ("a", "b")
-    if kind == "unary":
-        return ("v",)
-    return _NARY_PARAMS[op]
 
 
 class ManifestError(Exception):
@@ -189,8 +179,9 @@ def load_manifest(path):
             what = "is not a folder" if manifest.root.exists() else "does not exist"
             raise manifest.error(["port", "root"], f"{json.dumps(data['port'].get('root', '.'))} "
                                                    f"({display_path(manifest.root)}) {what}")
-        from .lua_chunks import check_syntax
-        check_syntax(manifest)
+        problem = first_syntax_error(manifest)
+        if problem:
+            raise _at_line(manifest, *problem)
     return manifest
 
 
@@ -215,3 +206,14 @@ def _build(path, shown, raw, data):
                     timeout=float(port.get("timeout", DEFAULT_TIMEOUT)),
                     max_memory=int(port.get("max_memory", DEFAULT_MAX_MEMORY)),
                     raw=raw, **api)
+
+
+def _at_line(manifest, parts, line, reason):
+    """A ManifestError at line `line` of a field's string value."""
+    value_line, value_col = manifest.place(*parts, value=True)
+    if line == 1:
+        return ManifestError(manifest.shown, (value_line, value_col), reason)
+    opening = manifest.raw.splitlines()[value_line - 1][value_col - 1:]
+    # TOML drops a newline right after opening triple quotes
+    trimmed = opening[:3] in ("'''", '"""') and not opening[3:].strip()
+    return ManifestError(manifest.shown, (value_line + line - (0 if trimmed else 1), 1), reason)

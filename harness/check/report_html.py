@@ -3,12 +3,12 @@ diagnoses first, the probes, the cells per tag and per fixture, colour-coded,
 each cell's detail on hover or click."""
 from html import escape
 
-from ..compare import CLOSE, ERROR, EXACT, FAIL, NA
+from ..verdict import CLOSE, ERROR, EXACT, FAIL, NA
 from ..matrix.report_html import STYLE as MATRIX_STYLE
 from .probes import FAULT, OK, SKIPPED, WARN
 from .report_md import budget_lines
 from .report_summary import VERDICTS, by_tag, group_status, group_text
-from .verdicts import CONVENTION, UNSUPPORTED
+from ..verdict import CONVENTION, UNSUPPORTED
 
 COLOURS = {EXACT: "#c8e6c9", CLOSE: "#fff3b0", NA: "#e0e0e0", FAIL: "#ffab91", ERROR: "#ef9a9a",
            UNSUPPORTED: "#b3e5fc", CONVENTION: "#d1c4e9"}

@@ -7,7 +7,7 @@ from .. import tolerances
 from ..matrix.report_json import CONVENTIONS as COMPARISON_RULES
 from .report_summary import VERDICTS
 from .runner import COUNTED
-from .verdicts import CONVENTIONS
+from ..conventions import CONVENTIONS
 
 
 def jsonable(value):

@@ -4,7 +4,7 @@ every fixture."""
 from .. import tolerances
 from ..matrix.report_md import _escape, _table
 from .report_summary import VERDICTS, by_tag, group_text, not_passing
-from .verdicts import CONVENTIONS
+from ..conventions import CONVENTIONS
 
 
 def diagnosis_lines(result):

@@ -1,7 +1,7 @@
 """Facts about a CheckResult that every report shows the same way."""
-from ..compare import CLOSE, ERROR, EXACT, FAIL, NA
+from ..verdict import CLOSE, ERROR, EXACT, FAIL, NA
 from ..matrix.summary import by_tag
-from .verdicts import CONVENTION, UNSUPPORTED
+from ..verdict import CONVENTION, UNSUPPORTED
 
 __all__ = ["by_tag", "ORDER", "status_counts", "group_text", "group_status", "VERDICTS"]
 

@@ -7,10 +7,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..compare import CLOSE, ERROR, EXACT, FAIL, NA
+from ..verdict import CLOSE, ERROR, EXACT, FAIL, NA
 from .probes import FAULT, OK, SKIPPED, WARN
 from .report_summary import by_tag, group_status, group_text, not_passing
-from .verdicts import CONVENTION, UNSUPPORTED
+from ..verdict import CONVENTION, UNSUPPORTED
 
 STYLES = {EXACT: "green", CLOSE: "yellow", NA: "dim", FAIL: "bold red", ERROR: "bold magenta",
           UNSUPPORTED: "cyan", CONVENTION: "blue"}

@@ -17,17 +17,15 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 
 from .. import tolerances
 from ..backends import REFERENCE, get_backend
-from ..compare import CLOSE, ERROR, EXACT, FAIL, NA, Cell, compare
 from ..ops import OPS
-from ..verdict import judge
+from ..verdict import (CLOSE, CONVENTION, ERROR, EXACT, FAIL, NA, UNSUPPORTED, Cell, compare,
+                       judge_port, unsupported)
 from . import diagnosis, probes
 from .lower import LOWERABLE, lower
 from .port import PortFailure, PortUnsupported
-from .verdicts import CONVENTION, UNSUPPORTED, convention_cell, ops_needed, unsupported_cell
 
 # How every status counts on the final line.
 CATEGORY = {EXACT: "passed", CLOSE: "passed", FAIL: "failed", ERROR: "failed", NA: "skipped",
@@ -190,14 +188,14 @@ class Lowered:
             return self._programs[key]
 
 
-def run_cell(runtime, program, evaluated, reference, tags, judge_as, budget):
+def run_cell(runtime, program, evaluated, reference, tags, budget):
     """One fixture on one runtime: (Cell, evaluation or None).  evaluated is
     the program the port runs (lowered or not); budget() gives the node
     budgets when the values are not bit-identical."""
     try:
         evaluation = runtime.evaluate(evaluated)
     except PortUnsupported as exc:
-        return unsupported_cell({exc.op}), None
+        return unsupported({exc.op}), None
     except PortFailure as exc:
         return Cell(ERROR, message=" ".join(f"{exc.kind}: {exc.message}".split())[:500]), None
     except Exception as exc:   # an adapter's own fault still ends as one cell
@@ -205,8 +203,7 @@ def run_cell(runtime, program, evaluated, reference, tags, judge_as, budget):
     cell = compare(reference, evaluation, program)
     if cell.status != EXACT:
         bound = budget()
-        cell = judge(judge_as, program, reference, evaluation, bound)
-        cell = convention_cell(cell, tags, program, reference, evaluation, bound)
+        cell = judge_port(program, reference, evaluation, bound, tags)
     return cell, evaluation
 
 
@@ -242,7 +239,6 @@ def _run_one(runtime, language, fixtures, references, lowered, settings, twice_o
     run.version = str(getattr(runtime, "version", "") or "")
     missing = {op for op, status in run.ops.items() if status.state == probes.UNSUPPORTED_OP}
     lower_ops = frozenset(op for op in LOWERABLE if run.ops[op].state == probes.LOWERED)
-    judge_as = SimpleNamespace(name=name, kind="port")
     kept = {}   # evaluations the determinism probe compares with
     meet = _meeting(together)
     for index, fixture in enumerate(fixtures):
@@ -251,15 +247,15 @@ def _run_one(runtime, language, fixtures, references, lowered, settings, twice_o
         start = time.perf_counter()
         reference, failed = references.get(index)
         try:
-            lacking = ops_needed(fixture.program) & missing
+            lacking = {step.op for step in fixture.program.steps} & missing
             if failed is not None:
                 cell, evaluation = Cell.error(f"the reference python_ref failed: {failed}"), None
             elif lacking:
-                cell, evaluation = unsupported_cell(lacking), None
+                cell, evaluation = unsupported(lacking), None
             else:
                 evaluated = lowered.get(index, fixture.program, lower_ops)
                 cell, evaluation = run_cell(
-                    runtime, fixture.program, evaluated, reference, fixture.tags, judge_as,
+                    runtime, fixture.program, evaluated, reference, fixture.tags,
                     lambda: references.budget(index, name, reference))
                 run.evidence += diagnosis.examine(fixture, evaluated, reference, evaluation,
                                                   cell, runtime.name)

@@ -7,8 +7,9 @@ import math
 import pytest
 
 from harness.backends import get_backend
-from harness.check.verdicts import CONVENTION, CONVENTIONS, convention_cell, pinned_conventions
-from harness.compare import FAIL, compare
+from harness.conventions import CONVENTIONS, pinned_conventions
+from harness.verdict import CONVENTION, with_conventions as convention_cell
+from harness.verdict import FAIL, compare
 from harness.fixture import TAGS, load_corpus
 
 FIXTURES, _ = load_corpus()

@@ -6,7 +6,7 @@ import pytest
 
 from harness.backends import get_backend
 from harness.check.diagnosis import examine, simulate
-from harness.compare import compare
+from harness.verdict import compare
 from harness.fixture import load_corpus
 
 FIXTURES = {f.name: f for f in load_corpus(names=[

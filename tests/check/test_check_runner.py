@@ -6,8 +6,8 @@ import pytest
 from harness.check.port import PortFailure
 from harness.check.probes import LOWERED, SUPPORTED, UNSUPPORTED_OP
 from harness.check.runner import Settings, budget_name, run_check
-from harness.check.verdicts import UNSUPPORTED
-from harness.compare import CLOSE, ERROR, EXACT, FAIL
+from harness.verdict import UNSUPPORTED
+from harness.verdict import CLOSE, ERROR, EXACT, FAIL
 from harness.fixture import load_corpus
 from harness.ops import OPS
 

@@ -1,12 +1,9 @@
-"""The check's verdicts beyond the matrix's: UNSUPPORTED and CONVENTION.
+"""The conventions where a port may legitimately differ from python_ref, and
+which values each one covers (harness.verdict decides CONVENTION from them).
 
-UNSUPPORTED: the port has no such op (the op probe found it, or the port
-said so while running); the fixture is skipped, not an ERROR.
-
-CONVENTION: the port differs from python_ref only where conventions
-legitimately differ.  Each convention is a fixture tag (harness/fixture.py
-TAGS); a FAIL on a fixture with that tag reads CONVENTION when every value
-that differs is one the convention covers:
+Each convention is a fixture tag (harness/fixture.py TAGS); a FAIL on a
+fixture with that tag reads CONVENTION when every value that differs is one
+the convention covers:
   * a gradient convention (relu at 0 or nan, x**0 and 0**b) covers the
     gradient of the op's argument and of everything that argument depends on
     (the gradient flows on from there);
@@ -20,24 +17,11 @@ pins, from python_ref's values: the fixture corpus test keeps the tags and
 the programs in step, and fixture writers call it to tag what they write.
 """
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Callable
 
-from ..compare import FAIL, Cell, compare, ulp_distance
-from ..ops import OPS
-
-UNSUPPORTED, CONVENTION = "UNSUPPORTED", "CONVENTION"
-
-
-def ops_needed(program):
-    """Every op the program's steps use."""
-    return {step.op for step in program.steps}
-
-
-def unsupported_cell(ops):
-    """The cell of a fixture that needs ops the port lacks."""
-    ops = sorted(ops)
-    return Cell(UNSUPPORTED, message=f"the port has no {', '.join(ops)}")
+from .compare import differences, ulp_distance
+from .ops import OPS
 
 
 # -- the graph, as the conventions need it ------------------------------------
@@ -106,7 +90,7 @@ def _flipped_evaluation(program, flips):
     for name, value in program.inputs:
         nodes[name] = Value(-value if name in flips else value)
     for step in program.steps:
-        args = [nodes[a.value] if a.kind == "node" else a.value for a in step.args]
+        args = step.resolve(nodes.__getitem__)
         if step.op == "sum":
             node = Value.sum(args[1:], args[0])
         elif step.op == "dot":
@@ -135,7 +119,7 @@ def _zero_sign_sites(program, reference):
         data = reference[node][0]
         if data is None or not _is_zero(data):
             continue
-        if compare(reference, _flipped_evaluation(program, {node}), program).status == FAIL:
+        if differences(reference, _flipped_evaluation(program, {node}), program)[1]:
             out.append(node)
     return out
 
@@ -191,34 +175,3 @@ def covered(convention, program, reference, evaluation):
     other = _flipped_evaluation(program, set(flipped))
     return {(node, i) for node in program.node_ids() for i in (0, 1)
             if ulp_distance(reference[node][i], other[node][i]) != 0}
-
-
-def _masked(evaluation, fields):
-    out = dict(evaluation)
-    for node, index in fields:
-        if node in out:
-            pair = list(out[node])
-            pair[index] = None
-            out[node] = tuple(pair)
-    return out
-
-
-def convention_cell(cell, tags, program, reference, evaluation, budget):
-    """cell, or CONVENTION when it FAILs only where the fixture's tagged
-    conventions cover (all of them together: a fixture may pin two)."""
-    if cell.status != FAIL:
-        return cell
-    names, fields = [], set()
-    for tag in tags:
-        convention = CONVENTIONS.get(tag)
-        cover = covered(convention, program, reference, evaluation) if convention else None
-        if cover:
-            names.append(tag)
-            fields |= cover
-    if not names:
-        return cell
-    rest = compare(_masked(reference, fields), _masked(evaluation, fields), program, budget)
-    if rest.status == FAIL:
-        return cell
-    return replace(cell, status=CONVENTION, message=f"{', '.join(names)} (first difference: "
-                                                    f"{cell.first_fail.describe()})")
