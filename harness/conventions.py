@@ -30,21 +30,8 @@ def _value(arg, reference):
     return reference[arg.value][0] if arg.kind == "node" else arg.value
 
 
-def _upstream(program, nodes):
-    """nodes and everything they depend on."""
-    steps = program.step_by_id()
-    seen, stack = set(nodes), list(nodes)
-    while stack:
-        step = steps.get(stack.pop())
-        for arg in step.args if step else ():
-            if arg.kind == "node" and arg.value not in seen:
-                seen.add(arg.value)
-                stack.append(arg.value)
-    return seen
-
-
 def _backward_reaches(program):
-    return _upstream(program, [program.output])
+    return program.upstream([program.output])
 
 
 def _is_zero(x):
@@ -166,7 +153,7 @@ def covered(convention, program, reference, evaluation):
     if not sites:
         return None
     if convention.kind == "grad":
-        return {(node, 1) for node in _upstream(program, sites)}
+        return {(node, 1) for node in program.upstream(sites)}
     flipped = [n for n in sites if n in evaluation and evaluation[n][0] is not None
                and _sign_flipped(reference[n][0], evaluation[n][0])]
     if not flipped:

@@ -65,6 +65,18 @@ class Program:
     def _step_by_id(self):
         return {s.out: s for s in self.steps}
 
+    def upstream(self, nodes):
+        """nodes and every node they depend on (what backward from them reaches)."""
+        steps = self._step_by_id
+        seen, stack = set(nodes), list(nodes)
+        while stack:
+            step = steps.get(stack.pop())
+            for arg in step.args if step else ():
+                if arg.kind == "node" and arg.value not in seen:
+                    seen.add(arg.value)
+                    stack.append(arg.value)
+        return seen
+
     def to_plain(self):
         """Lists, strings and floats only: what Lua and JSON receive."""
         return {

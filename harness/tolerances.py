@@ -228,7 +228,7 @@ def node_budgets(program, reference, backend):
         err[step.out] = propagated + ((own.data if own else 0) * _ulp(out)
                                       + roundings * _ulp(scale))
 
-    upstream = _upstream_of_output(program)
+    upstream = program.upstream([program.output])
     for step in reversed(program.steps):
         if step.out not in upstream:
             continue  # backward never runs there
@@ -275,19 +275,6 @@ def _reordering(k, abs_sum):
 def _times(a, b):
     """a * b for magnitudes, where a zero factor wins (0 * inf adds no error)."""
     return 0.0 if a == 0.0 or b == 0.0 else a * b
-
-
-def _upstream_of_output(program):
-    """The nodes backward() reaches: the output and everything it depends on."""
-    steps = program.step_by_id()
-    seen, stack = {program.output}, [program.output]
-    while stack:
-        step = steps.get(stack.pop())
-        for arg in step.args if step else ():
-            if arg.kind == "node" and arg.value not in seen:
-                seen.add(arg.value)
-                stack.append(arg.value)
-    return seen
 
 
 def _to_ulps(bound, value):
