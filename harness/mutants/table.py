@@ -1,0 +1,180 @@
+"""The planted bugs: one classic port mistake each, as exact text edits.
+
+An edit replaces text that must occur exactly once in the file (a test
+checks every edit still applies, so the table cannot drift from the engines
+unnoticed).  `equivalent` gives the reason a mutant cannot change any
+result the checks see; such a mutant is expected to survive.
+"""
+from dataclasses import dataclass
+
+PY_ENGINE, PY_NN = "python_ref/engine.py", "python_ref/nn.py"
+LUA_ENGINE, LUA_NN = "lua_port/micrograd/engine.lua", "lua_port/micrograd/nn.lua"
+
+
+@dataclass(frozen=True)
+class Mutant:
+    name: str
+    file: str          # the file the edits apply to, relative to the repo
+    bug: str           # the classic mistake, as a port author would make it
+    edits: tuple       # of (old text, new text)
+    equivalent: str = ""   # why no check can see it ("" for a real bug)
+
+    @property
+    def language(self):
+        return "python" if self.file.endswith(".py") else "lua"
+
+
+def _both(name, bug, py_edits, lua_edits, equivalent_py="", equivalent_lua=""):
+    """The same mistake in both engines (or both nn libraries)."""
+    py_file, lua_file = (PY_NN, LUA_NN) if name.startswith("nn-") else (PY_ENGINE, LUA_ENGINE)
+    out = []
+    if py_edits:
+        out.append(Mutant(name, py_file, bug, tuple(py_edits), equivalent_py))
+    if lua_edits:
+        out.append(Mutant(name, lua_file, bug, tuple(lua_edits), equivalent_lua))
+    return out
+
+
+MUTANTS = tuple(m for group in [
+    # -- local derivatives wrong in a plausible way --------------------------
+    _both("add-grad-assigned", "a gradient assigned instead of accumulated (add)",
+          [("            self.grad += out.grad\n            other.grad += out.grad",
+            "            self.grad = out.grad\n            other.grad = out.grad")],
+          [("    self.grad = self.grad + out.grad\n    other.grad = other.grad + out.grad",
+            "    self.grad = out.grad\n    other.grad = out.grad")]),
+    _both("sub-sign-lost", "a lost sign: d(a-b)/db = +1",
+          [("            other.grad += -out.grad\n", "            other.grad += out.grad\n")],
+          [("    other.grad = other.grad + -out.grad\n", "    other.grad = other.grad + out.grad\n")]),
+    _both("mul-grad-own-data", "d(a*b)/da taken as a instead of b",
+          [("            self.grad += other.data * out.grad", "            self.grad += self.data * out.grad")],
+          [("    self.grad = self.grad + other.data * out.grad",
+            "    self.grad = self.grad + self.data * out.grad")]),
+    _both("div-grad-sign-lost", "a lost sign in d(a/b)/db",
+          [("            other.grad += -out.grad * ieee.div(out.data, other.data)",
+            "            other.grad += out.grad * ieee.div(out.data, other.data)")],
+          [("    other.grad = other.grad + -out.grad * ieee.div(out.data, other.data)",
+            "    other.grad = other.grad + out.grad * ieee.div(out.data, other.data)")]),
+    _both("div-as-pow", "division as a * b**-1 (micrograd's own way: two roundings)",
+          [("        out = Value(ieee.div(self.data, other.data), (self, other), \"/\")",
+            "        out = Value(self.data * ieee.pow(other.data, -1.0), (self, other), \"/\")")],
+          [("  local out = new(ieee.div(self.data, other.data), {self, other}, \"/\")",
+            "  local out = new(self.data * ieee.pow(other.data, -1.0), {self, other}, \"/\")")]),
+    _both("pow-grad-exponent", "d(x**n)/dx = n * x**n (the exponent not lowered)",
+          [("                self.grad += out.grad * (n * ieee.pow(self.data, n - 1.0))",
+            "                self.grad += out.grad * (n * ieee.pow(self.data, n))")],
+          [("      self.grad = self.grad + out.grad * (n * ieee.pow(self.data, n - 1.0))",
+            "      self.grad = self.grad + out.grad * (n * ieee.pow(self.data, n))")]),
+    _both("pow-zero-exponent", "no special case for x**0: 0 * x**-1 is nan at x = 0",
+          [("            if n != 0.0:\n", "            if True:\n")],
+          [("    if n ~= 0.0 then\n", "    if true then\n")]),
+    _both("pow-value-base-grad", "d(a**b)/da = b * a**b (Value exponent)",
+          [("(other.data * ieee.pow(self.data, other.data - 1.0))",
+            "(other.data * ieee.pow(self.data, other.data))")],
+          [("(other.data * ieee.pow(self.data, other.data - 1.0))",
+            "(other.data * ieee.pow(self.data, other.data))")]),
+    _both("pow-masked-zero-missing", "no masked zero: d(0**b)/db = 0 * log(0) = nan",
+          [("            local = 0.0 if (self.data == 0.0 and other.data >= 0.0) else out.data * ieee.log(self.data)",
+            "            local = out.data * ieee.log(self.data)")],
+          [("    if self.data == 0.0 and other.data >= 0.0 then dlocal = 0.0 end\n", "")]),
+    _both("neg-sign-lost", "a lost sign: d(-x)/dx = +1",
+          [("            self.grad += -out.grad", "            self.grad += out.grad")],
+          [("    self.grad = self.grad + -out.grad", "    self.grad = self.grad + out.grad")]),
+    _both("relu-other-kink", "the other kink convention: relu'(0) = 1",
+          [("            if not (out.data <= 0.0):", "            if self.data >= 0.0:")],
+          [("    if not (out.data <= 0.0) then", "    if self.data >= 0.0 then")]),
+    _both("relu-forward-le", "relu(x) = 0 for x <= 0 (rather than x < 0)",
+          [("0.0 if self.data < 0.0 else self.data", "0.0 if self.data <= 0.0 else self.data")],
+          [("self.data < 0.0 and 0.0 or self.data", "self.data <= 0.0 and 0.0 or self.data")],
+          equivalent_py="differs only at x = -0.0, where it returns +0.0 for -0.0; the checks "
+                        "count +0.0 and -0.0 as equal",
+          equivalent_lua="differs only at x = -0.0, where it returns +0.0 for -0.0; the checks "
+                         "count +0.0 and -0.0 as equal"),
+    _both("tanh-grad-cancelling", "tanh' as 1 - t*t (cancels near |t| = 1)",
+          [("((1.0 - t) * (1.0 + t))", "(1.0 - t * t)")],
+          [("((1.0 - t) * (1.0 + t))", "(1.0 - t * t)")]),
+    _both("tanh-through-exp", "tanh as (e^2x - 1)/(e^2x + 1): nan from x = 355",
+          [("        t = ieee.tanh(self.data)",
+            "        e2 = ieee.exp(2.0 * self.data)\n        t = ieee.div(e2 - 1.0, e2 + 1.0)")],
+          [("  local t = ieee.tanh(self.data)",
+            "  local e2 = ieee.exp(2.0 * self.data)\n  local t = ieee.div(e2 - 1.0, e2 + 1.0)")]),
+    _both("exp-grad-input", "d(e^x)/dx taken as x",
+          [("            self.grad += out.grad * out.data", "            self.grad += out.grad * self.data")],
+          [("    self.grad = self.grad + out.grad * out.data", "    self.grad = self.grad + out.grad * self.data")]),
+    _both("log-grad-output", "d(log x)/dx = 1 / log x",
+          [("            self.grad += ieee.div(out.grad, self.data)", "            self.grad += ieee.div(out.grad, out.data)")],
+          [("    self.grad = self.grad + ieee.div(out.grad, self.data)",
+            "    self.grad = self.grad + ieee.div(out.grad, out.data)")]),
+    _both("sigmoid-grad-half", "sigmoid' as 1 - s (a factor dropped)",
+          [("out.grad * (1.0 - s) * s", "out.grad * (1.0 - s)")],
+          [("out.grad * (1.0 - s) * s", "out.grad * (1.0 - s)")]),
+    _both("sum-grad-assigned", "a gradient assigned instead of accumulated (fused sum)",
+          [("                child.grad += out.grad", "                child.grad = out.grad")],
+          [("      child.grad = child.grad + out.grad", "      child.grad = out.grad")]),
+    _both("dot-grad-own-data", "d(w.x)/dw taken as w",
+          [("                w.grad += x.data * g", "                w.grad += w.data * g")],
+          [("      w.grad = w.grad + x.data * g", "      w.grad = w.grad + w.data * g")]),
+    _both("dot-start-grad-lost", "the start (bias) of a dot gets no gradient",
+          [("            start.grad += g\n", "")],
+          [("    start.grad = start.grad + g\n", "")]),
+    # -- the backward walk ----------------------------------------------------
+    _both("no-visited-set", "a topological sort without a visited set",
+          [("                if child not in visited:", "                if True:")],
+          [("      if not visited[child] then", "      if true then")]),
+    _both("reversed-order", "the topological order walked forwards",
+          [("        for node in reversed(topo):", "        for node in topo:")],
+          [("  for i = #topo, 1, -1 do", "  for i = 1, #topo do")]),
+    # -- numbers ---------------------------------------------------------------
+    _both("integer-data", "data kept as given (Lua 5.3+ integers wrap at 2^63)",
+          [("        self.data = float(data)", "        self.data = data")],
+          [("    data = data * 1.0,", "    data = data,")],
+          equivalent_py="Python integers never wrap, and every op's result is a float as "
+                        "soon as a float meets it"),
+    _both("integer-gradients", "gradients kept as integers: grad = 0 and a seed of 1",
+          [("        self.grad = 0.0\n", "        self.grad = 0\n"),
+           ("        self.grad = 1.0\n", "        self.grad = 1\n")],
+          [("    grad = 0.0,", "    grad = 0,"), ("  self.grad = 1.0\n", "  self.grad = 1\n")],
+          equivalent_py="Python integers never wrap: an integer gradient is exact where a "
+                        "float one is"),
+    _both("rsub-swapped", "number - Value computed as Value - number",
+          [("        return Value(other) - self", "        return self - Value(other)")],
+          [("Value.__sub = function(a, b) return Value.sub(lift(a), b) end",
+            "Value.__sub = function(a, b) if type(a) == \"number\" then return Value.sub(b, a) end return Value.sub(a, b) end")]),
+    _both("rdiv-swapped", "number / Value computed as Value / number",
+          [("        return Value(other) / self", "        return self / Value(other)")],
+          [("Value.__div = function(a, b) return Value.div(lift(a), b) end",
+            "Value.__div = function(a, b) if type(a) == \"number\" then return Value.div(b, a) end return Value.div(a, b) end")]),
+    _both("sub-as-add-neg", "a - b as a + (-b)",
+          [("        out = Value(self.data - other.data, (self, other), \"-\")",
+            "        out = Value(self.data + (-other.data), (self, other), \"-\")")],
+          [("  local out = new(self.data - other.data, {self, other}, \"-\")",
+            "  local out = new(self.data + (-other.data), {self, other}, \"-\")")],
+          equivalent_py="IEEE-754 defines a - b as a + (-b): the same double for every input",
+          equivalent_lua="IEEE-754 defines a - b as a + (-b): the same double for every input"),
+    # -- the nn library ---------------------------------------------------------
+    _both("nn-zero-grad-missing", "zero_grad that does not reset",
+          [("            p.grad = 0.0", "            pass")],
+          [("    params[i].grad = 0.0", "    local _ = params[i]")]),
+    _both("nn-bias-dropped", "the neuron's bias left out of its sum",
+          [("            act = Value.dot(self.w, x, self.b)", "            act = Value.dot(self.w, x)")],
+          [("    act = Value.dot(self.w, x, self.b)", "    act = Value.dot(self.w, x)")]),
+    _both("nn-bias-not-a-parameter", "the bias missing from parameters()",
+          [("        return self.w + [self.b]", "        return list(self.w)")],
+          [("  params[#params + 1] = self.b\n", "")]),
+    _both("nn-last-layer-nonlinear", "the last layer keeps the hidden nonlinearity",
+          [("nonlin=nonlin if i != len(nouts) - 1 else last_nonlin", "nonlin=nonlin")],
+          [("      nonlin = opts.last_nonlin or \"linear\"\n", "")]),
+    _both("nn-weights-positive", "weights drawn from uniform(0, 1)",
+          [("        self.w = [Value(rng.uniform(-1.0, 1.0)) for _ in range(nin)]",
+            "        self.w = [Value(rng.uniform(0.0, 1.0)) for _ in range(nin)]")],
+          [("    self.w[i] = Value(rng:uniform(-1.0, 1.0))", "    self.w[i] = Value(rng:uniform(0.0, 1.0))")]),
+] for m in group)
+
+
+def by_name(names):
+    """The mutants whose names are in names (all when names is empty)."""
+    wanted = set(names)
+    unknown = wanted - {m.name for m in MUTANTS}
+    if unknown:
+        raise KeyError(f"unknown mutant {', '.join(sorted(unknown))}; "
+                       f"known: {', '.join(sorted({m.name for m in MUTANTS}))}")
+    return [m for m in MUTANTS if not wanted or m.name in wanted]
