@@ -1,0 +1,109 @@
+"""python -m harness mutants: plant each classic port mistake, check it, score.
+
+Prints, per mutant, the runtimes that caught it and the first fixtures (or
+probes, or the nn oracle) that did; then the score per runtime family:
+caught / planted, equivalent mutants apart with their reasons.  Exit 1 when
+a mutant that is not equivalent survives on some runtime, or when an
+equivalent one is caught (its reason is then wrong).
+"""
+import argparse
+import sys
+
+from ..fixture import TAGS, load_corpus
+from ..matrix.cli import _list_of, _names
+from . import nn_oracle
+from .run import FAMILIES, family_of, run_mutant
+from .table import MUTANTS, by_name
+
+# The default corpus: every tag but the 100,000-node chains (a mutant's
+# bug shows on small graphs; deep ones would cost minutes per mutant).
+DEFAULT_TAGS = tuple(t for t in TAGS if t != "deep")
+SHOWN_CATCHES = 3
+
+
+def add_arguments(parser):
+    names = sorted({m.name for m in MUTANTS})
+    lua = FAMILIES["PUC Lua"] + FAMILIES["LuaJIT"]
+    parser.add_argument("--mutants", type=_list_of("mutant", names), action="extend",
+                        default=[], metavar="NAMES", help="only these mutants, comma separated")
+    parser.add_argument("--languages", type=_list_of("language", ("python", "lua")),
+                        action="extend", default=[], metavar="NAMES",
+                        help="only mutants of these engines (python, lua)")
+    parser.add_argument("--runtimes", type=_list_of("runtime", lua), action="extend",
+                        default=[], metavar="NAMES",
+                        help=f"Lua runtimes to check Lua mutants on (default: {', '.join(lua)})")
+    parser.add_argument("--tags", type=_list_of("tag", TAGS), action="extend", default=[],
+                        metavar="TAGS", help="fixtures with any of these tags (default: every "
+                                             "tag but deep)")
+    parser.add_argument("--fixtures", type=_names, action="extend", default=[], metavar="NAMES",
+                        help="only these fixtures: names or shell globs, comma separated")
+
+    def error(message):
+        print(f"{parser.prog}: {message}", file=sys.stderr)
+        sys.exit(2)
+    parser.error = error
+
+
+def main(args):
+    import python_ref
+    mutants = [m for m in by_name(args.mutants)
+               if not args.languages or m.language in args.languages]
+    lua_runtimes = tuple(args.runtimes) or FAMILIES["PUC Lua"] + FAMILIES["LuaJIT"]
+    fixtures, malformed = load_corpus(names=args.fixtures or None,
+                                      tags=args.tags or list(DEFAULT_TAGS))
+    if malformed:
+        for line in malformed:
+            print(line, file=sys.stderr)
+        return 1
+    reference = nn_oracle.python_observations(python_ref)
+    outcomes = []
+    for mutant in mutants:
+        outcome = run_mutant(mutant, fixtures, lua_runtimes, reference)
+        outcomes.append(outcome)
+        print(_line(outcome), flush=True)
+    print()
+    for line in score_lines(outcomes):
+        print(line)
+    return 0 if all(_as_expected(o) for o in outcomes) else 1
+
+
+def _line(outcome):
+    mutant = outcome.mutant
+    where = ", ".join(r for r in outcome.caught if outcome.caught_on(r)) or "nowhere"
+    survivors = [r for r in outcome.caught if not outcome.caught_on(r)]
+    verdict = "caught" if not survivors else ("survived" if where == "nowhere" else "partly caught")
+    if mutant.equivalent:
+        verdict += " (equivalent: " + mutant.equivalent + ")"
+    first = next((why for why in outcome.caught.values() if why), [])
+    evidence = "; ".join(first[:SHOWN_CATCHES])
+    return (f"{mutant.language:6} {mutant.name:26} {verdict}; caught on {where}"
+            + (f"; by {evidence}" if evidence else "")
+            + (f"; survived on {', '.join(survivors)}" if survivors and where != "nowhere" else ""))
+
+
+def _as_expected(outcome):
+    caught = [outcome.caught_on(r) for r in outcome.caught]
+    return not any(caught) if outcome.mutant.equivalent else all(caught)
+
+
+def score_lines(outcomes):
+    """caught / planted per runtime family (a mutant counts for a family when
+    every runtime of the family caught it); equivalent mutants apart."""
+    lines = ["score (caught on every runtime of the family / planted, equivalent apart):"]
+    for family in FAMILIES:
+        real = [o for o in outcomes if not o.mutant.equivalent
+                and any(family_of(r) == family for r in o.caught)]
+        equivalent = [o for o in outcomes if o.mutant.equivalent
+                      and any(family_of(r) == family for r in o.caught)]
+        if not real and not equivalent:
+            continue
+        caught = [o for o in real
+                  if all(o.caught_on(r) for r in o.caught if family_of(r) == family)]
+        line = f"  {family}: {len(caught)} / {len(real)}"
+        if equivalent:
+            line += f", {len(equivalent)} equivalent"
+        lines.append(line)
+        for o in real:
+            if o not in caught:
+                lines.append(f"    survived: {o.mutant.name} ({o.mutant.bug})")
+    return lines
