@@ -13,6 +13,7 @@ COMMANDS = {
     "plots": ("harness.companion.plots_cli", "draw every figure into plots/"),
     "notes": ("harness.companion.notes_cli", "walk through the lecture, every claim computed live"),
     "bench": ("harness.bench.cli", "speed and memory side by side with micrograd 0.1.0"),
+    "mutants": ("harness.mutants.cli", "plant classic port bugs into the engines and score how many the checks catch"),
     "check": ("harness.check.cli", "check your own micrograd port (a manifest) against python_ref"),
 }
 

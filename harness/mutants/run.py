@@ -12,6 +12,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lua_port.bridge import LuaSandbox, read_modules
+
 from ..check.manifest import load_manifest
 from ..check.open import open_port
 from ..check.probes import FAULT
@@ -82,9 +84,12 @@ def _from_check(manifest_path, fixtures, runtime_names):
 
 
 def _lua_nn(root, runtime):
-    from lua_port.bridge import LuaEngine, read_modules
-    engine = LuaEngine(runtime, modules=read_modules(root), jit=True, instruction_budget=None)
-    return engine.execute(nn_oracle.LUA_OBSERVATIONS, *nn_oracle.lua_arguments())
+    """The nn oracle's observations of a planted port, JIT on as users run it
+    (the instruction budget still ends a runaway interpreted loop)."""
+    box = LuaSandbox(runtime, read_modules(root), jit=True, shared_globals=True)
+    box.env.mg = box.require("micrograd")
+    observe = box.compile(nn_oracle.LUA_OBSERVATIONS, "=(nn oracle)", box.env)
+    return box.call(observe, *nn_oracle.lua_arguments())
 
 
 def run_mutant(mutant, fixtures, lua_runtimes, nn_reference):
