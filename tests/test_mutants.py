@@ -101,3 +101,11 @@ def test_the_score_counts_a_family_only_where_every_runtime_caught_it():
     assert "  PUC Lua: 1 / 2, 1 equivalent" in lines
     assert "  LuaJIT: 2 / 2, 1 equivalent" in lines
     assert f"    survived: neg-sign-lost ({other.bug})" in lines
+
+
+def test_a_mutant_equivalent_on_some_runtimes_counts_only_where_it_is_a_bug():
+    wraps = _mutant("integer-data", "lua")
+    assert wraps.equivalent_here("luajit21") and not wraps.equivalent_here("lua54")
+    lines = score_lines([Outcome(wraps, {"lua51": [], "lua54": ["probe numbers: wraps"],
+                                         "luajit21": []})])
+    assert "  PUC Lua: 1 / 1" in lines and "  LuaJIT: 0 / 0, 1 equivalent" in lines

@@ -73,7 +73,8 @@ def _line(outcome):
     survivors = [r for r in outcome.caught if not outcome.caught_on(r)]
     verdict = "caught" if not survivors else ("survived" if where == "nowhere" else "partly caught")
     if mutant.equivalent:
-        verdict += " (equivalent: " + mutant.equivalent + ")"
+        on = f" on {', '.join(mutant.equivalent_on)}" if mutant.equivalent_on else ""
+        verdict += f" (equivalent{on}: {mutant.equivalent})"
     first = next((why for why in outcome.caught.values() if why), [])
     evidence = "; ".join(first[:SHOWN_CATCHES])
     return (f"{mutant.language:6} {mutant.name:26} {verdict}; caught on {where}"
@@ -82,23 +83,24 @@ def _line(outcome):
 
 
 def _as_expected(outcome):
-    caught = [outcome.caught_on(r) for r in outcome.caught]
-    return not any(caught) if outcome.mutant.equivalent else all(caught)
+    """Caught wherever it is a real bug, and nowhere it is equivalent."""
+    return all(outcome.caught_on(r) != outcome.mutant.equivalent_here(r) for r in outcome.caught)
 
 
 def score_lines(outcomes):
     """caught / planted per runtime family (a mutant counts for a family when
     every runtime of the family caught it); equivalent mutants apart."""
-    lines = ["score (caught on every runtime of the family / planted, equivalent apart):"]
+    lines = ["score (caught on every runtime of the family where it is a real bug / planted; "
+             "equivalent on all of them apart):"]
     for family in FAMILIES:
-        real = [o for o in outcomes if not o.mutant.equivalent
-                and any(family_of(r) == family for r in o.caught)]
-        equivalent = [o for o in outcomes if o.mutant.equivalent
-                      and any(family_of(r) == family for r in o.caught)]
+        mine = {id(o): [r for r in o.caught if family_of(r) == family] for o in outcomes}
+        real = [o for o in outcomes if mine[id(o)]
+                and not all(o.mutant.equivalent_here(r) for r in mine[id(o)])]
+        equivalent = [o for o in outcomes if mine[id(o)] and o not in real]
         if not real and not equivalent:
             continue
-        caught = [o for o in real
-                  if all(o.caught_on(r) for r in o.caught if family_of(r) == family)]
+        caught = [o for o in real if all(o.caught_on(r) for r in mine[id(o)]
+                                         if not o.mutant.equivalent_here(r))]
         line = f"  {family}: {len(caught)} / {len(real)}"
         if equivalent:
             line += f", {len(equivalent)} equivalent"

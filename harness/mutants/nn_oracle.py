@@ -6,7 +6,7 @@ involved, so every engine must agree to the bit) is built from one seed; its
 parameters, its loss on four samples and every parameter's gradient, twice
 with zero_grad() in between, must equal python_ref's exactly.
 """
-SEED = 7
+SEED = 4   # its outputs are of both signs, so a relu on the last layer shows
 SIZES = (3, [4, 4, 1])
 XS = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
 YS = [1.0, -1.0, -1.0, 1.0]

@@ -1,5 +1,9 @@
 """Run one mutant the way a user's port is checked, and say what caught it.
 
+The mutant is judged as the lab's own engine would be in the parity matrix:
+by its runtime's budgets (bit-identical but for that runtime's libm), not a
+user port's (which may bring a tanh of its own).
+
 A planted Lua engine is a port root with a manifest (the project's own
 lua_port.toml with another root); a planted python_ref is run through the
 Python driver.  The check's cells (FAIL, ERROR, or CONVENTION: the lab's own
@@ -70,7 +74,7 @@ def _from_check(manifest_path, fixtures, runtime_names):
     runtimes = open_port(manifest)
     try:
         result = run_check(manifest.name, manifest.language, str(manifest_path), fixtures,
-                           runtimes, settings=Settings(jobs=2, probes=PROBES))
+                           runtimes, settings=Settings(jobs=2, probes=PROBES, lab_budgets=True))
     finally:
         for runtime in runtimes:
             runtime.close()
