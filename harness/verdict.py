@@ -11,8 +11,11 @@ A value is *resolved* when its allowed error is under half its magnitude:
 the comparison then checks at least its leading binary digit.  Where the
 allowance is half the value or more (a cancellation whose error bound is as
 large as what is left, a finite difference whose rounding swamps the slope)
-the value reads neither CLOSE nor FAIL but UNRESOLVED, with the bound and
-its reason: a first-order bound that large says nothing either way.  Values
+a value within it reads UNRESOLVED rather than CLOSE, with the bound and
+its reason: a first-order bound that large checks no digit.  A value beyond
+an ulp budget still FAILs (the budget bounds a correct engine's error); one
+beyond finite differences' own error estimate reads UNRESOLVED too, since
+that estimate is what no longer holds.  Values
 that differ in kind (nan against a number, an infinity against anything
 else) are infinitely far, which no finite allowance covers: FAIL.
 """
@@ -154,14 +157,24 @@ def _unresolved_reason(found, count, allowance):
 def decide(reference, candidate, program, allowance):
     """Every value both evaluations have, in program order, under allowance
     (harness.tolerances.UlpAllowance or FdAllowance): a Cell, FAIL (the first
-    resolved value over its allowance) before UNRESOLVED before CLOSE."""
+    resolved value over its allowance, in the order a wrong value first
+    appears: data forward, gradients backward) before UNRESOLVED before CLOSE."""
     compared, found = differences(reference, candidate, program)
     steps = program.step_by_id() if found else {}
+    # the order a wrong value first appears in: values forward, then the
+    # steps' gradients from the output back, then the inputs' (a leaf's
+    # gradient is what backward ends with: wrong there, wrong upstream first)
+    found = ([d for d in found if d.index == 0]
+             + [d for d in reversed(found) if d.index == 1 and d.node in steps]
+             + [d for d in found if d.index == 1 and d.node not in steps])
     max_ulps, worst_seen, first_fail, unresolved, n_unresolved = 0, None, None, None, 0
     max_rel = 0.0 if allowance.relative else None
     for difference in found:
         allowed, bound, within = allowance.check(difference)
-        if not _resolved(difference, bound):
+        # An ulp budget is a bound on a correct engine's error: a value beyond
+        # it is wrong however large the bound.  Finite differences' allowance
+        # is their own estimate, which says nothing once it swamps the slope.
+        if not _resolved(difference, bound) and (within or allowance.relative):
             n_unresolved += 1
             if unresolved is None:
                 unresolved = mismatch(steps, difference, allowed, bound)

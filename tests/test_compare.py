@@ -96,12 +96,20 @@ def test_within_budget_is_close_with_max_ulps():
     assert compare(REF, cand, _program(), budget=2).status == CLOSE
 
 
-def test_first_failing_node_in_program_order():
+def test_first_failing_value_is_where_a_wrong_value_first_appears():
+    # a wrong value forward comes before any gradient (the gradients follow from it)
     cand = _nudged("d", 0, 5)
     cand["a"] = (0.5, math.nextafter(REF["a"][1], 0.0))
     cell = compare(REF, cand, _program())
-    assert cell.first_fail.node == "a" and cell.first_fail.op == "input"
+    assert cell.first_fail.node == "d" and cell.first_fail.field == "data"
     assert cell.max_ulps == 5 and cell.worst.node == "d"
+    # among gradients only, the step nearest the output comes first, inputs last
+    cand = {**REF, "a": (REF["a"][0], math.nextafter(REF["a"][1], 0.0)),
+            "d": (REF["d"][0], math.nextafter(REF["d"][1], 0.0))}
+    cell = compare(REF, cand, _program())
+    assert cell.first_fail.node == "d" and cell.first_fail.field == "grad"
+    cand = {**REF, "a": (REF["a"][0], math.nextafter(REF["a"][1], 0.0))}
+    assert compare(REF, cand, _program()).first_fail.node == "a"
 
 
 def test_none_values_are_not_compared():

@@ -60,8 +60,11 @@ def test_the_boundary_is_half_the_value():
 def test_a_resolved_value_over_its_budget_fails():
     # 1.75 is 3 * 2**50 ulps away: over 2**51 - 1, which checks the leading digit
     assert compare(_data(1.0), _data(1.75), ONE, {"x": (2**51 - 1, 0)}).status == FAIL
-    # the same distance under a budget as large as the value: neither CLOSE nor FAIL
-    assert compare(_data(1.0), _data(1.75), ONE, {"x": (2**51, 0)}).status == UNRESOLVED
+    # the same distance within a budget as large as the value: neither CLOSE nor FAIL
+    assert compare(_data(1.0), _data(1.75), ONE, {"x": (2**52, 0)}).status == UNRESOLVED
+    # beyond an ulp budget however large: a correct engine is never that far off
+    assert compare(_data(1.0), _data(1.75), ONE, {"x": (2**51, 0)}).status == FAIL
+    assert compare(_data(0.0), _data(-30000.0), ONE, {"x": (10**6, 0)}).status == FAIL
 
 
 def test_a_reference_zero_is_unresolved_under_any_budget_but_exact_under_none():
@@ -82,7 +85,7 @@ def test_a_failure_elsewhere_in_the_cell_wins_over_an_unresolved_value():
     program = Program((("a", 0.0), ("b", 2.0)), (), "b")
     ref = {"a": (0.0, 1.0), "b": (2.0, 1.0)}
     cand = {"a": (1e-9, 1.0), "b": (2.5, 1.0)}
-    cell = compare(ref, cand, program, {"a": (2**60, 0)})
+    cell = compare(ref, cand, program, {"a": (2**63, 0)})   # a: within, unresolved
     assert cell.status == FAIL and cell.first_fail.node == "b"
 
 

@@ -12,7 +12,7 @@ runtime is expensive to start).
 """
 from lua_port.runtimes import RUNTIMES as LUA_RUNTIMES  # the one list of Lua runtimes
 
-from .base import Backend, Evaluation, NotApplicable, UnavailableBackend
+from .base import Backend, Evaluation, NotApplicable, UnavailableBackend  # noqa: F401 (the package's API)
 
 BACKEND_NAMES = ("python_ref",) + LUA_RUNTIMES + ("torch", "fd")
 REFERENCE = "python_ref"

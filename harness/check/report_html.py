@@ -3,19 +3,13 @@ diagnoses first, the probes, the cells per tag and per fixture, colour-coded,
 each cell's detail on hover or click."""
 from html import escape
 
-from ..verdict import CLOSE, ERROR, EXACT, FAIL, NA
 from ..matrix.report_html import STYLE as MATRIX_STYLE
 from .probes import FAULT, OK, SKIPPED, WARN
 from .report_md import budget_lines
 from .report_summary import VERDICTS, by_tag, group_status, group_text
-from ..verdict import CONVENTION, UNSUPPORTED
 
-COLOURS = {EXACT: "#c8e6c9", CLOSE: "#fff3b0", NA: "#e0e0e0", FAIL: "#ffab91", ERROR: "#ef9a9a",
-           UNSUPPORTED: "#b3e5fc", CONVENTION: "#d1c4e9"}
 PROBE_COLOURS = {OK: "#c8e6c9", WARN: "#fff3b0", FAULT: "#ffab91", SKIPPED: "#e0e0e0"}
-STYLE = MATRIX_STYLE + "\n".join(
-    f"td.{s.replace('/', '')} {{ background: {c}; }}" for s, c in COLOURS.items()
-    if s in (UNSUPPORTED, CONVENTION)) + "\n" + "\n".join(
+STYLE = MATRIX_STYLE + "\n" + "\n".join(
     f"td.probe-{s.replace(' ', '-')} {{ background: {c}; }}" for s, c in PROBE_COLOURS.items()) + """
 .diagnosis { border-left: 4px solid #c62828; padding-left: 1em; margin-bottom: 1em; }
 """

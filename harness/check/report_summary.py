@@ -1,12 +1,13 @@
 """Facts about a CheckResult that every report shows the same way."""
-from ..verdict import CLOSE, ERROR, EXACT, FAIL, NA
 from ..matrix.summary import by_tag
-from ..verdict import CONVENTION, UNSUPPORTED
+from ..verdict import (CLOSE, CONVENTION, ERROR, EXACT, FAIL, MOST_SEVERE_FIRST, NA, UNRESOLVED,
+                       UNSUPPORTED)
 
 __all__ = ["by_tag", "ORDER", "status_counts", "group_text", "group_status", "VERDICTS"]
 
-# Worst first: the order of a group's counts, and which colours a group.
-ORDER = (ERROR, FAIL, CONVENTION, UNSUPPORTED, CLOSE, NA, EXACT)
+# Worst first: the order of a group's counts, and which colours a group
+# (the verdict module's order, so every status has its place).
+ORDER = MOST_SEVERE_FIRST
 
 VERDICTS = {
     EXACT: "every value and gradient bit-identical with python_ref",
@@ -16,6 +17,8 @@ VERDICTS = {
     NA: "not applicable here",
     UNSUPPORTED: "the port has no op this fixture needs (the op probe found it): skipped",
     CONVENTION: "differs only where the fixture's tagged convention lets engines differ",
+    UNRESOLVED: "the allowed error is half the value or more, so no digit is checked: "
+                "neither a pass nor a failure (skipped); the cell gives the bound and why",
 }
 
 

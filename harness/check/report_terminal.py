@@ -7,13 +7,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..verdict import CLOSE, ERROR, EXACT, FAIL, NA
+from ..matrix.report_terminal import STYLES
+from ..verdict import ERROR, FAIL
 from .probes import FAULT, OK, SKIPPED, WARN
 from .report_summary import by_tag, group_status, group_text, not_passing
-from ..verdict import CONVENTION, UNSUPPORTED
 
-STYLES = {EXACT: "green", CLOSE: "yellow", NA: "dim", FAIL: "bold red", ERROR: "bold magenta",
-          UNSUPPORTED: "cyan", CONVENTION: "blue"}
 PROBE_STYLES = {OK: "green", WARN: "yellow", FAULT: "bold red", SKIPPED: "dim"}
 SUMMARY_ABOVE = 40
 

@@ -21,14 +21,15 @@ from dataclasses import dataclass, field
 from .. import tolerances
 from ..backends import REFERENCE, get_backend
 from ..ops import OPS
-from ..verdict import (CLOSE, CONVENTION, ERROR, EXACT, FAIL, NA, UNSUPPORTED, Cell, compare,
+from ..verdict import (CONVENTION, ERROR, EXACT, STATUS, STATUSES, UNSUPPORTED, Cell, compare,
                        judge_port, unsupported)
 from . import diagnosis, probes
 from .lower import LOWERABLE, lower
 from .port import PortFailure, PortUnsupported
 
 # How every status counts on the final line.
-CATEGORY = {EXACT: "passed", CLOSE: "passed", FAIL: "failed", ERROR: "failed", NA: "skipped",
+# The verdict module's counts, with UNSUPPORTED and CONVENTION counted apart.
+CATEGORY = {**{s: STATUS[s].counted for s in STATUSES},
             UNSUPPORTED: "unsupported", CONVENTION: "convention"}
 COUNTED = ("passed", "failed", "skipped", "unsupported", "convention")
 # Steps from which flattening a program for a runtime costs a noticeable

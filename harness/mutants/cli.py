@@ -6,7 +6,6 @@ caught / planted, equivalent mutants apart with their reasons.  Exit 1 when
 a mutant that is not equivalent survives on some runtime, or when an
 equivalent one is caught (its reason is then wrong).
 """
-import argparse
 import sys
 
 from ..fixture import TAGS, load_corpus
