@@ -1,5 +1,6 @@
 """python_ref's engine: micrograd's canonical checks, the lecture's examples
 and the contracts of DESIGN.md (floats, IEEE results, deep graphs)."""
+import gc
 import math
 
 import pytest
@@ -201,6 +202,25 @@ def test_topological_order_matches_the_recursive_walk():
         return order
 
     assert e.topological_order() == recursive(e, set(), [])
+
+
+def test_a_graph_holds_no_cycle_so_dropping_it_frees_it():
+    """Every op and backward: reference counting alone frees the graph, the
+    cyclic collector finds nothing (a closure per node would make cycles)."""
+    gc.collect()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        x, w = Value(0.5), Value(-2.0)
+        h = Value.dot([w, x], [x, 3.0], 0.25)
+        y = Value.sum([(h - x) * w / 3.0, (h ** 2) ** x, -h.relu(), h.tanh(),
+                       h.exp().log(), h.sigmoid(), 2 ** x], 1.0)
+        y.backward()
+        del x, w, h, y
+        assert gc.collect() == 0
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def test_a_million_node_chain_backpropagates():
