@@ -35,7 +35,7 @@ class Value:
     """A scalar in a computation graph, with its gradient."""
 
     # _exponent: set only on a node of x ** number (its backward needs the number)
-    __slots__ = ("data", "grad", "_backward", "_prev", "_op", "label", "_exponent")
+    __slots__ = ("data", "grad", "_backward", "_prev", "_op", "label", "_walk", "_exponent")
 
     def __init__(self, data, _children=(), _op="", label=""):
         self.data = float(data)
@@ -44,6 +44,7 @@ class Value:
         self._prev = tuple(_children)  # argument order: backward depends on it
         self._op = _op
         self.label = label
+        self._walk = None  # the last topological walk that reached this node
 
     # -- binary ops -------------------------------------------------------
 
@@ -239,10 +240,14 @@ class Value:
 
         One iterative depth-first walk: children are visited in argument
         order and a node is emitted once all its children are, exactly as the
-        recursive walk of micrograd would, but without recursion.
+        recursive walk of micrograd would, but without recursion.  A node is
+        marked visited by writing the walk's token into its _walk, which the
+        walk reads anyway: a set of visited nodes would be read at random
+        addresses, and over a million nodes that no longer fits in any cache.
         """
+        walk = object()
         topo = []
-        visited = {self}
+        self._walk = walk
         nodes, next_child = [self], [0]
         while nodes:
             node = nodes[-1]
@@ -250,8 +255,8 @@ class Value:
             if i < len(node._prev):
                 next_child[-1] = i + 1
                 child = node._prev[i]
-                if child not in visited:
-                    visited.add(child)
+                if child._walk is not walk:
+                    child._walk = walk
                     nodes.append(child)
                     next_child.append(0)
             else:

@@ -159,6 +159,7 @@ local function new(data, children, op, label)
     _prev = children or NO_CHILDREN,  -- argument order: backward depends on it
     _op = op or "",
     label = label or "",
+    _walk = 0,  -- the last topological walk that reached this node
   }, Value)
 end
 setmetatable(Value, {__call = function(_, ...) return new(...) end})
@@ -422,10 +423,19 @@ end
 --
 -- One iterative depth-first walk: children are visited in argument order and
 -- a node is emitted once all its children are, exactly as the recursive walk
--- of micrograd would, but without recursion.
+-- of micrograd would, but without recursion.  A node is marked visited by
+-- writing the walk's token into its _walk field, which the walk reads anyway:
+-- a table of visited nodes would be read at random addresses, and over a
+-- million nodes that no longer fits in any cache.  The token is a number (the
+-- walk's), not a fresh table: storing a table into a node the incremental
+-- collector has already marked makes it traverse that node again.
+local walks = 0  -- walks so far
+
 function Value.topological_order(self)
+  walks = walks + 1
+  local walk = walks
   local topo, ntopo = {}, 0
-  local visited = {[self] = true}
+  self._walk = walk
   local nodes, next_child, depth = {self}, {1}, 1
   while depth > 0 do
     local node = nodes[depth]
@@ -434,8 +444,8 @@ function Value.topological_order(self)
     if i <= #prev then
       next_child[depth] = i + 1
       local child = prev[i]
-      if not visited[child] then
-        visited[child] = true
+      if child._walk ~= walk then
+        child._walk = walk
         depth = depth + 1
         nodes[depth] = child
         next_child[depth] = 1
