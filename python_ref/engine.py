@@ -13,19 +13,29 @@ order, same names.  Differences from the original micrograd, and why:
 * backward() walks the graph with an explicit stack, so a chain of a million
   nodes does not hit Python's recursion limit, and the order of that walk is
   fixed (children in argument order), so gradients accumulate in the same
-  order in every engine.
+  order in every engine;
+* a node's _backward is its op's backward function, shared by every node of
+  that op and called with the node (node._backward(node)), which finds its
+  children in _prev; micrograd makes a closure per node instead.  A closure
+  brings a function, a tuple and a cell per captured name, and a cycle (the
+  node holds the closure, the closure the node): CPython's cyclic garbage
+  collector scans all of them again and again while a graph grows, and only
+  it can free such a graph.  Without them a graph holds two tracked objects
+  per node (the node and its tuple of children) and reference counting frees
+  it as soon as it is dropped.
 """
 from . import ieee
 
 
-def _no_backward():
+def _no_backward(node):
     pass
 
 
 class Value:
     """A scalar in a computation graph, with its gradient."""
 
-    __slots__ = ("data", "grad", "_backward", "_prev", "_op", "label")
+    # _exponent: set only on a node of x ** number (its backward needs the number)
+    __slots__ = ("data", "grad", "_backward", "_prev", "_op", "label", "_walk", "_exponent")
 
     def __init__(self, data, _children=(), _op="", label=""):
         self.data = float(data)
@@ -34,6 +44,7 @@ class Value:
         self._prev = tuple(_children)  # argument order: backward depends on it
         self._op = _op
         self.label = label
+        self._walk = None  # the last topological walk that reached this node
 
     # -- binary ops -------------------------------------------------------
 
@@ -41,41 +52,49 @@ class Value:
         other = other if isinstance(other, Value) else Value(other)
         out = Value(self.data + other.data, (self, other), "+")
 
-        def _backward():
-            self.grad += out.grad
-            other.grad += out.grad
-        out._backward = _backward
+        out._backward = Value._add_backward
         return out
+
+    def _add_backward(self):
+        a, b = self._prev
+        a.grad += self.grad
+        b.grad += self.grad
 
     def __sub__(self, other):
         other = other if isinstance(other, Value) else Value(other)
         out = Value(self.data - other.data, (self, other), "-")
 
-        def _backward():
-            self.grad += out.grad
-            other.grad += -out.grad
-        out._backward = _backward
+        out._backward = Value._sub_backward
         return out
+
+    def _sub_backward(self):
+        a, b = self._prev
+        a.grad += self.grad
+        b.grad += -self.grad
 
     def __mul__(self, other):
         other = other if isinstance(other, Value) else Value(other)
         out = Value(self.data * other.data, (self, other), "*")
 
-        def _backward():
-            self.grad += other.data * out.grad
-            other.grad += self.data * out.grad
-        out._backward = _backward
+        out._backward = Value._mul_backward
         return out
+
+    def _mul_backward(self):
+        a, b = self._prev
+        a.grad += b.data * self.grad
+        b.grad += a.data * self.grad
 
     def __truediv__(self, other):
         other = other if isinstance(other, Value) else Value(other)
         out = Value(ieee.div(self.data, other.data), (self, other), "/")
 
-        def _backward():
-            self.grad += ieee.div(out.grad, other.data)
-            other.grad += -out.grad * ieee.div(out.data, other.data)
-        out._backward = _backward
+        out._backward = Value._div_backward
         return out
+
+    def _div_backward(self):
+        a, b = self._prev
+        a.grad += ieee.div(self.grad, b.data)
+        b.grad += -self.grad * ieee.div(self.data, b.data)
 
     def __pow__(self, other):
         if isinstance(other, Value):
@@ -86,81 +105,95 @@ class Value:
         # repr without a trailing ".0", so 2 and 2.0 (one number in Lua) match
         out = Value(ieee.pow(self.data, n), (self,), "**" + repr(n).removesuffix(".0"))
 
-        def _backward():
-            # torch: the gradient of x**0 is 0 everywhere, even at x = 0.
-            if n != 0.0:
-                self.grad += out.grad * (n * ieee.pow(self.data, n - 1.0))
-        out._backward = _backward
+        out._exponent = n
+        out._backward = Value._pow_number_backward
         return out
+
+    def _pow_number_backward(self):
+        (a,), n = self._prev, self._exponent
+        # torch: the gradient of x**0 is 0 everywhere, even at x = 0.
+        if n != 0.0:
+            a.grad += self.grad * (n * ieee.pow(a.data, n - 1.0))
 
     def _pow_value(self, other):
         out = Value(ieee.pow(self.data, other.data), (self, other), "**")
 
-        def _backward():
-            if other.data != 0.0:
-                self.grad += out.grad * (other.data * ieee.pow(self.data, other.data - 1.0))
-            # torch: d(a**b)/db is 0 where a == 0 and b >= 0 (not 0 * -inf);
-            # it still multiplies by the upstream gradient, so nan flows on.
-            local = 0.0 if (self.data == 0.0 and other.data >= 0.0) else out.data * ieee.log(self.data)
-            other.grad += out.grad * local
-        out._backward = _backward
+        out._backward = Value._pow_value_backward
         return out
+
+    def _pow_value_backward(self):
+        a, b = self._prev
+        if b.data != 0.0:
+            a.grad += self.grad * (b.data * ieee.pow(a.data, b.data - 1.0))
+        # torch: d(a**b)/db is 0 where a == 0 and b >= 0 (not 0 * -inf);
+        # it still multiplies by the upstream gradient, so nan flows on.
+        local = 0.0 if (a.data == 0.0 and b.data >= 0.0) else self.data * ieee.log(a.data)
+        b.grad += self.grad * local
 
     # -- unary ops --------------------------------------------------------
 
     def __neg__(self):
         out = Value(-self.data, (self,), "neg")
 
-        def _backward():
-            self.grad += -out.grad
-        out._backward = _backward
+        out._backward = Value._neg_backward
         return out
+
+    def _neg_backward(self):
+        self._prev[0].grad += -self.grad
 
     def relu(self):
         out = Value(0.0 if self.data < 0.0 else self.data, (self,), "relu")
 
-        def _backward():
-            # torch: the gradient passes unless the output is <= 0 (0 at the kink).
-            if not (out.data <= 0.0):
-                self.grad += out.grad
-        out._backward = _backward
+        out._backward = Value._relu_backward
         return out
+
+    def _relu_backward(self):
+        # torch: the gradient passes unless the output is <= 0 (0 at the kink).
+        if not (self.data <= 0.0):
+            self._prev[0].grad += self.grad
 
     def tanh(self):
         t = ieee.tanh(self.data)
         out = Value(t, (self,), "tanh")
 
-        def _backward():
-            # (1 - t)(1 + t) is 1 - t**2 without the cancellation near |t| = 1:
-            # 1 - t*t loses up to 25 bits there (torch rounds it once, with an FMA).
-            self.grad += out.grad * ((1.0 - t) * (1.0 + t))
-        out._backward = _backward
+        out._backward = Value._tanh_backward
         return out
+
+    def _tanh_backward(self):
+        t = self.data
+        # (1 - t)(1 + t) is 1 - t**2 without the cancellation near |t| = 1:
+        # 1 - t*t loses up to 25 bits there (torch rounds it once, with an FMA).
+        self._prev[0].grad += self.grad * ((1.0 - t) * (1.0 + t))
 
     def exp(self):
         out = Value(ieee.exp(self.data), (self,), "exp")
 
-        def _backward():
-            self.grad += out.grad * out.data
-        out._backward = _backward
+        out._backward = Value._exp_backward
         return out
+
+    def _exp_backward(self):
+        self._prev[0].grad += self.grad * self.data
 
     def log(self):
         out = Value(ieee.log(self.data), (self,), "log")
 
-        def _backward():
-            self.grad += ieee.div(out.grad, self.data)
-        out._backward = _backward
+        out._backward = Value._log_backward
         return out
+
+    def _log_backward(self):
+        a = self._prev[0]
+        a.grad += ieee.div(self.grad, a.data)
 
     def sigmoid(self):
         s = ieee.div(1.0, 1.0 + ieee.exp(-self.data))
         out = Value(s, (self,), "sigmoid")
 
-        def _backward():
-            self.grad += out.grad * (1.0 - s) * s
-        out._backward = _backward
+        out._backward = Value._sigmoid_backward
         return out
+
+    def _sigmoid_backward(self):
+        s = self.data
+        self._prev[0].grad += self.grad * (1.0 - s) * s
 
     # -- fused n-ary ops (speed; same values as the chain of binary ops) ---
 
@@ -174,11 +207,12 @@ class Value:
         children = (start,) + tuple(values)
         out = Value(total, children, "sum")
 
-        def _backward():
-            for child in children:
-                child.grad += out.grad
-        out._backward = _backward
+        out._backward = Value._sum_backward
         return out
+
+    def _sum_backward(self):
+        for child in self._prev:
+            child.grad += self.grad
 
     @staticmethod
     def dot(ws, xs, start=0.0):
@@ -191,14 +225,15 @@ class Value:
             total += w.data * x.data
         out = Value(total, (start, *ws, *xs), "dot")
 
-        def _backward():
-            g = out.grad
-            start.grad += g
-            for w, x in zip(ws, xs):
-                w.grad += x.data * g
-                x.grad += w.data * g
-        out._backward = _backward
+        out._backward = Value._dot_backward
         return out
+
+    def _dot_backward(self):
+        start, n, g = self._prev[0], len(self._prev) // 2, self.grad
+        start.grad += g
+        for w, x in zip(self._prev[1:1 + n], self._prev[1 + n:]):
+            w.grad += x.data * g
+            x.grad += w.data * g
 
     # -- backward ----------------------------------------------------------
 
@@ -207,10 +242,15 @@ class Value:
 
         One iterative depth-first walk: children are visited in argument
         order and a node is emitted once all its children are, exactly as the
-        recursive walk of micrograd would, but without recursion.
+        recursive walk of micrograd would, but without recursion.  A node is
+        marked visited by writing the walk's token into its _walk, a field the
+        walk reads anyway, as engine.lua does: there a table of visited nodes,
+        read at random addresses, cost more than the walk on a million nodes
+        (a set costs Python little, the mark keeps the engines alike).
         """
+        walk = object()
         topo = []
-        visited = {self}
+        self._walk = walk
         nodes, next_child = [self], [0]
         while nodes:
             node = nodes[-1]
@@ -218,8 +258,8 @@ class Value:
             if i < len(node._prev):
                 next_child[-1] = i + 1
                 child = node._prev[i]
-                if child not in visited:
-                    visited.add(child)
+                if child._walk is not walk:
+                    child._walk = walk
                     nodes.append(child)
                     next_child.append(0)
             else:
@@ -232,7 +272,7 @@ class Value:
         topo = self.topological_order()
         self.grad = 1.0
         for node in reversed(topo):
-            node._backward()
+            node._backward(node)  # Lua: node:_backward()
 
     # -- the other side of the operators -------------------------------------
 

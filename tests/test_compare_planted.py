@@ -18,7 +18,7 @@ class TanhGradOneUlpHigh(Value):
         t = math.tanh(self.data)
         out = TanhGradOneUlpHigh(t, (self,), "tanh")
 
-        def _backward():
+        def _backward(out):  # the engine calls it with its node
             self.grad += out.grad * math.nextafter((1.0 - t) * (1.0 + t), math.inf)
         out._backward = _backward
         return out

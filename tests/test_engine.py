@@ -1,5 +1,6 @@
 """python_ref's engine: micrograd's canonical checks, the lecture's examples
 and the contracts of docs/CONTRACTS.md (floats, IEEE results, deep graphs)."""
+import gc
 import math
 
 import pytest
@@ -186,21 +187,51 @@ def test_children_are_kept_in_argument_order():
     assert (a ** b)._prev == (a, b)
 
 
+def _recursive_order(v, seen, order):
+    if v not in seen:
+        seen.add(v)
+        for child in v._prev:
+            _recursive_order(child, seen, order)
+        order.append(v)
+    return order
+
+
 def test_topological_order_matches_the_recursive_walk():
     a, b = Value(1.0), Value(2.0)
     c = a * b
     d = c + a
     e = d * c
+    assert e.topological_order() == _recursive_order(e, set(), [])
 
-    def recursive(v, seen, order):
-        if v not in seen:
-            seen.add(v)
-            for child in v._prev:
-                recursive(child, seen, order)
-            order.append(v)
-        return order
 
-    assert e.topological_order() == recursive(e, set(), [])
+def test_an_earlier_walk_hides_no_node_from_the_next():
+    # each walk marks the nodes it reaches with its own token
+    a, b = Value(1.0), Value(2.0)
+    c = a * b
+    e = (c + a) * c
+    assert c.topological_order() == [a, b, c]
+    assert e.topological_order() == _recursive_order(e, set(), [])
+    e.backward()  # e = (ab + a) ab = a^2 b^2 + a^2 b: de/da = 2ab^2 + 2ab = 12, de/db = 2a^2 b + a^2 = 5
+    assert (a.grad, b.grad) == (12.0, 5.0)
+
+
+def test_a_graph_holds_no_cycle_so_dropping_it_frees_it():
+    """Every op and backward: reference counting alone frees the graph, the
+    cyclic collector finds nothing (a closure per node would make cycles)."""
+    gc.collect()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        x, w = Value(0.5), Value(-2.0)
+        h = Value.dot([w, x], [x, 3.0], 0.25)
+        y = Value.sum([(h - x) * w / 3.0, (h ** 2) ** x, -h.relu(), h.tanh(),
+                       h.exp().log(), h.sigmoid(), 2 ** x], 1.0)
+        y.backward()
+        del x, w, h, y
+        assert gc.collect() == 0
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def test_a_million_node_chain_backpropagates():

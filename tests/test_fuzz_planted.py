@@ -28,7 +28,7 @@ def _tanh_one_minus_t(copy):
         t = copy.ieee.tanh(self.data)
         out = copy.Value(t, (self,), "tanh")
 
-        def _backward():
+        def _backward(out):  # the engine calls it with its node
             self.grad += out.grad * (1.0 - t)      # the bug: 1 - t instead of 1 - t*t
         out._backward = _backward
         return out
@@ -40,7 +40,7 @@ def _div_wrong_sign(copy):
         other = other if isinstance(other, copy.Value) else copy.Value(other)
         out = copy.Value(copy.ieee.div(self.data, other.data), (self, other), "/")
 
-        def _backward():
+        def _backward(out):  # the engine calls it with its node
             self.grad += copy.ieee.div(out.grad, other.data)
             other.grad += out.grad * copy.ieee.div(out.data, other.data)   # the bug: sign
         out._backward = _backward

@@ -12,7 +12,11 @@
 --   gradient only where its output is > 0);
 -- * backward() walks the graph with an explicit stack, so a chain of a million
 --   nodes needs no recursion, and the order of that walk is fixed (children in
---   argument order), so gradients accumulate in the same order in every engine.
+--   argument order), so gradients accumulate in the same order in every engine;
+-- * a node's _backward is its op's backward method, called as node:_backward()
+--   (it reads the children from _prev), not a new closure per node: a closure
+--   and its upvalues are objects the garbage collector traverses, again and
+--   again while a large graph grows.
 --
 -- Plain Lua: runs unchanged under Lua 5.1 to 5.5 and LuaJIT 2.0/2.1.
 
@@ -45,6 +49,7 @@ local function new(data, children, op, label)
     _prev = children or NO_CHILDREN,  -- argument order: backward depends on it
     _op = op or "",
     label = label or "",
+    _walk = 0,  -- the last topological walk that reached this node
   }, Value)
 end
 setmetatable(Value, {__call = function(_, ...) return new(...) end})
@@ -67,44 +72,56 @@ function Value.add(self, other)
   other = as_value(other)
   local out = new(self.data + other.data, {self, other}, "+")
 
-  out._backward = function()
-    self.grad = self.grad + out.grad
-    other.grad = other.grad + out.grad
-  end
+  out._backward = Value._add_backward
   return out
+end
+
+function Value._add_backward(self)
+  local a, b = self._prev[1], self._prev[2]
+  a.grad = a.grad + self.grad
+  b.grad = b.grad + self.grad
 end
 
 function Value.sub(self, other)
   other = as_value(other)
   local out = new(self.data - other.data, {self, other}, "-")
 
-  out._backward = function()
-    self.grad = self.grad + out.grad
-    other.grad = other.grad + -out.grad
-  end
+  out._backward = Value._sub_backward
   return out
+end
+
+function Value._sub_backward(self)
+  local a, b = self._prev[1], self._prev[2]
+  a.grad = a.grad + self.grad
+  b.grad = b.grad + -self.grad
 end
 
 function Value.mul(self, other)
   other = as_value(other)
   local out = new(self.data * other.data, {self, other}, "*")
 
-  out._backward = function()
-    self.grad = self.grad + other.data * out.grad
-    other.grad = other.grad + self.data * out.grad
-  end
+  out._backward = Value._mul_backward
   return out
+end
+
+function Value._mul_backward(self)
+  local a, b = self._prev[1], self._prev[2]
+  a.grad = a.grad + b.data * self.grad
+  b.grad = b.grad + a.data * self.grad
 end
 
 function Value.div(self, other)
   other = as_value(other)
   local out = new(ieee.div(self.data, other.data), {self, other}, "/")
 
-  out._backward = function()
-    self.grad = self.grad + ieee.div(out.grad, other.data)
-    other.grad = other.grad + -out.grad * ieee.div(out.data, other.data)
-  end
+  out._backward = Value._div_backward
   return out
+end
+
+function Value._div_backward(self)
+  local a, b = self._prev[1], self._prev[2]
+  a.grad = a.grad + ieee.div(self.grad, b.data)
+  b.grad = b.grad + -self.grad * ieee.div(self.data, b.data)
 end
 
 local fmt_number  -- defined with __tostring below
@@ -119,29 +136,36 @@ function Value.pow(self, other)
   -- repr without a trailing ".0", so 2 and 2.0 (one number in Lua) match
   local out = new(ieee.pow(self.data, n), {self}, "**" .. fmt_number(n):gsub("%.0$", ""))
 
-  out._backward = function()
-    -- torch: the gradient of x^0 is 0 everywhere, even at x = 0.
-    if n ~= 0.0 then
-      self.grad = self.grad + out.grad * (n * ieee.pow(self.data, n - 1.0))
-    end
-  end
+  out._exponent = n
+  out._backward = Value._pow_number_backward
   return out
+end
+
+function Value._pow_number_backward(self)
+  local a, n = self._prev[1], self._exponent
+  -- torch: the gradient of x^0 is 0 everywhere, even at x = 0.
+  if n ~= 0.0 then
+    a.grad = a.grad + self.grad * (n * ieee.pow(a.data, n - 1.0))
+  end
 end
 
 function Value._pow_value(self, other)
   local out = new(ieee.pow(self.data, other.data), {self, other}, "**")
 
-  out._backward = function()
-    if other.data ~= 0.0 then
-      self.grad = self.grad + out.grad * (other.data * ieee.pow(self.data, other.data - 1.0))
-    end
-    -- torch: d(a^b)/db is 0 where a == 0 and b >= 0 (not 0 * -inf);
-    -- it still multiplies by the upstream gradient, so nan flows on.
-    local dlocal = out.data * ieee.log(self.data)
-    if self.data == 0.0 and other.data >= 0.0 then dlocal = 0.0 end
-    other.grad = other.grad + out.grad * dlocal
-  end
+  out._backward = Value._pow_value_backward
   return out
+end
+
+function Value._pow_value_backward(self)
+  local a, b = self._prev[1], self._prev[2]
+  if b.data ~= 0.0 then
+    a.grad = a.grad + self.grad * (b.data * ieee.pow(a.data, b.data - 1.0))
+  end
+  -- torch: d(a^b)/db is 0 where a == 0 and b >= 0 (not 0 * -inf);
+  -- it still multiplies by the upstream gradient, so nan flows on.
+  local dlocal = self.data * ieee.log(a.data)
+  if a.data == 0.0 and b.data >= 0.0 then dlocal = 0.0 end
+  b.grad = b.grad + self.grad * dlocal
 end
 
 -- -- unary ops --------------------------------------------------------------
@@ -149,62 +173,80 @@ end
 function Value.neg(self)
   local out = new(-self.data, {self}, "neg")
 
-  out._backward = function()
-    self.grad = self.grad + -out.grad
-  end
+  out._backward = Value._neg_backward
   return out
+end
+
+function Value._neg_backward(self)
+  local a = self._prev[1]
+  a.grad = a.grad + -self.grad
 end
 
 function Value.relu(self)
   local out = new(self.data < 0.0 and 0.0 or self.data, {self}, "relu")
 
-  out._backward = function()
-    -- torch: the gradient passes unless the output is <= 0 (0 at the kink).
-    if not (out.data <= 0.0) then
-      self.grad = self.grad + out.grad
-    end
-  end
+  out._backward = Value._relu_backward
   return out
+end
+
+function Value._relu_backward(self)
+  -- torch: the gradient passes unless the output is <= 0 (0 at the kink).
+  if not (self.data <= 0.0) then
+    local a = self._prev[1]
+    a.grad = a.grad + self.grad
+  end
 end
 
 function Value.tanh(self)
   local t = ieee.tanh(self.data)
   local out = new(t, {self}, "tanh")
 
-  out._backward = function()
-    -- (1 - t)(1 + t) is 1 - t^2 without the cancellation near |t| = 1:
-    -- 1 - t*t loses up to 25 bits there (torch rounds it once, with an FMA).
-    self.grad = self.grad + out.grad * ((1.0 - t) * (1.0 + t))
-  end
+  out._backward = Value._tanh_backward
   return out
+end
+
+function Value._tanh_backward(self)
+  local a, t = self._prev[1], self.data
+  -- (1 - t)(1 + t) is 1 - t^2 without the cancellation near |t| = 1:
+  -- 1 - t*t loses up to 25 bits there (torch rounds it once, with an FMA).
+  a.grad = a.grad + self.grad * ((1.0 - t) * (1.0 + t))
 end
 
 function Value.exp(self)
   local out = new(ieee.exp(self.data), {self}, "exp")
 
-  out._backward = function()
-    self.grad = self.grad + out.grad * out.data
-  end
+  out._backward = Value._exp_backward
   return out
+end
+
+function Value._exp_backward(self)
+  local a = self._prev[1]
+  a.grad = a.grad + self.grad * self.data
 end
 
 function Value.log(self)
   local out = new(ieee.log(self.data), {self}, "log")
 
-  out._backward = function()
-    self.grad = self.grad + ieee.div(out.grad, self.data)
-  end
+  out._backward = Value._log_backward
   return out
+end
+
+function Value._log_backward(self)
+  local a = self._prev[1]
+  a.grad = a.grad + ieee.div(self.grad, a.data)
 end
 
 function Value.sigmoid(self)
   local s = ieee.div(1.0, 1.0 + ieee.exp(-self.data))
   local out = new(s, {self}, "sigmoid")
 
-  out._backward = function()
-    self.grad = self.grad + out.grad * (1.0 - s) * s
-  end
+  out._backward = Value._sigmoid_backward
   return out
+end
+
+function Value._sigmoid_backward(self)
+  local a, s = self._prev[1], self.data
+  a.grad = a.grad + self.grad * (1.0 - s) * s
 end
 
 -- -- fused n-ary ops (speed; same values as the chain of binary ops) ---------
@@ -220,13 +262,16 @@ function Value.sum(values, start)
   end
   local out = new(total, children, "sum")
 
-  out._backward = function()
-    for i = 1, #children do
-      local child = children[i]
-      child.grad = child.grad + out.grad
-    end
-  end
+  out._backward = Value._sum_backward
   return out
+end
+
+function Value._sum_backward(self)
+  local children = self._prev
+  for i = 1, #children do
+    local child = children[i]
+    child.grad = child.grad + self.grad
+  end
 end
 
 -- start + w1*x1 + w2*x2 + ..., rounded like the chain of `*` and `+`.
@@ -247,16 +292,21 @@ function Value.dot(ws, xs, start)
   end
   local out = new(total, children, "dot")
 
-  out._backward = function()
-    local g = out.grad
-    start.grad = start.grad + g
-    for i = 1, n do
-      local w, x = ws[i], xv[i]
-      w.grad = w.grad + x.data * g
-      x.grad = x.grad + w.data * g
-    end
-  end
+  out._backward = Value._dot_backward
   return out
+end
+
+-- _prev is {start, w1..wn, x1..xn}
+local floor = math.floor
+function Value._dot_backward(self)
+  local children, g = self._prev, self.grad
+  local start, n = children[1], floor((#children - 1) / 2)
+  start.grad = start.grad + g
+  for i = 1, n do
+    local w, x = children[1 + i], children[1 + n + i]
+    w.grad = w.grad + x.data * g
+    x.grad = x.grad + w.data * g
+  end
 end
 
 -- -- backward -----------------------------------------------------------------
@@ -265,10 +315,19 @@ end
 --
 -- One iterative depth-first walk: children are visited in argument order and
 -- a node is emitted once all its children are, exactly as the recursive walk
--- of micrograd would, but without recursion.
+-- of micrograd would, but without recursion.  A node is marked visited by
+-- writing the walk's token into its _walk field, which the walk reads anyway:
+-- a table of visited nodes would be read at random addresses, and over a
+-- million nodes that no longer fits in any cache.  The token is a number (the
+-- walk's), not a fresh table: storing a table into a node the incremental
+-- collector has already marked makes it traverse that node again.
+local walks = 0  -- walks so far
+
 function Value.topological_order(self)
+  walks = walks + 1
+  local walk = walks
   local topo, ntopo = {}, 0
-  local visited = {[self] = true}
+  self._walk = walk
   local nodes, next_child, depth = {self}, {1}, 1
   while depth > 0 do
     local node = nodes[depth]
@@ -277,8 +336,8 @@ function Value.topological_order(self)
     if i <= #prev then
       next_child[depth] = i + 1
       local child = prev[i]
-      if not visited[child] then
-        visited[child] = true
+      if child._walk ~= walk then
+        child._walk = walk
         depth = depth + 1
         nodes[depth] = child
         next_child[depth] = 1
@@ -298,7 +357,7 @@ function Value.backward(self)
   local topo = self:topological_order()
   self.grad = 1.0
   for i = #topo, 1, -1 do
-    topo[i]._backward()
+    topo[i]:_backward()
   end
 end
 

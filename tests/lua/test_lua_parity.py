@@ -85,3 +85,29 @@ def test_lecture_mlp_identical(runtime, engine):
     assert same_bits(mlp_output(engine, 3, [4, 4, 1], x, seed=1234, **opts), python(x).data)
     outputs = mlp_output(engine, 3, [4, 2], x, seed=5)
     assert [same_bits(a, b.data) for a, b in zip(outputs, MLP(3, [4, 2], seed=5)(x))] == [True, True]
+
+
+# Each topological walk marks the nodes it reaches with a token of its own: a
+# walk of a subgraph must hide no node from a later walk of the whole graph.
+TWO_WALKS = """
+local V = mg.Value
+local a, b = V(1.0), V(2.0)
+local c = a * b
+local e = (c + a) * c
+local first = #c:topological_order()
+local order = e:topological_order()
+e:backward()
+return {#order, first, a.grad, b.grad}
+"""
+
+
+@pytest.mark.parametrize("runtime", runtime_params())
+def test_an_earlier_walk_hides_no_node_from_the_next(runtime, engine):
+    from python_ref import Value
+    a, b = Value(1.0), Value(2.0)
+    c = a * b
+    e = (c + a) * c
+    first = len(c.topological_order())
+    order = e.topological_order()
+    e.backward()
+    assert engine.execute(TWO_WALKS) == [len(order), first, a.grad, b.grad] == [5, 3, 12.0, 5.0]
