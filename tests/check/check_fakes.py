@@ -19,8 +19,8 @@ class TanhOff(Value):
             t = math.nextafter(t, math.inf)
         out = Value(t, (self,), "tanh")
 
-        def _backward():
-            self.grad += out.grad * ((1.0 - t) * (1.0 + t))
+        def _backward(node):   # backward() passes the node, as to the shared ones
+            self.grad += node.grad * ((1.0 - t) * (1.0 + t))
         out._backward = _backward
         return out
 
