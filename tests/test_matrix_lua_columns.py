@@ -16,6 +16,7 @@ from harness.backends.lua import OUR_MANIFEST, has_lua_integers, is_lua_integer,
 from harness.check.manifest import load_manifest
 from harness.fixture import load_corpus
 from harness.interpret import interpret
+from harness.matrix.jit_coverage import ENGINE, engine_functions, measure
 from harness.matrix.jit_diff import compare_runtime, first_difference
 from harness.matrix.runner import DEFAULT_BACKENDS, run_fixture
 from harness.parse import parse_program
@@ -233,6 +234,21 @@ def test_a_jit_difference_is_found_to_the_bit():
     assert first_difference(program, same, signed) == ("y", "data", 0.0, -0.0)
     one_ulp = {"x": (0.0, 2.0000000000000004), "y": (0.0, 1.0)}
     assert first_difference(program, one_ulp, same) == ("x", "grad", 2.0000000000000004, 2.0)
+
+
+def test_jit_coverage_says_what_is_compiled_and_where_traces_stop():
+    needs("luajit21")
+    labels = [label for label, _, _ in engine_functions()]
+    assert {"add", "add backward", "pow", "pow backward", "topological_order",
+            "backward"} <= set(labels)
+    fixtures, _ = load_corpus(tags=["lecture"])
+    coverage = measure("luajit21", fixtures)
+    assert sorted(coverage.compiled + [label for label, _ in coverage.interpreted]) == sorted(labels)
+    assert {"backward", "topological_order", "add backward", "mul backward"} <= set(coverage.compiled)
+    assert coverage.traces > 0
+    if "_backward = function(" in ENGINE.read_text():   # a closure per node: never compiled
+        where, count = dict(coverage.interpreted)["add"]
+        assert where.endswith(" FNEW") and count > 0
 
 
 def test_jit_on_and_off_share_one_budget_table_each_with_its_reason():
