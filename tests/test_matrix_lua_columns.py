@@ -126,6 +126,15 @@ def test_runaway_work_is_stopped_without_the_instruction_hook(tmp_path, opened):
     assert backend.port.pid != os.getpid()
 
 
+def test_a_port_that_cannot_start_gives_error_cells_and_the_run_goes_on(tmp_path, opened):
+    needs("lua54")
+    backend = opened("lua54", port_copy(tmp_path, setup="'error(\"no setup\")'"))
+    assert backend.version == "Lua 5.4"
+    program = parse_program("y = x * 2.0", {"x": 0.5}, "y")
+    cell, _ = judge_variants(backend, program, interpret(program))
+    assert cell.status == ERROR and "error: setup:" in cell.message and "no setup" in cell.message
+
+
 # -- integers as Lua users write them ----------------------------------------------------
 
 @pytest.mark.parametrize("x, integral", [(3.0, True), (-2.0 ** 63, True), (2.0 ** 63, False),

@@ -71,11 +71,14 @@ class LuaPortBackend:
 
     @property
     def version(self):
-        """The runtime's own name for itself, and whether its JIT compiler is on."""
-        port = self.port
-        status = port.status()
-        return port.version + ("" if status["jit"] is None
-                               else f", JIT {'on' if status['jit'] else 'off'}")
+        """The runtime's own name for itself, and whether its JIT compiler is
+        on (a port that cannot start still has a version: its cells say why)."""
+        try:
+            port = self.port
+            jit = port.status()["jit"]
+        except Exception:
+            return self.port.version if self._port is not None else self.name
+        return port.version + ("" if jit is None else f", JIT {'on' if jit else 'off'}")
 
     def variants(self, program):
         if self.name in INTEGER_RUNTIMES and has_lua_integers(program):
