@@ -46,6 +46,7 @@ TAGS = {
     "slope": "numeric derivative (f(x+h) - f(x))/h written as a program",
     "nary": "the fused sum(...) and dot(...) nodes",
     "found": "a case the fuzzer found and kept (harness/fixtures/found/)",
+    "integers": "integral numbers whose Lua 5.3+ integer arithmetic wraps around at 2^63",
     # Conventions: where engines legitimately differ.  A fixture pinning one
     # carries its tag, and a port that differs only there reads CONVENTION
     # (harness/conventions.py finds what a program pins).

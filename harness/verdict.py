@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from typing import Optional
 
 from . import conventions, tolerances
-from .backends import NotApplicable
+from .backends import FLOATS, INTEGERS, NotApplicable, variants
 from .compare import (Mismatch, differences, expected_evaluation, fmt_ulps, json_number,
                       mismatch, scaled_error)
 
@@ -84,6 +84,8 @@ class Cell:
     max_rel: Optional[float] = None    # relative mode (finite differences): the largest
                                        # |cand - ref| / max(1, |ref|), what its tolerance bounds
     unresolved: Optional[Mismatch] = None   # the first value no digit of which is checked
+    variant: str = FLOATS          # the run the verdict comes from (INTEGERS: Lua 5.3+
+                                   # integers; see judge_variants)
 
     @property
     def counted(self):
@@ -105,6 +107,10 @@ class Cell:
 
     def summary(self):
         """A short text for a table cell."""
+        text = self._summary()
+        return text if self.variant == FLOATS else f"{text} ({self.variant})"
+
+    def _summary(self):
         if self.status == CLOSE and self.max_rel is not None:
             return f"CLOSE rel {self.max_rel:.1e}"
         if self.status == CLOSE:
@@ -117,6 +123,10 @@ class Cell:
 
     def detail(self):
         """One line explaining the verdict (empty for EXACT)."""
+        text = self._detail()
+        return text if self.variant == FLOATS else f"as Lua integers: {text}"
+
+    def _detail(self):
         if self.status == FAIL:
             return self.first_fail.describe()
         if self.status == CLOSE and self.worst is not None:
@@ -136,6 +146,8 @@ class Cell:
             out["worst"] = self.worst.to_json()
         if self.unresolved is not None:
             out["unresolved"] = self.unresolved.to_json()
+        if self.variant != FLOATS:
+            out["variant"] = self.variant
         return out
 
 
@@ -209,9 +221,12 @@ def compare(reference, candidate, program, budget=None, rel_tol=None, noise=None
     return decide(reference, candidate, program, tolerances.UlpAllowance(budget))
 
 
-def run_backend(backend, program):
-    """(evaluation or None, Cell or None): the Cell is ERROR/N/A when it raised."""
+def run_backend(backend, program, variant=FLOATS):
+    """(evaluation or None, Cell or None): the Cell is ERROR/N/A when it raised.
+    variant INTEGERS: the run with integral numbers as Lua integers."""
     try:
+        if variant == INTEGERS:
+            return backend.evaluate(program, integers=True), None
         return backend.evaluate(program), None
     except NotApplicable as exc:
         return None, Cell.not_applicable(str(exc))
@@ -275,9 +290,41 @@ def judge_expected(fixture, reference, torch_eval, budgets):
 
 
 def evaluate_and_judge(backend, program, reference):
-    """Run backend on program and judge it against reference in one go."""
-    evaluation, cell = run_backend(backend, program)
-    return cell if cell is not None else judge(backend, program, reference, evaluation)
+    """Run backend on program (every variant of it) and judge it against
+    reference in one go."""
+    return judge_variants(backend, program, reference)[0]
+
+
+def judge_variants(backend, program, reference, budgets=None, torch_eval=None,
+                   torch_cell=None):
+    """Every run of program on backend (harness.backends.variants: floats,
+    and on Lua 5.3+ integers too), each judged against reference and, when
+    torch_eval or torch_cell is given, against torch.  Returns (the cell
+    against reference, the cell against torch or None): each the worse of
+    the runs, marked with the run it comes from when that is not floats."""
+    budgets = budgets if budgets is not None else tolerances.Budgets(program, reference)
+    cells, vs_torch = [], []
+    for variant in variants(backend, program):
+        evaluation, cell = run_backend(backend, program, variant)
+        if cell is None:
+            cell = judge(backend, program, reference, evaluation, budgets)
+            if torch_eval is not None or torch_cell is not None:
+                vs_torch.append(replace(judge_vs_torch(
+                    backend, program, reference, evaluation, torch_eval, torch_cell, budgets),
+                    variant=variant))
+        cells.append(replace(cell, variant=variant))
+    return worse(cells), (worse(vs_torch) if vs_torch else None)
+
+
+def worse(cells):
+    """The cell to show for several runs of one program: the most severe
+    verdict, then the largest ulp distance; on a tie the first run's."""
+    shown = cells[0]
+    for cell in cells[1:]:
+        rank, shown_rank = STATUS[cell.status].severity, STATUS[shown.status].severity
+        if rank > shown_rank or (rank == shown_rank and cell.max_ulps > shown.max_ulps):
+            shown = cell
+    return shown
 
 
 # -- a user's port: what it lacks, and where it may legitimately differ ----------

@@ -24,8 +24,10 @@ there the cap is a soft one, checked by the instruction hook every 10,000
 instructions (one huge allocation between two checks can overshoot it).
 LuaJIT only runs hooks in interpreted code, so LuaEngine turns the JIT
 compiler off unless asked for jit=True (then a compiled loop escapes the
-budget).  coroutine is left out because PUC Lua's debug hook does not
-follow new coroutines.
+budget).  A runtime with the JIT on and no instruction hook (jit="early":
+a worker process, stopped by its owner's time limit) compiles as early as
+LuaJIT allows, so that even a small program runs compiled code.  coroutine
+is left out because PUC Lua's debug hook does not follow new coroutines.
 """
 from pathlib import Path
 
@@ -38,6 +40,10 @@ SANDBOX_FILE = PACKAGE_DIR / "sandbox.lua"
 
 DEFAULT_MAX_MEMORY = 2 * 2**30         # bytes: a 1,000,000-node chain needs about 1 GiB
 DEFAULT_INSTRUCTION_BUDGET = 5 * 10**9  # VM instructions per call: tens of seconds
+# jit="early": a loop is compiled at its first iteration and a side trace at
+# a guard's first exit (LuaJIT's defaults wait for 56 and 10), so the
+# compiled code, not the interpreter, runs a fixture of a few nodes too.
+JIT_EARLY = ("hotloop=1", "hotexit=1")
 
 # What read_modules takes from a folder: a port is a handful of small files,
 # and everything read is held in memory by every runtime.
@@ -119,7 +125,8 @@ class LuaSandbox:
     which needs an instruction budget), or None for no cap.
     instruction_budget: VM instructions per call, or None for no hook at all
     (the owner of the runtime stops runaway work some other way).
-    jit: leave LuaJIT's compiler on.  shared_globals: the modules and api.env
+    jit: leave LuaJIT's compiler on (True, with LuaJIT's default settings, or
+    "early": JIT_EARLY).  shared_globals: the modules and api.env
     share one global table, as a stand-alone program's modules share _G.
     """
 
@@ -149,6 +156,8 @@ class LuaSandbox:
             self.version = self._lua.eval("jit.version")
             if not jit:
                 self._lua.execute("jit.off()")
+            elif jit == "early":
+                self._lua.globals().jit.opt.start(*JIT_EARLY)
         options = self._lua.table_from({"shared_globals": shared_globals})
         self._api = self._lua.execute(SANDBOX_FILE.read_text(),
                                       self._lua.table_from(modules, recursive=True), options)
@@ -157,7 +166,8 @@ class LuaSandbox:
 
     def jit_status(self):
         """LuaJIT's jit.status() (is the compiler on?), None on PUC Lua."""
-        return bool(self._lua.eval("jit.status()")) if self.is_luajit else None
+        # (parenthesised: jit.status() also returns the CPU's flags)
+        return bool(self._lua.eval("(jit.status())")) if self.is_luajit else None
 
     def jit_traces(self):
         """How many traces LuaJIT has compiled and keeps, None on PUC Lua."""
@@ -166,6 +176,12 @@ class LuaSandbox:
         return int(self._lua.eval(
             "(function() local info, n = require('jit.util').traceinfo, 0 "
             "while info(n + 1) do n = n + 1 end return n end)()"))
+
+    def outside(self, source, *args):
+        """Run trusted Lua source with the runtime's own globals, outside the
+        sandbox (jit.attach, jit.util: diagnostics of our own code only);
+        its result as lupa gives it."""
+        return self._lua.execute(source, *args)
 
     # -- running code under the limits -----------------------------------------
 

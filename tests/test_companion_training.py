@@ -79,6 +79,17 @@ def test_lua_moons_is_python_ref_to_the_bit(runtime):
     assert run.final == ref.final
 
 
+@pytest.mark.parametrize("runtime", [rt for rt in LUA if rt.startswith("luajit")])
+def test_luajit_trains_with_its_jit_on_and_compiled_traces(runtime):
+    """As users run it: the training loops are hot, so compiled code computes
+    the losses that the tests here compare to python_ref's bits."""
+    run = training.train_lua(moons_task(2), runtime)
+    engine = lua_engines.lua_engine(runtime)
+    assert engine.jit_status() is True
+    assert engine.jit_traces() > 0
+    assert run.losses == trained(MOONS, engines.REFERENCE).losses[:2]
+
+
 @pytest.mark.parametrize("runtime", SHORT_LUA)
 def test_lua_moons_first_steps_are_python_ref_to_the_bit(runtime):
     ref = trained(MOONS, engines.REFERENCE)  # the schedule depends on k only

@@ -108,7 +108,8 @@ def test_unknown_backend_is_one_clear_line(capsys):
     assert harness_main(["fuzz", "--backends", "python_ref,nope", "--examples", "5"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["python -m harness fuzz: --backends: unknown backend 'nope' (known: "
-                   "python_ref, lua51, lua52, lua53, lua54, lua55, luajit20, luajit21, torch, fd)"]
+                   "python_ref, lua51, lua52, lua53, lua54, lua55, luajit20, luajit21, "
+                   "luajit20-interp, luajit21-interp, torch, fd)"]
 
 
 def test_short_run_reports_count_rate_and_failures(tmp_path, capsys):

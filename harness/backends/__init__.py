@@ -3,18 +3,21 @@
 A backend has a `name` (the matrix column), a `kind` ("reference", "lua",
 "torch" or "fd") and `evaluate(program) -> Evaluation`, where an Evaluation
 maps every node id to (data, grad), with None where the backend does not
-compute a value.  A backend raises NotApplicable when the question has no
+compute a value.  A backend whose cells are judged on more than one run of
+a program says which (variants(program), see base.py).  A backend raises NotApplicable when the question has no
 answer for it (finite differences at a kink); any other exception is the
 backend's error and becomes an ERROR cell.
 
 get_backend(name) builds each backend once per process and reuses it (a Lua
 runtime is expensive to start).
 """
-from lua_port.runtimes import RUNTIMES as LUA_RUNTIMES  # the one list of Lua runtimes
+# the one list of Lua runtimes, and the matrix's Lua columns derived from it
+from lua_port.runtimes import INTERPRETER_COLUMNS, LUA_COLUMNS, RUNTIMES as LUA_RUNTIMES
 
-from .base import Backend, Evaluation, NotApplicable, UnavailableBackend  # noqa: F401 (the package's API)
+from .base import (FLOATS, INTEGERS, Backend, Evaluation, NotApplicable,  # noqa: F401 (the API)
+                   UnavailableBackend, variants)
 
-BACKEND_NAMES = ("python_ref",) + LUA_RUNTIMES + ("torch", "fd")
+BACKEND_NAMES = ("python_ref",) + LUA_COLUMNS + ("torch", "fd")
 REFERENCE = "python_ref"
 
 
@@ -31,7 +34,7 @@ def _make(name):
     if name == "fd":
         from .finite_diff import FiniteDifferenceBackend
         return FiniteDifferenceBackend(get_backend(REFERENCE))
-    if name in LUA_RUNTIMES:
+    if name in LUA_COLUMNS:
         from .lua import make_lua_backend
         return make_lua_backend(name)
     raise KeyError(f"unknown backend {name!r}; known: {', '.join(BACKEND_NAMES)}")

@@ -17,7 +17,9 @@ its parent closes the pipe:
     ("status",)            -> {"jit": jit.status(), "traces": how many} (None on PUC Lua)
 
 The port runs in lua_port's sandbox with one global table for its modules,
-setup and expressions, LuaJIT's compiler on, and no instruction hook: the
+setup and expressions, LuaJIT's compiler on and compiling as early as it can
+(lua_port.bridge.JIT_EARLY: the compiled code is what gets judged, even on
+a fixture of a few nodes), and no instruction hook: the
 parent ends runaway work by its time limit, killing this process.  Memory
 is capped twice: lupa's allocator cap where it works (PUC Lua), and the
 address-space rlimit of this process (the only one LuaJIT honours).
@@ -63,7 +65,7 @@ class Port:
     def __init__(self, config, started):
         self.sandbox = LuaSandbox(config["runtime"], config["modules"],
                                   max_memory=config["max_memory"], instruction_budget=None,
-                                  jit=True, shared_globals=True)
+                                  jit="early", shared_globals=True)
         _cap_address_space(config["max_memory"])
         started()
         self.error, self.op_errors, self.interpreter = None, {}, None

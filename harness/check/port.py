@@ -9,7 +9,7 @@ blows its memory is killed and restarted, and the run goes on.
 """
 from typing import Optional, Protocol
 
-from ..backends import Evaluation
+from ..backends.base import Evaluation
 
 
 class PortFailure(Exception):

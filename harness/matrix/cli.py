@@ -8,7 +8,9 @@ import sys
 import time
 from pathlib import Path
 
-from ..backends import BACKEND_NAMES, LUA_RUNTIMES, REFERENCE
+from lua_port.runtimes import INTEGER_RUNTIMES
+
+from ..backends import BACKEND_NAMES, INTERPRETER_COLUMNS, LUA_COLUMNS, LUA_RUNTIMES, REFERENCE
 from ..fixture import TAGS, load_corpus
 from .report_html import matrix_html
 from .report_json import matrix_json, timings_json
@@ -45,7 +47,11 @@ def _positive(text):
 def add_arguments(parser):
     parser.description = (
         "Run every fixture on every backend and compare each value and gradient with "
-        "python_ref (and with torch). Cells: "
+        "python_ref (and with torch). The Lua columns "
+        f"{', '.join(LUA_RUNTIMES)} run lua_port as users run it (LuaJIT with its JIT on), "
+        f"each in a worker process; {', '.join(INTERPRETER_COLUMNS)} run LuaJIT's interpreter "
+        f"alone; on {', '.join(INTEGER_RUNTIMES)} a fixture with integral numbers also runs "
+        "with them as Lua integers, and the cell shows the worse run. Cells: "
         + "; ".join(f"{s}: {STATUS[s].meaning} [{STATUS[s].counted}]" for s in MATRIX_STATUSES)
         + ". Budgets: harness/tolerances.py. Writes parity.json, parity.md and "
         "parity.html to the report folder.")
@@ -108,9 +114,10 @@ def _available(backends):
         present, why = set(), f"lua_port cannot be loaded: {exc}"
     else:
         why = "lupa has no such runtime here"
+    from lua_port.runtimes import column_runtime
     keep = []
     for name in backends:
-        if name in LUA_RUNTIMES and name not in present:
+        if name in LUA_COLUMNS and column_runtime(name) not in present:
             print(f"{name}: not available, left out ({why})", file=sys.stderr)
             continue
         keep.append(name)

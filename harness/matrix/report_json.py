@@ -19,6 +19,13 @@ CONVENTIONS = {
               "are skipped, a malformed fixture is one failed cell",
     "unresolved": "a value whose allowed error is half its magnitude or more is neither CLOSE "
                   "nor FAIL: no digit of it is checked; the cell gives the bound and why",
+    "lua": "lua51 ... luajit21 run lua_port as users run it, each runtime in a worker process "
+           "stopped by a CPU-time limit, LuaJIT with its JIT compiler on (compiling at a "
+           "loop's first iteration); the -interp columns run LuaJIT's interpreter alone",
+    "integers": "on Lua 5.3+ a fixture with integral inputs or constants runs twice, as floats "
+                "and with those numbers as Lua integers; the cell is the worse run, marked "
+                "variant 'integers' (and '(integers)' in the tables) when that run is the one "
+                "shown",
 }
 
 

@@ -2,11 +2,13 @@
 
 One task per fixture (a big one is split: one task per worker, each with a
 share of the backends): the worker evaluates python_ref (the reference) and
-torch (the second opinion) once, then each of its backends, and has
+torch (the second opinion) once, then each of its backends (every run a
+backend has of the program: on Lua 5.3+ also with integers), and has
 harness.verdict judge each against both: this module only schedules.
-Workers keep their backends (one Lua state per runtime per process, see
-harness.backends.get_backend) across tasks; forked workers find the fixtures
-in memory, so no program is pickled.
+Workers keep their backends (per process: a Lua worker process per runtime,
+a Lua state per -interp column, see harness.backends.get_backend) across
+tasks; forked workers find the fixtures in memory, so no program is pickled
+to them (a Lua worker gets each program once, flat and pickled).
 """
 import gc
 import multiprocessing
@@ -15,6 +17,8 @@ import time
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+
+from lua_port.runtimes import INTEGER_RUNTIMES
 
 from .. import verdict
 from ..backends import BACKEND_NAMES, REFERENCE, get_backend
@@ -110,16 +114,16 @@ def _run_fixture(fixture, backends, expected=True):
     for name in backends:
         backend = get_backend(name)
         if name == TORCH:
-            evaluation, cell = torch_eval, torch_cell
+            cell = torch_cell or verdict.judge(backend, program, reference, torch_eval, budgets)
         else:
+            # every run the backend has of this program (Lua 5.3+: floats and
+            # integers), each judged; the worse is the cell
             start = time.perf_counter()
-            evaluation, cell = run_backend(backend, program)
+            cell, vs_torch = verdict.judge_variants(backend, program, reference, budgets,
+                                                    torch_eval, torch_cell)
             result.seconds[name] = time.perf_counter() - start
-        if cell is None:
-            cell = verdict.judge(backend, program, reference, evaluation, budgets)
-            if name != TORCH:
-                result.vs_torch[name] = verdict.judge_vs_torch(
-                    backend, program, reference, evaluation, torch_eval, torch_cell, budgets)
+            if vs_torch is not None:
+                result.vs_torch[name] = vs_torch
         result.cells[name] = cell
     return result
 
@@ -140,7 +144,9 @@ def _versions(backends):
 # evaluates python_ref and torch again, which costs less than the idle core).
 # WEIGHT is a backend's cost on a deep chain relative to a Lua runtime.
 SPLIT_STEPS = 20_000
-WEIGHT = {"fd": 3.0, TORCH: 0.0}
+# Lua 5.3+ run a program with integral numbers twice (floats, then integers),
+# as every big fixture has.
+WEIGHT = {"fd": 3.0, TORCH: 0.0, **{runtime: 2.0 for runtime in INTEGER_RUNTIMES}}
 SHARED_COST = 3.0   # python_ref and torch, paid by every task
 
 # Fixtures of the current run_matrix, inherited by forked workers (no pickling

@@ -1,0 +1,107 @@
+"""python -m harness.matrix.jit_diff: the cells where LuaJIT with its JIT
+compiler on and its interpreter alone give lua_port different bits.
+
+Every fixture (or those --fixtures/--tags pick) runs on each LuaJIT column
+pair of the matrix, luajit20 and luajit20-interp, luajit21 and
+luajit21-interp, through the matrix's own backends; a cell differs when any
+value or gradient differs in any bit (every nan counts as one value).  It
+prints each such cell with its first difference, the compiled traces the
+JIT-on worker holds at the end (the compiler really ran), and the count per
+runtime.  Exit 1 when a cell differs: a difference is fixed in the port or
+given its measured budget in harness/tolerances.py.
+"""
+import argparse
+import struct
+import sys
+from dataclasses import dataclass
+
+from lua_port.runtimes import INTERPRETER_SUFFIX, JIT_RUNTIMES
+
+from ..backends import get_backend
+from ..fixture import load_corpus
+from ..verdict import run_backend
+
+
+def same_bits(a, b):
+    """The same double to the bit (-0.0 is not 0.0); any nan matches any nan."""
+    if a is None or b is None:
+        return a is b
+    return (a != a and b != b) or struct.pack("<d", a) == struct.pack("<d", b)
+
+
+def first_difference(program, jit_on, jit_off):
+    """(node, "data" or "grad", JIT on's value, JIT off's) of the first value
+    in program order whose bits differ, or None."""
+    for node in program.node_ids():
+        for index, field in enumerate(("data", "grad")):
+            a, b = jit_on[node][index], jit_off[node][index]
+            if not same_bits(a, b):
+                return node, field, a, b
+    return None
+
+
+@dataclass
+class RuntimeDiff:
+    runtime: str
+    cells: int = 0                # fixtures both columns evaluated
+    differing: list = None        # of (fixture name, first difference)
+    failed: list = None           # of (fixture name, column, the cell's message)
+    traces: object = None         # compiled traces the JIT-on worker holds at the end
+
+
+def compare_runtime(runtime, fixtures, get=get_backend):
+    """A RuntimeDiff of one LuaJIT runtime: its JIT-on column against its
+    interpreter column on every fixture."""
+    on, off = get(runtime), get(runtime + INTERPRETER_SUFFIX)
+    diff = RuntimeDiff(runtime, differing=[], failed=[])
+    for fixture in fixtures:
+        program = fixture.program
+        results = [run_backend(backend, program) for backend in (on, off)]
+        broken = [(backend.name, cell.message) for backend, (_, cell) in zip((on, off), results)
+                  if cell is not None]
+        if broken:
+            diff.failed += [(fixture.name, name, message) for name, message in broken]
+            continue
+        diff.cells += 1
+        found = first_difference(program, results[0][0], results[1][0])
+        if found is not None:
+            diff.differing.append((fixture.name, found))
+    status = getattr(on, "status", None)
+    diff.traces = status()["traces"] if status is not None else None
+    return diff
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m harness.matrix.jit_diff",
+                                     description=__doc__.split("\n\n")[1].replace("\n", " "))
+    parser.add_argument("--fixtures", default="", metavar="NAMES",
+                        help="only these fixtures: names or shell globs, comma separated")
+    parser.add_argument("--tags", default="", metavar="TAGS", help="only fixtures with these tags")
+    parser.add_argument("--runtimes", default=",".join(JIT_RUNTIMES), metavar="NAMES",
+                        help=f"LuaJIT runtimes (default: {','.join(JIT_RUNTIMES)})")
+    args = parser.parse_args(argv)
+    runtimes = [r for r in args.runtimes.split(",") if r]
+    unknown = [r for r in runtimes if r not in JIT_RUNTIMES]
+    if unknown:
+        print(f"python -m harness.matrix.jit_diff: --runtimes: unknown LuaJIT runtime "
+              f"{unknown[0]!r} (known: {', '.join(JIT_RUNTIMES)})", file=sys.stderr)
+        return 2
+    fixtures, malformed = load_corpus(names=[n for n in args.fixtures.split(",") if n] or None,
+                                      tags=[t for t in args.tags.split(",") if t] or None)
+    for error in malformed:
+        print(error, file=sys.stderr)
+    total = 0
+    for runtime in runtimes:
+        diff = compare_runtime(runtime, fixtures)
+        for name, (node, field, on, off) in diff.differing:
+            print(f"{name}[{runtime}]: node {node} {field}: JIT on {on!r}, JIT off {off!r}")
+        for name, column, message in diff.failed:
+            print(f"{name}[{column}]: no evaluation to compare: {message}")
+        print(f"{runtime}: {len(diff.differing)} of {diff.cells} cells differ between JIT on "
+              f"and JIT off ({diff.traces} traces compiled in the JIT-on worker)")
+        total += len(diff.differing) + len(diff.failed)
+    return 1 if total or malformed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
