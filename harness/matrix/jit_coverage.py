@@ -62,8 +62,9 @@ return seen
 def engine_functions(path=ENGINE):
     """[(label, first line, last line)] of engine.lua's functions: each
     `function Value.add(...)` or `local function new(...)` ("add", "new")
-    and each closure an op makes for backward ("add backward"), read from
-    the source by its indentation."""
+    and each op's backward ("add backward"), whether a shared function
+    (`function Value._add_backward(self)`) or a closure made per node, read
+    from the source by its indentation."""
     lines = path.read_text().splitlines()
     found, open_ = [], []
     for number, text in enumerate(lines, 1):
@@ -71,12 +72,22 @@ def engine_functions(path=ENGINE):
         closure = re.match(r"(\s*)\w+\._backward = function\(", text)
         if named or closure:
             indent = (named or closure).group(1)
-            label = named.group(2) if named else f"{open_[-1][0]} backward"
+            label = _label(named.group(2)) if named else f"{open_[-1][0]} backward"
             open_.append((label, number, indent))
         elif open_ and text == f"{open_[-1][2]}end":
             label, first, _ = open_.pop()
             found.append((label, first, number))
     return sorted(found, key=lambda f: f[1])
+
+
+def _label(name):
+    """An op's shared backward is labelled as a closure of that op would be
+    (_add_backward: "add backward"; x ** number's is pow's)."""
+    backward = re.fullmatch(r"_(\w+?)(_number)?_backward", name)
+    if not backward:
+        return name
+    op = backward.group(1)
+    return f"{op if op != 'pow_value' else '_pow_value'} backward"
 
 
 @dataclass

@@ -54,14 +54,14 @@ def test_ieee_pow_gives_the_interpreters_bits_for_a_constant_exponent(runtime, k
 
 @pytest.mark.parametrize("runtime", runtime_params(("luajit20", "luajit21")))
 def test_a_pow_nodes_backward_called_hot_gives_the_interpreters_bits(runtime):
-    """One node, so one closure: its exponent upvalue is a trace constant."""
+    """One node, so one exponent: a hot loop may take it for a trace constant."""
     source = """local xs, n = ...
 local x = mg.Value(1.0)
 local y = x ^ n
 local out = {}
 for i = 1, #xs do
   x.data, x.grad, y.grad = xs[i], 0.0, 1.0
-  y._backward()
+  y:_backward()
   out[i] = x.grad
 end
 return out"""
