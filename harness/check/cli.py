@@ -9,6 +9,7 @@ fixture on one runtime).  Exit 0 when nothing failed, 1 on any FAIL or ERROR
 (or a malformed fixture), 2 on a bad manifest, runtime or option (one line).
 """
 import argparse
+from concurrent.futures import ThreadPoolExecutor
 import dataclasses
 import re
 import sys
@@ -154,6 +155,21 @@ def _open(manifest_path, asked):
         raise UsageError(str(exc)) from None
 
 
+def _refuse_a_port_that_does_not_start(manifest, opened):
+    """A port whose setup raises, or whose command does not run or says no
+    hello, can run no fixture: one line (the first runtime's reason), exit 2."""
+    with ThreadPoolExecutor(max_workers=max(1, len(opened))) as pool:
+        failures = list(pool.map(lambda runtime: runtime.start_setup(), opened))
+    for runtime, failure in zip(opened, failures):
+        if failure is not None:
+            for each in opened:
+                each.close()
+            what = "setup" if manifest.language == "lua" else "command"
+            raise UsageError(f"{manifest.shown}: [port] {what}: the port does not start on "
+                             f"{runtime.name} ({failure.kind}): "
+                             + " ".join(failure.message.split())[:300])
+
+
 def check_port(manifest_path, names=(), tags=(), runtimes=(), settings=None,
                fixtures_dir=None, progress_factory=None):
     """Load the fixtures and the manifest, open the port, check it and close
@@ -164,6 +180,7 @@ def check_port(manifest_path, names=(), tags=(), runtimes=(), settings=None,
     if not fixtures and not malformed:
         raise UsageError("no fixture matches the filters")
     manifest, opened = _open(manifest_path, list(runtimes))
+    _refuse_a_port_that_does_not_start(manifest, opened)
     settings = settings or Settings()
     progress = progress_factory(len(fixtures) * len(opened)) if progress_factory else None
     try:

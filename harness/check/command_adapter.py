@@ -131,6 +131,16 @@ class CommandRuntime:
         self.hello = message
         self.version = message["version"]
 
+    def start_setup(self):
+        """Start the port (if it is not running) and read its hello: the
+        PortFailure that stops it, or None."""
+        if self._child is None and self.hello is None and self.start_failure is None:
+            try:
+                self.restart()
+            except PortFailure:
+                pass
+        return self.start_failure
+
     def close(self):
         self._stop()
 

@@ -197,6 +197,15 @@ class LuaPortRuntime:
                 raise self._broken
         return self._worker
 
+    def start_setup(self):
+        """Start the worker and run the manifest's setup now: the PortFailure
+        that stops the port on this runtime, or None."""
+        try:
+            self._ready()
+        except PortFailure as failure:
+            return failure
+        return None
+
     def _discard(self):
         if self._worker is not None:
             self._worker.kill()

@@ -85,3 +85,20 @@ def test_the_default_report_folder_is_named_after_the_port(capsys, tmp_path, mon
     code, _, _ = harness(["check", CORRECT, "--fixtures", "lecture-d-abc"] + QUICK, capsys)
     assert code == 0
     assert (tmp_path / "report" / "check" / "correct" / "check.json").is_file()
+
+
+@pytest.mark.parametrize("port, says", [
+    ('language = "lua"\nruntimes = ["lua54"]\nsetup = \'Value = require("engin")\'\n',
+     "[port] setup: the port does not start on lua54 (error): setup: lua54: [port] setup:1: "
+     "module 'engin' is not part of the port"),
+    ('language = "command"\ncommand = ["no-such-program-anywhere"]\n',
+     "[port] command: the port does not start on broken (crash): cannot start "
+     "no-such-program-anywhere"),
+])
+def test_a_port_that_does_not_start_is_one_line_and_exit_2(port, says, capsys, tmp_path):
+    manifest = tmp_path / "port.toml"
+    manifest.write_text(f'[port]\nname = "broken"\n{port}')
+    code, out, err = harness(["check", str(manifest), "--tags", "lecture"], capsys)
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1, err
+    assert "port.toml: " in err and says in err
