@@ -12,15 +12,13 @@ import functools
 import pytest
 
 from harness.backends import get_backend
-from harness.fixture import load_corpus
 from harness.matrix.runner import DEFAULT_BACKENDS, EXPECTED
 from harness.verdict import ERROR, FAIL, NA, evaluate_and_judge, judge_expected
 
+from shared_corpus import BY_NAME, ERRORS as MALFORMED, FIXTURES
+
 BIG = 20_000
 BIG_BACKENDS = ("lua51", "luajit21")
-
-FIXTURES, MALFORMED = load_corpus()
-BY_NAME = {f.name: f for f in FIXTURES}
 
 
 def _cases():
