@@ -27,6 +27,10 @@ from python_ref import Value
 
 import shared_corpus
 
+# One pytest-xdist worker runs this file and test_companion_training.py: the
+# trained networks (trained() keeps them per process) are trained once.
+pytestmark = pytest.mark.xdist_group("trained-networks")
+
 LUA = lua_engines.runtimes()
 QUICK = (engines.REFERENCE,) + LUA[:1] + (engines.TORCH,)
 TRAINING_ENGINES = QUICK[:1] + (engines.TORCH,)

@@ -11,6 +11,9 @@ from harness.fuzz.strategies import programs
 from harness.interpret import interpret
 from harness.ops import OPS
 
+# One pytest-xdist worker runs this file: the sample is drawn once.
+pytestmark = pytest.mark.xdist_group("fuzz-sample")
+
 
 def _sample(n=300):
     drawn = []
