@@ -27,8 +27,9 @@ from python_ref import Value
 
 import shared_corpus
 
-# One pytest-xdist worker runs this file and test_companion_training.py: the
-# trained networks (trained() keeps them per process) are trained once.
+# One pytest-xdist worker runs this file with test_companion_training.py and
+# test_companion_walkthrough.py: the trained networks (trained() keeps them
+# per process) are trained once.
 pytestmark = pytest.mark.xdist_group("trained-networks")
 
 LUA = lua_engines.runtimes()

@@ -15,8 +15,9 @@ from harness.training.moons import make_moons
 from harness.training.task import MOONS_SEED, lecture_task, moons_task
 from harness.training.trainer import Trainer, signs_right
 
-# One pytest-xdist worker runs this file and test_companion_plots.py: the
-# trained networks (trained() keeps them per process) are trained once.
+# One pytest-xdist worker runs this file with test_companion_plots.py and
+# test_companion_walkthrough.py: the trained networks (trained() keeps them
+# per process) are trained once.
 pytestmark = pytest.mark.xdist_group("trained-networks")
 
 LUA = lua_engines.runtimes()
