@@ -25,8 +25,10 @@ def _cases():
     for fixture in FIXTURES:
         big = len(fixture.program.steps) >= BIG
         columns = BIG_BACKENDS if big else (EXPECTED,) + DEFAULT_BACKENDS
+        # a big fixture's cells share one pytest-xdist worker, and so its reference
+        marks = pytest.mark.xdist_group(f"parity-{fixture.name}") if big else ()
         for column in columns:
-            yield pytest.param(fixture.name, column, id=f"{fixture.name}[{column}]")
+            yield pytest.param(fixture.name, column, id=f"{fixture.name}[{column}]", marks=marks)
 
 
 @functools.lru_cache(maxsize=2)
