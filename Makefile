@@ -26,8 +26,8 @@ check: $(STAMP) ## check your own port: make check PORT=path/to/port.toml (ARGS=
 	@test -n "$(PORT)" || { echo "make check: name the manifest: make check PORT=path/to/port.toml"; exit 2; }
 	$(PY) -m harness check $(PORT) $(ARGS)
 
-test: $(STAMP) ## the whole pytest suite (what CI runs)
-	$(PY) -m pytest -q
+test: $(STAMP) ## the whole pytest suite (what CI runs), on every core
+	$(PY) -m pytest -q -n auto --dist loadgroup
 
 lua-test: $(STAMP) ## only the Lua port's tests: pytest tests/lua, then busted's own output per interpreter
 	$(PY) -m pytest -q tests/lua

@@ -17,6 +17,9 @@ from harness.bench.timing import loglog_slope
 from harness.training.task import moons_task
 from python_ref import Value
 
+# One pytest-xdist worker runs this file: quick_run (one bench run) is shared.
+pytestmark = pytest.mark.xdist_group("bench-quick-run")
+
 LUA = lua_engines.runtimes()[-1:]  # one runtime is enough here (LuaJIT 2.1 if there)
 POINTS = 8
 # Engines that build python_ref's loss graph in python_ref's order: the first

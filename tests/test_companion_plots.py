@@ -25,6 +25,13 @@ from harness.fixture import load_corpus
 from harness.training.task import lecture_task, moons_task
 from python_ref import Value
 
+import shared_corpus
+
+# One pytest-xdist worker runs this file with test_companion_training.py and
+# test_companion_walkthrough.py: the trained networks (trained() keeps them
+# per process) are trained once.
+pytestmark = pytest.mark.xdist_group("trained-networks")
+
 LUA = lua_engines.runtimes()
 QUICK = (engines.REFERENCE,) + LUA[:1] + (engines.TORCH,)
 TRAINING_ENGINES = QUICK[:1] + (engines.TORCH,)
@@ -64,7 +71,7 @@ def _draw_all(outdir):
     for name in ("finite_differences", "activations", "graphs"):
         written += figure_module(name).draw(outdir)
     # one sweep is drawn (below); the corpus's sweeps are named the same way
-    written += [outdir / fixture_ranges.file_name(f) for f in load_corpus()[0] if f.plot]
+    written += [outdir / fixture_ranges.file_name(f) for f in shared_corpus.FIXTURES if f.plot]
     written += parity_heatmap.draw(outdir, _tiny_grid())
     written += parity_heatmap.draw(outdir, _tiny_grid(), per_fixture=True)
     written += training_figures.draw(outdir, TRAINING_ENGINES)

@@ -15,6 +15,11 @@ from harness.training.moons import make_moons
 from harness.training.task import MOONS_SEED, lecture_task, moons_task
 from harness.training.trainer import Trainer, signs_right
 
+# One pytest-xdist worker runs this file with test_companion_plots.py and
+# test_companion_walkthrough.py: the trained networks (trained() keeps them
+# per process) are trained once.
+pytestmark = pytest.mark.xdist_group("trained-networks")
+
 LUA = lua_engines.runtimes()
 FULL_LUA = [rt for rt in ("luajit21", "lua54", "lua51") if rt in LUA][:1]
 SHORT_LUA = [rt for rt in LUA if rt not in FULL_LUA]

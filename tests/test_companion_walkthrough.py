@@ -7,6 +7,11 @@ from harness.companion import engines, lecture
 from harness.companion.expect import Below, Exactly, Near, Prints
 from harness.companion.walkthrough import Claim, Section, node, run_section, sections
 
+# One pytest-xdist worker runs this file with test_companion_plots.py and
+# test_companion_training.py: the trained networks (trained() keeps them per
+# process) are trained once.
+pytestmark = pytest.mark.xdist_group("trained-networks")
+
 LUA = lua_engines.runtimes()
 SECTIONS = sections()
 EXPRESSIONS = [s for s in SECTIONS if not s.with_torch]

@@ -11,8 +11,7 @@ from harness.fixture import FIXTURES_ROOT, TAGS, load_corpus, load_fixture
 from harness.fixtures.derivations import expected_numbers
 from harness.interpret import interpret
 
-FIXTURES, ERRORS = load_corpus()
-BY_NAME = {f.name: f for f in FIXTURES}
+from shared_corpus import BY_NAME, ERRORS, FIXTURES
 
 
 def ulps(a, b):

@@ -4,11 +4,15 @@ import dataclasses
 import math
 import operator
 
+import pytest
 from hypothesis import find, given, settings
 
 from harness.fuzz.strategies import programs
 from harness.interpret import interpret
 from harness.ops import OPS
+
+# One pytest-xdist worker runs this file: the sample is drawn once.
+pytestmark = pytest.mark.xdist_group("fuzz-sample")
 
 
 def _sample(n=300):
@@ -22,48 +26,55 @@ def _sample(n=300):
     return drawn
 
 
-SAMPLE = _sample()
-STEPS = [s for p in SAMPLE for s in p.steps]
+@pytest.fixture(scope="module")
+def sample():
+    """300 drawn programs, drawn once for the module's tests (not at collection)."""
+    return _sample()
 
 
-def test_every_registry_op_is_drawn():
-    assert {s.op for s in STEPS} == set(OPS)
+@pytest.fixture(scope="module")
+def steps(sample):
+    return [s for p in sample for s in p.steps]
 
 
-def test_numbers_on_either_side_of_every_binary_op():
+def test_every_registry_op_is_drawn(steps):
+    assert {s.op for s in steps} == set(OPS)
+
+
+def test_numbers_on_either_side_of_every_binary_op(steps):
     for name, op in OPS.items():
         if op.kind != "binary":
             continue
-        kinds = {tuple(a.kind for a in s.args) for s in STEPS if s.op == name}
+        kinds = {tuple(a.kind for a in s.args) for s in steps if s.op == name}
         assert ("num", "node") in kinds and ("node", "num") in kinds, name
         assert ("num", "num") not in kinds   # `2 + 3` is not a graph
 
 
-def test_nodes_are_reused_and_used_twice_by_one_op():
+def test_nodes_are_reused_and_used_twice_by_one_op(sample, steps):
     assert any(len(s.args) == 2 and s.args[0] == s.args[1] and s.args[0].kind == "node"
-               for s in STEPS)
+               for s in steps)
     uses = [sum(a == arg for s in p.steps for a in s.args)
-            for p in SAMPLE for arg in {a for s in p.steps for a in s.args if a.kind == "node"}]
+            for p in sample for arg in {a for s in p.steps for a in s.args if a.kind == "node"}]
     assert max(uses) >= 3
 
 
-def test_inputs_come_from_the_edges_too():
-    values = [v for p in SAMPLE for _, v in p.inputs]
+def test_inputs_come_from_the_edges_too(sample):
+    values = [v for p in sample for _, v in p.inputs]
     assert any(math.isnan(v) for v in values)
     assert any(math.isinf(v) for v in values)
     assert any(v == 0.0 and math.copysign(1.0, v) < 0 for v in values)
     assert any(0.0 < abs(v) < 2.2250738585072014e-308 for v in values)   # subnormal
 
 
-def test_depth_and_width_vary_and_output_is_a_step():
-    assert {len(p.steps) for p in SAMPLE} >= set(range(1, 9))
-    assert max(len(p.inputs) for p in SAMPLE) >= 4
-    assert all(p.output in {s.out for s in p.steps} for p in SAMPLE)
-    assert any(p.output != p.steps[-1].out for p in SAMPLE)
+def test_depth_and_width_vary_and_output_is_a_step(sample):
+    assert {len(p.steps) for p in sample} >= set(range(1, 9))
+    assert max(len(p.inputs) for p in sample) >= 4
+    assert all(p.output in {s.out for s in p.steps} for p in sample)
+    assert any(p.output != p.steps[-1].out for p in sample)
 
 
-def test_every_drawn_program_runs_on_the_reference():
-    for program in SAMPLE[:100]:
+def test_every_drawn_program_runs_on_the_reference(sample):
+    for program in sample[:100]:
         assert set(interpret(program)) == set(program.node_ids())
 
 

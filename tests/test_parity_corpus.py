@@ -12,23 +12,23 @@ import functools
 import pytest
 
 from harness.backends import get_backend
-from harness.fixture import load_corpus
 from harness.matrix.runner import DEFAULT_BACKENDS, EXPECTED
 from harness.verdict import ERROR, FAIL, NA, evaluate_and_judge, judge_expected
 
+from shared_corpus import BY_NAME, ERRORS as MALFORMED, FIXTURES
+
 BIG = 20_000
 BIG_BACKENDS = ("lua51", "luajit21")
-
-FIXTURES, MALFORMED = load_corpus()
-BY_NAME = {f.name: f for f in FIXTURES}
 
 
 def _cases():
     for fixture in FIXTURES:
         big = len(fixture.program.steps) >= BIG
         columns = BIG_BACKENDS if big else (EXPECTED,) + DEFAULT_BACKENDS
+        # a big fixture's cells share one pytest-xdist worker, and so its reference
+        marks = pytest.mark.xdist_group(f"parity-{fixture.name}") if big else ()
         for column in columns:
-            yield pytest.param(fixture.name, column, id=f"{fixture.name}[{column}]")
+            yield pytest.param(fixture.name, column, id=f"{fixture.name}[{column}]", marks=marks)
 
 
 @functools.lru_cache(maxsize=2)

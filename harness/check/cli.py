@@ -142,13 +142,21 @@ def write_reports(result, report_dir):
     (report_dir / "check.html").write_text(check_html(result))
 
 
-def _open(manifest_path, asked):
+def _read(manifest_path, asked):
+    """(the manifest, the runtimes to open): a bad one fails before the corpus loads."""
     from .manifest import ManifestError, load_manifest
-    from .open import open_port
     try:
         manifest = load_manifest(manifest_path)
-        chosen = _chosen_runtimes(manifest, asked)
-        return manifest, open_port(manifest, chosen)
+    except ManifestError as exc:
+        raise UsageError(str(exc)) from None
+    return manifest, _chosen_runtimes(manifest, asked)
+
+
+def _open(manifest, chosen):
+    from .manifest import ManifestError
+    from .open import open_port
+    try:
+        return open_port(manifest, chosen)
     except ManifestError as exc:
         raise UsageError(str(exc)) from None
     except ValueError as exc:   # open_port's one-line refusals
@@ -172,14 +180,15 @@ def _refuse_a_port_that_does_not_start(manifest, opened):
 
 def check_port(manifest_path, names=(), tags=(), runtimes=(), settings=None,
                fixtures_dir=None, progress_factory=None):
-    """Load the fixtures and the manifest, open the port, check it and close
+    """Read the manifest, load the fixtures, open the port, check it and close
     it: a runner.CheckResult.  Raises UsageError (one line) for a bad
     manifest, runtime or filter."""
+    manifest, chosen = _read(manifest_path, list(runtimes))
     fixtures, malformed = load_corpus(fixtures_dir, names=list(names) or None,
                                       tags=list(tags) or None)
     if not fixtures and not malformed:
         raise UsageError("no fixture matches the filters")
-    manifest, opened = _open(manifest_path, list(runtimes))
+    opened = _open(manifest, chosen)
     _refuse_a_port_that_does_not_start(manifest, opened)
     settings = settings or Settings()
     progress = progress_factory(len(fixtures) * len(opened)) if progress_factory else None

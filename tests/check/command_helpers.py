@@ -1,21 +1,20 @@
 """What the tests of command ports share: programs, bit-exact comparison,
 the small corpus, and a runtime opened from a shipped manifest."""
 import contextlib
-import functools
 import math
 import shutil
 import subprocess
-import tomllib
 from pathlib import Path
 
 import pytest
 
 from harness.check.command_adapter import open_command_port
 from harness.check.manifest import load_manifest
-from harness.fixture import FIXTURES_ROOT, load_corpus
 from harness.interpret import interpret
 from harness.parse import parse_program
 from harness.program import Arg, Program, Step
+
+import shared_corpus
 
 REPO = Path(__file__).resolve().parents[2]
 PORTS = REPO / "harness" / "check" / "ports"
@@ -74,16 +73,10 @@ def same_bits(got, want):
         key(got[n][0]) == key(want[n][0]) and key(got[n][1]) == key(want[n][1]) for n in want)
 
 
-@functools.lru_cache(maxsize=1)
 def small_corpus():
-    """The corpus but its long graphs, chosen before parsing (parsing a
-    100,000-step fixture takes seconds)."""
-    names = [data["name"] for data in (tomllib.loads(path.read_text())
-                                       for path in FIXTURES_ROOT.rglob("*.toml"))
-             if data.get("repeat", {}).get("count", 0) < SMALL]
-    fixtures, errors = load_corpus(names=names)
-    assert not errors
-    return tuple(f for f in fixtures if len(f.program.node_ids()) < SMALL)
+    """The corpus but its long graphs (from the corpus the suite loads once)."""
+    assert not shared_corpus.ERRORS
+    return tuple(f for f in shared_corpus.FIXTURES if len(f.program.node_ids()) < SMALL)
 
 
 def differing(runtime, fixtures):

@@ -10,10 +10,10 @@ from harness.backends import get_backend
 from harness.conventions import CONVENTIONS, pinned_conventions
 from harness.verdict import CONVENTION, with_conventions as convention_cell
 from harness.verdict import FAIL, compare
-from harness.fixture import TAGS, load_corpus
+from harness.fixture import TAGS
 
-FIXTURES, _ = load_corpus()
-BY_NAME = {f.name: f for f in FIXTURES}
+from shared_corpus import BY_NAME, FIXTURES
+
 # Searching a program for what it pins needs python_ref's values: the few big
 # fixtures are left out, and must not use an op a convention lives on.
 SMALL = 5000

@@ -7,12 +7,13 @@ import pytest
 from harness.backends import get_backend
 from harness.check.diagnosis import examine, simulate
 from harness.verdict import compare
-from harness.fixture import load_corpus
 
-FIXTURES = {f.name: f for f in load_corpus(names=[
+from shared_corpus import BY_NAME
+
+FIXTURES = {name: BY_NAME[name] for name in [
     "reuse-doubling-1000", "tanh-edge-1em10", "lecture-neuron-tanh", "lecture-neuron-exp",
     "lecture-reuse-ab", "micrograd-sanity-check", "lecture-l-minus-8", "nn-lecture-mlp-loss",
-    "lecture-f-at-3"])[0]}
+    "lecture-f-at-3"]}
 
 
 def bugs(name, evaluation, runtime="lua54"):

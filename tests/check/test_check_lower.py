@@ -7,11 +7,12 @@ import pytest
 
 from harness.check.lower import lower
 from harness.verdict import EXACT, compare
-from harness.fixture import load_corpus
 from harness.interpret import interpret
 from harness.parse import parse_program
 
-NARY = [f for f in load_corpus(tags=["nary", "nn"])[0]
+from shared_corpus import FIXTURES
+
+NARY = [f for f in FIXTURES if {"nary", "nn"} & set(f.tags)
         if {s.op for s in f.program.steps} & {"sum", "dot"}]
 
 

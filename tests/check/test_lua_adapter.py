@@ -18,9 +18,10 @@ import pytest
 from harness.check.manifest import ManifestError, load_manifest
 from harness.check.open import open_port
 from harness.check.port import PortFailure, PortUnsupported
-from harness.fixture import load_corpus
 from harness.parse import parse_program
 from lua_port import RUNTIMES, LuaEngine, available_runtimes, flatten_program
+
+import shared_corpus
 
 REPO = Path(__file__).resolve().parents[2]
 OUR_PORT = REPO / "harness/check/ports/lua_port.toml"
@@ -182,9 +183,8 @@ def assert_ok(port):
 def _representative():
     """Every fourth fixture under 5,000 nodes, in the corpus order: each tag,
     the edges and the found cases, in a few seconds on seven runtimes."""
-    fixtures, errors = load_corpus()
-    assert not errors
-    small = [f for f in fixtures if len(f.program.node_ids()) < 5000]
+    assert not shared_corpus.ERRORS
+    small = [f for f in shared_corpus.FIXTURES if len(f.program.node_ids()) < 5000]
     return small[::4]
 
 
