@@ -10,17 +10,14 @@ forward, its backward closure, the topological sort...) is then compiled
 (some of its lines ran in compiled code) or not, with where the traces that
 recorded it aborted most often (making a closure: FNEW).
 """
-import argparse
 import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from lua_port.bridge import PACKAGE_DIR
-from lua_port.runtimes import JIT_RUNTIMES
 
-from ..fixture import load_corpus
+from . import jit_cli
 
 ENGINE = PACKAGE_DIR / "micrograd" / "engine.lua"
 
@@ -124,24 +121,10 @@ def measure(runtime, fixtures):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m harness.matrix.jit_coverage",
-                                     description=__doc__.split("\n\n")[1].replace("\n", " "))
-    parser.add_argument("--fixtures", default="", metavar="NAMES",
-                        help="only these fixtures: names or shell globs, comma separated")
-    parser.add_argument("--tags", default="", metavar="TAGS", help="only fixtures with these tags")
-    parser.add_argument("--runtimes", default=",".join(JIT_RUNTIMES), metavar="NAMES",
-                        help=f"LuaJIT runtimes (default: {','.join(JIT_RUNTIMES)})")
-    args = parser.parse_args(argv)
-    runtimes = [r for r in args.runtimes.split(",") if r]
-    unknown = [r for r in runtimes if r not in JIT_RUNTIMES]
-    if unknown:
-        print(f"python -m harness.matrix.jit_coverage: --runtimes: unknown LuaJIT runtime "
-              f"{unknown[0]!r} (known: {', '.join(JIT_RUNTIMES)})", file=sys.stderr)
-        return 2
-    fixtures, malformed = load_corpus(names=[n for n in args.fixtures.split(",") if n] or None,
-                                      tags=[t for t in args.tags.split(",") if t] or None)
-    for error in malformed:
-        print(error, file=sys.stderr)
+    parsed = jit_cli.parse("python -m harness.matrix.jit_coverage", __doc__, argv)
+    if isinstance(parsed, int):
+        return parsed
+    runtimes, fixtures, malformed = parsed
     source = ENGINE.read_text().splitlines()
     for runtime in runtimes:
         cov = measure(runtime, fixtures)

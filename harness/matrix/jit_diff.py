@@ -10,15 +10,14 @@ JIT-on worker holds at the end (the compiler really ran), and the count per
 runtime.  Exit 1 when a cell differs: a difference is fixed in the port or
 given its measured budget in harness/tolerances.py.
 """
-import argparse
 import struct
 import sys
 from dataclasses import dataclass
 
-from lua_port.runtimes import INTERPRETER_SUFFIX, JIT_RUNTIMES
+from lua_port.runtimes import INTERPRETER_SUFFIX
 
+from . import jit_cli
 from ..backends import get_backend
-from ..fixture import load_corpus
 from ..verdict import run_backend
 
 
@@ -72,24 +71,10 @@ def compare_runtime(runtime, fixtures, get=get_backend):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m harness.matrix.jit_diff",
-                                     description=__doc__.split("\n\n")[1].replace("\n", " "))
-    parser.add_argument("--fixtures", default="", metavar="NAMES",
-                        help="only these fixtures: names or shell globs, comma separated")
-    parser.add_argument("--tags", default="", metavar="TAGS", help="only fixtures with these tags")
-    parser.add_argument("--runtimes", default=",".join(JIT_RUNTIMES), metavar="NAMES",
-                        help=f"LuaJIT runtimes (default: {','.join(JIT_RUNTIMES)})")
-    args = parser.parse_args(argv)
-    runtimes = [r for r in args.runtimes.split(",") if r]
-    unknown = [r for r in runtimes if r not in JIT_RUNTIMES]
-    if unknown:
-        print(f"python -m harness.matrix.jit_diff: --runtimes: unknown LuaJIT runtime "
-              f"{unknown[0]!r} (known: {', '.join(JIT_RUNTIMES)})", file=sys.stderr)
-        return 2
-    fixtures, malformed = load_corpus(names=[n for n in args.fixtures.split(",") if n] or None,
-                                      tags=[t for t in args.tags.split(",") if t] or None)
-    for error in malformed:
-        print(error, file=sys.stderr)
+    parsed = jit_cli.parse("python -m harness.matrix.jit_diff", __doc__, argv)
+    if isinstance(parsed, int):
+        return parsed
+    runtimes, fixtures, malformed = parsed
     total = 0
     for runtime in runtimes:
         diff = compare_runtime(runtime, fixtures)
