@@ -10,7 +10,6 @@ import fnmatch
 import json
 import math
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import jsonschema
 from .fixture_error import FixtureError
 from .parse import Repeat, parse_program, resolve
 from .program import Program
-from .toml_errors import field_name, first_schema_error, toml_syntax_error
+from .toml_errors import field_name, first_schema_error, read_toml
 
 __all__ = ["Fixture", "FixtureError", "load_fixture", "load_corpus", "FIXTURES_ROOT",
            "TAGS", "fixture_toml"]
@@ -153,20 +152,9 @@ def load_fixture(path):
 def _read(path):
     """The TOML text checked against the schema and the tag list: (path, raw, data)."""
     shown = display_path(path)
-    try:
-        size = Path(path).stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise FixtureError(shown, None, f"the file is {size:,} bytes, over the limit of "
-                                            f"{MAX_FILE_BYTES:,}; use [repeat] for long graphs")
-        raw = Path(path).read_bytes().decode("utf-8")
-    except OSError as e:
-        raise FixtureError(shown, None, f"cannot read: {e.strerror}") from None
-    except UnicodeDecodeError as e:
-        raise FixtureError(shown, None, f"not UTF-8 text (byte {e.start})") from None
-    try:
-        data = tomllib.loads(raw)
-    except tomllib.TOMLDecodeError as e:
-        raise FixtureError(shown, *toml_syntax_error(e, twice="a duplicate input")) from None
+    raw, data = read_toml(Path(path), MAX_FILE_BYTES,
+                          lambda place, reason: FixtureError(shown, place, reason),
+                          too_big="; use [repeat] for long graphs", twice="a duplicate input")
     error = _schema_error(shown, data)
     if error:
         raise error

@@ -10,7 +10,28 @@ key (or an item of its array) stands in the file.
 import re
 import tomllib
 
-__all__ = ["toml_syntax_error", "first_schema_error", "field_name", "key_place"]
+__all__ = ["read_toml", "toml_syntax_error", "first_schema_error", "field_name", "key_place"]
+
+
+def read_toml(path, max_bytes, refuse, too_big="", twice=""):
+    """(the text, the parsed table) of a TOML file of at most max_bytes.
+    refuse(place, reason) makes the one-line error raised when it cannot be
+    read, is too big (too_big: a hint after the limit), is not UTF-8 or is
+    not TOML (twice: see toml_syntax_error); place is (line, col) or None."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise refuse(None, f"the file is {size:,} bytes, over the limit of {max_bytes:,}"
+                               + too_big)
+        raw = path.read_bytes().decode("utf-8")
+    except OSError as e:
+        raise refuse(None, f"cannot read: {e.strerror}") from None
+    except UnicodeDecodeError as e:
+        raise refuse(None, f"not UTF-8 text (byte {e.start})") from None
+    try:
+        return raw, tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as e:
+        raise refuse(*toml_syntax_error(e, twice)) from None
 
 
 def toml_syntax_error(error: tomllib.TOMLDecodeError, twice=""):

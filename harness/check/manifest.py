@@ -17,7 +17,6 @@ own global table after `setup` ran:
               op the port does not have.
 """
 import json
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -26,7 +25,7 @@ import jsonschema
 
 from ..fixture import display_path
 from ..ops import OPS
-from ..toml_errors import field_name, first_schema_error, key_place, toml_syntax_error
+from ..toml_errors import field_name, first_schema_error, key_place, read_toml
 from .lua_chunks import first_syntax_error, op_params
 
 __all__ = ["Manifest", "ManifestError", "load_manifest", "DEFAULT_OPS", "op_params",
@@ -153,20 +152,8 @@ def load_manifest(path):
     """Read and check one manifest file.  Raises ManifestError."""
     path = Path(path).resolve()
     shown = display_path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ManifestError(shown, None, f"the file is {size:,} bytes, over the limit of "
-                                             f"{MAX_FILE_BYTES:,}")
-        raw = path.read_bytes().decode("utf-8")
-    except OSError as e:
-        raise ManifestError(shown, None, f"cannot read: {e.strerror}") from None
-    except UnicodeDecodeError as e:
-        raise ManifestError(shown, None, f"not UTF-8 text (byte {e.start})") from None
-    try:
-        data = tomllib.loads(raw)
-    except tomllib.TOMLDecodeError as e:
-        raise ManifestError(shown, *toml_syntax_error(e)) from None
+    raw, data = read_toml(path, MAX_FILE_BYTES,
+                          lambda place, reason: ManifestError(shown, place, reason))
     schema, validator = _schema()
     found = first_schema_error(validator, data, SCHEMA_NAME, _explainer(schema, data))
     if found is not None:
