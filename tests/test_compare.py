@@ -159,3 +159,25 @@ def test_relative_mode_reports_the_relative_error():
     cell = compare(REF, cand, _program(), rel_tol=1e-6)
     assert cell.status == CLOSE and 0 < cell.max_rel <= 1e-9 and cell.summary().startswith("CLOSE rel")
     assert cell.to_json()["max_rel_err"] == cell.max_rel
+
+
+def _two_nodes():
+    return Program(inputs=(("x", 1.0),), steps=(Step("y", "neg", (Arg.node("x"),)),), output="y")
+
+
+def test_kept_pairs_tells_evaluations_apart_and_ends_with_its_block():
+    from harness import compare as compare_module
+    program = _two_nodes()
+    reference = {"x": (1.0, -1.0), "y": (-1.0, 1.0)}
+    same = dict(reference)
+    off = {"x": (1.0, -1.0), "y": (math.nextafter(-1.0, 0.0), 1.0)}
+    with compare_module.kept_pairs():
+        assert compare(reference, same, program).status == EXACT
+        assert compare(reference, off, program).status == FAIL      # not the kept `same`
+        assert compare(reference, same, program).status == EXACT
+        missing = {"x": (1.0, None), "y": (-1.0, 1.0)}
+        assert compare(missing, missing, program).compared == 3      # a None is not compared
+    assert compare_module._kept is None
+    # outside a block nothing is kept: an evaluation changed in place is read again
+    reference["y"] = off["y"]
+    assert compare(reference, same, program).status == FAIL

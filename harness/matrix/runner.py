@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from lua_port.runtimes import INTEGER_RUNTIMES
 
-from .. import verdict
+from .. import compare, verdict
 from ..backends import BACKEND_NAMES, REFERENCE, get_backend
 from ..tolerances import Budgets
 from ..verdict import PASSED, SKIPPED, TORCH, run_backend
@@ -87,7 +87,7 @@ def run_fixture(fixture, backends, expected=True):
     """Every requested backend on one fixture: a FixtureResult.  expected=False
     leaves out the column of the fixture's own numbers (another task of a
     split fixture has it)."""
-    with _no_gc():
+    with _no_gc(), compare.kept_pairs():
         return _run_fixture(fixture, backends, expected)
 
 
