@@ -72,7 +72,9 @@ def _draw_all(outdir):
         written += figure_module(name).draw(outdir)
     # one sweep is drawn (below); the corpus's sweeps are named the same way
     written += [outdir / fixture_ranges.file_name(f) for f in shared_corpus.FIXTURES if f.plot]
-    written += parity_heatmap.draw(outdir, _tiny_grid())
+    # the corpus's tags from the suite's one load (corpus_tags() would parse it again)
+    written += parity_heatmap.draw(outdir, _tiny_grid(),
+                                   tags={f.name: f.tags[0] for f in shared_corpus.FIXTURES})
     written += parity_heatmap.draw(outdir, _tiny_grid(), per_fixture=True)
     written += training_figures.draw(outdir, TRAINING_ENGINES)
     return written

@@ -5,6 +5,7 @@ import math
 import pytest
 
 from harness.companion.figures import parity_heatmap as heatmap
+from harness.fixture import TAGS as CORPUS_TAGS
 from harness.verdict import CLOSE, ERROR, EXACT, FAIL, NA, UNRESOLVED
 
 COLUMNS = ["expected", "lua54", "torch", "fd"]
@@ -100,3 +101,12 @@ def test_the_command_draws_per_fixture_on_request(tmp_path, monkeypatch, capsys)
 def test_an_empty_grid_is_refused():
     with pytest.raises(ValueError, match="no fixtures"):
         heatmap.heatmap(([], ["lua54"], {}))
+
+
+def test_corpus_tags_name_each_fixtures_first_tag(monkeypatch):
+    from shared_corpus import ERRORS, FIXTURES
+    monkeypatch.setattr(heatmap, "_corpus", lambda: (FIXTURES, ERRORS))
+    tags = heatmap.corpus_tags()
+    assert tags["lecture-l-minus-8"] == next(f.tags[0] for f in FIXTURES
+                                             if f.name == "lecture-l-minus-8")
+    assert len(tags) == len(FIXTURES) and set(tags.values()) <= set(CORPUS_TAGS)

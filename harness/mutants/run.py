@@ -69,12 +69,12 @@ def _python_manifest(package):
             f"timeout = {TIMEOUT}\nmax_memory = 4096\n")
 
 
-def _from_check(manifest_path, fixtures, runtime_names):
+def _from_check(manifest_path, fixtures, runtime_names, probes):
     manifest = load_manifest(manifest_path)
     runtimes = open_port(manifest)
     try:
         result = run_check(manifest.name, manifest.language, str(manifest_path), fixtures,
-                           runtimes, settings=Settings(jobs=2, probes=PROBES, lab_budgets=True))
+                           runtimes, settings=Settings(jobs=2, probes=probes, lab_budgets=True))
     finally:
         for runtime in runtimes:
             runtime.close()
@@ -96,8 +96,9 @@ def _lua_nn(root, runtime):
     return box.call(observe, *nn_oracle.lua_arguments())
 
 
-def run_mutant(mutant, fixtures, lua_runtimes, nn_reference):
-    """An Outcome for mutant over fixtures (Lua: on lua_runtimes)."""
+def run_mutant(mutant, fixtures, lua_runtimes, nn_reference, probes=PROBES):
+    """An Outcome for mutant over fixtures (Lua: on lua_runtimes), with the
+    check's probes (names; the default PROBES)."""
     outcome = Outcome(mutant)
     with tempfile.TemporaryDirectory(prefix="mutant-") as folder:
         folder = Path(folder)
@@ -105,14 +106,14 @@ def run_mutant(mutant, fixtures, lua_runtimes, nn_reference):
         if mutant.language == "lua":
             manifest = folder / "port.toml"
             manifest.write_text(_lua_manifest(folder, lua_runtimes))
-            outcome.caught = _from_check(manifest, fixtures, lua_runtimes)
+            outcome.caught = _from_check(manifest, fixtures, lua_runtimes, probes)
             for runtime in lua_runtimes:
                 outcome.caught[runtime] += _nn_lines(lambda: _lua_nn(folder, runtime),
                                                      nn_reference)
         else:
             manifest = folder / "port.toml"
             manifest.write_text(_python_manifest(package))
-            outcome.caught = _from_check(manifest, fixtures, ["python"])
+            outcome.caught = _from_check(manifest, fixtures, ["python"], probes)
             outcome.caught["python"] += _nn_lines(
                 lambda: nn_oracle.python_observations(import_python(package)), nn_reference)
     return outcome
