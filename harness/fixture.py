@@ -208,13 +208,18 @@ def _build(shown, raw, data):
                    plot=plot, tolerance=tolerance)
 
 
+class UnknownFixtures(ValueError):
+    """Names or patterns given to load_corpus that no fixture has."""
+
+
 def load_corpus(root=None, names=None, tags=None):
     """Every *.toml under root (default: harness/fixtures, found/ included).
 
     names: fixture names or shell patterns (`lecture-*`); tags: keep fixtures
     with any of these tags.  Returns (fixtures sorted by (first tag, name),
     errors): a bad file is an error and the rest still load; a fixture name
-    used twice is an error on the second file (in path order).
+    used twice is an error on the second file (in path order).  A name or
+    pattern that no fixture has (a typo) raises UnknownFixtures, naming it.
     """
     root = Path(root) if root is not None else FIXTURES_ROOT
     fixtures, errors, seen = [], [], {}
@@ -234,6 +239,10 @@ def load_corpus(root=None, names=None, tags=None):
             fixtures.append(_build(shown, raw, data))
         except FixtureError as e:
             errors.append(e)
+    unknown = [n for n in names or () if not any(fnmatch.fnmatchcase(name, n) for name in seen)]
+    if unknown:
+        raise UnknownFixtures(f"no fixture matches {', '.join(unknown)} (the {len(seen)} "
+                              f"fixtures under {display_path(root)})")
     fixtures.sort(key=lambda f: (f.tags[0], f.name))
     return fixtures, errors
 

@@ -195,9 +195,19 @@ def test_bad_flags_exit_2(capsys, flags, message):
     assert exc.value.code == 2 and message in capsys.readouterr().err
 
 
-def test_no_matching_fixture_exits_1(tmp_path, capsys):
+def test_a_fixture_name_no_fixture_has_is_named_and_exits_2(tmp_path, capsys):
     code, _, err = run(capsys, corpus(tmp_path), tmp_path / "r", "--fixtures", "nothing-*")
-    assert code == 1 and "no fixture matches" in err
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "--fixtures: no fixture matches nothing-* (the " in err
+    # one typo among good names is named too, not silently dropped
+    code, _, err = run(capsys, corpus(tmp_path), tmp_path / "r", "--fixtures", "*,typo")
+    assert code == 2 and "no fixture matches typo (" in err and "*," not in err
+
+
+def test_names_and_tags_that_select_nothing_together_exit_1(tmp_path, capsys):
+    code, _, err = run(capsys, corpus(tmp_path), tmp_path / "r", "--fixtures", "*",
+                       "--tags", "integers")
+    assert code == 1 and "no fixture matches the filters" in err
 
 
 def test_help_explains_every_flag(capsys):

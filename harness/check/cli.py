@@ -17,7 +17,7 @@ import threading
 import time
 from pathlib import Path
 
-from ..fixture import TAGS, load_corpus
+from ..fixture import TAGS, UnknownFixtures, load_corpus
 from ..matrix.cli import _list_of, _names, _positive
 from .probes import DEPTH_MAX, DEPTH_START, PROBES
 from .runner import Settings, run_check
@@ -184,8 +184,11 @@ def check_port(manifest_path, names=(), tags=(), runtimes=(), settings=None,
     it: a runner.CheckResult.  Raises UsageError (one line) for a bad
     manifest, runtime or filter."""
     manifest, chosen = _read(manifest_path, list(runtimes))
-    fixtures, malformed = load_corpus(fixtures_dir, names=list(names) or None,
-                                      tags=list(tags) or None)
+    try:
+        fixtures, malformed = load_corpus(fixtures_dir, names=list(names) or None,
+                                          tags=list(tags) or None)
+    except UnknownFixtures as exc:
+        raise UsageError(f"--fixtures: {exc}") from None
     if not fixtures and not malformed:
         raise UsageError("no fixture matches the filters")
     opened = _open(manifest, chosen)

@@ -11,7 +11,7 @@ from pathlib import Path
 from lua_port.runtimes import INTEGER_RUNTIMES
 
 from ..backends import BACKEND_NAMES, INTERPRETER_COLUMNS, LUA_COLUMNS, LUA_RUNTIMES, REFERENCE
-from ..fixture import TAGS, load_corpus
+from ..fixture import TAGS, UnknownFixtures, load_corpus
 from .report_html import matrix_html
 from .report_json import matrix_json, timings_json
 from .report_md import matrix_markdown
@@ -133,8 +133,12 @@ def write_reports(result, report_dir, seconds, jobs):
 
 
 def main(args):
-    fixtures, malformed = load_corpus(args.fixtures_dir, names=args.fixtures or None,
-                                      tags=args.tags or None)
+    try:
+        fixtures, malformed = load_corpus(args.fixtures_dir, names=args.fixtures or None,
+                                          tags=args.tags or None)
+    except UnknownFixtures as exc:
+        print(f"harness parity: --fixtures: {exc}", file=sys.stderr)
+        return 2
     if not fixtures and not malformed:
         print("no fixture matches the filters", file=sys.stderr)
         return 1

@@ -5,12 +5,12 @@ import sys
 
 from lua_port.runtimes import JIT_RUNTIMES
 
-from ..fixture import load_corpus
+from ..fixture import UnknownFixtures, load_corpus
 
 
 def parse(prog, doc, argv):
     """(LuaJIT runtimes, fixtures, malformed lines), or an exit code (2) after
-    one line for an unknown runtime."""
+    one line for an unknown runtime or a fixture name no fixture has."""
     parser = argparse.ArgumentParser(prog=prog, description=doc.split("\n\n")[1].replace("\n", " "))
     parser.add_argument("--fixtures", default="", metavar="NAMES",
                         help="only these fixtures: names or shell globs, comma separated")
@@ -24,8 +24,12 @@ def parse(prog, doc, argv):
         print(f"{prog}: --runtimes: unknown LuaJIT runtime {unknown[0]!r} "
               f"(known: {', '.join(JIT_RUNTIMES)})", file=sys.stderr)
         return 2
-    fixtures, malformed = load_corpus(names=[n for n in args.fixtures.split(",") if n] or None,
-                                      tags=[t for t in args.tags.split(",") if t] or None)
+    try:
+        fixtures, malformed = load_corpus(names=[n for n in args.fixtures.split(",") if n] or None,
+                                          tags=[t for t in args.tags.split(",") if t] or None)
+    except UnknownFixtures as exc:
+        print(f"{prog}: --fixtures: {exc}", file=sys.stderr)
+        return 2
     for error in malformed:
         print(error, file=sys.stderr)
     return runtimes, fixtures, malformed

@@ -8,7 +8,7 @@ equivalent one is caught (its reason is then wrong).
 """
 import sys
 
-from ..fixture import TAGS, load_corpus
+from ..fixture import TAGS, UnknownFixtures, load_corpus
 from ..matrix.cli import _list_of, _names
 from . import nn_oracle
 from .run import FAMILIES, family_of, run_mutant
@@ -48,8 +48,12 @@ def main(args):
     mutants = [m for m in by_name(args.mutants)
                if not args.languages or m.language in args.languages]
     lua_runtimes = tuple(args.runtimes) or FAMILIES["PUC Lua"] + FAMILIES["LuaJIT"]
-    fixtures, malformed = load_corpus(names=args.fixtures or None,
-                                      tags=args.tags or list(DEFAULT_TAGS))
+    try:
+        fixtures, malformed = load_corpus(names=args.fixtures or None,
+                                          tags=args.tags or list(DEFAULT_TAGS))
+    except UnknownFixtures as exc:
+        print(f"harness mutants: --fixtures: {exc}", file=sys.stderr)
+        return 2
     if malformed:
         for line in malformed:
             print(line, file=sys.stderr)
