@@ -71,9 +71,10 @@ BUGS = {b.key: b for b in [
     Bug("div-pow", "division as b**-1",
         "x / y computed as x * y**-1 rounds twice, so it is often 1 ulp from x / y: divide"),
     Bug("child-order", "non-deterministic child order",
-        "the children of a node are walked in an order that changes from run to run (pairs() "
-        "over a set), so gradients summed from several paths round differently each run: "
-        "keep children in an array, in argument order"),
+        "the children of a node are walked in an order that changes from run to run (a set "
+        "of children: a Python set, pairs() over a Lua table keyed by node), so gradients "
+        "summed from several paths round differently each run: keep children in a list or "
+        "array, in argument order"),
     Bug("number-left", "numbers on the left unsupported",
         "2 * x fails where x * 2 works: the metamethods assume a Value on the left; turn "
         "either operand into a Value"),

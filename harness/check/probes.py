@@ -461,8 +461,8 @@ def run_probes(runtime, ops, lower_ops, settings, kept, twice_opener, fixtures, 
     for kind in ("depth-chain", "depth-wide"):
         if kind == "depth-wide" and "sum" in lower_ops:
             runs[kind] = lambda kind=kind: Probe(
-                kind, SKIPPED, "not run: the port has no sum, and a sum lowered to + is a "
-                               "chain (depth-chain)")
+                kind, SKIPPED, "the port has no sum, and a sum lowered to + is a chain "
+                               "(depth-chain)")
         else:
             runs[kind] = lambda kind=kind: probe_depth(runtime, kind, lower_ops,
                                                        settings.depth_max)

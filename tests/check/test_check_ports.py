@@ -59,6 +59,8 @@ def test_correct_port_passes_its_probes_and_no_bug_is_named():
             **dict.fromkeys(["ops", "numbers", "backward-twice", "determinism", "depth-chain"],
                             OK), "depth-wide": SKIPPED}
         assert r.probes["backward-twice"].details["behaviour"] == "accumulates"
+        # the report prints "status: summary": the summary does not repeat "not run"
+        assert r.probes["depth-wide"].summary.startswith("the port has no sum")
     assert result.final_line() == "58 passed, 0 failed, 0 skipped, 0 unsupported, 0 convention"
 
 
