@@ -143,6 +143,25 @@ def test_lua_graph_series_counts_nodes_and_memory():
     assert 50 < row["bytes_per_node"] < 10_000  # a Value table and its children
 
 
+@pytest.mark.skipif("lua54" not in lua_engines.runtimes(), reason="lupa has no lua54 here")
+def test_a_gc_stopped_lua_row_stops_the_collector_only_while_timed():
+    # lua54: on 5.1 and LuaJIT a full collection restarts a stopped collector anyway
+    name = "lua54" + graphs.GC_STOPPED
+    (row,) = graphs.series(name, "wide", [400], repeat=1, max_seconds=60, memory=True, lua=True)
+    _check_graph_row(row, "wide", 400)
+    assert row["engine"] == name
+    # the collector runs again afterwards: a million dropped tables (some 50 MB
+    # with it stopped) leave the heap far smaller
+    grown_kb = lua_engines.lua_engine("lua54").execute(
+        "local keep, before = {}, collectgarbage('count') "
+        "for i = 1, 1000000 do keep[1] = {i} end "   # stored: LuaJIT cannot sink it
+        "return collectgarbage('count') - before")
+    assert grown_kb < 20 * 1024
+    assert graphs.is_lua(name, ["lua54"]) and not graphs.is_lua("python_ref", ["lua54"])
+    assert [e for e in graphs.engines(["lua51", "lua54"]) if e.endswith(graphs.GC_STOPPED)] == [
+        "lua54" + graphs.GC_STOPPED]
+
+
 def test_the_first_loss_is_the_one_computed_by_hand():
     task = moons_task(n_points=POINTS)
     assert training.Trainer(task).step(0) == first_loss_by_hand(task)

@@ -15,7 +15,9 @@ growth of the resident set for torch (its tensors live outside Python's
 allocator; approximate, since freed memory is reused), collectgarbage("count")
 for Lua.  Lua is timed inside Lua with the sandbox's clock() (os.clock); the
 stand-alone rows run the same script under the system's interpreters
-(standalone.py).
+(standalone.py).  "python_ref (gc off)" and "lua54 (gc stopped)", "luajit21
+(gc stopped)" are the same runs with the collector off while timed: the gap
+to their plain rows, and to a slope of 1.0, is the collector's.
 """
 import gc
 import resource
@@ -29,6 +31,10 @@ from . import isolated, standalone
 from .timing import time_once
 
 SHAPES = ("chain", "wide")
+# Rows of these runtimes again with their collector stopped while timed: one
+# PUC Lua and one LuaJIT show what the collector adds to the slope.
+GC_STOPPED = " (gc stopped)"
+GC_STOPPED_RUNTIMES = ("lua54", "luajit21")
 LUA_SCRIPT = Path(__file__).parent / "lua" / "graphs.lua"
 X = 0.5
 
@@ -172,10 +178,14 @@ def time_python_engine(engine, shape, size, repeat, memory=True):
     return row
 
 
-def time_lua_runtime(runtime, shape, size, repeat):
+def time_lua_runtime(name, shape, size, repeat):
     """Build and backward timed inside Lua with the sandbox's clock(), the
-    median of `repeat` runs; a full collection runs untimed before each."""
-    row = Row(runtime, shape, node_count(shape, size))
+    median of `repeat` runs; a full collection runs untimed before each.
+    name: a runtime, or "<runtime> (gc stopped)": its collector stopped
+    while the clock runs."""
+    row = Row(name, shape, node_count(shape, size))
+    runtime = name.removesuffix(GC_STOPPED)
+    clocked_mode = "clocked-stopped" if name.endswith(GC_STOPPED) else "clocked"
     engine = lua_engine(runtime)
     k = ops_for(size)
 
@@ -185,7 +195,7 @@ def time_lua_runtime(runtime, shape, size, repeat):
     runs = []
     for _ in range(repeat):
         call(0, "collect")
-        clocked = call(k, "clocked")
+        clocked = call(k, clocked_mode)
         runs.append((clocked["build_s"], clocked["backward_s"]))
     runs.sort(key=sum)
     row.build_s, row.backward_s = runs[len(runs) // 2]
@@ -220,7 +230,13 @@ def standalone_series(binary, shape, sizes, repeat, max_seconds):
 def engines(runtimes=None):
     names = list(PYTHON_ENGINES)
     lua = list(lua_runtimes() if runtimes is None else runtimes)
-    return names[:3] + lua + names[3:]
+    stopped = [f"{runtime}{GC_STOPPED}" for runtime in GC_STOPPED_RUNTIMES if runtime in lua]
+    return names[:3] + lua + stopped + names[3:]
+
+
+def is_lua(engine, runtimes):
+    """Is engine one of runtimes, or one of them with its collector stopped?"""
+    return engine.removesuffix(GC_STOPPED) in runtimes
 
 
 def series(engine, shape, sizes, repeat, max_seconds, memory, lua):
@@ -248,7 +264,7 @@ def run(sizes, repeat=3, runtimes=None, max_seconds=60.0, memory=True, standalon
         for shape in SHAPES:
             items, failure = isolated.call("graphs.series", dict(
                 engine=engine, shape=shape, sizes=list(sizes), repeat=repeat,
-                max_seconds=max_seconds, memory=memory, lua=engine in lua))
+                max_seconds=max_seconds, memory=memory, lua=is_lua(engine, lua)))
             rows += [Row(**item) for item in items]
             if failure:
                 done = {item["size"] for item in items}

@@ -2,6 +2,8 @@
 -- or "wide"), k (ops), x (the leaf's value), mode:
 --   "clocked"  build and backpropagate, timed inside Lua with the sandbox's
 --              clock() (os.clock)               -> {build_s, backward_s, grad}
+--   "clocked-stopped"  the same with the collector stopped while it runs
+--              (what the graph costs without the collector's passes)
 --   "measure"  untimed: nodes, grad and the graph's memory -> {nodes, grad, graph_kb}
 --   "collect"  untimed: a full garbage collection, so the garbage of one
 --              timed run is not charged to the next
@@ -55,12 +57,17 @@ if mode == "collect" then
 end
 
 local leaf = Value(x)
-if mode == "clocked" then
+if mode == "clocked" or mode == "clocked-stopped" then
+  if mode == "clocked-stopped" then
+    collectgarbage("stop")
+  end
   local start = clock()
   local y = build(leaf)
   local built = clock()
   y:backward()
-  return {build_s = built - start, backward_s = clock() - built, grad = leaf.grad}
+  local done = clock()
+  collectgarbage("restart")
+  return {build_s = built - start, backward_s = done - built, grad = leaf.grad}
 end
 if mode == "measure" then
   local before = collect()
