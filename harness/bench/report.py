@@ -111,23 +111,26 @@ Python, the resident-set growth for torch (approximate), `collectgarbage
 ("count")` for Lua.  micrograd 0.1.0's recursive topological sort stops at
 Python's recursion limit (1,000 frames).
 
-Why the slopes of python_ref and Lua stay above 1.0: the collector, not the
-engine.  With it stopped, the time per node is the same at 10,000 and at
-1,000,000 nodes (python_ref gc off: slope 0.98; Lua after
-`collectgarbage("stop")`, a chain at 10^4/10^5/10^6 nodes: lua5.4 builds in
-511/471/479 ns per node and backpropagates in 252/256/278, LuaJIT in
-183/160/159 and 134/101/99).  python_ref gives CPython's collector two tracked
-objects per node and no cycles (a dropped graph is freed at once), but CPython
-runs a full collection each time its tracked objects have grown by a quarter:
-building from nothing, none at 10,000 nodes, 1 or 2 at 100,000, 9 (chain) and
-11 (wide) at 1,000,000, which cost 390 of 1,320 and 810 of 1,930 ns per node
-there.  Lua's incremental collector traverses a growing graph half a time to
-twice per node, and one full collection of a built graph costs 47-125 ns per
-node at 10,000 nodes (3-4 MB, inside the processor's cache) against 196-407 at
-100,000 and 1,000,000 (30-400 MB, outside it).  LuaJIT also hands its memory
-back to the kernel after a collection, so at 1,000,000 nodes two runs in three
-take ~75 page faults per 1,000 nodes again.  (Measured in CPU time on the
-lab's 2-core machine.)
+Why the slopes of python_ref and Lua stay above 1.05 (the goal), in the
+rows beside them ("gc off", "gc stopped": the same runs with the collector
+off while timed):
+* python_ref: the collector alone.  With it off the slopes are 0.97 (chain)
+  and 0.98 (wide).  With it on, CPython runs a full collection each time its
+  tracked objects have grown by a quarter: none while a 10,000-node graph is
+  built, 1 or 2 at 100,000 nodes, 9 (chain) and 11 (wide) at 1,000,000, which
+  then cost 470 and 910 ns per node (gc.callbacks, one run).  A node is one
+  or two tracked objects (the node, its tuple of children) in no cycle, but
+  every full pass still visits them all.
+* Lua: the processor's cache first, then the collector.  With the collector
+  stopped the time per node is flat from 100,000 to 1,000,000 nodes (lua54
+  951 and 969 ns on a chain, luajit21 284 and 275), but it steps up between
+  10,000 and 100,000 nodes, where the graph (290-350 bytes per node: 3 MB,
+  then 30 MB) outgrows the 32 MB L3 cache with the rest of the heap: lua54
+  721 to 951, luajit21 83 to 284.  That step alone puts the stopped rows at
+  slope 1.05-1.26.  The collector adds the rest: its passes traverse a graph
+  that no longer fits the cache (luajit21 chain at 10^6 nodes: 494 ns per
+  node with it, 275 without).
+(Measured on the lab's 2-core machine: AMD EPYC, 1 MB L2 per core, 32 MB L3.)
 """
 
 
