@@ -1,13 +1,9 @@
 """Facts about a CheckResult that every report shows the same way."""
+from .. import cell_groups
 from ..matrix.summary import by_tag
-from ..verdict import (CLOSE, CONVENTION, ERROR, EXACT, FAIL, MOST_SEVERE_FIRST, NA, UNRESOLVED,
-                       UNSUPPORTED)
+from ..verdict import CLOSE, CONVENTION, ERROR, EXACT, FAIL, NA, UNRESOLVED, UNSUPPORTED
 
-__all__ = ["by_tag", "ORDER", "status_counts", "group_text", "group_status", "VERDICTS"]
-
-# Worst first: the order of a group's counts, and which colours a group
-# (the verdict module's order, so every status has its place).
-ORDER = MOST_SEVERE_FIRST
+__all__ = ["by_tag", "status_counts", "group_text", "group_status", "VERDICTS"]
 
 VERDICTS = {
     EXACT: "every value and gradient bit-identical with python_ref",
@@ -22,23 +18,22 @@ VERDICTS = {
 }
 
 
+def run_cells(fixtures, run):
+    """One runtime's cells over some fixtures (None where it has none)."""
+    return [run.cells.get(f.name) for f in fixtures]
+
+
 def status_counts(fixtures, run):
-    counts = {s: 0 for s in ORDER}
-    for f in fixtures:
-        cell = run.cells.get(f.name)
-        if cell is not None:
-            counts[cell.status] += 1
-    return counts
+    return cell_groups.counts(run_cells(fixtures, run))
 
 
 def group_status(fixtures, run):
-    counts = status_counts(fixtures, run)
-    return next((s for s in ORDER if counts[s]), EXACT)
+    return cell_groups.status(run_cells(fixtures, run))
 
 
 def group_text(fixtures, run, sep=", "):
-    counts = status_counts(fixtures, run)
-    return sep.join(f"{counts[s]} {s}" for s in ORDER if counts[s]) or "-"
+    """harness.cell_groups.text of one runtime over a group of fixtures."""
+    return cell_groups.text(run_cells(fixtures, run), sep)
 
 
 def not_passing(result):

@@ -7,33 +7,18 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..matrix.report_terminal import STYLES
+from ..cells_table import STYLES, SUMMARY_ABOVE, cells_table
 from ..verdict import ERROR, FAIL
 from .probes import FAULT, OK, SKIPPED, WARN
-from .report_summary import by_tag, group_status, group_text, not_passing
+from .report_summary import by_tag, not_passing
 
 PROBE_STYLES = {OK: "green", WARN: "yellow", FAULT: "bold red", SKIPPED: "dim"}
-SUMMARY_ABOVE = 40
 
 
 def _cells(result, full):
-    table = Table(title=f"{result.port}: cells against python_ref", show_lines=not full)
-    table.add_column("tag" if not full else "fixture", no_wrap=True)
-    for run in result.runs:
-        table.add_column(run.name, overflow="fold")
-    for tag, fixtures in by_tag(result.fixtures).items():
-        if not full:
-            table.add_row(f"{tag} ({len(fixtures)})", *[
-                Text(group_text(fixtures, run, "\n"), style=STYLES[group_status(fixtures, run)])
-                for run in result.runs])
-            continue
-        table.add_section()
-        table.add_row(Text(tag, style="bold"), *[""] * len(result.runs))
-        for f in fixtures:
-            table.add_row(f.name, *[Text(run.cells[f.name].summary(),
-                                         style=STYLES[run.cells[f.name].status])
-                                    for run in result.runs])
-    return table
+    return cells_table(f"{result.port}: cells against python_ref", by_tag(result.fixtures),
+                       [(run.name, run) for run in result.runs],
+                       lambda f, run: run.cells.get(f.name), full)
 
 
 def _probes(result):

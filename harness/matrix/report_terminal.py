@@ -3,36 +3,18 @@ every fixture with --full; cells coloured by verdict."""
 import sys
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
-from ..verdict import (CLOSE, CONVENTION, ERROR, EXACT, FAIL, NA, UNRESOLVED,
-                       UNSUPPORTED)
-from .summary import by_tag, group_status, group_text
+from ..cells_table import STYLES, SUMMARY_ABOVE, cells_table
+from ..verdict import ERROR, FAIL, UNRESOLVED
+from .summary import by_tag
 
-STYLES = {EXACT: "green", CONVENTION: "green", CLOSE: "yellow", NA: "dim", UNSUPPORTED: "dim",
-          UNRESOLVED: "cyan", FAIL: "bold red", ERROR: "bold magenta"}
 EXPLAINED = (FAIL, ERROR, UNRESOLVED)   # cells printed with their detail under the table
-SUMMARY_ABOVE = 40   # fixtures: more than this and the default is the per-tag summary
 
 
 def _table(result, full):
-    table = Table(title="parity matrix (cells against python_ref)", show_lines=not full)
-    table.add_column("tag" if not full else "fixture", no_wrap=True)
-    for column in result.columns:
-        table.add_column(column, overflow="fold")
-    for tag, results in by_tag(result.fixtures).items():
-        if not full:
-            table.add_row(f"{tag} ({len(results)})", *[
-                Text(group_text(results, c, "\n"), style=STYLES[group_status(results, c)])
-                for c in result.columns])
-            continue
-        table.add_section()
-        table.add_row(Text(tag, style="bold"), *[""] * len(result.columns))
-        for r in results:
-            table.add_row(r.name, *[Text(r.cells[c].summary(), style=STYLES[r.cells[c].status])
-                                    if c in r.cells else "" for c in result.columns])
-    return table
+    return cells_table("parity matrix (cells against python_ref)", by_tag(result.fixtures),
+                       [(c, c) for c in result.columns], lambda r, c: r.cells.get(c), full)
 
 
 def print_report(result, full=None, console=None):

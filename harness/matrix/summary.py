@@ -1,7 +1,8 @@
 """Facts about a MatrixResult that every report shows the same way."""
 from collections import defaultdict
 
-from ..verdict import CLOSE, MOST_SEVERE_FIRST, STATUSES, worst
+from .. import cell_groups
+from ..verdict import CLOSE
 
 
 def first_tag(result):
@@ -16,13 +17,13 @@ def by_tag(results):
     return dict(groups)
 
 
+def column_cells(results, column):
+    """The cells of one column over some fixtures (None where it has none)."""
+    return [r.cells.get(column) for r in results]
+
+
 def status_counts(results, column):
-    counts = {s: 0 for s in STATUSES}
-    for r in results:
-        cell = r.cells.get(column)
-        if cell is not None:
-            counts[cell.status] += 1
-    return counts
+    return cell_groups.counts(column_cells(results, column))
 
 
 def max_ulps(results, column):
@@ -36,17 +37,9 @@ def max_ulps(results, column):
 
 
 def group_text(results, column, sep=", "):
-    """A compact cell for a group of fixtures: counts of each status, worst
-    first, with the largest ulp distance of the CLOSE ones."""
-    counts = status_counts(results, column)
-    top, _ = max_ulps(results, column)
-    rel = [r.cells[column].max_rel for r in results
-           if column in r.cells and r.cells[column].max_rel is not None]
-    bound = f" <=rel {max(rel):.1e}" if rel else f" <={top:.3g}"
-    parts = [f"{counts[s]} {s}" + (bound if s == CLOSE else "")
-             for s in MOST_SEVERE_FIRST if counts[s]]
-    return sep.join(parts) or "-"
+    """harness.cell_groups.text of one column over a group of fixtures."""
+    return cell_groups.text(column_cells(results, column), sep)
 
 
 def group_status(results, column):
-    return worst(r.cells[column].status for r in results if column in r.cells)
+    return cell_groups.status(column_cells(results, column))
