@@ -219,11 +219,13 @@ def load_corpus(root=None, names=None, tags=None):
     with any of these tags.  Returns (fixtures sorted by (first tag, name),
     errors): a bad file is an error and the rest still load; a fixture name
     used twice is an error on the second file (in path order).  A name or
-    pattern that no fixture has (a typo) raises UnknownFixtures, naming it.
+    pattern that no fixture has (a typo) raises UnknownFixtures, naming it,
+    unless a file whose name could not be read may be that fixture.
     """
     root = Path(root) if root is not None else FIXTURES_ROOT
-    fixtures, errors, seen = [], [], {}
+    fixtures, errors, seen, nameless = [], [], {}, 0
     for path in sorted(root.rglob("*.toml")):
+        name = None
         try:
             shown, raw, data = _read(path)
             name = data["name"]
@@ -239,8 +241,10 @@ def load_corpus(root=None, names=None, tags=None):
             fixtures.append(_build(shown, raw, data))
         except FixtureError as e:
             errors.append(e)
+            nameless += name is None
     unknown = [n for n in names or () if not any(fnmatch.fnmatchcase(name, n) for name in seen)]
-    if unknown:
+    # a file that cannot be read may be the one named: its error says more
+    if unknown and not nameless:
         raise UnknownFixtures(f"no fixture matches {', '.join(unknown)} (the {len(seen)} "
                               f"fixtures under {display_path(root)})")
     fixtures.sort(key=lambda f: (f.tags[0], f.name))

@@ -204,6 +204,13 @@ def test_a_fixture_name_no_fixture_has_is_named_and_exits_2(tmp_path, capsys):
     assert code == 2 and "no fixture matches typo (" in err and "*," not in err
 
 
+def test_a_named_fixture_that_cannot_be_read_shows_its_error_not_a_typo(tmp_path, capsys):
+    root = corpus(tmp_path, {"broken.toml": 'name = "broken-one"\ntags = [\n'})
+    code, out, err = run(capsys, root, tmp_path / "r", "--fixtures", "broken-one")
+    assert code == 1 and "no fixture matches" not in err
+    assert "broken.toml: TOML syntax error" in out + err
+
+
 def test_names_and_tags_that_select_nothing_together_exit_1(tmp_path, capsys):
     code, _, err = run(capsys, corpus(tmp_path), tmp_path / "r", "--fixtures", "*",
                        "--tags", "integers")
