@@ -158,8 +158,9 @@ def _pairs(evaluation, program):
     """([evaluation's (data, grad) or None per node, in program order],
     whether any of them is or holds a None)."""
     if _kept is not None:
-        for kept, kept_program, pairs, has_none in _kept:
+        for i, (kept, kept_program, pairs, has_none) in enumerate(_kept):
             if kept is evaluation and kept_program is program:
+                _kept.insert(0, _kept.pop(i))   # most recently used first; the last is dropped
                 return pairs, has_none
     pairs = list(map(evaluation.get, program.node_ids()))
     has_none = None in pairs or None in itertools.chain.from_iterable(pairs)

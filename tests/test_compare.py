@@ -178,6 +178,11 @@ def test_kept_pairs_tells_evaluations_apart_and_ends_with_its_block():
         missing = {"x": (1.0, None), "y": (-1.0, 1.0)}
         assert compare(missing, missing, program).compared == 3      # a None is not compared
     assert compare_module._kept is None
+    # the reference every column is compared with stays kept however many columns pass
+    with compare_module.kept_pairs():
+        for i in range(compare_module._PAIRS_KEPT + 3):
+            compare(reference, {"x": (1.0, -1.0), "y": (-1.0, float(i))}, program)
+            assert any(kept is reference for kept, *_ in compare_module._kept)
     # outside a block nothing is kept: an evaluation changed in place is read again
     reference["y"] = off["y"]
     assert compare(reference, same, program).status == FAIL
