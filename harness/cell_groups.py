@@ -15,13 +15,13 @@ def counts(cells):
 
 
 def close_bound(cells):
-    """How far the CLOSE cells got: " <=rel 1.2e-07" where cells carry a
-    relative error (finite differences), else the largest ulp distance."""
-    cells = [c for c in cells if c is not None]
-    rel = [c.max_rel for c in cells if c.max_rel is not None]
+    """How far the CLOSE cells got: " <=rel 1.2e-07" where they carry a
+    relative error (finite differences), else their largest ulp distance."""
+    close = [c for c in cells if c is not None and c.status == CLOSE]
+    rel = [c.max_rel for c in close if c.max_rel is not None]
     if rel:
         return f" <=rel {max(rel):.1e}"
-    return f" <={max((c.max_ulps for c in cells if c.status == CLOSE), default=0):.3g}"
+    return f" <={max((c.max_ulps for c in close), default=0):.3g}"
 
 
 def text(cells, sep=", "):

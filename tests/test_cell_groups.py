@@ -20,6 +20,9 @@ def test_counts_text_and_status_skip_missing_cells():
 def test_finite_differences_cells_give_a_relative_bound():
     cells = [Cell(CLOSE, max_rel=3e-9), Cell(EXACT, max_rel=0.0)]
     assert cell_groups.text(cells) == "1 CLOSE <=rel 3.0e-09, 1 EXACT"
+    # the bound is the CLOSE cells' own: a FAIL's error is not a CLOSE one's
+    assert cell_groups.text([Cell(FAIL, max_rel=0.5), Cell(CLOSE, max_rel=1e-9)]) == \
+        "1 FAIL, 1 CLOSE <=rel 1.0e-09"
 
 
 def test_the_check_and_the_matrix_word_a_group_alike():
