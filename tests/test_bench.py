@@ -157,6 +157,11 @@ def test_a_gc_stopped_lua_row_stops_the_collector_only_while_timed():
         "for i = 1, 1000000 do keep[1] = {i} end "   # stored: LuaJIT cannot sink it
         "return collectgarbage('count') - before")
     assert grown_kb < 20 * 1024
+    # and it was stopped while timed (the row says so where it was not)
+    script = lambda mode: lua_engines.lua_engine("lua54").run_file(graphs.LUA_SCRIPT, "chain", 50,
+                                                                    graphs.X, mode)
+    assert script("clocked-stopped")["stopped"] is True
+    assert "stopped" not in script("clocked")
     assert graphs.is_lua(name, ["lua54"]) and not graphs.is_lua("python_ref", ["lua54"])
     assert [e for e in graphs.engines(["lua51", "lua54"]) if e.endswith(graphs.GC_STOPPED)] == [
         "lua54" + graphs.GC_STOPPED]

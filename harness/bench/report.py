@@ -124,7 +124,7 @@ off while timed):
 * Lua: the processor's cache first, then the collector.  With the collector
   stopped the time per node is flat from 100,000 to 1,000,000 nodes (lua54
   951 and 969 ns on a chain, luajit21 284 and 275), but it steps up between
-  10,000 and 100,000 nodes, where the graph (290-350 bytes per node: 3 MB,
+  10,000 and 100,000 nodes, where the graph (290-352 bytes per node: 3 MB,
   then 30 MB) outgrows the 32 MB L3 cache with the rest of the heap: lua54
   721 to 951, luajit21 83 to 284.  That step alone puts the stopped rows at
   slope 1.05-1.26.  The collector adds the rest: its passes traverse a graph

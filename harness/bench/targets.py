@@ -35,7 +35,7 @@ def _linear(fit):
     if fit["slope"] is None or fit["largest"] < LARGEST:
         reason = fit["stopped"] or f"largest size {fit['largest']:,}"
         return {"target": label, "value": reason, "verdict": "miss" if fit["stopped"] else "not measured"}
-    return {"target": label, "value": f"slope {fit['slope']:.2f}",
+    return {"target": label, "value": f"slope {fit['slope']:.3f}",
             "verdict": _verdict(fit["slope"] <= LINEAR_SLOPE)}
 
 

@@ -3,7 +3,9 @@
 --   "clocked"  build and backpropagate, timed inside Lua with the sandbox's
 --              clock() (os.clock)               -> {build_s, backward_s, grad}
 --   "clocked-stopped"  the same with the collector stopped while it runs
---              (what the graph costs without the collector's passes)
+--              (what the graph costs without the collector's passes), and
+--              stopped = whether it was still stopped at the end (nil where
+--              the runtime cannot say: Lua 5.1, LuaJIT)
 --   "measure"  untimed: nodes, grad and the graph's memory -> {nodes, grad, graph_kb}
 --   "collect"  untimed: a full garbage collection, so the garbage of one
 --              timed run is not charged to the next
@@ -66,8 +68,13 @@ if mode == "clocked" or mode == "clocked-stopped" then
   local built = clock()
   y:backward()
   local done = clock()
+  local stopped  -- nil: not asked, or the runtime cannot say
+  local asked, running = pcall(collectgarbage, "isrunning")
+  if mode == "clocked-stopped" and asked then
+    stopped = not running
+  end
   collectgarbage("restart")
-  return {build_s = built - start, backward_s = done - built, grad = leaf.grad}
+  return {build_s = built - start, backward_s = done - built, grad = leaf.grad, stopped = stopped}
 end
 if mode == "measure" then
   local before = collect()
