@@ -6,12 +6,13 @@ import math
 import struct
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, strategies as st
 
 from harness.backends import get_backend
 from harness.backends.finite_diff import output_noise
 from harness.compare import rel_error, ulp_distance, ulp_reach
 from harness.fixture import load_corpus
+from harness.fuzz import profiles
 from harness.fuzz.oracle import Oracle
 from harness.interpret import interpret
 from harness.program import Arg, Program, Step
@@ -111,7 +112,7 @@ def _moved(x, ulps):
     return -y if position < 0 else y
 
 
-@settings(max_examples=400, derandomize=True, database=None, deadline=None)
+@profiles.quick(400)
 @given(finite, st.integers(-2**62, 2**62), st.integers(0, 2**63))
 def test_close_never_lets_a_value_be_more_than_half_off(ref, move, ulps):
     cand = _moved(ref, move)
@@ -123,7 +124,7 @@ def test_close_never_lets_a_value_be_more_than_half_off(ref, move, ulps):
         assert ulp_distance(ref, cand) > ulps
 
 
-@settings(max_examples=300, derandomize=True, database=None, deadline=None)
+@profiles.quick(300)
 @given(finite, finite, st.floats(0.0, 1e300))
 def test_close_never_lets_an_fd_gradient_be_more_than_half_off(ref, cand, noise):
     cell = compare(_data(ref), _data(cand), ONE, rel_tol=1e-6, noise={"x": noise})

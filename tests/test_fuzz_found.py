@@ -2,9 +2,10 @@
 and a written case is a normal fixture the corpus loader accepts."""
 import math
 
-from hypothesis import given, settings
+from hypothesis import given
 
 from harness.fixture import load_fixture
+from harness.fuzz import profiles
 from harness.fuzz.found import number_text, program_hash, program_text, write_found
 from harness.fuzz.strategies import programs
 from harness.parse import parse_program
@@ -15,7 +16,7 @@ def _same(a, b):
     return repr(a.to_plain()) == repr(b.to_plain())   # repr: nan == nan, -0.0 != 0.0
 
 
-@settings(max_examples=150, derandomize=True, database=None, deadline=None)
+@profiles.quick(150)
 @given(programs())
 def test_printed_program_parses_back_to_itself(program):
     parsed = parse_program(program_text(program), program.inputs, program.output)

@@ -5,8 +5,9 @@ import math
 import operator
 
 import pytest
-from hypothesis import find, given, settings
+from hypothesis import find, given
 
+from harness.fuzz import profiles
 from harness.fuzz.strategies import programs
 from harness.interpret import interpret
 from harness.ops import OPS
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.xdist_group("fuzz-sample")
 def _sample(n=300):
     drawn = []
 
-    @settings(max_examples=n, derandomize=True, database=None, deadline=None)
+    @profiles.quick(n)
     @given(programs())
     def collect(program):
         drawn.append(program)
@@ -82,7 +83,7 @@ def test_shrinking_gives_small_integers_first():
     # the smallest program with a tanh of a non-zero input
     program = find(programs(), lambda p: any(s.op == "tanh" and p.inputs[0][1] != 0.0
                                              for s in p.steps),
-                   settings=settings(derandomize=True, database=None))
+                   settings=profiles.quick(100))
     # one input, the smallest integer that is not 0; one tanh and at most one
     # step before it (hypothesis cannot always delete a leading step)
     assert program.inputs == (("x1", 1.0),)
