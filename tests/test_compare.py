@@ -1,9 +1,12 @@
 """The comparator: ulp distances at the edges of float64 and cell verdicts."""
+import contextlib
 import math
 
 import pytest
+from hypothesis import given, strategies as st
 
 from harness.compare import abs_error, expected_evaluation, rel_error, ulp_distance
+from harness.fuzz import profiles
 from harness.verdict import CLOSE, EXACT, FAIL, NA, ERROR, Cell, compare
 from harness.program import Arg, Program, Step
 
@@ -186,3 +189,41 @@ def test_kept_pairs_tells_evaluations_apart_and_ends_with_its_block():
     # outside a block nothing is kept: an evaluation changed in place is read again
     reference["y"] = off["y"]
     assert compare(reference, same, program).status == FAIL
+
+
+def _differences_by_hand(reference, candidate, program):
+    """differences() as the per-node loop it replaced: the fast paths must agree with it."""
+    compared, found = 0, []
+    for node in program.node_ids():
+        if reference.get(node) is None or candidate.get(node) is None:
+            continue
+        for index in (0, 1):
+            ref, cand = reference[node][index], candidate[node][index]
+            if ref is None or cand is None:
+                continue
+            compared += 1
+            if ulp_distance(ref, cand):
+                found.append((node, index, ulp_distance(ref, cand)))
+    return compared, found
+
+
+_VALUES = st.one_of(st.none(), st.sampled_from([0.0, -0.0, 1.0, math.nan, math.inf, 5e-324]),
+                    st.floats(allow_nan=True, allow_infinity=True))
+_PAIRS = st.one_of(st.none(), st.tuples(_VALUES, _VALUES))
+
+
+@profiles.quick(300)
+@given(st.lists(_PAIRS, min_size=2, max_size=2), st.lists(_PAIRS, min_size=2, max_size=2),
+       st.booleans())
+def test_differences_agree_with_the_per_node_loop(ref_pairs, cand_pairs, kept):
+    from harness import compare as compare_module
+    program = _two_nodes()
+    reference = {n: p for n, p in zip(("x", "y"), ref_pairs) if p is not None}
+    candidate = {n: p for n, p in zip(("x", "y"), cand_pairs) if p is not None}
+    for evaluation in ([candidate, dict(reference)] if kept else [candidate]):
+        with compare_module.kept_pairs() if kept else contextlib.nullcontext():
+            compared, found = compare_module.differences(reference, evaluation, program)
+            # twice: a kept list must give the same answer
+            assert compare_module.differences(reference, evaluation, program) == (compared, found)
+        assert (compared, [(d.node, d.index, d.ulps) for d in found]) == \
+            _differences_by_hand(reference, evaluation, program)
