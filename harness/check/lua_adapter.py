@@ -58,7 +58,7 @@ class _Program:
     once for every runtime (the runner asks each runtime in turn, with
     integers and without)."""
 
-    _last = (None, {})   # (program, {integers: (ids, payload)})
+    _last = (None, None, {})   # (program, its flatten_program(), {integers: payload})
     _lock = threading.Lock()
 
     @classmethod
@@ -66,15 +66,14 @@ class _Program:
         integers = bool(integers)
         with cls._lock:
             if cls._last[0] is not program:
-                cls._last = (program, {})
-            made = cls._last[1]
-            if integers not in made:
                 from lua_port import flatten_program
-                ids, flat = flatten_program(program)
-                flat["integers"] = integers
-                made[integers] = (ids, pickle.dumps(("evaluate", len(ids), flat),
-                                                    pickle.HIGHEST_PROTOCOL))
-            return made[integers]
+                cls._last = (program, flatten_program(program), {})
+            _, (ids, flat), payloads = cls._last
+            if integers not in payloads:
+                # the two runs differ only in the flag: one flattening serves both
+                payloads[integers] = pickle.dumps(
+                    ("evaluate", len(ids), {**flat, "integers": integers}), pickle.HIGHEST_PROTOCOL)
+            return ids, payloads[integers]
 
 
 class _Worker:
