@@ -67,9 +67,8 @@ class TorchBackend:
             # d output / d every node at once: what retain_grad() on each node
             # and backward() give, without a hook per node (a third faster)
             grads = torch.autograd.grad(nodes[program.output], tensors, allow_unused=True)
-        # one .item() per tensor: a quarter of what torch.stack(...).tolist()
-        # costs on 0-d tensors; no gradient flowed to a node (None): d output
-        # / d node is 0
+        # one .item() per 0-d tensor, cheaper than stacking them first; no
+        # gradient flowed to a node (None): d output / d node is 0
         item = torch.Tensor.item
         data = list(map(item, tensors))
         grads = [0.0 if g is None else item(g) for g in grads]

@@ -3,7 +3,7 @@ from .. import cell_groups
 from ..matrix.summary import by_tag
 from ..verdict import CLOSE, CONVENTION, ERROR, EXACT, FAIL, NA, UNRESOLVED, UNSUPPORTED
 
-__all__ = ["by_tag", "status_counts", "group_text", "group_status", "VERDICTS"]
+__all__ = ["by_tag", "group_text", "group_status", "VERDICTS"]
 
 VERDICTS = {
     EXACT: "every value and gradient bit-identical with python_ref",
@@ -21,10 +21,6 @@ VERDICTS = {
 def run_cells(fixtures, run):
     """One runtime's cells over some fixtures (None where it has none)."""
     return [run.cells.get(f.name) for f in fixtures]
-
-
-def status_counts(fixtures, run):
-    return cell_groups.counts(run_cells(fixtures, run))
 
 
 def group_status(fixtures, run):
