@@ -26,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+import weakref
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -55,20 +56,24 @@ def _is_missing_op(op, message):
 
 class _Program:
     """A program as it crosses: its node ids and the pickled request, made
-    once for every runtime (the runner asks each runtime in turn, with
-    integers and without)."""
+    once for every runtime and both of its runs (floats, integers), and kept
+    while the program lives, since each runtime's thread sends it at its
+    own pace."""
 
-    _last = (None, None, {})   # (program, its flatten_program(), {integers: payload})
+    _made = {}   # id(program) -> (ids, flat, {integers: payload}), while it lives
     _lock = threading.Lock()
 
     @classmethod
     def of(cls, program, integers):
         integers = bool(integers)
         with cls._lock:
-            if cls._last[0] is not program:
+            made = cls._made.get(id(program))
+            if made is None:
                 from lua_port import flatten_program
-                cls._last = (program, flatten_program(program), {})
-            _, (ids, flat), payloads = cls._last
+                made = cls._made[id(program)] = (*flatten_program(program), {})
+                # dropped as the program is freed, before its id can be reused
+                weakref.finalize(program, cls._made.pop, id(program), None)
+            ids, flat, payloads = made
             if integers not in payloads:
                 # the two runs differ only in the flag: one flattening serves both
                 payloads[integers] = pickle.dumps(

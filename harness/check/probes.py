@@ -440,10 +440,8 @@ def probe_depth(runtime, kind, lower_ops, top):
 
 # -- all of them -------------------------------------------------------------------------
 
-def run_probes(runtime, ops, lower_ops, settings, kept, twice_opener, fixtures, meet=None):
-    """{name: Probe} for the op probe and every probe of settings.probes.
-    meet(): waits for the other runtimes' threads before each depth probe, so
-    they send the same big program at once (an adapter flattens it once)."""
+def run_probes(runtime, ops, lower_ops, settings, kept, twice_opener, fixtures):
+    """{name: Probe} for the op probe and every probe of settings.probes."""
     out = {"ops": ops_probe(ops)}
     chosen = set(settings.probes)
 
@@ -469,8 +467,6 @@ def run_probes(runtime, ops, lower_ops, settings, kept, twice_opener, fixtures, 
     for name in PROBES:
         if name not in chosen:
             continue
-        if meet and name.startswith("depth-"):
-            meet()
         try:
             out[name] = runs[name]()
         except Exception as exc:   # a port that cannot even restart: the run goes on

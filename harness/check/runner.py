@@ -32,11 +32,6 @@ from .port import PortFailure, PortUnsupported
 CATEGORY = {**{s: STATUS[s].counted for s in STATUSES},
             UNSUPPORTED: "unsupported", CONVENTION: "convention"}
 COUNTED = ("passed", "failed", "skipped", "unsupported", "convention")
-# Steps from which flattening a program for a runtime costs a noticeable
-# time (0.3 s at 100,000 steps): the runtimes' threads meet before such a
-# fixture, so an adapter that keeps the last program it flattened does it
-# once for all of them.
-BIG_PROGRAM = 20_000
 
 
 @dataclass(frozen=True)
@@ -175,8 +170,8 @@ class References:
 
 class Lowered:
     """Each fixture's program with sum/dot lowered, made once per set of
-    lowered ops (the runtimes of one port share it, and an adapter that keeps
-    the last program it flattened finds the same object)."""
+    lowered ops (the runtimes of one port share it, so the Lua adapter, which
+    keeps what it flattened while the program lives, flattens it once)."""
 
     def __init__(self):
         self._lock = threading.Lock()
@@ -211,28 +206,8 @@ def run_cell(runtime, program, evaluated, reference, tags, budget):
     return cell, evaluation
 
 
-def _run_runtime(runtime, language, fixtures, references, lowered, settings, twice_opener,
-                 progress, together):
-    try:
-        return _run_one(runtime, language, fixtures, references, lowered, settings,
-                        twice_opener, progress, together)
-    except BaseException:
-        if together is not None:
-            together.abort()   # the other runtimes do not wait for this one
-        raise
-
-
-def _meeting(together):
-    def meet():
-        try:
-            together.wait()
-        except threading.BrokenBarrierError:
-            pass
-    return meet if together is not None else None
-
-
 def _run_one(runtime, language, fixtures, references, lowered, settings, twice_opener,
-             progress, together):
+             progress):
     name = runtime.name if settings.lab_budgets else budget_name(language, runtime)
     run = RuntimeRun(runtime.name, "", name)
     try:
@@ -244,10 +219,7 @@ def _run_one(runtime, language, fixtures, references, lowered, settings, twice_o
     missing = {op for op, status in run.ops.items() if status.state == probes.UNSUPPORTED_OP}
     lower_ops = frozenset(op for op in LOWERABLE if run.ops[op].state == probes.LOWERED)
     kept = {}   # evaluations the determinism probe compares with
-    meet = _meeting(together)
     for index, fixture in enumerate(fixtures):
-        if meet and len(fixture.program.steps) >= BIG_PROGRAM:
-            meet()   # every runtime sends it at once: the adapter flattens it once
         start = time.perf_counter()
         reference, failed = references.get(index)
         try:
@@ -272,7 +244,7 @@ def _run_one(runtime, language, fixtures, references, lowered, settings, twice_o
         if progress:
             progress(runtime.name, fixture.name)
     run.probes = probes.run_probes(runtime, run.ops, lower_ops, settings, kept,
-                                   twice_opener, fixtures, meet)
+                                   twice_opener, fixtures)
     return run
 
 
@@ -286,12 +258,10 @@ def run_check(port, language, manifest_shown, fixtures, runtimes, malformed=(),
     references = References(fixtures, len(runtimes))
     lowered = Lowered()
     workers = settings.jobs or max(1, len(runtimes))
-    # all runtimes at once: they meet before the depth probes (see run_probes)
-    together = threading.Barrier(len(runtimes)) if 1 < len(runtimes) <= workers else None
     try:
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(_run_runtime, runtime, language, fixtures, references,
-                                   lowered, settings, twice_opener, progress, together)
+            futures = [pool.submit(_run_one, runtime, language, fixtures, references,
+                                   lowered, settings, twice_opener, progress)
                        for runtime in runtimes]
             runs = [future.result() for future in futures]
     finally:
