@@ -448,3 +448,27 @@ def _alive(pid):
     # a zombie (exited, not yet reaped by init) counts as gone
     status = Path(f"/proc/{pid}/status")
     return not (status.exists() and "\nState:\tZ" in status.read_text())
+
+
+def test_a_program_is_flattened_once_for_both_runs_and_forgotten_when_freed(monkeypatch):
+    import gc
+    import pickle
+
+    import lua_port
+    from harness.check import lua_adapter
+
+    calls = []
+    monkeypatch.setattr(lua_port, "flatten_program",
+                        lambda program: calls.append(program) or flatten_program(program))
+    program = parse_program("y = x * 3 + 1", {"x": 2.0}, "y")
+    ids, floats = lua_adapter._Program.of(program, False)
+    same_ids, integers = lua_adapter._Program.of(program, True)
+    assert lua_adapter._Program.of(program, False) == (ids, floats)
+    assert len(calls) == 1 and same_ids == ids
+    assert pickle.loads(floats)[2]["integers"] is False
+    assert pickle.loads(integers)[2]["integers"] is True
+    key = id(program)
+    assert key in lua_adapter._Program._made
+    del program, calls[:]
+    gc.collect()
+    assert key not in lua_adapter._Program._made
