@@ -115,19 +115,8 @@ class LuaInterpreterBackend:
 
     def evaluate(self, program):
         # floats already, -0.0 kept (see LuaEngine.evaluate)
-        return self.engine.evaluate(_flat(program))
-
-
-# The last program flattened, for the next column asked to run it (the
-# matrix runs one program on every column in a row).
-_LAST = [None, None]
-
-
-def _flat(program):
-    if _LAST[0] is not program:
-        from lua_port import flatten_program
-        _LAST[:] = [program, flatten_program(program)]
-    return _LAST[1]
+        from ..check.lua_adapter import flattened
+        return self.engine.evaluate(flattened(program))
 
 
 @lru_cache(maxsize=None)

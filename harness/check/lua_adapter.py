@@ -64,21 +64,38 @@ class _Program:
     _lock = threading.Lock()
 
     @classmethod
+    def _entry(cls, program):
+        """(ids, flat, {integers: payload}) of program; the lock is held."""
+        made = cls._made.get(id(program))
+        if made is None:
+            from lua_port import flatten_program
+            made = cls._made[id(program)] = (*flatten_program(program), {})
+            # dropped as the program is freed, before its id can be reused
+            weakref.finalize(program, cls._made.pop, id(program), None)
+        return made
+
+    @classmethod
+    def flat(cls, program):
+        """flatten_program(program), made once while the program lives."""
+        with cls._lock:
+            return cls._entry(program)[:2]
+
+    @classmethod
     def of(cls, program, integers):
         integers = bool(integers)
         with cls._lock:
-            made = cls._made.get(id(program))
-            if made is None:
-                from lua_port import flatten_program
-                made = cls._made[id(program)] = (*flatten_program(program), {})
-                # dropped as the program is freed, before its id can be reused
-                weakref.finalize(program, cls._made.pop, id(program), None)
-            ids, flat, payloads = made
+            ids, flat, payloads = cls._entry(program)
             if integers not in payloads:
                 # the two runs differ only in the flag: one flattening serves both
                 payloads[integers] = pickle.dumps(
                     ("evaluate", len(ids), {**flat, "integers": integers}), pickle.HIGHEST_PROTOCOL)
             return ids, payloads[integers]
+
+
+def flattened(program):
+    """lua_port.flatten_program(program), kept while the program lives: one
+    program goes to many runtimes (the matrix's -interp columns use it too)."""
+    return _Program.flat(program)
 
 
 class _Worker:
