@@ -2,7 +2,7 @@
 backend column) and the check's (fixtures by runtime) alike: how many of
 each verdict, worst first, the largest distance among the CLOSE ones, and
 the verdict that colours the whole group."""
-from .verdict import CLOSE, MOST_SEVERE_FIRST, worst
+from .judge.verdict import CLOSE, MOST_SEVERE_FIRST, worst
 
 
 def counts(cells):

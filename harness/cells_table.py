@@ -5,7 +5,7 @@ from rich.table import Table
 from rich.text import Text
 
 from . import cell_groups
-from .verdict import CLOSE, CONVENTION, ERROR, EXACT, FAIL, NA, UNRESOLVED, UNSUPPORTED
+from .judge.verdict import CLOSE, CONVENTION, ERROR, EXACT, FAIL, NA, UNRESOLVED, UNSUPPORTED
 
 STYLES = {EXACT: "green", CONVENTION: "green", CLOSE: "yellow", NA: "dim", UNSUPPORTED: "dim",
           UNRESOLVED: "cyan", FAIL: "bold red", ERROR: "bold magenta"}

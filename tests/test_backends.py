@@ -6,12 +6,12 @@ import pytest
 
 from harness.backends import LUA_RUNTIMES, NotApplicable, UnavailableBackend, get_backend
 from harness.backends.finite_diff import MAX_INPUTS, chosen_inputs
-from harness.verdict import CLOSE, ERROR, EXACT, FAIL, NA, compare
+from harness.judge.verdict import CLOSE, ERROR, EXACT, FAIL, NA, compare
 from harness.interpret import interpret
 from harness.parse import parse_program
 from harness.program import Arg, Program, Step
-from harness.tolerances import FD_REL_TOL
-from harness.verdict import evaluate_and_judge
+from harness.judge.tolerances import FD_REL_TOL
+from harness.judge.verdict import evaluate_and_judge
 
 LECTURE = ("e = a*b\nd = e + c\nL = d*f", {"a": 2.0, "b": -3.0, "c": 10.0, "f": -2.0}, "L")
 REUSE = ("b = a + a\nc = b * a\nd = c - a\ne = d / b", {"a": 3.0}, "e")

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 from harness import cell_groups
 from harness.check.report_summary import group_status as check_status, group_text as check_text
 from harness.matrix.summary import group_text as matrix_text
-from harness.verdict import CLOSE, EXACT, FAIL, NA, Cell
+from harness.judge.verdict import CLOSE, EXACT, FAIL, NA, Cell
 
 
 def test_counts_text_and_status_skip_missing_cells():

@@ -20,7 +20,7 @@ from harness.companion.paths import PLOTS_DIR, REPO_ROOT
 from harness.companion.plots_cli import main as plots_main
 from harness.companion.style import recorded
 from harness.companion.training import trained
-from harness.compare import ulp_distance
+from harness.judge.compare import ulp_distance
 from harness.fixture import load_corpus
 from harness.training.task import lecture_task, moons_task
 from python_ref import Value

@@ -10,7 +10,7 @@ from harness import lua_engines
 from harness.companion import engines, training
 from harness.companion.training import trained
 from harness.companion.walkthrough import DRIFT_ULPS, LIBM_TANH
-from harness.compare import ulp_distance
+from harness.judge.compare import ulp_distance
 from harness.training.moons import make_moons
 from harness.training.task import MOONS_SEED, lecture_task, moons_task
 from harness.training.trainer import Trainer, signs_right

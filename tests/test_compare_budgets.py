@@ -4,12 +4,12 @@ import math
 
 import pytest
 
-from harness import tolerances
+from harness.judge import tolerances
 from harness.backends import get_backend
-from harness.verdict import CLOSE, EXACT, NA
+from harness.judge.verdict import CLOSE, EXACT, NA
 from harness.interpret import interpret
 from harness.parse import parse_program
-from harness.verdict import evaluate_and_judge
+from harness.judge.verdict import evaluate_and_judge
 
 MIXED = parse_program("u = a * b\nt = c.tanh()\ny = u + t", {"a": 1.5, "b": 0.3, "c": 0.7}, "y")
 

@@ -2,11 +2,11 @@
 ulp distance; a backend that raises is an ERROR cell."""
 import math
 
-from harness.compare import ulp_distance
-from harness.verdict import ERROR, EXACT, FAIL
+from harness.judge.compare import ulp_distance
+from harness.judge.verdict import ERROR, EXACT, FAIL
 from harness.interpret import interpret
 from harness.parse import parse_program
-from harness.verdict import evaluate_and_judge
+from harness.judge.verdict import evaluate_and_judge
 from python_ref.engine import Value
 
 

@@ -10,15 +10,14 @@ from hypothesis import given, strategies as st
 
 from harness.backends import get_backend
 from harness.backends.finite_diff import output_noise
-from harness.compare import rel_error, ulp_distance, ulp_reach
+from harness.judge.compare import rel_error, ulp_distance, ulp_reach
 from harness.fixture import load_corpus
 from harness.fuzz import profiles
 from harness.fuzz.oracle import Oracle
 from harness.interpret import interpret
 from harness.program import Arg, Program, Step
-from harness.verdict import (CLOSE, CONVENTION, ERROR, EXACT, FAIL, NA, PASSED, PASSING,
-                             SKIPPED, STATUS, STATUSES, UNRESOLVED, UNSUPPORTED, FAILED,
-                             compare, evaluate_and_judge)
+from harness.judge.verdict import (CLOSE, CONVENTION, ERROR, EXACT, FAIL, NA, PASSED, PASSING,
+    SKIPPED, STATUS, STATUSES, UNRESOLVED, UNSUPPORTED, FAILED, compare, evaluate_and_judge)
 
 ONE = Program((("x", 1.0),), (Step("y", "neg", (Arg.node("x"),), 1, "y = -x"),), "y")
 

@@ -19,7 +19,7 @@ import math
 import pytest
 import torch
 
-from harness.compare import ulp_distance
+from harness.judge.compare import ulp_distance
 from harness.ops import OPS
 from python_ref import Value
 

@@ -6,7 +6,7 @@ import pytest
 
 from harness.companion.figures import parity_heatmap as heatmap
 from harness.fixture import TAGS as CORPUS_TAGS
-from harness.verdict import CLOSE, ERROR, EXACT, FAIL, NA, UNRESOLVED
+from harness.judge.verdict import CLOSE, ERROR, EXACT, FAIL, NA, UNRESOLVED
 
 COLUMNS = ["expected", "lua54", "torch", "fd"]
 # fixture -> (first tag, its cells in COLUMNS order as (status, max ulps))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import tolerances
+from harness.judge import tolerances
 from harness.__main__ import main as harness_main
 from harness.backends import (BACKEND_NAMES, FLOATS, INTEGERS, UnavailableBackend, get_backend,
                               variants)
@@ -20,7 +20,7 @@ from harness.matrix.jit_coverage import ENGINE, engine_functions, measure
 from harness.matrix.jit_diff import compare_runtime, first_difference
 from harness.matrix.runner import DEFAULT_BACKENDS, run_fixture
 from harness.parse import parse_program
-from harness.verdict import CLOSE, ERROR, EXACT, FAIL, Cell, judge_variants, worse
+from harness.judge.verdict import CLOSE, ERROR, EXACT, FAIL, Cell, judge_variants, worse
 from lua_port import LuaEngine, available_runtimes
 from lua_port.runtimes import (INTEGER_RUNTIMES, INTERPRETER_COLUMNS, JIT_RUNTIMES, LUA_COLUMNS,
                                RUNTIMES, column_runtime)

@@ -13,7 +13,7 @@ import pytest
 
 from harness.__main__ import main
 from harness.matrix.audit import far_close_cells, main as audit_main
-from harness.verdict import MATRIX_STATUSES, STATUS
+from harness.judge.verdict import MATRIX_STATUSES, STATUS
 
 # Each was a CLOSE more than half off (or fd's FAIL that checked nothing).
 CASES = ("exp-edge-minus-745", "lecture-l-nudge-a", "slope-d-nudge-a", "slope-d-nudge-b",

@@ -13,7 +13,7 @@ import pytest
 
 from harness.backends import get_backend
 from harness.matrix.runner import DEFAULT_BACKENDS, EXPECTED
-from harness.verdict import ERROR, FAIL, NA, evaluate_and_judge, judge_expected
+from harness.judge.verdict import ERROR, FAIL, NA, evaluate_and_judge, judge_expected
 
 from shared_corpus import BY_NAME, ERRORS as MALFORMED, FIXTURES
 

@@ -30,7 +30,7 @@ import sys
 
 from ..interpret import forward
 from ..ops import OPS
-from ..tolerances import FD_NOISE_ULPS
+from ..judge.tolerances import FD_NOISE_ULPS
 from .base import NotApplicable
 
 EPS = sys.float_info.epsilon

@@ -33,10 +33,10 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from ..compare import ulp_distance
+from ..judge.compare import ulp_distance
 from ..ops import OPS
-from ..tolerances import PORT_OWN
-from ..verdict import CONVENTION, ERROR, FAIL
+from ..judge.tolerances import PORT_OWN
+from ..judge.verdict import CONVENTION, ERROR, FAIL
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ import threading
 from functools import lru_cache, wraps
 from dataclasses import dataclass, field
 
-from ..verdict import FAIL, compare
+from ..judge.verdict import FAIL, compare
 from ..interpret import interpret
 from ..program import Arg, Program, Step
 from .lower import LOWERABLE, lower

@@ -3,11 +3,11 @@ times), the diagnoses first."""
 import json
 import math
 
-from .. import tolerances
+from ..judge import tolerances
 from ..matrix.report_json import CONVENTIONS as COMPARISON_RULES
 from .report_summary import VERDICTS
 from .runner import COUNTED
-from ..conventions import CONVENTIONS
+from ..judge.conventions import CONVENTIONS
 
 
 def jsonable(value):

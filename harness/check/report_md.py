@@ -1,10 +1,10 @@
 """check.md: the diagnoses first, then the probes per runtime, the cells per
 tag, every cell that did not pass, the budgets the port was judged by, and
 every fixture."""
-from .. import tolerances
+from ..judge import tolerances
 from ..matrix.report_md import _escape, _table
 from .report_summary import VERDICTS, by_tag, group_text, not_passing
-from ..conventions import CONVENTIONS
+from ..judge.conventions import CONVENTIONS
 
 
 def diagnosis_lines(result):

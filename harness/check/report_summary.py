@@ -1,7 +1,7 @@
 """Facts about a CheckResult that every report shows the same way."""
 from .. import cell_groups
 from ..matrix.summary import by_tag
-from ..verdict import CLOSE, CONVENTION, ERROR, EXACT, FAIL, NA, UNRESOLVED, UNSUPPORTED
+from ..judge.verdict import CLOSE, CONVENTION, ERROR, EXACT, FAIL, NA, UNRESOLVED, UNSUPPORTED
 
 __all__ = ["by_tag", "group_text", "group_status", "VERDICTS"]
 

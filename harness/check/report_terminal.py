@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..cells_table import STYLES, SUMMARY_ABOVE, cells_table
-from ..verdict import ERROR, FAIL
+from ..judge.verdict import ERROR, FAIL
 from .probes import FAULT, OK, SKIPPED, WARN
 from .report_summary import by_tag, not_passing
 

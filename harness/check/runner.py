@@ -18,11 +18,11 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from .. import tolerances
+from ..judge import tolerances
 from ..backends import REFERENCE, get_backend
 from ..ops import OPS
-from ..verdict import (CONVENTION, ERROR, EXACT, STATUS, STATUSES, UNSUPPORTED, Cell, compare,
-                       judge_port, unsupported)
+from ..judge.verdict import (CONVENTION, ERROR, EXACT, STATUS, STATUSES, UNSUPPORTED, Cell,
+    compare, judge_port, unsupported)
 from . import diagnosis, probes
 from .lower import LOWERABLE, lower
 from .port import PortFailure, PortUnsupported

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Optional
 
-from harness.compare import ulp_distance
+from harness.judge.compare import ulp_distance
 from harness.training.task import lecture_task, moons_task
 
 from . import engines, lecture, training

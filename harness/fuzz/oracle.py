@@ -7,7 +7,7 @@ as failed (FAIL, ERROR) is a finding; a backend that raises is one (ERROR).
 """
 from dataclasses import dataclass
 
-from harness import verdict
+from harness.judge import verdict
 from harness.backends import REFERENCE, get_backend
 
 

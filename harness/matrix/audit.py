@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from ..verdict import CLOSE
+from ..judge.verdict import CLOSE
 
 FAR = 0.5   # a relative error above this leaves not even the leading binary digit
 

@@ -16,7 +16,7 @@ from .report_html import matrix_html
 from .report_json import matrix_json, timings_json
 from .report_md import matrix_markdown
 from .report_terminal import print_report
-from ..verdict import MATRIX_STATUSES, STATUS
+from ..judge.verdict import MATRIX_STATUSES, STATUS
 from .runner import DEFAULT_BACKENDS, default_jobs, run_matrix
 
 

@@ -18,7 +18,7 @@ from lua_port.runtimes import INTERPRETER_SUFFIX
 
 from . import jit_cli
 from ..backends import get_backend
-from ..verdict import run_backend
+from ..judge.verdict import run_backend
 
 
 def same_bits(a, b):

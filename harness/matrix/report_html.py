@@ -2,8 +2,7 @@
 files), colour-coded cells whose details open on click and show on hover."""
 from html import escape
 
-from ..verdict import (CLOSE, CONVENTION, ERROR, EXACT, FAIL, NA, UNRESOLVED,
-                       UNSUPPORTED)
+from ..judge.verdict import CLOSE, CONVENTION, ERROR, EXACT, FAIL, NA, UNRESOLVED, UNSUPPORTED
 from .report_md import deviation_notes
 from .summary import by_tag, group_status, group_text
 

@@ -2,8 +2,8 @@
 runs give the same bytes; timings go to parity-timings.json."""
 import json
 
-from .. import tolerances
-from ..verdict import PASSING, STATUS
+from ..judge import tolerances
+from ..judge.verdict import PASSING, STATUS
 from .summary import max_ulps, status_counts
 
 CONVENTIONS = {

@@ -1,7 +1,7 @@
 """parity.md: the per-tag table, every cell that is not EXACT, and the
 explanation of every deviation class with the bound measured in this run."""
-from .. import tolerances
-from ..verdict import EXACT, MATRIX_STATUSES, STATUS
+from ..judge import tolerances
+from ..judge.verdict import EXACT, MATRIX_STATUSES, STATUS
 from .report_json import CONVENTIONS
 from .summary import by_tag, group_text, max_ulps
 

@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.text import Text
 
 from ..cells_table import STYLES, SUMMARY_ABOVE, cells_table
-from ..verdict import ERROR, FAIL, UNRESOLVED
+from ..judge.verdict import ERROR, FAIL, UNRESOLVED
 from .summary import by_tag
 
 EXPLAINED = (FAIL, ERROR, UNRESOLVED)   # cells printed with their detail under the table

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 
 from lua_port.runtimes import INTEGER_RUNTIMES
 
-from .. import compare, verdict
+from ..judge import compare, verdict
 from ..backends import BACKEND_NAMES, REFERENCE, get_backend
-from ..tolerances import Budgets
-from ..verdict import PASSED, SKIPPED, TORCH, run_backend
+from ..judge.tolerances import Budgets
+from ..judge.verdict import PASSED, SKIPPED, TORCH, run_backend
 
 EXPECTED = "expected"   # the column checking the fixture's own numbers against python_ref
 DEFAULT_BACKENDS = tuple(b for b in BACKEND_NAMES if b != REFERENCE)

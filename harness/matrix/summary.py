@@ -2,7 +2,7 @@
 from collections import defaultdict
 
 from .. import cell_groups
-from ..verdict import CLOSE
+from ..judge.verdict import CLOSE
 
 
 def first_tag(result):

@@ -22,7 +22,7 @@ from ..check.manifest import load_manifest
 from ..check.open import open_port
 from ..check.probes import FAULT
 from ..check.runner import Settings, run_check
-from ..verdict import CONVENTION, ERROR, FAIL
+from ..judge.verdict import CONVENTION, ERROR, FAIL
 from . import nn_oracle
 from .plant import REPO, import_python, plant
 

@@ -7,9 +7,9 @@ import math
 import pytest
 
 from harness.backends import get_backend
-from harness.conventions import CONVENTIONS, pinned_conventions
-from harness.verdict import CONVENTION, with_conventions as convention_cell
-from harness.verdict import FAIL, compare
+from harness.judge.conventions import CONVENTIONS, pinned_conventions
+from harness.judge.verdict import CONVENTION, with_conventions as convention_cell
+from harness.judge.verdict import FAIL, compare
 from harness.fixture import TAGS
 
 from shared_corpus import BY_NAME, FIXTURES

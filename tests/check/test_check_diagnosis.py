@@ -6,7 +6,7 @@ import pytest
 
 from harness.backends import get_backend
 from harness.check.diagnosis import examine, simulate
-from harness.verdict import compare
+from harness.judge.verdict import compare
 
 from shared_corpus import BY_NAME
 

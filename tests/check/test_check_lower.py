@@ -6,7 +6,7 @@ import struct
 import pytest
 
 from harness.check.lower import lower
-from harness.verdict import EXACT, compare
+from harness.judge.verdict import EXACT, compare
 from harness.interpret import interpret
 from harness.parse import parse_program
 

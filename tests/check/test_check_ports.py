@@ -20,8 +20,8 @@ import pytest
 from harness.check.cli import check_port
 from harness.check.probes import FAULT, OK, SKIPPED
 from harness.check.runner import Settings
-from harness.verdict import CLOSE, ERROR, EXACT, FAIL
-from harness.verdict import CONVENTION
+from harness.judge.verdict import CLOSE, ERROR, EXACT, FAIL
+from harness.judge.verdict import CONVENTION
 from lua_port import available_runtimes
 
 PORTS = Path(__file__).resolve().parents[1] / "ports"

@@ -6,8 +6,8 @@ import pytest
 from harness.check.port import PortFailure
 from harness.check.probes import LOWERED, SUPPORTED, UNSUPPORTED_OP
 from harness.check.runner import Settings, budget_name, run_check
-from harness.verdict import UNSUPPORTED
-from harness.verdict import CLOSE, ERROR, EXACT, FAIL
+from harness.judge.verdict import UNSUPPORTED
+from harness.judge.verdict import CLOSE, ERROR, EXACT, FAIL
 from harness.fixture import load_corpus
 from harness.ops import OPS
 
@@ -74,7 +74,7 @@ def test_a_port_tanh_within_its_budget_is_close_beyond_it_fails():
 
 def test_the_matrix_own_columns_stay_exact_only():
     # a port on lua51 has a tanh budget; the matrix's lua51 column (our port) has none
-    from harness import tolerances
+    from harness.judge import tolerances
     assert "tanh" in tolerances.budget_table("port-lua51")
     assert "tanh" not in tolerances.budget_table("lua51")
 

@@ -10,7 +10,7 @@ from command_helpers import (REPO, awkward_program, backward_twice, chain, diffe
 from harness.check.command_adapter import CommandRuntime
 from harness.check.command_protocol import schema
 from harness.check.port import PortFailure, PortUnsupported
-from harness.compare import ulp_distance
+from harness.judge.compare import ulp_distance
 from harness.interpret import interpret
 from harness.ops import OPS
 

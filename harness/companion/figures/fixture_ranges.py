@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from matplotlib.ticker import FuncFormatter
 
-from harness.compare import ulp_distance
+from harness.judge.compare import ulp_distance
 
 from ..engines import REFERENCE, engine_names, evaluate
 from ..style import engine_style, figure, save

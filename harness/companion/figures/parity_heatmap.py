@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
-from harness.verdict import CLOSE, ERROR, EXACT, FAIL, NA, UNRESOLVED
+from harness.judge.verdict import CLOSE, ERROR, EXACT, FAIL, NA, UNRESOLVED
 
 from ..paths import PLOTS_DIR, REPO_ROOT
 from ..style import figure, save

@@ -2,7 +2,7 @@
 MLP and the moons), and the moons decision boundary with the points."""
 import numpy as np
 
-from harness.compare import ulp_distance
+from harness.judge.compare import ulp_distance
 from harness.training.task import lecture_task, moons_task
 
 from ..style import engine_style, figure, save

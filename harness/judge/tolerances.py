@@ -30,7 +30,7 @@ from typing import Callable
 from lua_port.runtimes import INTERPRETER_COLUMNS, RUNTIMES, column_runtime
 
 from .compare import ulp_distance, ulp_reach
-from .ops import OPS
+from ..ops import OPS
 
 EPS = sys.float_info.epsilon
 SAFETY = 2.0

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from typing import Optional
 
 from . import conventions, tolerances
-from .backends import FLOATS, INTEGERS, NotApplicable, variants
+from ..backends import FLOATS, INTEGERS, NotApplicable, variants
 from .compare import (Mismatch, differences, expected_evaluation, fmt_ulps, json_number,
                       mismatch, scaled_error)
 

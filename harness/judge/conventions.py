@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .compare import differences, ulp_distance
-from .ops import OPS
+from ..ops import OPS
 
 
 # -- the graph, as the conventions need it ------------------------------------
