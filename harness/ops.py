@@ -34,6 +34,33 @@ def _sign(x):
     return (x > 0.0) - (x < 0.0)
 
 
+# -- how engines may differ -------------------------------------------------------
+# An engine computes an op otherwise than python_ref for a reason of a known
+# class: an Op's `deviations` says, per class, how many ulps its value and its
+# local derivative may be off, and why; the engine registry
+# (harness/engines/registry.py) says which classes each engine has, and
+# harness/judge/tolerances.py carries the ulps through the graph.
+LUA_TANH = "lua-tanh"    # lua_port's own tanh (Lua 5.3+ has no math.tanh)
+LUAJIT20 = "luajit20"    # LuaJIT 2.0's own exp, log and pow
+TORCH = "torch"          # torch's kernels
+FDLIBM = "fdlibm"        # a runtime whose libm is not glibc's (V8 and most others)
+PORT = "port"            # what any port may legitimately write its own way
+DEVIATION_CLASSES = (LUA_TANH, LUAJIT20, TORCH, FDLIBM, PORT)
+
+
+@dataclass(frozen=True)
+class OpBudget:
+    data: int      # ulps the op's value may be off, inputs identical
+    grad: int      # ulps its local derivative may be off, inputs and output identical
+    reason: str
+
+
+_JIT20 = ("LuaJIT 2.0 computes exp, log and pow itself, not through the C library: "
+          "within 1 ulp of libm (its tanh is libm's: exact)")
+_FDLIBM = ("its exp, log and pow are not glibc's (V8 and most runtimes port fdlibm): each "
+           "within 1 ulp of the true value, so within 1 ulp of glibc's")
+
+
 # -- argument layouts ----------------------------------------------------------
 # A step's arguments are one flat list (harness.program); an n-ary op reads it
 # as a start and its terms, or a start and two lists of the same length.
@@ -191,6 +218,8 @@ class Op:
     branch: Callable = _smooth       # branch(*floats) -> hashable, None where not smooth
     ordinary: tuple = (-3.0, 3.0)    # where a sampler draws ordinary values
     edges: tuple = field(default=EDGE_VALUES)   # values a sampler must try
+    # how engines of each deviation class may compute it otherwise: {class: OpBudget}
+    deviations: dict = field(default_factory=dict)
     # for people
     derivative_text: str    # its local derivatives (the docs row, the figures)
     curve: tuple | None = None       # the x range of its curve in the activations figure
@@ -259,11 +288,22 @@ OPS = {op.name: op for op in [
               derivatives=_div_derivatives,
               reference=_rational(lambda a: (a[0] / a[1], [1 / a[1], -a[0] / (a[1] * a[1])])),
               domain="b != 0", branch=lambda a, b: (_sign(b),) if b != 0.0 else None,
+              deviations={PORT: OpBudget(0, 2, "the derivatives g/y or g*(1/y), and -g*(x/y)/y "
+                                               "or -g*x/(y*y): the same numbers rounded two or "
+                                               "three times")},
               derivative_text="1/b, -(a/b)/b"),
     _operator("pow", "**", "__pow__", operator.pow, fold=ieee.pow,
               derivatives=_pow_derivatives, reference=_real(_pow_reference), libm=True,
               domain="a > 0, or an integer b (and a != 0 for b < 0)", branch=_pow_branch,
               ordinary=(0.1, 3.0),
+              deviations={
+                  LUAJIT20: OpBudget(1, 1, _JIT20),
+                  TORCH: OpBudget(1, 2, "torch rewrites pow with constant exponents (x**2 -> "
+                                        "x*x, x**3 -> x*x*x, x**0.5 -> sqrt, x**-0.5 -> rsqrt, "
+                                        "x**-2 -> 1/(x*x)), each a different rounding from C "
+                                        "pow: measured 1 ulp, 2 in the derivative "
+                                        "n * x**(n-1)"),
+                  FDLIBM: OpBudget(1, 1, _FDLIBM)},
               derivative_text="b * a**(b-1) (0 where b = 0), a**b * log(a) (0 where a = 0 "
                               "and b >= 0)"),
     Op(name="neg", kind="unary", syntax="-x", method="__neg__", apply=operator.neg,
@@ -276,21 +316,46 @@ OPS = {op.name: op for op in [
     _method("tanh", derivatives=lambda a, out: [(1.0 - out * out, {"out": 2.0 * abs(out)})],
             reference=_real(lambda mp, a: (mp.tanh(a[0]), [1 / mp.cosh(a[0]) ** 2])),
             libm=True, domain="all reals", derivative_text="1 - tanh²(x)",
+            deviations={
+                LUA_TANH: OpBudget(2, 0, "Lua 5.3+ has no math.tanh; the port's own tanh is "
+                                         "within 2 ulp of libm's (the port's measured bound)"),
+                TORCH: OpBudget(2, 1, "torch's own tanh (vectorised, not libm): measured 2 ulp; "
+                                      "its backward 1 - t*t is rounded once (fused), "
+                                      "python_ref's (1-t)(1+t)"),
+                PORT: OpBudget(2, 1, "a port brings its own tanh (Lua 5.3+ has none, and a port "
+                                     "that runs everywhere carries one): held to 2 ulp, what "
+                                     "plain Lua reaches (lua_port's tanh, measured over 3 "
+                                     "million points); its derivative 1 - t*t or (1 - t)(1 + t): "
+                                     "1 ulp apart beyond what t's error moves it (the "
+                                     "cancellation near |t| = 1 is t's error, propagated)")},
             curve=(-4.0, 4.0)),
     _method("exp", derivatives=lambda a, out: [(out, {"out": 1.0})],
             reference=_real(lambda mp, a: (mp.exp(a[0]), [mp.exp(a[0])])), libm=True,
+            deviations={LUAJIT20: OpBudget(1, 0, _JIT20),
+                        TORCH: OpBudget(1, 0, "torch's exp kernel, not libm: measured 1 ulp"),
+                        FDLIBM: OpBudget(1, 0, _FDLIBM)},
             domain="x < 709.78 (overflows to inf above)", derivative_text="exp(x)",
             curve=(-4.0, 2.0)),
     _method("log", derivatives=_log_derivatives,
             reference=_real(lambda mp, a: (mp.log(a[0]), [1 / a[0]])), libm=True,
             domain="x > 0 (log(0) = -inf, log(x < 0) = nan)",
             branch=lambda x: ("pos",) if x > 0.0 else None, ordinary=(0.05, 5.0),
+            deviations={LUAJIT20: OpBudget(1, 0, _JIT20),
+                        TORCH: OpBudget(1, 0, "torch's log kernel, not libm: measured 1 ulp"),
+                        PORT: OpBudget(0, 1, "the derivative g/x or g*(1/x): one more rounding"),
+                        FDLIBM: OpBudget(1, 0, _FDLIBM)},
             derivative_text="1/x", curve=(0.05, 4.0)),
     _method("sigmoid",
             derivatives=lambda a, out: [((1.0 - out) * out, {"out": abs(1.0 - 2.0 * out)})],
             reference=_real(lambda mp, a: (1 / (1 + mp.exp(-a[0])),
                                            [mp.exp(-a[0]) / (1 + mp.exp(-a[0])) ** 2])),
             libm=True, domain="all reals", derivative_text="σ(x)(1 - σ(x))",
+            deviations={
+                LUAJIT20: OpBudget(2, 0, _JIT20 + " (through exp: 1/(1+e) keeps exp's 1 ulp, "
+                                                  "plus a rounding)"),
+                PORT: OpBudget(2, 1, "1/(1 + e^-x) or e^x/(1 + e^x), and s(1 - s) multiplied "
+                                     "in either order: the same function, a few roundings "
+                                     "apart")},
             curve=(-6.0, 6.0)),
     # Fused n-ary nodes (python_ref's Value.sum / Value.dot), the chain of + and *.
     Op(name="sum", kind="nary", syntax="sum(start, v1, v2, ...)", method="sum", layout=TERMS,

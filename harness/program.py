@@ -13,6 +13,11 @@ start, weights and inputs).
 from dataclasses import dataclass
 from functools import cached_property
 
+# An engine runs a program as written (FLOATS), or, where its language has an
+# integer type whose arithmetic wraps (Lua 5.3+), also with the program's
+# integral numbers as integers (INTEGERS), as a user writing Value(3) gives them.
+FLOATS, INTEGERS = "floats", "integers"
+
 
 @dataclass(frozen=True)
 class Arg:

@@ -25,12 +25,10 @@ must match exactly.
 import math
 import sys
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, ClassVar
 
-from lua_port.runtimes import INTERPRETER_COLUMNS, RUNTIMES, column_runtime
-
+from ..ops import OPS, PORT, TORCH, OpBudget
 from .compare import ulp_distance, ulp_reach
-from ..ops import OPS
 
 EPS = sys.float_info.epsilon
 SAFETY = 2.0
@@ -51,124 +49,84 @@ FD_RULE = ("central differences, h = cbrt(eps) * max(1, |x|), Richardson-extrapo
            "kinks, branch changes, non-finite values")
 
 
-@dataclass(frozen=True)
-class OpBudget:
-    data: int      # ulps the op's value may be off, inputs identical
-    grad: int      # ulps its local derivative may be off, inputs and output identical
-    reason: str
+# -- what an engine may be off: its budget, fixed when it opens ----------------------
 
-
-_LUA_TANH = OpBudget(2, 0, "Lua 5.3+ has no math.tanh; the port's own tanh is within 2 ulp "
-                           "of libm's (the port's measured bound)")
-_JIT20 = ("LuaJIT 2.0 computes exp, log and pow itself, not through the C library: "
-          "within 1 ulp of libm (its tanh is libm's: exact)")
-
-BUDGETS = {
-    "lua53": {"tanh": _LUA_TANH},
-    "lua54": {"tanh": _LUA_TANH},
-    "lua55": {"tanh": _LUA_TANH},
-    "luajit20": {
-        "exp": OpBudget(1, 0, _JIT20),
-        "log": OpBudget(1, 0, _JIT20),
-        "pow": OpBudget(1, 1, _JIT20),
-        "sigmoid": OpBudget(2, 0, _JIT20 + " (through exp: 1/(1+e) keeps exp's 1 ulp, plus a rounding)"),
-    },
-    "torch": {
-        "tanh": OpBudget(2, 1, "torch's own tanh (vectorised, not libm): measured 2 ulp; its "
-                               "backward 1 - t*t is rounded once (fused), python_ref's (1-t)(1+t)"),
-        "exp": OpBudget(1, 0, "torch's exp kernel, not libm: measured 1 ulp"),
-        "log": OpBudget(1, 0, "torch's log kernel, not libm: measured 1 ulp"),
-        "pow": OpBudget(1, 2, "torch rewrites pow with constant exponents (x**2 -> x*x, x**3 -> "
-                              "x*x*x, x**0.5 -> sqrt, x**-0.5 -> rsqrt, x**-2 -> 1/(x*x)), "
-                              "each a different rounding from C pow: measured 1 ulp, 2 in the "
-                              "derivative n * x**(n-1)"),
-    },
-}
-# The matrix's luajit20 and luajit21 columns run with the JIT compiler on,
-# the -interp columns with the interpreter alone.  Both call the same library
-# (the entries above) and share one table: no entry is JIT-only, because
-# over the whole corpus compiled code gives lua_port every value and gradient
-# with its interpreter's bits (python -m harness.matrix.jit_diff counts the
-# cells that differ: none).  The one place LuaJIT's compiled code computes
-# differently is a power whose exponent the trace holds as a constant (2.0:
-# x^-2 as (1/x)^2 multiplied out, x^0.5 as sqrt; 2.1: x^2 as x*x), and
-# lua_port's ieee.pow hides its exponent from the compiler
-# (tests/lua/test_lua_jit.py).
-for _column in INTERPRETER_COLUMNS:
-    if column_runtime(_column) in BUDGETS:
-        BUDGETS[_column] = BUDGETS[column_runtime(_column)]
-
-# Ports checked with `python -m harness check` (harness/check/): budget
-# tables named "port-<runtime>" (a Lua port on that lupa runtime, or a
-# command port in Lua by its version) and "port-<language>" (a command port,
-# by the language its hello names).  A
-# port is held to its runtime's libm facts above, plus what every port may
-# legitimately write its own way (PORT_OWN); nothing else: a port's own
-# forward of + - * / ** must be bit-identical.
-PORT_OWN = {
-    "tanh": OpBudget(2, 1, "a port brings its own tanh (Lua 5.3+ has none, and a port that "
-                           "runs everywhere carries one): held to 2 ulp, what plain Lua "
-                           "reaches (lua_port's tanh, measured over 3 million points); its "
-                           "derivative 1 - t*t or (1 - t)(1 + t): 1 ulp apart beyond what "
-                           "t's error moves it (the cancellation near |t| = 1 is t's error, "
-                           "propagated)"),
-    "sigmoid": OpBudget(2, 1, "1/(1 + e^-x) or e^x/(1 + e^x), and s(1 - s) multiplied in "
-                              "either order: the same function, a few roundings apart"),
-    "div": OpBudget(0, 2, "the derivatives g/y or g*(1/y), and -g*(x/y)/y or -g*x/(y*y): "
-                          "the same numbers rounded two or three times"),
-    "log": OpBudget(0, 1, "the derivative g/x or g*(1/x): one more rounding"),
-}
-_FDLIBM = ("its exp, log and pow are not glibc's (V8 and most runtimes port fdlibm): each "
-           "within 1 ulp of the true value, so within 1 ulp of glibc's")
-_OTHER_LIBM = {"exp": OpBudget(1, 0, _FDLIBM), "log": OpBudget(1, 0, _FDLIBM),
-               "pow": OpBudget(1, 1, _FDLIBM)}
-
-
-def _with_port_own(runtime_ops):
-    """A runtime's table with PORT_OWN on top: the larger budget of each,
-    both reasons (a runtime's tanh entry is about lua_port's own tanh: the
-    port's replaces it)."""
-    table = {op: b for op, b in runtime_ops.items() if op != "tanh"}
-    for op, own in PORT_OWN.items():
-        if op in table:
-            have = table[op]
-            own = OpBudget(max(have.data, own.data), max(have.grad, own.grad),
-                           f"{have.reason}; {own.reason}")
-        table[op] = own
+def _merged(classes):
+    """{op: OpBudget} of an engine with these deviation classes (harness.ops):
+    per op, the larger ulps of each class that lists it, both reasons."""
+    table = {}
+    for name, op in OPS.items():
+        for cls in classes:
+            entry = op.deviations.get(cls)
+            if entry is None:
+                continue
+            have = table.get(name)
+            table[name] = entry if have is None else OpBudget(
+                max(have.data, entry.data), max(have.grad, entry.grad),
+                f"{have.reason}; {entry.reason}")
     return table
-
-
-def _port_budgets():
-    out = {f"port-{runtime}": _with_port_own(BUDGETS.get(runtime, {}))
-           for runtime in RUNTIMES}
-    # CPython's math module and ** call the C library: python_ref's own libm
-    out["port-python"] = _with_port_own({})
-    # a command port in another language (JavaScript, or one not known here)
-    out["port-javascript"] = out["port-command"] = _with_port_own(_OTHER_LIBM)
-    return out
-
-
-PORT_BUDGETS = _port_budgets()
-PORT_REORDERS = ("a port's own topological order (any valid one, and a sum or dot lowered "
-                 "to + and *) may add a node's gradient contributions in another order")
-
-# Backends whose autograd adds a node's gradient contributions in another
-# order than python_ref's reversed depth-first topological order.
-REORDERS_GRADIENTS = {
-    "torch": "torch's autograd engine runs backward nodes by a ready queue ordered by "
-             "creation sequence, so a node used three or more times sums its gradient "
-             "contributions in another order (measured: 2 ulp on random DAGs of + - *)",
-}
 
 
 @dataclass(frozen=True)
 class KnownDeviation:
-    """A place where a backend's answer is not a rounding away but a different
+    """A place where an engine's answer is not a rounding away but a different
     IEEE convention: no ulp budget covers it, the cell says N/A and why."""
-    backend: str
     op: str
     applies: Callable    # applies(args: list of floats, constants: list of bool) -> bool
     reason: str
+
+
+@dataclass(frozen=True)
+class UlpBudget:
+    """How far an engine's values may be from python_ref's, in ulps carried
+    through the graph (node_budgets): the ops its deviation classes list,
+    whether it adds a node's gradient contributions in another order
+    (`reorders`, the reason), the places it follows another IEEE convention
+    (known deviations: N/A), and whether a fixture's tagged conventions may
+    excuse a difference (a user's port: CONVENTION; the lab's own engines
+    keep python_ref's conventions)."""
+    name: str                  # how reports name the table
+    classes: tuple = ()
+    reorders: str = ""
+    known_deviations: tuple = ()
+    conventions: bool = False
+    kind: ClassVar[str] = "ulps"
+
+    @property
+    def table(self):
+        return _merged(self.classes)
+
+    def node_budgets(self, program, reference):
+        return node_budgets(program, reference, self.table, bool(self.reorders))
+
+    def known_deviation(self, program, reference):
+        """Why this engine is expected to differ on this program, or None."""
+        for step in program.steps if self.known_deviations else ():
+            args = step.resolve(lambda node: reference[node][0])
+            constant = [a.kind == "num" for a in step.args]
+            for rule in self.known_deviations:
+                if rule.op == step.op and rule.applies(args, constant):
+                    return f"known deviation at node {step.out} ({step.op}): {rule.reason}"
+        return None
+
+
+@dataclass(frozen=True)
+class FdBudget:
+    """Finite differences: their own error estimate, which each evaluation
+    carries (harness/engines/fd.py), plus FD_REL_TOL."""
+    name: str = "fd"
+    kind: ClassVar[str] = "fd"
+
+
+EXACT = UlpBudget("exact")
+PORT_REORDERS = ("a port's own topological order (any valid one, and a sum or dot lowered "
+                 "to + and *) may add a node's gradient contributions in another order")
+
+
+def port_budget(name, libm=()):
+    """A user's port: its runtime's libm classes, plus what any port may write
+    its own way; nothing else: its forward of + - * / ** is bit-identical."""
+    return UlpBudget(name, tuple(libm) + (PORT,), reorders=PORT_REORDERS, conventions=True)
 
 
 def _torch_sqrt_edge(args, constant):
@@ -177,47 +135,31 @@ def _torch_sqrt_edge(args, constant):
             and (base == -math.inf or (base == 0.0 and math.copysign(1.0, base) < 0)))
 
 
-KNOWN_DEVIATIONS = (
-    KnownDeviation("torch", "pow", _torch_sqrt_edge,
-                   "torch computes x**0.5 as sqrt(x) and x**-0.5 as rsqrt(x) (also inside the "
-                   "derivative of x**1.5): sqrt(-inf) = nan and sqrt(-0.0) = -0.0, where C99 "
-                   "pow (python_ref, Lua) gives +inf and +0.0"),
-)
-
-
-def known_deviation(program, reference, backend):
-    """Why this backend is expected to differ on this program, or None."""
-    rules = [d for d in KNOWN_DEVIATIONS if d.backend == backend]
-    for step in program.steps if rules else ():
-        args = step.resolve(lambda node: reference[node][0])
-        constant = [a.kind == "num" for a in step.args]
-        for rule in rules:
-            if rule.op == step.op and rule.applies(args, constant):
-                return f"known deviation at node {step.out} ({step.op}): {rule.reason}"
-    return None
-
-
-def budget_table(backend):
-    return BUDGETS.get(backend) or PORT_BUDGETS.get(backend, {})
-
-
-def involves_budgeted_op(program, backend):
-    table = budget_table(backend)
-    return any(step.op in table for step in program.steps)
+TORCH_BUDGET = UlpBudget(
+    "torch", (TORCH,),
+    reorders="torch's autograd engine runs backward nodes by a ready queue ordered by "
+             "creation sequence, so a node used three or more times sums its gradient "
+             "contributions in another order (measured: 2 ulp on random DAGs of + - *)",
+    known_deviations=(KnownDeviation(
+        "pow", _torch_sqrt_edge,
+        "torch computes x**0.5 as sqrt(x) and x**-0.5 as rsqrt(x) (also inside the "
+        "derivative of x**1.5): sqrt(-inf) = nan and sqrt(-0.0) = -0.0, where C99 "
+        "pow (python_ref, Lua) gives +inf and +0.0"),))
 
 
 def _ulp(x):
     return math.ulp(x) if math.isfinite(x) else math.inf
 
 
-def node_budgets(program, reference, backend):
-    """{node id: (data ulps, grad ulps)} allowed for backend against reference
-    (python_ref's evaluation of program).  Empty when everything must be exact."""
-    table = budget_table(backend)
-    reorders = backend in REORDERS_GRADIENTS or backend in PORT_BUDGETS
+def node_budgets(program, reference, table, reorders=False):
+    """{node id: (data ulps, grad ulps)} allowed against reference (python_ref's
+    evaluation of program) for an engine whose ops differ as table says
+    ({op: OpBudget}) and which adds gradient contributions in its own order
+    when reorders.  Empty when everything must be exact."""
     if not table and not reorders:
         return {}
-    if not involves_budgeted_op(program, backend) and not (reorders and _has_reuse(program)):
+    if not any(step.op in table for step in program.steps) and not (
+            reorders and _has_reuse(program)):
         return {}
     data = {node: pair[0] for node, pair in reference.items()}
     grad = {node: pair[1] for node, pair in reference.items()}
@@ -303,38 +245,42 @@ def _to_ulps(bound, value):
     return min(ulps, ULP_CAP)
 
 
-class Budgets(dict):
-    """node_budgets of one program for each backend, each computed once
-    (the matrix asks for torch's several times per fixture)."""
+class BudgetCache:
+    """The node budgets of one program under each engine's budget, computed
+    once (the matrix asks for torch's several times per fixture)."""
 
     def __init__(self, program, reference):
-        super().__init__()
         self.program, self.reference = program, reference
+        self._made = {}
 
-    def __missing__(self, backend):
-        self[backend] = node_budgets(self.program, self.reference, backend)
-        return self[backend]
+    def of(self, budget):
+        if budget.name not in self._made:
+            self._made[budget.name] = budget.node_budgets(self.program, self.reference)
+        return self._made[budget.name]
 
     def pair(self, a, b):
         """Budget of a against b when both are judged against the reference:
         the two budgets add (triangle inequality)."""
-        ba, bb = self[a], self[b]
+        ba, bb = self.of(a), self.of(b)
         return {node: tuple(x + y for x, y in zip(ba.get(node, (0, 0)), bb.get(node, (0, 0))))
                 for node in set(ba) | set(bb)}
 
 
 class UlpAllowance:
     """Every value within so many ulps of the reference: budget None (bit-
-    identical), one number for every value, or {node id: (data ulps, grad
-    ulps)} (missing nodes: 0)."""
+    identical), one number for every value, {node id: (data ulps, grad
+    ulps)} (missing nodes: 0), or a function giving that dict, called once
+    when the first value differs (most cells are bit-identical)."""
     relative = False
     why = ("the error bound propagated to this value (first-order error analysis of the "
-           "listed ops, doubled: harness/tolerances.py)")
+           "listed ops, doubled: harness/judge/tolerances.py)")
 
     def __init__(self, budget=None):
         self.budget = budget
 
     def allowed(self, node, index):
+        if callable(self.budget):
+            self.budget = self.budget()
         if self.budget is None:
             return 0
         if isinstance(self.budget, (int, float)):
@@ -371,14 +317,16 @@ class FdAllowance:
                 + (f" {self.reasons[node]}" if node in self.reasons else ""))
 
 
-def describe():
-    """The table as Markdown rows (the report's explanation of every deviation class)."""
+def describe(budgets):
+    """budgets ({engine: UlpBudget}) as Markdown rows: the report's
+    explanation of every deviation class."""
     rows = ["| backend | op | value ulps | derivative ulps | why |", "|---|---|---|---|---|"]
-    for backend, ops in BUDGETS.items():
-        for op, b in ops.items():
-            rows.append(f"| {backend} | `{op}` | {b.data} | {b.grad} | {b.reason} |")
-    for backend, reason in REORDERS_GRADIENTS.items():
-        rows.append(f"| {backend} | gradient accumulation | - | - | {reason} |")
-    for d in KNOWN_DEVIATIONS:
-        rows.append(f"| {d.backend} | `{d.op}` (N/A: known deviation) | - | - | {d.reason} |")
+    for engine, budget in budgets.items():
+        for op, b in budget.table.items():
+            rows.append(f"| {engine} | `{op}` | {b.data} | {b.grad} | {b.reason} |")
+    for engine, budget in budgets.items():
+        if budget.reorders:
+            rows.append(f"| {engine} | gradient accumulation | - | - | {budget.reorders} |")
+        for d in budget.known_deviations:
+            rows.append(f"| {engine} | `{d.op}` (N/A: known deviation) | - | - | {d.reason} |")
     return "\n".join(rows)

@@ -23,8 +23,8 @@ import math
 from dataclasses import dataclass, replace
 from typing import Optional
 
+from ..program import FLOATS
 from . import conventions, tolerances
-from ..backends import FLOATS, INTEGERS, NotApplicable, variants
 from .compare import (Mismatch, differences, expected_evaluation, fmt_ulps, json_number,
                       mismatch, scaled_error)
 
@@ -85,7 +85,7 @@ class Cell:
                                        # |cand - ref| / max(1, |ref|), what its tolerance bounds
     unresolved: Optional[Mismatch] = None   # the first value no digit of which is checked
     variant: str = FLOATS          # the run the verdict comes from (INTEGERS: Lua 5.3+
-                                   # integers; see judge_variants)
+                                   # integers; the runner judges every run)
 
     @property
     def counted(self):
@@ -221,59 +221,51 @@ def compare(reference, candidate, program, budget=None, rel_tol=None, noise=None
     return decide(reference, candidate, program, tolerances.UlpAllowance(budget))
 
 
-def run_backend(backend, program, variant=FLOATS):
-    """(evaluation or None, Cell or None): the Cell is ERROR/N/A when it raised.
-    variant INTEGERS: the run with integral numbers as Lua integers."""
-    try:
-        if variant == INTEGERS:
-            return backend.evaluate(program, integers=True), None
-        return backend.evaluate(program), None
-    except NotApplicable as exc:
-        return None, Cell.not_applicable(str(exc))
-    except Exception as exc:  # the backend's own failure is the verdict
-        return None, Cell.error(exc)
-
-
 def reference_failed(cell):
     """Every cell of a fixture whose reference raised (cell: its ERROR)."""
     return Cell.error(f"the reference python_ref failed: {cell.message}")
 
 
-def _fd_allowance(backend):
-    """Finite differences report their error estimate per input with the evaluation."""
-    return tolerances.FdAllowance(backend.noise, reasons=getattr(backend, "reasons", None))
+def _allowance(budget, program, reference, evaluation, cache):
+    if budget.kind == "fd":   # finite differences carry their own error estimate
+        return tolerances.FdAllowance(evaluation.noise, reasons=evaluation.reasons)
+    return tolerances.UlpAllowance(lambda: cache.of(budget))
 
 
-def judge(backend, program, reference, evaluation, budgets=None):
-    """evaluation (from backend) against reference (python_ref's), with the
-    fixture's budgets (a tolerances.Budgets; built here when not given)."""
-    if backend.kind == "fd":
-        return decide(reference, evaluation, program, _fd_allowance(backend))
-    budgets = budgets if budgets is not None else tolerances.Budgets(program, reference)
-    cell = decide(reference, evaluation, program, tolerances.UlpAllowance(budgets[backend.name]))
-    if cell.status == FAIL:
-        why = tolerances.known_deviation(program, reference, backend.name)
-        if why:
-            return Cell.not_applicable(f"{why} (first difference: {cell.first_fail.describe()})")
+def judge(budget, program, reference, evaluation, cache=None):
+    """evaluation (of an engine with this budget) against reference
+    (python_ref's); cache: the fixture's tolerances.BudgetCache."""
+    cache = cache if cache is not None else tolerances.BudgetCache(program, reference)
+    cell = decide(reference, evaluation, program,
+                  _allowance(budget, program, reference, evaluation, cache))
+    if cell.status != FAIL or budget.kind == "fd":
+        return cell
+    why = budget.known_deviation(program, reference)
+    if why:
+        return Cell.not_applicable(f"{why} (first difference: {cell.first_fail.describe()})")
+    if budget.conventions:
+        return with_conventions(cell, program, reference, evaluation, cache.of(budget))
     return cell
 
 
-def judge_vs_torch(backend, program, reference, evaluation, torch_eval, torch_cell, budgets):
+def judge_vs_torch(budget, program, reference, evaluation, torch_eval, torch_cell, cache,
+                   torch_budget):
     """The same evaluation against torch's (the second opinion), both budgets added."""
     if torch_eval is None:
         return Cell.not_applicable(f"torch has no result ({torch_cell.status})")
-    if backend.kind == "fd":
-        return decide(torch_eval, evaluation, program, _fd_allowance(backend))
+    if budget.kind == "fd":
+        return decide(torch_eval, evaluation, program,
+                      _allowance(budget, program, reference, evaluation, cache))
     cell = decide(torch_eval, evaluation, program,
-                  tolerances.UlpAllowance(budgets.pair(backend.name, TORCH)))
+                  tolerances.UlpAllowance(lambda: cache.pair(budget, torch_budget)))
     if cell.status == FAIL:
-        why = tolerances.known_deviation(program, reference, TORCH)
+        why = torch_budget.known_deviation(program, reference)
         if why:
             return Cell.not_applicable(why)
     return cell
 
 
-def judge_expected(fixture, reference, torch_eval, budgets):
+def judge_expected(fixture, reference, torch_eval, cache, torch_budget):
     """(the fixture's own numbers against python_ref, the same against torch
     or None): the expected values are the truth, within the fixture's
     [tolerance] ulps (and torch's budget against torch)."""
@@ -284,36 +276,9 @@ def judge_expected(fixture, reference, torch_eval, budgets):
     cell = decide(expected, reference, fixture.program, tolerances.UlpAllowance(ulps))
     if torch_eval is None:
         return cell, None
-    budget = {node: (b[0] + ulps, b[1] + ulps) for node, b in budgets[TORCH].items()}
+    budget = {node: (b[0] + ulps, b[1] + ulps) for node, b in cache.of(torch_budget).items()}
     return cell, decide(expected, torch_eval, fixture.program,
                         tolerances.UlpAllowance(budget or ulps))
-
-
-def evaluate_and_judge(backend, program, reference):
-    """Run backend on program (every variant of it) and judge it against
-    reference in one go."""
-    return judge_variants(backend, program, reference)[0]
-
-
-def judge_variants(backend, program, reference, budgets=None, torch_eval=None,
-                   torch_cell=None):
-    """Every run of program on backend (harness.backends.variants: floats,
-    and on Lua 5.3+ integers too), each judged against reference and, when
-    torch_eval or torch_cell is given, against torch.  Returns (the cell
-    against reference, the cell against torch or None): each the worse of
-    the runs, marked with the run it comes from when that is not floats."""
-    budgets = budgets if budgets is not None else tolerances.Budgets(program, reference)
-    cells, vs_torch = [], []
-    for variant in variants(backend, program):
-        evaluation, cell = run_backend(backend, program, variant)
-        if cell is None:
-            cell = judge(backend, program, reference, evaluation, budgets)
-            if torch_eval is not None or torch_cell is not None:
-                vs_torch.append(replace(judge_vs_torch(
-                    backend, program, reference, evaluation, torch_eval, torch_cell, budgets),
-                    variant=variant))
-        cells.append(replace(cell, variant=variant))
-    return worse(cells), (worse(vs_torch) if vs_torch else None)
 
 
 def worse(cells):
@@ -344,23 +309,16 @@ def _masked(evaluation, fields):
     return out
 
 
-def judge_port(program, reference, evaluation, budget, tags):
-    """A user's port against python_ref: node budgets as the matrix gives them
-    (tolerances.port_budgets), then the fixture's tagged conventions."""
-    cell = decide(reference, evaluation, program, tolerances.UlpAllowance(budget))
-    return with_conventions(cell, tags, program, reference, evaluation, budget)
-
-
-def with_conventions(cell, tags, program, reference, evaluation, budget):
-    """cell, or CONVENTION when it FAILs only where the fixture's tagged
-    conventions (harness.conventions) cover: all of them together, since a
-    fixture may pin two; what is left must still pass under budget."""
+def with_conventions(cell, program, reference, evaluation, budget):
+    """cell, or CONVENTION when it FAILs only where the conventions the
+    program pins (harness.judge.conventions) cover: all of them together,
+    since a program may pin two; what is left must still pass under budget."""
     if cell.status != FAIL:
         return cell
     names, fields = [], set()
-    for tag in tags:
-        convention = conventions.CONVENTIONS.get(tag)
-        cover = conventions.covered(convention, program, reference, evaluation) if convention else None
+    for tag in conventions.pinned_conventions(program, reference):
+        convention = conventions.CONVENTIONS[tag]
+        cover = conventions.covered(convention, program, reference, evaluation)
         if cover:
             names.append(tag)
             fields |= cover
