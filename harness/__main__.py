@@ -8,7 +8,7 @@ import importlib
 import sys
 
 COMMANDS = {
-    "parity": ("harness.matrix.cli", "run every fixture on every backend and report the matrix"),
+    "parity": ("harness.parity.cli", "run every fixture on every backend and report the matrix"),
     "fuzz": ("harness.fuzz.cli", "differential fuzzing of random expression graphs"),
     "plots": ("harness.companion.plots_cli", "draw every figure into plots/"),
     "notes": ("harness.companion.notes_cli", "walk through the lecture, every claim computed live"),

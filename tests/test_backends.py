@@ -5,7 +5,7 @@ import math
 import pytest
 
 from harness.backends import LUA_RUNTIMES, NotApplicable, UnavailableBackend, get_backend
-from harness.backends.finite_diff import MAX_INPUTS, chosen_inputs
+from harness.engines.fd import MAX_INPUTS, chosen_inputs
 from harness.judge.verdict import CLOSE, ERROR, EXACT, FAIL, NA, compare
 from harness.interpret import interpret
 from harness.parse import parse_program

@@ -2,9 +2,9 @@
 worst first, the CLOSE bound, the colour of the group."""
 from types import SimpleNamespace
 
-from harness import cell_groups
+from harness.reports import cell_groups
 from harness.check.report_summary import group_status as check_status, group_text as check_text
-from harness.matrix.summary import group_text as matrix_text
+from harness.parity.summary import group_text as matrix_text
 from harness.judge.verdict import CLOSE, EXACT, FAIL, NA, Cell
 
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from harness.backends import get_backend
-from harness.backends.finite_diff import output_noise
+from harness.engines.fd import output_noise
 from harness.judge.compare import rel_error, ulp_distance, ulp_reach
 from harness.fixture import load_corpus
 from harness.fuzz import profiles

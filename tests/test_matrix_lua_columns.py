@@ -12,13 +12,14 @@ from harness.judge import tolerances
 from harness.__main__ import main as harness_main
 from harness.backends import (BACKEND_NAMES, FLOATS, INTEGERS, UnavailableBackend, get_backend,
                               variants)
-from harness.backends.lua import OUR_MANIFEST, has_lua_integers, is_lua_integer, make_lua_backend
-from harness.check.manifest import load_manifest
+from harness.engines.lua_columns import (OUR_MANIFEST, has_lua_integers, is_lua_integer,
+    make_lua_backend)
+from harness.engines.manifest import load_manifest
 from harness.fixture import load_corpus
 from harness.interpret import interpret
-from harness.matrix.jit_coverage import ENGINE, engine_functions, measure
-from harness.matrix.jit_diff import compare_runtime, first_difference
-from harness.matrix.runner import DEFAULT_BACKENDS, run_fixture
+from harness.parity.jit_coverage import ENGINE, engine_functions, measure
+from harness.parity.jit_diff import compare_runtime, first_difference
+from harness.parity.runner import DEFAULT_BACKENDS, run_fixture
 from harness.parse import parse_program
 from harness.judge.verdict import CLOSE, ERROR, EXACT, FAIL, Cell, judge_variants, worse
 from lua_port import LuaEngine, available_runtimes

@@ -1,8 +1,8 @@
 """The matrix's process pool: a fixture split across workers (its backends
 shared out) gives the same cells, in the same order, as one run in-process."""
 from harness.fixture import load_corpus
-from harness.matrix import runner
-from harness.matrix.report_json import matrix_json
+from harness.parity import runner
+from harness.parity.report_json import matrix_json
 
 BACKENDS = ("lua51", "luajit21", "torch", "fd")
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from harness.__main__ import main
-from harness.matrix.audit import far_close_cells, main as audit_main
+from harness.parity.audit import far_close_cells, main as audit_main
 from harness.judge.verdict import MATRIX_STATUSES, STATUS
 
 # Each was a CLOSE more than half off (or fd's FAIL that checked nothing).

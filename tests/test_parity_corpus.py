@@ -12,7 +12,7 @@ import functools
 import pytest
 
 from harness.backends import get_backend
-from harness.matrix.runner import DEFAULT_BACKENDS, EXPECTED
+from harness.parity.runner import DEFAULT_BACKENDS, EXPECTED
 from harness.judge.verdict import ERROR, FAIL, NA, evaluate_and_judge, judge_expected
 
 from shared_corpus import BY_NAME, ERRORS as MALFORMED, FIXTURES

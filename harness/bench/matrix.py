@@ -78,7 +78,7 @@ def time_backend(name, fixtures, repeat):
 
 def run_parity(timeout=600):
     """Wall time of `python -m harness parity` (skipped until the matrix exists)."""
-    if importlib.util.find_spec("harness.matrix.cli") is None:
+    if importlib.util.find_spec("harness.parity.cli") is None:
         return ParityRun(skipped="harness/matrix/cli.py does not exist yet: `make parity` not timed")
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "harness", "parity"], cwd=REPO_ROOT,

@@ -9,7 +9,7 @@ equivalent one is caught (its reason is then wrong).
 import sys
 
 from ..fixture import TAGS, UnknownFixtures, load_corpus
-from ..matrix.cli import _list_of, _names
+from ..parity.cli import _list_of, _names
 from . import nn_oracle
 from .run import FAMILIES, family_of, run_mutant
 from .table import MUTANTS, by_name

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from lua_port.bridge import LuaSandbox, read_modules
 
-from ..check.manifest import load_manifest
-from ..check.open import open_port
+from ..engines.manifest import load_manifest
+from ..engines.open import open_port
 from ..check.probes import FAULT
 from ..check.runner import Settings, run_check
 from ..judge.verdict import CONVENTION, ERROR, FAIL
@@ -29,7 +29,7 @@ from .plant import REPO, import_python, plant
 CAUGHT_BY = (FAIL, ERROR, CONVENTION)
 PROBES = ("numbers", "determinism")   # the depth probes cost minutes and catch no local bug
 TIMEOUT = 5          # seconds per program: a mutant without a visited set explodes on reuse
-PYTHON_DRIVER = REPO / "harness" / "check" / "drivers" / "python_driver.py"
+PYTHON_DRIVER = REPO / "harness" / "drivers" / "python_driver.py"
 FAMILIES = {"python": ("python",),
             "PUC Lua": ("lua51", "lua52", "lua53", "lua54", "lua55"),
             "LuaJIT": ("luajit20", "luajit21")}

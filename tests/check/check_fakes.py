@@ -2,7 +2,7 @@
 through harness.interpret, with knobs for what a port lacks or gets wrong."""
 import math
 
-from harness.check.port import PortFailure, PortUnsupported
+from harness.engines.base import EngineFailure, Unsupported
 from harness.interpret import interpret
 from python_ref.engine import Value
 
@@ -31,8 +31,8 @@ def tanh_off_by(ulps):
 
 class FakeRuntime:
     """A port on a runtime called `name`.  lacks: ops it has not (it raises
-    PortUnsupported); declared: what declared_ops() says; fails: fixture
-    programs (by output id) it raises PortFailure on; value_class: the engine."""
+    Unsupported); declared: what declared_ops() says; fails: fixture
+    programs (by output id) it raises EngineFailure on; value_class: the engine."""
 
     def __init__(self, name="fake", *, lacks=(), declared=None, fails=(), value_class=Value,
                  hello=None):
@@ -49,9 +49,9 @@ class FakeRuntime:
         for step in program.steps:
             self.seen_ops.add(step.op)
             if step.op in self.lacks:
-                raise PortUnsupported(step.op)
+                raise Unsupported(step.op)
         if program.output in self.fails:
-            raise PortFailure("crash", "the port died (exit status 139)")
+            raise EngineFailure("crash", "the port died (exit status 139)")
         return interpret(program, self.value_class)
 
     def restart(self):

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.check.command_adapter import open_command_port
-from harness.check.manifest import load_manifest
+from harness.engines.command import open_command_port
+from harness.engines.manifest import load_manifest
 from harness.interpret import interpret
 from harness.parse import parse_program
 from harness.program import Arg, Program, Step
@@ -17,7 +17,7 @@ from harness.program import Arg, Program, Step
 import shared_corpus
 
 REPO = Path(__file__).resolve().parents[2]
-PORTS = REPO / "harness" / "check" / "ports"
+PORTS = REPO / "harness" / "ports"
 SMALL = 3000     # nodes: the corpus below this size runs in about a second on a driver
 
 # Doubles that lose digits or signs when written carelessly.

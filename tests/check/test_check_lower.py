@@ -5,7 +5,7 @@ import struct
 
 import pytest
 
-from harness.check.lower import lower
+from harness.lower import lower
 from harness.judge.verdict import EXACT, compare
 from harness.interpret import interpret
 from harness.parse import parse_program

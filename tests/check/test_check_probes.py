@@ -4,7 +4,7 @@ import pytest
 
 from harness.check import probes
 from harness.check.diagnosis import _numbers_evidence
-from harness.check.port import PortFailure, PortUnsupported
+from harness.engines.base import EngineFailure, Unsupported
 from harness.check.runner import Settings
 from harness.interpret import interpret
 
@@ -33,9 +33,9 @@ def test_op_probe_lacking_declared_lowered_and_broken():
     def answer(program, integers, restarts):
         op = program.steps[0].op
         if op == "exp":
-            raise PortUnsupported("exp")
+            raise Unsupported("exp")
         if op == "log":
-            raise PortFailure("error", "attempt to call a nil value (field 'ln')")
+            raise EngineFailure("error", "attempt to call a nil value (field 'ln')")
         return interpret(program)
     ops = probes.probe_ops(Scripted(answer, declared=set(probes.SIDES) | {"neg", "relu", "exp",
                                                                           "log", "sum"}))
@@ -64,7 +64,7 @@ def test_backward_twice(grads, status, behaviour):
 
 def test_backward_twice_that_raises_or_cannot_be_asked():
     def answer(program, integers, restarts):
-        raise PortFailure("error", "attempt to index a nil value (field '_prev')")
+        raise EngineFailure("error", "attempt to index a nil value (field '_prev')")
     assert probes.probe_backward_twice(Scripted(answer)).status == probes.FAULT
     assert probes.probe_backward_twice(None).status == probes.SKIPPED
 
@@ -74,7 +74,7 @@ def test_backward_twice_that_raises_or_cannot_be_asked():
 def stack_limit(limit):
     def answer(program, integers, restarts):
         if len(program.steps) > limit:
-            raise PortFailure("error", "backward: stack overflow")
+            raise EngineFailure("error", "backward: stack overflow")
         return interpret(program)
     return answer
 
@@ -147,7 +147,7 @@ def test_numbers_on_the_left_and_integers_that_wrap():
     def answer(program, integers, restarts):
         step = program.steps[0]
         if step.op != "pow" and step.args[0].kind == "num":
-            raise PortFailure("error", "attempt to index a number value (local 'a')")
+            raise EngineFailure("error", "attempt to index a number value (local 'a')")
         values = interpret(program)
         if integers and len(program.steps) == probes.DOUBLINGS:
             top = f"x#{probes.DOUBLINGS + 1}"

@@ -3,7 +3,7 @@ and dot lowered for a port without them, ERROR for a port that fails, the
 port budgets (a CLOSE that can FAIL), and the final line's counts."""
 import pytest
 
-from harness.check.port import PortFailure
+from harness.engines.base import EngineFailure
 from harness.check.probes import LOWERED, SUPPORTED, UNSUPPORTED_OP
 from harness.check.runner import Settings, budget_name, run_check
 from harness.judge.verdict import UNSUPPORTED
@@ -117,7 +117,7 @@ class Stubborn(FakeRuntime):
     """A port that cannot restart and cannot say its ops."""
 
     def restart(self):
-        raise PortFailure("crash", "cannot start: no such file")
+        raise EngineFailure("crash", "cannot start: no such file")
 
     def declared_ops(self):
         raise RuntimeError("the hello was lost")

@@ -1,5 +1,5 @@
 """A command port that hangs, dies, or writes what the protocol does not
-allow: the right PortFailure, its stderr and exit code in the message, and
+allow: the right EngineFailure, its stderr and exit code in the message, and
 the next program runs on a new process (tests/check/command_fakes/fake_port.py)."""
 import json
 import re
@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from command_helpers import chain, program, same_bits
 
-from harness.check.command_adapter import CommandRuntime, open_command_port
-from harness.check.manifest import load_manifest
-from harness.check.port import PortFailure, PortUnsupported
+from harness.engines.command import CommandRuntime, open_command_port
+from harness.engines.manifest import load_manifest
+from harness.engines.base import EngineFailure, Unsupported
 from harness.interpret import interpret
 
 FAKE = Path(__file__).resolve().parent / "command_fakes" / "fake_port.py"
@@ -29,7 +29,7 @@ def fake(fault, timeout=FAST, max_memory=512, hello_timeout=None):
 
 
 def failure_of(runtime, p=FAULT):
-    with pytest.raises(PortFailure) as caught:
+    with pytest.raises(EngineFailure) as caught:
         runtime.evaluate(p)
     return caught.value
 
@@ -91,7 +91,7 @@ def test_an_unsupported_reply_names_the_op_and_keeps_the_process():
     with fake("unsupported") as runtime:
         runtime.restart()
         pid = runtime.pid
-        with pytest.raises(PortUnsupported) as caught:
+        with pytest.raises(Unsupported) as caught:
             runtime.evaluate(FAULT)
         assert caught.value.op == "tanh"
         assert runtime.pid == pid and runs_good(runtime)
@@ -135,13 +135,13 @@ def _alive(pid):
 ])
 def test_a_port_without_a_valid_hello_fails_to_start(fault, kind, says):
     with fake(fault, hello_timeout=0.1) as runtime:
-        with pytest.raises(PortFailure) as caught:
+        with pytest.raises(EngineFailure) as caught:
             runtime.restart()
         assert caught.value.kind == kind
         assert re.search(says, caught.value.message), caught.value.message
         assert runtime.start_failure is caught.value
         assert runtime.declared_ops() is None
-        with pytest.raises(PortFailure) as again:   # evaluate tries a new process
+        with pytest.raises(EngineFailure) as again:   # evaluate tries a new process
             runtime.evaluate(GOOD)
         assert again.value.kind == kind
 
@@ -149,7 +149,7 @@ def test_a_port_without_a_valid_hello_fails_to_start(fault, kind, says):
 def test_a_command_that_does_not_exist_is_a_crash_naming_it(tmp_path):
     runtime = CommandRuntime("nothing", ["no-such-program-here", "x"], tmp_path,
                              timeout=FAST, max_memory=256)
-    with pytest.raises(PortFailure) as caught:
+    with pytest.raises(EngineFailure) as caught:
         runtime.evaluate(GOOD)
     assert caught.value.kind == "crash"
     assert caught.value.message.startswith(f"cannot start no-such-program-here x in {tmp_path}")

@@ -1,6 +1,6 @@
 """The project's Lua port through the protocol under the stand-alone lua5.1,
-lua5.4 and luajit (harness/check/drivers/lua_driver.lua, manifests in
-harness/check/ports/): bit-identical to python_ref, numbers exact."""
+lua5.4 and luajit (harness/drivers/lua_driver.lua, manifests in
+harness/ports/): bit-identical to python_ref, numbers exact."""
 import shutil
 import subprocess
 
@@ -9,13 +9,13 @@ import pytest
 from command_helpers import (PORTS, REPO, awkward_program, backward_twice, chain, differing,
                              lua_has_dkjson, opened, program, same_bits, small_corpus)
 
-from harness.check.command_adapter import CommandRuntime
-from harness.check.command_protocol import schema
-from harness.check.port import PortFailure, PortUnsupported
+from harness.engines.command import CommandRuntime
+from harness.engines.command_protocol import schema
+from harness.engines.base import EngineFailure, Unsupported
 from harness.interpret import interpret
 from harness.ops import OPS
 
-DRIVER = REPO / "harness" / "check" / "drivers" / "lua_driver.lua"
+DRIVER = REPO / "harness" / "drivers" / "lua_driver.lua"
 VERSIONS = {"lua5.1": "Lua 5.1", "lua5.4": "Lua 5.4", "luajit": "LuaJIT 2."}
 
 
@@ -121,7 +121,7 @@ def test_integers_reach_lua_as_integers_only_when_asked(binary, tiny_port):
 def test_what_the_port_prints_goes_to_stderr_and_its_errors_are_errors(binary, tiny_port):
     with tiny(binary, tiny_port) as runtime:
         assert runtime.evaluate(program("y = x * 3.0", {"x": 2.0}, "y"))["y"] == (6.0, 1.0)
-        with pytest.raises(PortFailure) as caught:
+        with pytest.raises(EngineFailure) as caught:
             runtime.evaluate(program("y = x.tanh()", {"x": 2.0}, "y"))
         pid = runtime.pid
     assert caught.value.kind == "error"
@@ -139,7 +139,7 @@ def test_an_op_taken_out_of_the_table_is_unsupported(binary, tiny_port):
     copy.write_text(source.replace(line, ""))
     with tiny(binary, tiny_port, copy) as runtime:
         assert runtime.declared_ops() == frozenset(OPS) - {"tanh"}
-        with pytest.raises(PortUnsupported) as caught:
+        with pytest.raises(Unsupported) as caught:
             runtime.evaluate(program("y = x.tanh()", {"x": 2.0}, "y"))
         assert caught.value.op == "tanh"
         assert runtime.evaluate(program("y = x * 3.0", {"x": 2.0}, "y"))["y"] == (6.0, 1.0)

@@ -1,4 +1,4 @@
-"""The node driver (harness/check/drivers/node_driver.js) on the small
+"""The node driver (harness/drivers/node_driver.js) on the small
 JavaScript port written for these tests (tests/ports/js/)."""
 import shutil
 
@@ -7,9 +7,9 @@ import pytest
 from command_helpers import (REPO, awkward_program, backward_twice, chain, differing, opened,
                              program, same_bits, small_corpus)
 
-from harness.check.command_adapter import CommandRuntime
-from harness.check.command_protocol import schema
-from harness.check.port import PortFailure, PortUnsupported
+from harness.engines.command import CommandRuntime
+from harness.engines.command_protocol import schema
+from harness.engines.base import EngineFailure, Unsupported
 from harness.judge.compare import ulp_distance
 from harness.interpret import interpret
 from harness.ops import OPS
@@ -17,7 +17,7 @@ from harness.ops import OPS
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="`node` is not installed")
 
 JS_PORT = REPO / "tests" / "ports" / "js"
-DRIVER = REPO / "harness" / "check" / "drivers" / "node_driver.js"
+DRIVER = REPO / "harness" / "drivers" / "node_driver.js"
 # node's Math.log, Math.exp, Math.tanh and ** are V8's own, not glibc's
 NODES_LIBM = {"log", "exp", "tanh", "sigmoid", "pow"}
 
@@ -127,7 +127,7 @@ def recursive_port(tmp_path):
 
 def test_an_op_the_port_lacks_is_unsupported(recursive_port):
     assert recursive_port.declared_ops() == {"add", "mul"}
-    with pytest.raises(PortUnsupported) as caught:
+    with pytest.raises(Unsupported) as caught:
         recursive_port.evaluate(program("y = x.tanh()", {"x": 2.0}, "y"))
     assert caught.value.op == "tanh"
 
@@ -138,7 +138,7 @@ def test_what_the_port_logs_stays_off_the_protocol(recursive_port):
 
 
 def test_a_recursive_backward_fails_as_an_error_naming_its_range_error(recursive_port):
-    with pytest.raises(PortFailure) as caught:
+    with pytest.raises(EngineFailure) as caught:
         recursive_port.evaluate(chain(20_000))
     fault = caught.value
     assert fault.kind == "error"

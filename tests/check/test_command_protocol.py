@@ -7,9 +7,8 @@ import jsonschema
 import pytest
 from command_helpers import AWKWARD, REPO, awkward_program, program, same_bits
 
-from harness.check.command_protocol import (NUMBER_STRINGS, PROTOCOL_VERSION, ProtocolError,
-                                            decode_message, decode_result, encode_number,
-                                            encode_program, schema)
+from harness.engines.command_protocol import (NUMBER_STRINGS, PROTOCOL_VERSION, ProtocolError,
+    decode_message, decode_result, encode_number, encode_program, schema)
 from harness.interpret import interpret
 from harness.ops import OPS
 

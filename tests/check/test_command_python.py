@@ -1,4 +1,4 @@
-"""The Python driver (harness/check/drivers/python_driver.py): python_ref
+"""The Python driver (harness/drivers/python_driver.py): python_ref
 through it is python_ref to the bit; micrograd 0.1.0 from PyPI through it
 shows its own faults, unmended."""
 import sys
@@ -8,13 +8,13 @@ import pytest
 from command_helpers import (PORTS, REPO, awkward_program, backward_twice, chain, differing,
                              opened, program, same_bits, small_corpus)
 
-from harness.check.command_adapter import CommandRuntime
-from harness.check.command_protocol import schema
-from harness.check.port import PortFailure, PortUnsupported
+from harness.engines.command import CommandRuntime
+from harness.engines.command_protocol import schema
+from harness.engines.base import EngineFailure, Unsupported
 from harness.interpret import interpret
 from harness.ops import OPS
 
-DRIVER = REPO / "harness" / "check" / "drivers" / "python_driver.py"
+DRIVER = REPO / "harness" / "drivers" / "python_driver.py"
 MICROGRAD_OPS = frozenset(["add", "sub", "mul", "div", "pow", "neg", "relu"])
 
 
@@ -32,7 +32,7 @@ def micrograd():
 
 
 def failure(runtime, p):
-    with pytest.raises(PortFailure) as caught:
+    with pytest.raises(EngineFailure) as caught:
         runtime.evaluate(p)
     return caught.value
 
@@ -85,7 +85,7 @@ def test_micrograd_agrees_where_it_computes_the_same_way(micrograd):
 
 @pytest.mark.parametrize("op", ["tanh", "exp", "log", "sigmoid"])
 def test_micrograd_has_no_tanh_exp_log_sigmoid(micrograd, op):
-    with pytest.raises(PortUnsupported) as caught:
+    with pytest.raises(Unsupported) as caught:
         micrograd.evaluate(program(f"y = x.{op}()", {"x": 0.5}, "y"))
     assert caught.value.op == op
 
@@ -165,7 +165,7 @@ def test_the_options_reach_another_api(small_class):
             {"x": (2.0, 3.0), "y": (6.0, 1.0)}
         fault = failure(runtime, program("y = x.tanh()", {"x": 2.0}, "y"))
         assert (fault.kind, fault.message) == ("error", "OverflowError: squash is not written yet")
-        with pytest.raises(PortUnsupported) as caught:
+        with pytest.raises(Unsupported) as caught:
             runtime.evaluate(program("y = x + 3.0", {"x": 2.0}, "y"))
         assert caught.value.op == "add"
 

@@ -15,16 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from harness.check.manifest import ManifestError, load_manifest
-from harness.check.open import open_port
-from harness.check.port import PortFailure, PortUnsupported
+from harness.engines.manifest import ManifestError, load_manifest
+from harness.engines.open import open_port
+from harness.engines.base import EngineFailure, Unsupported
 from harness.parse import parse_program
 from lua_port import RUNTIMES, LuaEngine, available_runtimes, flatten_program
 
 import shared_corpus
 
 REPO = Path(__file__).resolve().parents[2]
-OUR_PORT = REPO / "harness/check/ports/lua_port.toml"
+OUR_PORT = REPO / "harness/ports/lua_port.toml"
 AVAILABLE = available_runtimes()
 
 
@@ -245,13 +245,13 @@ def mini(tmp_path_factory):
 def test_a_missing_method_or_metamethod_is_unsupported(runtime, mini, opened):
     port = opened(mini, runtime)
     assert_ok(port)
-    with pytest.raises(PortUnsupported) as tanh:
+    with pytest.raises(Unsupported) as tanh:
         port.evaluate(program("y = x.tanh()", x=2.0))
     assert tanh.value.op == "tanh" and "tanh" in str(tanh.value)
-    with pytest.raises(PortUnsupported) as div:   # the Values have no __div
+    with pytest.raises(Unsupported) as div:   # the Values have no __div
         port.evaluate(program("y = x / 3", x=2.0))
     assert div.value.op == "div"
-    with pytest.raises(PortUnsupported) as log:   # log = false in the manifest
+    with pytest.raises(Unsupported) as log:   # log = false in the manifest
         port.evaluate(program("y = x.log()", x=2.0))
     assert log.value.op == "log"
     assert "log" not in port.declared_ops() and "tanh" in port.declared_ops()
@@ -261,7 +261,7 @@ def test_a_missing_method_or_metamethod_is_unsupported(runtime, mini, opened):
 @pytest.mark.parametrize("runtime", runtime_params(("lua51", "lua54", "luajit21")))
 def test_an_error_inside_the_port_names_the_step_and_the_file(runtime, mini, opened):
     port = opened(mini, runtime)
-    with pytest.raises(PortFailure) as raised:
+    with pytest.raises(EngineFailure) as raised:
         port.evaluate(program("a = x * 2\nb = a.exp()", x=2.0))
     assert raised.value.kind == "error"
     assert raised.value.message.startswith("step b (exp): ")
@@ -273,7 +273,7 @@ def test_escapes_from_the_sandbox_fail(runtime, mini, opened):
     port = opened(mini, runtime)
     pid = port.pid
     for i, name in enumerate(ESCAPES, 1):
-        with pytest.raises(PortFailure) as raised:
+        with pytest.raises(EngineFailure) as raised:
             port.evaluate(program("y = x.sigmoid()", x=float(i)))
         assert raised.value.kind == "error", name
         assert raised.value.message.startswith("step y (sigmoid): "), name
@@ -318,7 +318,7 @@ def test_a_hanging_port_times_out_and_the_next_program_runs(runtime, tmp_path, o
     port = opened(manifest, runtime)
     assert_ok(port)
     pid = port.pid
-    with pytest.raises(PortFailure) as raised:
+    with pytest.raises(EngineFailure) as raised:
         port.evaluate(program("y = x.tanh()", x=2.0))
     assert raised.value.kind == "timeout"
     assert raised.value.message == f"{runtime}: still running after 0.5 s (the worker was stopped)"
@@ -338,7 +338,7 @@ def test_the_limit_counts_the_workers_cpu_not_the_wall_clock(runtime, tmp_path, 
     assert_ok(port)
     resume.join()
     os.kill(port.pid, signal.SIGSTOP)
-    with pytest.raises(PortFailure) as raised:
+    with pytest.raises(EngineFailure) as raised:
         port.evaluate(OK)
     assert raised.value.kind == "timeout"
     assert_ok(port)
@@ -349,7 +349,7 @@ def test_a_memory_hog_hits_the_cap_and_the_next_program_runs(runtime, tmp_path, 
     manifest = write_port(tmp_path, max_memory=64, timeout=30,
                           ops='tanh = "(function() local t = {} for i = 1, 1e9 do t[i] = {i} end end)()"\n')
     port = opened(manifest, runtime)
-    with pytest.raises(PortFailure) as raised:
+    with pytest.raises(EngineFailure) as raised:
         port.evaluate(program("y = x.tanh()", x=2.0))
     assert raised.value.kind == "memory", raised.value.message
     assert_ok(port)
@@ -359,10 +359,10 @@ def test_a_memory_hog_hits_the_cap_and_the_next_program_runs(runtime, tmp_path, 
 def test_a_hanging_setup_fails_every_program_without_waiting_again(runtime, tmp_path, opened):
     manifest = write_port(tmp_path, setup="while true do end", timeout=0.5)
     port = opened(manifest, runtime)
-    with pytest.raises(PortFailure) as first:
+    with pytest.raises(EngineFailure) as first:
         port.evaluate(OK)
     assert first.value.kind == "timeout" and first.value.message.startswith("setup: ")
-    with pytest.raises(PortFailure) as second:
+    with pytest.raises(EngineFailure) as second:
         port.evaluate(OK)
     assert second.value is first.value and port.pid is None, "no new worker is started"
 
@@ -372,7 +372,7 @@ def test_a_failing_setup_is_an_error_on_every_program(runtime, tmp_path, opened)
     manifest = write_port(tmp_path, setup='Value = require("engine")')
     port = opened(manifest, runtime)
     for _ in range(2):
-        with pytest.raises(PortFailure) as raised:
+        with pytest.raises(EngineFailure) as raised:
             port.evaluate(OK)
         assert raised.value.kind == "error"
         assert "setup: " in raised.value.message
@@ -386,13 +386,13 @@ def test_a_killed_worker_is_a_crash_and_the_next_program_runs(runtime, tmp_path,
     port = opened(manifest, runtime)
     assert_ok(port)
     os.kill(port.pid, signal.SIGKILL)   # between two programs
-    with pytest.raises(PortFailure) as between:
+    with pytest.raises(EngineFailure) as between:
         port.evaluate(OK)
     assert between.value.kind == "crash" and "SIGKILL" in between.value.message
     assert_ok(port)
     killer = threading.Timer(0.5, os.kill, (port.pid, signal.SIGKILL))
     killer.start()                      # in the middle of one
-    with pytest.raises(PortFailure) as during:
+    with pytest.raises(EngineFailure) as during:
         port.evaluate(program("y = x.tanh()", x=2.0))
     killer.join()
     assert during.value.kind == "crash" and "SIGKILL" in during.value.message
@@ -455,7 +455,7 @@ def test_a_program_is_flattened_once_for_both_runs_and_forgotten_when_freed(monk
     import pickle
 
     import lua_port
-    from harness.check import lua_adapter
+    from harness.engines import lua as lua_adapter
 
     calls = []
     monkeypatch.setattr(lua_port, "flatten_program",

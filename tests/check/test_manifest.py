@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.check.manifest import (DEFAULT_OPS, SCHEMA_PATH, ManifestError, load_manifest,
-                                    op_params)
+from harness.engines.manifest import (DEFAULT_OPS, SCHEMA_PATH, ManifestError, load_manifest,
+    op_params)
 from harness.ops import OPS
 from harness.toml_errors import key_place
 from lua_port import RUNTIMES
@@ -71,7 +71,7 @@ def test_an_unreadable_manifest_is_one_line(tmp_path):
 
 
 def test_our_own_port_manifest():
-    manifest = load_manifest(REPO / "harness/check/ports/lua_port.toml")
+    manifest = load_manifest(REPO / "harness/ports/lua_port.toml")
     assert manifest.language == "lua" and manifest.runtimes == RUNTIMES
     assert manifest.root == REPO / "lua_port"
     assert (manifest.new, manifest.data, manifest.grad, manifest.backward) == (

@@ -76,7 +76,7 @@ def corpus_tags():
 
 def load_grid(path=PARITY_JSON):
     """The grid of the whole corpus: the report's, or the matrix run here."""
-    from harness.matrix.runner import run_matrix
+    from harness.parity.runner import run_matrix
 
     fixtures, errors = _corpus()
     if path.exists():

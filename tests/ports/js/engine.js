@@ -1,5 +1,5 @@
 // A small micrograd port in JavaScript, written for the tests of the command
-// protocol (harness/check/drivers/node_driver.js runs it; port.toml says how).
+// protocol (harness/drivers/node_driver.js runs it; port.toml says how).
 //
 // It follows python_ref/engine.py: every op returns the IEEE-754 result,
 // local gradients use the same formulas, and backward walks the graph with

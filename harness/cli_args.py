@@ -1,0 +1,28 @@
+"""The argument types every command's line shares (argparse types that say
+what is wrong in one line)."""
+import argparse
+
+
+def names(text):
+    """Comma-separated names (empty parts dropped)."""
+    return [part for part in text.split(",") if part]
+
+
+def list_of(kind, allowed):
+    """An argparse type: comma-separated names, each one of `allowed`."""
+    def parse(text):
+        found = names(text)
+        unknown = [n for n in found if n not in allowed]
+        if unknown:
+            raise argparse.ArgumentTypeError(
+                f"unknown {kind} {', '.join(unknown)}; choose from {', '.join(allowed)}")
+        return found
+    parse.__name__ = f"{kind} list"  # argparse names the type in its messages
+    return parse
+
+
+def positive(text):
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value

@@ -1,0 +1,38 @@
+"""div-pow: a division holds x * y^-1 (or x * (1/y)), one rounding more
+than x / y."""
+import math
+
+from ..judge.compare import ulp_distance
+from ..judge.verdict import CONVENTION, FAIL
+from .common import Bug, Evidence
+
+BUGS = [Bug("div-pow", "division as b**-1",
+            "x / y computed as x * y**-1 rounds twice, so it is often 1 ulp from x / y: divide",
+            7, "functions")]
+
+
+def _reciprocal_products(x, y):
+    inverse = [1.0 / y if y else math.copysign(math.inf, y)]
+    if y:
+        try:
+            inverse.append(y ** -1.0)
+        except (ZeroDivisionError, OverflowError):
+            pass
+    return [x * r for r in inverse]
+
+
+def examine(fixture, evaluated, reference, evaluation, cell, engine):
+    if cell.status not in (FAIL, CONVENTION) or evaluation is None:
+        return []
+    for step in fixture.program.steps:
+        if step.op != "div":
+            continue
+        x, y = step.resolve(lambda node_id: reference[node_id][0])
+        ref, got = reference[step.out][0], evaluation[step.out][0]
+        if got is None or ulp_distance(ref, got) == 0:
+            continue
+        if any(ulp_distance(v, got) == 0 for v in _reciprocal_products(x, y)):
+            return [Evidence("div-pow", engine, fixture.name, step.out,
+                             f"{x!r} / {y!r} is {got!r}, python_ref {ref!r} "
+                             f"({ulp_distance(ref, got):g} ulp): x * y^-1")]
+    return []

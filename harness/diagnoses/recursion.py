@@ -1,0 +1,31 @@
+"""recursion: the depth probes fail with a stack overflow (the size, per
+runtime), or a fixture ERRORs with one."""
+import re
+
+from ..judge.verdict import ERROR
+from .common import Bug, Evidence
+
+BUGS = [Bug("recursion", "a recursion limit",
+            "the topological sort (or backward) recurses once per level of the graph, and the "
+            "runtime's stack ends at a depth of its own: walk the graph with an explicit stack",
+            5, "recursive")]
+RECURSION = re.compile(r"stack overflow|recursion|call stack size|too many C levels",
+                       re.IGNORECASE)
+
+
+def examine(fixture, evaluated, reference, evaluation, cell, engine):
+    if cell.status == ERROR and RECURSION.search(cell.message):
+        return [Evidence("recursion", engine, fixture.name, "", cell.message[:200])]
+    return []
+
+
+def from_probes(engine, probes):
+    found = []
+    for kind in ("depth-chain", "depth-wide"):
+        probe = probes.get(kind)
+        if probe and probe.details.get("error") and RECURSION.search(probe.details["error"]):
+            d = probe.details
+            found.append(Evidence("recursion", engine, f"probe {kind}", "",
+                                  f"longest {d['longest']:,} nodes, fails at "
+                                  f"{d['first_failure']:,}: {d['error'][:160]}"))
+    return found

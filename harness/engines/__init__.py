@@ -1,0 +1,1 @@
+"""The engine layer: everything the lab runs a program on."""

@@ -1,0 +1,89 @@
+"""What every engine is, and what it may raise.
+
+An engine runs a Program forward and backward and answers an Evaluation:
+{node id: (data, grad)} in program order, floats, -0.0 kept, None where it
+computes nothing (finite differences give input gradients only).  Its
+budget (a harness.judge.tolerances budget) says how far its values may be
+from python_ref's; it is fixed when the engine opens.
+
+An engine raises NotApplicable where the question has no answer for it
+(finite differences at a kink), Unsupported where it lacks an op, and
+EngineFailure where it could not answer (it raised, crashed, ran out of time
+or memory, or broke the protocol); anything else it raises is its own error.
+Each becomes a cell (N/A, UNSUPPORTED, ERROR) in harness.run.
+"""
+from typing import Dict, Optional, Tuple
+
+from ..program import FLOATS, INTEGERS  # noqa: F401 (the runs an engine has)
+
+Evaluation = Dict[str, Tuple[Optional[float], Optional[float]]]
+
+
+class NotApplicable(Exception):
+    """The engine has no answer for this program (not a failure)."""
+
+
+class EngineFailure(Exception):
+    """The engine could not answer this program; `kind` says how:
+    "error" (it raised: the message is its own), "crash" (its process died),
+    "timeout" (it ran past its time limit), "memory" (past its memory cap) or
+    "protocol" (it answered something the protocol does not allow)."""
+
+    KINDS = ("error", "crash", "timeout", "memory", "protocol")
+
+    def __init__(self, kind, message):
+        if kind not in self.KINDS:
+            raise ValueError(f"unknown failure kind {kind!r}; expected one of {self.KINDS}")
+        super().__init__(message)
+        self.kind, self.message = kind, message
+
+
+class Unsupported(Exception):
+    """The engine has no such op (it said so, or has no method for it)."""
+
+    def __init__(self, op, message=""):
+        super().__init__(message or f"the port has no {op}")
+        self.op = op
+
+
+class Engine:
+    """The interface every engine keeps; the defaults are an in-process
+    engine's, which has every op, one run per program and nothing to start."""
+    name = ""           # its column in the reports
+    version = ""        # what it says of itself
+    budget = None       # how far it may be from python_ref
+
+    def evaluate(self, program, *, integers=False) -> Evaluation:
+        """Forward and backward of program; integers=True (the INTEGERS run):
+        integral inputs and constants as the language's integers."""
+        raise NotImplementedError
+
+    def variants(self, program):
+        """The runs a cell of program is judged on: FLOATS, and INTEGERS
+        where the engine's language has wrapping integers."""
+        return (FLOATS,)
+
+    def declared_ops(self):
+        """The ops the engine says it has, or None: every op."""
+        return None
+
+    def start_failure(self):
+        """Why the engine cannot start (an EngineFailure), or None."""
+        return None
+
+    def restart(self):
+        """A fresh engine: nothing of earlier programs kept."""
+
+    def close(self):
+        """End whatever process the engine holds."""
+
+
+class UnavailableEngine(Engine):
+    """Stands in for an engine that cannot run here; evaluate() raises why."""
+
+    def __init__(self, name, reason, budget=None):
+        self.name, self.reason, self.budget = name, reason, budget
+        self.version = reason
+
+    def evaluate(self, program, *, integers=False):
+        raise RuntimeError(f"engine {self.name} is not available: {self.reason}")

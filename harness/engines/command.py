@@ -1,0 +1,225 @@
+"""A "command" port: any program that speaks the JSON-lines protocol
+(docs/protocol.md) on its stdin and stdout, as an engine.
+
+    engine = open_command_port(manifest)[0]     # one engine: the process
+    engine.declared_ops()                       # from its hello
+    engine.evaluate(program, integers=False)    # {node id: (data, grad)}
+
+Its budget is fixed by its first hello: the libm of the language it names
+(engines/budgets.py); a Lua port run by a stand-alone interpreter (its hello
+names the version) is judged as a Lua port on that runtime is, integers
+run included.
+
+A port that crashes, hangs, or writes what the protocol does not allow is
+killed (with its process group) and raises EngineFailure of kind crash,
+timeout or protocol (memory when its last words say it ran out), with the
+last lines of its stderr and its exit code.  The next call starts a new
+process, so the run goes on.  An `error` or `unsupported` reply leaves the
+process running: the port itself said what went wrong.
+"""
+import re
+
+from lua_port.runtimes import INTEGER_RUNTIMES
+
+from .base import FLOATS, INTEGERS, Engine, EngineFailure, Unsupported
+from .budgets import command_port_budget
+from .command_process import (ChildExited, ChildMisbehaved, ChildProcess, ChildTimedOut,
+    describe_exit)
+from .command_protocol import ProtocolError, decode_message, decode_result, encode_program
+from .cpu_clock import WALL_BACKSTOP
+
+# How a process that ran out of memory says so: node ("JavaScript heap out of
+# memory"), C++ (std::bad_alloc), Lua ("not enough memory"), Python (MemoryError).
+OUT_OF_MEMORY = re.compile(r"out of memory|not enough memory|MemoryError|bad_alloc|"
+                           r"Cannot allocate memory", re.IGNORECASE)
+HELLO_MAX_BYTES = 1 << 20
+REPLY_BYTES_PER_NODE = 128      # a [data, grad] pair is at most about 50 bytes
+EXIT_GRACE_SECONDS = 1.0        # after it closed stdout, for its exit code
+HELLO_SECONDS = 10.0            # at least, for the hello: a JVM or ts-node starts slowly
+
+
+LUA_VERSION = re.compile(r"(lua|luajit) (\d)\.(\d)", re.IGNORECASE)
+
+
+def lua_runtime_of(hello):
+    """The lupa runtime a Lua port's hello names ("Lua 5.4" -> lua54,
+    "LuaJIT 2.0.5" -> luajit20), or None."""
+    if str(hello.get("language", "")).lower() != "lua":
+        return None
+    m = LUA_VERSION.match(str(hello.get("version", "")))
+    return "".join(m.groups()).lower() if m else None
+
+
+def open_command_port(manifest, *, backward_calls=1, budget=None):
+    """The one engine of a command port (a manifest.Manifest with language
+    "command"): its process, started here in the manifest's folder.  If it
+    cannot start or says no valid hello, the engine is still returned:
+    last_start_failure holds why, and evaluate() tries again and raises it.
+    backward_calls=2: an engine whose every program runs backward twice (the
+    backward-twice probe); budget: fixed instead of taken from the hello."""
+    engine = CommandEngine(manifest.name, manifest.command, manifest.folder,
+                           timeout=manifest.timeout, max_memory=manifest.max_memory,
+                           backward_calls=backward_calls, budget=budget)
+    try:
+        engine.restart()
+    except EngineFailure:
+        pass
+    return [engine]
+
+
+class CommandEngine(Engine):
+    """One command port: a child process, started again after a failure."""
+
+    def __init__(self, name, command, cwd, *, timeout, max_memory, hello_timeout=None,
+                 backward_calls=1, budget=None):
+        """command: argv run in folder cwd; timeout: CPU seconds per program
+        (cpu_clock.py); hello_timeout: the same for the hello (default: the
+        longer of timeout and HELLO_SECONDS); max_memory: MiB (RLIMIT_DATA);
+        backward_calls: how many times each program runs backward."""
+        self.name = name
+        self.budget = budget
+        self.command, self.cwd = list(command), cwd
+        self.timeout, self.max_memory = float(timeout), int(max_memory)
+        self.hello_timeout = float(hello_timeout or max(self.timeout, HELLO_SECONDS))
+        self.backward_calls = int(backward_calls)
+        self.version = "not started"
+        self.hello = None            # the last hello, as the port wrote it
+        self.last_start_failure = None    # EngineFailure of the last start, or None
+        self._child = None
+        self._next_id = 1
+
+    @property
+    def pid(self):
+        """The process id of the running port, or None."""
+        return self._child.pid if self._child is not None else None
+
+    # -- PortRuntime ---------------------------------------------------------
+
+    def declared_ops(self):
+        """The ops of the hello (the port starts if it has not yet); None
+        while it says no valid hello."""
+        if self._child is None and self.hello is None and self.last_start_failure is None:
+            try:
+                self.restart()
+            except EngineFailure:
+                pass
+        return frozenset(self.hello["ops"]) if self.hello else None
+
+    def evaluate(self, program, *, integers=False):
+        if self._child is None:
+            self.restart()
+        request_id, self._next_id = self._next_id, self._next_id + 1
+        node_ids = program.node_ids()
+        request = encode_program(program, request_id, integers, self.backward_calls)
+        limit = HELLO_MAX_BYTES + REPLY_BYTES_PER_NODE * len(node_ids)
+        where = f"program {request_id}"
+        message = self._receive(request, limit, where, self.timeout)
+        try:
+            if message["kind"] not in ("result", "unsupported", "error"):
+                raise ProtocolError(f"field kind: {message['kind']!r} where a reply "
+                                    "(result, unsupported or error) was due")
+            if message["id"] != request_id:
+                raise ProtocolError(f"field id: {message['id']} answers no request; "
+                                    f"expected {request_id}")
+            if message["kind"] == "result":
+                return decode_result(message, node_ids)
+        except ProtocolError as error:
+            raise self._fail("protocol", f"reply to {where}: {error}") from None
+        if message["kind"] == "unsupported":
+            raise Unsupported(message["op"], message.get("message", ""))
+        kind = "memory" if OUT_OF_MEMORY.search(message["message"]) else "error"
+        raise EngineFailure(kind, message["message"])
+
+    def restart(self):
+        """Kill the process if any, start a new one and read its hello;
+        raises EngineFailure (kept in last_start_failure) if it says none."""
+        self._stop()
+        self.last_start_failure = None
+        try:
+            self._child = ChildProcess(self.command, self.cwd, self.max_memory)
+        except OSError as error:
+            self.last_start_failure = EngineFailure(
+                "crash", f"cannot start {' '.join(self.command)} in {self.cwd}: {error}")
+            raise self.last_start_failure from None
+        try:
+            message = self._receive(b"", HELLO_MAX_BYTES, "its hello", self.hello_timeout)
+            if message["kind"] != "hello":
+                raise self._fail("protocol", f"its hello: field kind: {message['kind']!r} "
+                                             "where the hello was due")
+        except EngineFailure as failure:
+            self.last_start_failure = failure
+            raise
+        self.hello = message
+        self.version = message["version"]
+        if self.budget is None:
+            self.budget = command_port_budget(message["language"], lua_runtime_of(message))
+
+    def variants(self, program):
+        from .lua import has_lua_integers
+        if (self.hello and lua_runtime_of(self.hello) in INTEGER_RUNTIMES
+                and has_lua_integers(program)):
+            return (FLOATS, INTEGERS)
+        return (FLOATS,)
+
+    def start_failure(self):
+        """Start the port (if it is not running) and read its hello: the
+        EngineFailure that stops it, or None."""
+        if self._child is None and self.hello is None and self.last_start_failure is None:
+            try:
+                self.restart()
+            except EngineFailure:
+                pass
+        return self.last_start_failure
+
+    def close(self):
+        self._stop()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- the child -------------------------------------------------------------
+
+    def _receive(self, request, limit, where, timeout):
+        """Send request, return the next message (validated); any failure
+        kills the child and raises EngineFailure."""
+        try:
+            line = self._child.exchange(request, timeout, limit)
+        except ChildTimedOut as late:
+            if late.backstop:
+                why = (f"no answer to {where} after {late.wall:.1f} s of wall clock "
+                       f"({WALL_BACKSTOP} times the limit of {timeout:g} s) in which it used "
+                       f"{late.cpu:.1f} s of CPU: waiting, not computing; killed")
+            else:
+                why = (f"no answer to {where} within {timeout:g} s of CPU time "
+                       f"({late.wall:.1f} s of wall clock); killed")
+            raise self._fail("timeout", why) from None
+        except ChildExited as exited:
+            code = self._child.wait_exit(EXIT_GRACE_SECONDS)
+            how = "did not exit (killed)" if code is None else describe_exit(code)
+            raise self._fail("crash", f"the port {exited} during {where} and {how}") from None
+        except ChildMisbehaved as error:
+            raise self._fail("protocol", f"{where}: {error}") from None
+        try:
+            return decode_message(line)
+        except ProtocolError as error:
+            raise self._fail("protocol", f"{where}: {error}") from None
+
+    def _fail(self, kind, message):
+        """Kill the child; the EngineFailure to raise, with its stderr's last lines."""
+        child, self._child = self._child, None
+        child.kill()
+        tail = child.stderr_tail()
+        if kind == "crash" and OUT_OF_MEMORY.search(tail):
+            kind = "memory"
+            message += f" (memory cap {self.max_memory} MiB)"
+        if tail:
+            message += f"; stderr: {tail}"
+        return EngineFailure(kind, message)
+
+    def _stop(self):
+        if self._child is not None:
+            self._child.kill()
+            self._child = None

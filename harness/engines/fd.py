@@ -1,0 +1,180 @@
+"""Central finite differences: the gradient of the output with respect to
+each input, from python_ref's forward alone, with an estimate of its error.
+
+Step: h = cbrt(eps) * max(1, |x|) (balances truncation error h**2 against
+rounding error eps/h); each quotient divides by the step actually taken.
+The reported gradient is the Richardson extrapolation (4 D(h/2) - D(h)) / 3.
+Its error estimate (`noise`, per input; `reasons` spells it out) is the
+condition of the quotient, not a fixed rule:
+* rounding: how far each evaluated output may be off, from the magnitudes
+  of the values along the path *at the points evaluated* (each node's
+  rounding, FD_NOISE_ULPS eps of its magnitude plus the underflow step,
+  carried to the output by its gradient there), over the step;
+* truncation: |D(h/2) - D(h)|, what the two steps disagree by, while that
+  is under a quarter of the slope (else the error does not shrink as h**2 at
+  this step and nothing bounds it).
+Where that estimate is half the slope or more, the step does not resolve
+the slope and harness.verdict reads the cell UNRESOLVED (a huge term that
+swamps the slope, cancelling paths, a result in the subnormals).
+
+Not applicable (NotApplicable: an N/A cell, not a failure) where any node
+sits on a kink or a domain edge (its op's `branch` is None), where a
+perturbation moves a node to another branch, or where a value is not
+finite.  At most MAX_INPUTS inputs are differentiated (evenly spaced, first
+and last included), so a 2,000-input dot costs what a 64-input one does;
+the others get None (not compared).
+"""
+import dataclasses
+import math
+import sys
+
+from ..interpret import forward
+from ..ops import OPS
+from ..judge.tolerances import FD_NOISE_ULPS
+from .base import Engine, NotApplicable
+
+EPS = sys.float_info.epsilon
+UNDERFLOW = math.ulp(0.0)   # a rounding into the subnormals is off by up to this, absolutely
+REGIME_SHARE = 0.25   # halving the step may move the slope by less than this share of it
+MAX_INPUTS = 64
+
+
+def _plan(program):
+    """The steps as fd walks them, five times per input: each step's Op, its
+    node's place in program order, and its arguments as (place, None) for a
+    node or (None, number) for a constant (lists by place cost far less than
+    dicts by id on a 100,000-step program)."""
+    place = {name: i for i, name in enumerate(program.node_ids())}
+    return [(OPS[step.op], place[step.out],
+             tuple((place[a.value], None) if a.kind == "node" else (None, a.value)
+                   for a in step.args))
+            for step in program.steps]
+
+
+def _args(spec, data):
+    return [number if at is None else data[at] for at, number in spec]
+
+
+def _evaluate(program):
+    """(data, grads): lists in program order at the program's inputs, from
+    python_ref's forward and backward (the gradients carry each node's
+    rounding to the output)."""
+    nodes = forward(program)
+    nodes[program.output].backward()
+    ordered = nodes.values()   # inputs, then the steps: program order
+    return [node.data for node in ordered], [node.grad for node in ordered]
+
+
+def _branches(plan, data):
+    """Every step's branch label at these node values; None entries are kinks."""
+    return [op.branch(*_args(spec, data)) for op, _, spec in plan]
+
+
+def _with_input(program, name, x):
+    inputs = tuple((n, x if n == name else v) for n, v in program.inputs)
+    return dataclasses.replace(program, inputs=inputs)
+
+
+def chosen_inputs(program):
+    """The inputs differentiated: all, or MAX_INPUTS evenly spaced ones."""
+    names = [name for name, _ in program.inputs]
+    if len(names) <= MAX_INPUTS:
+        return names
+    picks = {round(i * (len(names) - 1) / (MAX_INPUTS - 1)) for i in range(MAX_INPUTS)}
+    return [names[i] for i in sorted(picks)]
+
+
+def output_noise(program, evaluation):
+    """How far a forward evaluation of the output may be off from rounding,
+    at the point evaluation ({node: (data, grad)}) was taken: every node's
+    rounding (FD_NOISE_ULPS eps of its magnitude plus the underflow step,
+    once per addition in a fused sum/dot) carried to the output by its
+    gradient there."""
+    pairs = [evaluation[name] for name in program.node_ids()]
+    return _noise(_plan(program), [d for d, _ in pairs], [g for _, g in pairs],
+                  program.node_ids().index(program.output))
+
+
+def _noise(plan, data, grads, output):
+    """output_noise on lists in program order (output: the output's place)."""
+    total = FD_NOISE_ULPS * (EPS * abs(data[output]) + UNDERFLOW)
+    for op, at, spec in plan:
+        args = _args(spec, data)
+        total += (FD_NOISE_ULPS * op.roundings(args)
+                  * (EPS * op.rounding_scale(args, data[at]) + UNDERFLOW) * abs(grads[at]))
+    return total if total == total else math.inf   # a nan gradient: no bound at all
+
+
+def _truncation(coarse, fine, rounding):
+    """(truncation error estimate, why it is unbounded or ""): |D(h/2) - D(h)|,
+    which holds while the error shrinks as h**2.  Then halving the step moves
+    the slope by a small share of it; where it moves it by a quarter or more
+    (beyond what rounding explains) the step is outside that regime (a steep
+    sigmoid, a jump at this scale) and nothing bounds the error."""
+    gap = abs(fine - coarse)
+    if gap > REGIME_SHARE * max(abs(fine), abs(coarse)) and gap > rounding:
+        return math.inf, (f" (D(h) = {coarse:.3g}, D(h/2) = {fine:.3g}: halving the step "
+                          "moved the slope by over a quarter, so the error does not shrink "
+                          "as h**2 here)")
+    return gap, ""
+
+
+class FdEvaluation(dict):
+    """fd's gradients of the inputs, with its own error estimate of each:
+    noise {input: absolute error} and its parts in words (reasons), which
+    the judge allows (harness.judge.tolerances.FdBudget)."""
+
+    def __init__(self, values, noise, reasons):
+        super().__init__(values)
+        self.noise, self.reasons = noise, reasons
+
+
+class FiniteDifferenceEngine(Engine):
+    name = "fd"
+
+    def __init__(self, reference, budget=None):
+        self.reference = reference   # python_ref's engine: it keeps its last evaluation
+        self.budget = budget
+        self.version = "fd"
+
+    def _quotient(self, program, name, x, h, walk):
+        """(D, its rounding error): the central difference at step h.
+        walk: (the _plan, the branches at the center, the output's place)."""
+        plan, branches, output = walk
+        lo, hi = x - h, x + h
+        f, rounding = [], 0.0
+        for point in (lo, hi):
+            data, grads = _evaluate(_with_input(program, name, point))
+            if _branches(plan, data) != branches:
+                raise NotApplicable(f"moving input {name} by {h:.3g} crosses a kink")
+            f.append(data[output])
+            rounding += _noise(plan, data, grads, output)
+        if not all(math.isfinite(v) for v in f):
+            raise NotApplicable(f"the output is not finite near input {name}")
+        return (f[1] - f[0]) / (hi - lo), rounding / (hi - lo)
+
+    def evaluate(self, program, *, integers=False):
+        center = self.reference.evaluate(program)   # interpret(program), kept
+        ids, plan = program.node_ids(), _plan(program)
+        branches = _branches(plan, [center[name][0] for name in ids])
+        walk = (plan, branches, ids.index(program.output))
+        for step, branch in zip(program.steps, branches):
+            if branch is None:
+                raise NotApplicable(f"node {step.out} ({step.op}) is at a kink or domain edge")
+        if not all(math.isfinite(v) for pair in center.values() for v in pair):
+            raise NotApplicable("a value or gradient is not finite")
+        inputs = dict(program.inputs)
+        result, noise, reasons = {}, {}, {}
+        for name in chosen_inputs(program):
+            x = inputs[name]
+            h = EPS ** (1 / 3) * max(1.0, abs(x))
+            coarse, rounding_coarse = self._quotient(program, name, x, h, walk)
+            fine, rounding_fine = self._quotient(program, name, x, h / 2, walk)
+            # fine + (fine - coarse) / 3 == (4 fine - coarse) / 3 without overflowing
+            result[name] = (None, fine + (fine - coarse) / 3.0)
+            rounding = (4.0 * rounding_fine + rounding_coarse) / 3.0
+            truncation, why = _truncation(coarse, fine, rounding_coarse + rounding_fine)
+            noise[name] = rounding + truncation
+            reasons[name] = (f"at step {h:.3g}: rounding {rounding:.3g}, "
+                             f"truncation {truncation:.3g}{why}")
+        return FdEvaluation(result, noise, reasons)

@@ -1,0 +1,215 @@
+"""A port manifest: how `python -m harness check PORT.toml` reaches a port.
+
+load_manifest(path) checks the TOML file against harness/schema/port.schema.json,
+then its meaning (the root folder exists; every Lua expression compiles on
+every runtime named), and returns a Manifest.  A bad manifest raises a
+ManifestError: one line, `file:line:col: reason`.
+
+A Lua port is reached through short Lua expressions, compiled in the port's
+own global table after `setup` ran:
+
+    new       x -> a leaf Value             (default: Value(x))
+    data      v -> its data                 (default: v.data)
+    grad      v -> its gradient             (default: v.grad)
+    backward  a statement on v              (default: v:backward())
+    [ops]     binary ops see a and b, unary ops v, sum start and vs (a Lua
+              array), dot start, ws and xs; DEFAULT_OPS below, false for an
+              op the port does not have.
+"""
+import json
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from types import MappingProxyType
+
+import jsonschema
+
+from ..fixture import display_path
+from ..ops import OPS
+from ..toml_errors import field_name, first_schema_error, key_place, read_toml
+from .lua_chunks import first_syntax_error, op_params
+
+__all__ = ["Manifest", "ManifestError", "load_manifest", "DEFAULT_OPS", "op_params",
+           "SCHEMA_PATH"]
+
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "port.schema.json"
+SCHEMA_NAME = "harness/schema/port.schema.json"
+MAX_FILE_BYTES = 1_000_000
+
+DEFAULT_TIMEOUT = 10.0     # seconds per program (CPU seconds for a Lua port)
+DEFAULT_MAX_MEMORY = 2048  # MiB; a 1,000,000-node chain needs about 1 GiB in our own port
+DEFAULT_API = {"root": ".", "setup": "", "new": "Value(x)", "data": "v.data", "grad": "v.grad",
+               "backward": "v:backward()"}
+# The expression of each op unless [ops] says otherwise; None: the port has no
+# such op (sum and dot then reach it as chains of + and *).
+DEFAULT_OPS = MappingProxyType({
+    "add": "a + b", "sub": "a - b", "mul": "a * b", "div": "a / b", "pow": "a ^ b",
+    "neg": "-v", "relu": "v:relu()", "tanh": "v:tanh()", "exp": "v:exp()", "log": "v:log()",
+    "sigmoid": "v:sigmoid()", "sum": None, "dot": None,
+})
+
+
+def _rebuilt(state):
+    return Manifest(**{**state, "ops": MappingProxyType(state["ops"])})
+
+
+class ManifestError(Exception):
+    """A malformed manifest: one line naming the file, the place and the reason."""
+
+    def __init__(self, path, place, reason):
+        super().__init__(path, place, reason)
+        self.path, self.place, self.reason = str(path), place, " ".join(str(reason).split())
+
+    def __str__(self):
+        if self.place:
+            return f"{self.path}:{self.place[0]}:{self.place[1]}: {self.reason}"
+        return f"{self.path}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    path: Path                  # the manifest file, absolute
+    shown: str                  # the file as messages name it
+    name: str
+    language: str               # "lua" or "command"
+    runtimes: tuple             # lua: lupa runtime names; command: ()
+    root: Path | None           # lua: the port's folder, absolute
+    setup: str                  # lua: statements run once
+    new: str                    # lua: expressions, see the module docstring
+    data: str
+    grad: str
+    backward: str
+    ops: MappingProxyType       # lua: every op -> its expression, or None (the port lacks it)
+    command: tuple              # command: the program and its arguments
+    timeout: float              # seconds per program
+    max_memory: int             # MiB
+    raw: str = field(repr=False, compare=False, default="")
+
+    @property
+    def folder(self):
+        """The manifest's folder: root is relative to it, command runs in it."""
+        return self.path.parent
+
+    def __reduce__(self):   # crosses to a worker process (a mapping proxy cannot be pickled)
+        state = {f.name: getattr(self, f.name) for f in fields(self)}
+        state["ops"] = dict(self.ops)
+        return _rebuilt, (state,)
+
+    def place(self, *parts, value=False):
+        """(line, col) of a field in the manifest, e.g. place("ops", "tanh")."""
+        return key_place(self.raw, list(parts), value=value)
+
+    def error(self, parts, reason, value=True):
+        """A ManifestError at a field, its reason prefixed with the field's name."""
+        return ManifestError(self.shown, self.place(*parts, value=value),
+                             f"{_name(parts)}: {reason}")
+
+
+def _name(parts):
+    """A field as messages name it ("[port] runtimes"): the place already
+    points at the item of an array."""
+    return field_name([p for p in parts if not isinstance(p, int)])
+
+
+_SCHEMA = None
+
+
+def _schema():
+    global _SCHEMA
+    if _SCHEMA is None:
+        schema = json.loads(SCHEMA_PATH.read_text())
+        _SCHEMA = (schema, jsonschema.Draft202012Validator(schema))
+    return _SCHEMA
+
+
+def _walk(document, parts):
+    for part in parts:
+        document = document[part]
+    return document
+
+
+def _explainer(schema, data):
+    def explain(error, parts):
+        if error.validator is None:
+            # a `false` subschema (a field of the other language): jsonschema
+            # leaves the field out of the path, so find it in the schema
+            forbidden = _walk(schema, error.absolute_schema_path)
+            container = _walk(data, parts)
+            key = next(k for k, s in forbidden.items() if s is False and k in container)
+            language = data["port"]["language"]
+            return parts + [key], f"not a field of a {json.dumps(language)} port"
+        where = parts[:2]
+        if error.validator == "additionalProperties" and parts == ["ops"]:
+            unknown = sorted(set(error.instance) - set(OPS))[0]
+            return parts + [unknown], f"unknown op (ops: {', '.join(OPS)})"
+        if error.validator == "enum" and where == ["port", "runtimes"]:
+            from lua_port import RUNTIMES
+            return parts, (f"{json.dumps(error.instance)} is not a Lua runtime lupa knows "
+                           f"({', '.join(RUNTIMES)})")
+        if error.validator == "enum" and parts == ["port", "language"]:
+            return parts, f"{json.dumps(error.instance)} is not a language (\"lua\" or \"command\")"
+        if error.validator == "anyOf" and where[:1] == ["ops"]:
+            return parts, (f"{json.dumps(error.instance)} is neither a Lua expression (a string) "
+                           "nor false (the port has no such op)")
+        if error.validator in ("pattern", "minLength") and isinstance(error.instance, str) and \
+                not error.instance.strip():
+            return parts, "the expression is empty"
+        return None
+    return explain
+
+
+def load_manifest(path):
+    """Read and check one manifest file.  Raises ManifestError."""
+    path = Path(path).resolve()
+    shown = display_path(path)
+    raw, data = read_toml(path, MAX_FILE_BYTES,
+                          lambda place, reason: ManifestError(shown, place, reason))
+    schema, validator = _schema()
+    found = first_schema_error(validator, data, SCHEMA_NAME, _explainer(schema, data))
+    if found is not None:
+        parts, reason = found
+        value = not reason.startswith(("unknown", "not a field", "required"))
+        raise ManifestError(shown, key_place(raw, parts, value=value), f"{_name(parts)}: {reason}")
+    manifest = _build(path, shown, raw, data)
+    if manifest.language == "lua":
+        if not manifest.root.is_dir():
+            what = "is not a folder" if manifest.root.exists() else "does not exist"
+            raise manifest.error(["port", "root"], f"{json.dumps(data['port'].get('root', '.'))} "
+                                                   f"({display_path(manifest.root)}) {what}")
+        problem = first_syntax_error(manifest)
+        if problem:
+            raise _at_line(manifest, *problem)
+    return manifest
+
+
+def _build(path, shown, raw, data):
+    port = data["port"]
+    language = port["language"]
+    lua = language == "lua"
+    if lua:
+        from lua_port import RUNTIMES
+        api = {key: port.get(key, default) for key, default in DEFAULT_API.items()}
+        ops = dict(DEFAULT_OPS)
+        ops.update({op: (None if expression is False else expression)
+                    for op, expression in data.get("ops", {}).items()})
+        runtimes = tuple(port.get("runtimes", RUNTIMES))
+        root = (path.parent / api.pop("root")).resolve()
+    else:
+        api = {key: "" for key in DEFAULT_API if key != "root"}
+        ops, runtimes, root = {}, (), None
+    return Manifest(path=path, shown=shown, name=port["name"], language=language,
+                    runtimes=runtimes, root=root, ops=MappingProxyType(ops),
+                    command=tuple(port.get("command", ())),
+                    timeout=float(port.get("timeout", DEFAULT_TIMEOUT)),
+                    max_memory=int(port.get("max_memory", DEFAULT_MAX_MEMORY)),
+                    raw=raw, **api)
+
+
+def _at_line(manifest, parts, line, reason):
+    """A ManifestError at line `line` of a field's string value."""
+    value_line, value_col = manifest.place(*parts, value=True)
+    if line == 1:
+        return ManifestError(manifest.shown, (value_line, value_col), reason)
+    opening = manifest.raw.splitlines()[value_line - 1][value_col - 1:]
+    # TOML drops a newline right after opening triple quotes
+    trimmed = opening[:3] in ("'''", '"""') and not opening[3:].strip()
+    return ManifestError(manifest.shown, (value_line + line - (0 if trimmed else 1), 1), reason)

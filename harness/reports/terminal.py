@@ -1,0 +1,137 @@
+"""The terminal report (rich), within 100 columns: for a check the diagnoses
+and the probes first; then the cells by tag where the table fits (one
+column per engine), and one row per engine with its counts and how far it
+went; then one line per FAIL or ERROR cell.  UNRESOLVED cells are one line
+unless --verbose asks for each."""
+import sys
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..judge.verdict import (CLOSE, CONVENTION, ERROR, EXACT, FAIL, MOST_SEVERE_FIRST, NA,
+                             UNRESOLVED, UNSUPPORTED)
+from ..probes import FAULT, OK, SKIPPED, WARN
+from . import cell_groups
+from .summary import by_tag, column_cells, not_exact
+
+WIDTH = 100
+STYLES = {EXACT: "green", CONVENTION: "green", CLOSE: "yellow", NA: "dim", UNSUPPORTED: "dim",
+          UNRESOLVED: "cyan", FAIL: "bold red", ERROR: "bold magenta"}
+SHORT = {UNSUPPORTED: "UNSUP", UNRESOLVED: "UNRES", CONVENTION: "CONV"}
+PROBE_STYLES = {OK: "green", WARN: "yellow", FAULT: "bold red", SKIPPED: "dim"}
+SUMMARY_ABOVE = 40   # fixtures: more than this and the default is one row per tag
+TAG_WIDTH, CELL_WIDTH = 18, 10
+
+
+def _grid_text(cells):
+    """A group of cells in a few characters a line: "2 FAIL", "30 CLOSE"."""
+    counted = cell_groups.counts(cells)
+    return "\n".join(f"{counted[s]} {SHORT.get(s, s)}" for s in MOST_SEVERE_FIRST
+                     if counted[s]) or "-"
+
+
+def _grid(result, full):
+    """Rows by tag (or every fixture, full), a column per engine."""
+    table = Table(box=box.SIMPLE_HEAD, padding=(0, 1), title="cells against python_ref")
+    table.add_column("fixture" if full else "tag", no_wrap=True, max_width=40 if full else None)
+    for column in result.columns:
+        table.add_column(column, no_wrap=True)
+    for tag, fixtures in by_tag(result.fixtures).items():
+        if not full:
+            row = []
+            for column in result.columns:
+                cells = column_cells(fixtures, column)
+                row.append(Text(_grid_text(cells), style=STYLES[cell_groups.status(cells)]))
+            table.add_row(f"{tag} ({len(fixtures)})", *row)
+            continue
+        table.add_row(Text(tag, style="bold"), *[""] * len(result.columns))
+        for f in fixtures:
+            table.add_row(f.name, *[Text(SHORT.get(f.cells[c].status, f.cells[c].status),
+                                         style=STYLES[f.cells[c].status])
+                                    if c in f.cells else "" for c in result.columns])
+    return table
+
+
+def _fits(result, full):
+    width = (40 if full else TAG_WIDTH) + CELL_WIDTH * len(result.columns)
+    return width <= WIDTH
+
+
+def _engines(result):
+    """One row per engine: its counts, and the verdicts other than EXACT."""
+    table = Table(box=box.SIMPLE_HEAD, padding=(0, 1))
+    for name, justify in (("engine", "left"), ("version", "left"), ("passed", "right"),
+                          ("failed", "right"), ("skipped", "right"), ("beyond EXACT", "left")):
+        table.add_column(name, justify=justify, overflow="fold")
+    for column in result.columns:
+        cells = [c for c in column_cells(result.fixtures, column) if c is not None]
+        counted = cell_groups.counts(cells)
+        passed = sum(n for s, n in counted.items() if s in (EXACT, CLOSE, CONVENTION))
+        failed = counted[FAIL] + counted[ERROR]
+        skipped = len(cells) - passed - failed
+        rest = cell_groups.text([c for c in cells if c.status != EXACT])
+        version = result.versions.get(column, "the fixtures' own numbers")
+        table.add_row(column, version, str(passed), Text(str(failed), style="bold red" if failed
+                                                         else ""), str(skipped),
+                      Text("all EXACT" if rest == "-" else rest,
+                           style=STYLES[cell_groups.status(cells)]))
+    return table
+
+
+def _probes(result, console):
+    """Each probe in one line per group of engines that found the same."""
+    names = list(dict.fromkeys(n for probes in result.probes.values() for n in probes))
+    if names:
+        console.print(Text("probes", style="bold"))
+    for name in names:
+        groups = {}
+        for engine, probes in result.probes.items():
+            probe = probes.get(name)
+            if probe is not None:
+                groups.setdefault((probe.status, probe.summary), []).append(engine)
+        for (status, summary), engines in groups.items():
+            on = "" if len(groups) == 1 and len(engines) == len(result.probes) and \
+                len(engines) > 1 else f" [{', '.join(engines)}]"
+            console.print(Text(f"  {name}{on}: {status}: {summary}",
+                               style=PROBE_STYLES[status]), soft_wrap=True)
+
+
+def print_report(result, full=None, verbose=False, console=None):
+    console = console or Console(highlight=False, width=WIDTH if not sys.stdout.isatty()
+                                 else min(WIDTH, Console().width))
+    for line in result.malformed:
+        console.print(Text(line, style="bold red"), soft_wrap=True)   # one line, never wrapped
+    if result.port is not None:
+        header = ", ".join(f"{e} ({result.versions.get(e, '')})" for e in result.engines)
+        console.print(f"port {result.port.name} ({result.port.language}, "
+                      f"{result.port.manifest}) on {header}", soft_wrap=True)
+        if result.diagnoses:
+            console.print(Text("diagnosis", style="bold"))
+        for d in result.diagnoses:
+            console.print(Text(f"  {d.headline()}", style="bold red"), soft_wrap=True)
+            console.print(f"    {d.bug.meaning}", soft_wrap=True)
+        _probes(result, console)
+    full = len(result.fixtures) <= SUMMARY_ABOVE if full is None else full
+    if result.fixtures and result.columns:
+        if _fits(result, full):
+            console.print(_grid(result, full))
+        console.print(_engines(result))
+    for f, column, cell in not_exact(result, (FAIL, ERROR)):
+        console.print(Text(f"{f.name}[{column}] {cell.status}: {cell.detail()}",
+                           style=STYLES[cell.status]), soft_wrap=True)
+    unresolved = not_exact(result, (UNRESOLVED,))
+    if unresolved and verbose:
+        for f, column, cell in unresolved:
+            console.print(Text(f"{f.name}[{column}] {cell.status}: {cell.detail()}",
+                               style=STYLES[cell.status]), soft_wrap=True)
+    elif unresolved:
+        per = {}
+        for _, column, _ in unresolved:
+            per[column] = per.get(column, 0) + 1
+        console.print(Text(f"{len(unresolved)} UNRESOLVED cells, where the allowed error is "
+                           "half the value or more, so no digit is checked ("
+                           + ", ".join(f"{c} {n}" for c, n in per.items())
+                           + "): --verbose lists them", style=STYLES[UNRESOLVED]),
+                      soft_wrap=True)
