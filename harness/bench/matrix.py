@@ -49,12 +49,12 @@ def _corpus(skip_tags=()):
 
 
 def time_backend(name, fixtures, repeat):
-    from harness.backends import get_backend
+    from harness.engines.registry import get_engine
 
     row = BackendRow(name, fixtures=len(fixtures))
     start = time.perf_counter()
     try:
-        backend = get_backend(name)
+        backend = get_engine(name)
     except Exception as exc:  # an unavailable backend is a row, not a crash
         row.error = f"{type(exc).__name__}: {exc}"
         return row
@@ -90,10 +90,10 @@ def run_parity(timeout=600):
 
 def backend_names():
     try:
-        from harness.backends import BACKEND_NAMES
+        from harness.engines.registry import ENGINE_NAMES
     except ImportError:
         return ()
-    return BACKEND_NAMES
+    return ENGINE_NAMES
 
 
 def backend_series(backend, repeat, skip_tags=()):
@@ -108,7 +108,7 @@ def run(repeat=3, parity=True, backends=None, skip_tags=()):
     skip_tags: leave out fixtures with these tags (--quick leaves out `deep`)."""
     names = backend_names() if backends is None else backends
     if not names:
-        return [], ParityRun(skipped="harness/backends does not exist yet")
+        return [], ParityRun(skipped="harness/engines does not exist yet")
     rows = []
     for name in names:
         items, failure = isolated.call("matrix.backend_series", dict(backend=name, repeat=repeat,

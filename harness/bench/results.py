@@ -3,7 +3,7 @@ tables, the plot and RESULTS.md are drawn from."""
 from dataclasses import asdict
 
 from .timing import loglog_slope
-from ..backends import REFERENCE
+from ..engines.registry import REFERENCE
 from .training import MICROGRAD
 
 FIT_FROM = 10_000  # nodes: the smallest graph the log-log fit uses (when two sizes reach it)

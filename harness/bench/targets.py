@@ -5,7 +5,7 @@ points, the graphs up to 1,000,000 nodes, the whole matrix.  A --quick run
 measures far less, so each of its targets reads "not judged (quick)" beside
 what it did measure.
 """
-from ..backends import REFERENCE
+from ..engines.registry import REFERENCE
 from .training import MICROGRAD
 
 # The goals of the speed work: python_ref with the collector on, as users run it

@@ -24,7 +24,7 @@ import gc
 import statistics
 from dataclasses import asdict, dataclass
 
-from harness.backends import REFERENCE
+from harness.engines.registry import REFERENCE
 from harness.lua_engines import JIT_OFF, lua_engine, runtimes as lua_runtimes
 from harness.training.task import moons_task
 from harness.training.trainer import LUA_TRAINER, Trainer

@@ -1,13 +1,13 @@
 """The engines the companion puts side by side: python_ref, each Lua runtime
-lupa can load here, and torch (float64), all through the shared backends of
-harness.backends (one adapter per engine, built once per process).
+lupa can load here, and torch (float64), all through the engine registry
+(harness.engines.registry: one engine each, opened once per process).
 
 Every engine evaluates a harness Program and answers {node id: (data, grad)}.
 The Lua port is optional at import time: without it (or without a runtime)
 the companion still runs python_ref and torch.
 """
 from harness import lua_engines
-from harness.backends import get_backend
+from harness.engines.registry import get_engine
 
 REFERENCE = "python_ref"
 TORCH = "torch"
@@ -20,4 +20,4 @@ def engine_names(torch=True):
 
 def evaluate(engine, program):
     """{node id: (data, grad)} of program on engine."""
-    return get_backend(engine).evaluate(program)
+    return get_engine(engine).evaluate(program)

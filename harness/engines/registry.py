@@ -98,6 +98,8 @@ ENGINES = {e.name: e for e in [
     EngineEntry(FD, "fd", _fd, FdBudget(), weight=3.0),
 ]}
 ENGINE_NAMES = tuple(ENGINES)
+# The parity matrix's columns: every engine but the reference it is judged against.
+MATRIX_ENGINES = tuple(name for name in ENGINE_NAMES if name != REFERENCE)
 LUA_ENGINES = tuple(n for n, e in ENGINES.items() if e.kind in ("lua", "lua-interp"))
 
 _OPEN = {}   # spec key -> the Engine this process opened
@@ -129,6 +131,14 @@ def open_engine(spec):
     return engine
 
 
+def get_engine(name):
+    """The registry's engine called name, opened once per process; KeyError
+    (naming the known ones) for a name it does not have."""
+    if name not in ENGINES:
+        raise KeyError(f"unknown engine {name!r}; known: {', '.join(ENGINES)}")
+    return open_engine(ENGINES[name])
+
+
 def close_engines(specs=None):
     """Close the engines of specs (default: every engine this process opened)."""
     keys = [s.key for s in specs] if specs is not None else list(_OPEN)
@@ -138,5 +148,5 @@ def close_engines(specs=None):
             engine.close()
 
 
-__all__ = ["EngineEntry", "ENGINES", "ENGINE_NAMES", "LUA_ENGINES", "REFERENCE", "TORCH", "FD",
-           "open_engine", "close_engines"]
+__all__ = ["EngineEntry", "ENGINES", "ENGINE_NAMES", "MATRIX_ENGINES", "LUA_ENGINES", "REFERENCE", "TORCH", "FD",
+           "open_engine", "get_engine", "close_engines"]

@@ -11,7 +11,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from harness.backends import BACKEND_NAMES, REFERENCE, get_backend
+from harness.engines.base import UnavailableEngine
+from harness.engines.registry import ENGINE_NAMES, REFERENCE, get_engine
 
 from . import profiles
 from .campaign import describe, run
@@ -32,8 +33,8 @@ def add_arguments(parser):
                         help="programs to try (default: FUZZ_EXAMPLES from the environment, "
                              f"else {profiles.CAMPAIGN_EXAMPLES}; {profiles.QUICK_EXAMPLES} "
                              "with --profile quick)")
-    parser.add_argument("--backends", default=",".join(BACKEND_NAMES), metavar="A,B,...",
-                        help=f"comma-separated backends (default: all of {', '.join(BACKEND_NAMES)}; "
+    parser.add_argument("--backends", default=",".join(ENGINE_NAMES), metavar="A,B,...",
+                        help=f"comma-separated backends (default: all of {', '.join(ENGINE_NAMES)}; "
                              f"{REFERENCE} is always the reference)")
     parser.add_argument("--seed", type=int, default=None,
                         help="seed for a reproducible run (default: random, or fixed under "
@@ -51,15 +52,15 @@ def _backends(text, console):
     """The backend names asked for; unavailable ones are dropped with a note
     when the default list was used, refused when asked for by name."""
     names = [n.strip() for n in text.split(",") if n.strip()]
-    unknown = [n for n in names if n not in BACKEND_NAMES]
+    unknown = [n for n in names if n not in ENGINE_NAMES]
     if unknown:
         raise ValueError(f"--backends: unknown backend {unknown[0]!r} "
-                         f"(known: {', '.join(BACKEND_NAMES)})")
-    explicit = text != ",".join(BACKEND_NAMES)
+                         f"(known: {', '.join(ENGINE_NAMES)})")
+    explicit = text != ",".join(ENGINE_NAMES)
     usable = []
     for name in names:
-        backend = get_backend(name)
-        if backend.kind == "unavailable":
+        backend = get_engine(name)
+        if isinstance(backend, UnavailableEngine):
             if explicit:
                 raise ValueError(f"--backends: {backend.reason} ({name})")
             console.print(f"[yellow]skipping {name}: {backend.reason}[/]")

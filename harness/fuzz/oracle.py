@@ -1,6 +1,6 @@
 """The oracle: every backend evaluates the same program and is judged against
-the reference (python_ref) by the parity matrix's own rule, harness.verdict:
-the ulp budgets of harness.tolerances carried through the graph, finite
+the reference (python_ref) by the parity matrix's own rule, harness.judge:
+the ulp budgets of harness.judge.tolerances carried through the graph, finite
 differences with their own error estimate, UNRESOLVED where no digit is
 checked, and the known deviations, each with its reason.  A verdict counted
 as failed (FAIL, ERROR) is a finding; a backend that raises is one (ERROR).
@@ -8,7 +8,8 @@ as failed (FAIL, ERROR) is a finding; a backend that raises is one (ERROR).
 from dataclasses import dataclass
 
 from harness.judge import verdict
-from harness.backends import REFERENCE, get_backend
+from harness.engines.registry import REFERENCE, get_engine
+from harness.run import evaluate_and_judge
 
 
 @dataclass(frozen=True)
@@ -31,10 +32,10 @@ class Finding:
 
 
 class Oracle:
-    """Evaluates programs on `backends` (names, see harness.backends) and
+    """Evaluates programs on `backends` (names, see harness.engines.registry) and
     compares each with the reference; the reference is always evaluated."""
 
-    def __init__(self, backends, reference=REFERENCE, get=get_backend):
+    def __init__(self, backends, reference=REFERENCE, get=get_engine):
         self.reference = get(reference)
         self.candidates = [get(name) for name in backends if name != reference]
 
@@ -52,4 +53,4 @@ class Oracle:
         return findings
 
     def compare_one(self, backend, program, expected):
-        return verdict.evaluate_and_judge(backend, program, expected)
+        return evaluate_and_judge(backend, program, expected)

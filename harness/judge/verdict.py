@@ -1,11 +1,10 @@
 """A cell's verdict, decided in one place: two evaluations of one program and
-the budgets in (with what is judged: the backend's name and kind), the
-verdict with its evidence out.
+the engine's budget in, the verdict with its evidence out.
 
-The parity matrix (harness.matrix.runner only schedules, its reports only
-render), its tests and the fuzzer (harness.fuzz.oracle) all ask this module.
-harness.compare measures (ulps, which values differ), harness.tolerances
-derives the budgets; this module decides what the differences mean.
+The runner (harness.run), and through it the parity matrix, the check, the
+mutants and the fuzzer, all ask this module.  compare measures (ulps, which
+values differ), tolerances derives the budgets; this module decides what the
+differences mean.  It knows no engine: only the budget an engine opened with.
 
 A value is *resolved* when its allowed error is under half its magnitude:
 the comparison then checks at least its leading binary digit.  Where the

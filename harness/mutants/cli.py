@@ -9,7 +9,7 @@ equivalent one is caught (its reason is then wrong).
 import sys
 
 from ..fixture import TAGS, UnknownFixtures, load_corpus
-from ..parity.cli import _list_of, _names
+from ..cli_args import list_of, names
 from . import nn_oracle
 from .run import FAMILIES, family_of, run_mutant
 from .table import MUTANTS, by_name
@@ -21,20 +21,20 @@ SHOWN_CATCHES = 3
 
 
 def add_arguments(parser):
-    names = sorted({m.name for m in MUTANTS})
+    mutant_names = sorted({m.name for m in MUTANTS})
     lua = FAMILIES["PUC Lua"] + FAMILIES["LuaJIT"]
-    parser.add_argument("--mutants", type=_list_of("mutant", names), action="extend",
+    parser.add_argument("--mutants", type=list_of("mutant", mutant_names), action="extend",
                         default=[], metavar="NAMES", help="only these mutants, comma separated")
-    parser.add_argument("--languages", type=_list_of("language", ("python", "lua")),
+    parser.add_argument("--languages", type=list_of("language", ("python", "lua")),
                         action="extend", default=[], metavar="NAMES",
                         help="only mutants of these engines (python, lua)")
-    parser.add_argument("--runtimes", type=_list_of("runtime", lua), action="extend",
+    parser.add_argument("--runtimes", type=list_of("runtime", lua), action="extend",
                         default=[], metavar="NAMES",
                         help=f"Lua runtimes to check Lua mutants on (default: {', '.join(lua)})")
-    parser.add_argument("--tags", type=_list_of("tag", TAGS), action="extend", default=[],
+    parser.add_argument("--tags", type=list_of("tag", TAGS), action="extend", default=[],
                         metavar="TAGS", help="fixtures with any of these tags (default: every "
                                              "tag but deep)")
-    parser.add_argument("--fixtures", type=_names, action="extend", default=[], metavar="NAMES",
+    parser.add_argument("--fixtures", type=names, action="extend", default=[], metavar="NAMES",
                         help="only these fixtures: names or shell globs, comma separated")
 
     def error(message):

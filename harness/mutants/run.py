@@ -1,8 +1,8 @@
 """Run one mutant the way a user's port is checked, and say what caught it.
 
 The mutant is judged as the lab's own engine would be in the parity matrix:
-by its runtime's budgets (bit-identical but for that runtime's libm), not a
-user port's (which may bring a tanh of its own).
+by its runtime's registry budget (bit-identical but for that runtime's
+libm), not a user port's (which may bring a tanh of its own).
 
 A planted Lua engine is a port root with a manifest (the project's own
 lua_port.toml with another root); a planted python_ref is run through the
@@ -19,10 +19,11 @@ from pathlib import Path
 from lua_port.bridge import LuaSandbox, read_modules
 
 from ..engines.manifest import load_manifest
-from ..engines.open import open_port
-from ..check.probes import FAULT
-from ..check.runner import Settings, run_check
+from ..engines.open import port_specs
+from ..engines.registry import ENGINES, REFERENCE
 from ..judge.verdict import CONVENTION, ERROR, FAIL
+from ..probes import FAULT
+from ..run import CheckSettings, Port, run
 from . import nn_oracle
 from .plant import REPO, import_python, plant
 
@@ -69,20 +70,22 @@ def _python_manifest(package):
             f"timeout = {TIMEOUT}\nmax_memory = 4096\n")
 
 
+def _lab_budget(runtime):
+    """The registry budget of our own engine on runtime (python: python_ref's)."""
+    return ENGINES[runtime if runtime in ENGINES else REFERENCE].budget
+
+
 def _from_check(manifest_path, fixtures, runtime_names, probes):
     manifest = load_manifest(manifest_path)
-    runtimes = open_port(manifest)
-    try:
-        result = run_check(manifest.name, manifest.language, str(manifest_path), fixtures,
-                           runtimes, settings=Settings(jobs=2, probes=probes, lab_budgets=True))
-    finally:
-        for runtime in runtimes:
-            runtime.close()
+    specs = port_specs(manifest, budget=_lab_budget)
+    result = run(fixtures, specs, check=CheckSettings(probes=probes), jobs=2,
+                 port=Port(manifest.name, manifest.language, str(manifest_path)))
     caught = {}
-    for name, run in zip(runtime_names, result.runs):
-        why = [f"{fixture}: {cell.status}" for fixture, cell in run.cells.items()
-               if cell.status in CAUGHT_BY]
-        why += [f"probe {p.name}: {p.summary}" for p in run.probes.values() if p.status == FAULT]
+    for name, spec in zip(runtime_names, specs):
+        why = [f"{f.name}: {f.cells[spec.name].status}" for f in result.fixtures
+               if f.cells[spec.name].status in CAUGHT_BY]
+        why += [f"probe {p.name}: {p.summary}" for p in result.probes[spec.name].values()
+                if p.status == FAULT]
         caught[name] = why
     return caught
 

@@ -11,15 +11,13 @@ from pathlib import Path
 from lua_port.runtimes import INTEGER_RUNTIMES, INTERPRETER_COLUMNS, RUNTIMES
 
 from ..cli_args import list_of, names, positive
-from ..engines.registry import ENGINE_NAMES, ENGINES, LUA_ENGINES, REFERENCE
+from ..engines.registry import ENGINE_NAMES, ENGINES, LUA_ENGINES, MATRIX_ENGINES, REFERENCE
 from ..fixture import TAGS, UnknownFixtures, load_corpus
 from ..judge.verdict import MATRIX_STATUSES, STATUS
 from ..reports.as_json import timings_json
 from ..reports.files import write_reports
 from ..reports.terminal import print_report
 from ..run import default_jobs, run
-
-DEFAULT_ENGINES = tuple(name for name in ENGINE_NAMES if name != REFERENCE)
 
 
 def add_arguments(parser):
@@ -42,7 +40,7 @@ def add_arguments(parser):
     parser.add_argument("--backends", type=list_of("backend", ENGINE_NAMES), action="extend",
                         default=[], metavar="NAMES",
                         help="only these columns, comma separated (default: all of "
-                             f"{', '.join(DEFAULT_ENGINES)}); {REFERENCE} always runs "
+                             f"{', '.join(MATRIX_ENGINES)}); {REFERENCE} always runs "
                              "as the reference and torch as the second opinion")
     parser.add_argument("--jobs", "-j", type=positive, default=None, metavar="N",
                         help=f"worker processes (default: the cores available, here "
@@ -115,7 +113,7 @@ def main(args):
         print("no fixture matches the filters", file=sys.stderr)
         return 1
     chosen = tuple(dict.fromkeys(n for n in args.backends if n != REFERENCE)) \
-        or _available(DEFAULT_ENGINES)
+        or _available(MATRIX_ENGINES)
     jobs = args.jobs or default_jobs()
     start = time.perf_counter()
     with _Progress(len(fixtures)) as progress:

@@ -1,4 +1,4 @@
-"""python -m harness.matrix.jit_coverage: which functions of lua_port's
+"""python -m harness.parity.jit_coverage: which functions of lua_port's
 engine LuaJIT compiles while it runs the corpus, and where it gives up.
 
 Each LuaJIT runtime runs every fixture (or those --fixtures/--tags pick) in
@@ -121,7 +121,7 @@ def measure(runtime, fixtures):
 
 
 def main(argv=None):
-    parsed = jit_cli.parse("python -m harness.matrix.jit_coverage", __doc__, argv)
+    parsed = jit_cli.parse("python -m harness.parity.jit_coverage", __doc__, argv)
     if isinstance(parsed, int):
         return parsed
     runtimes, fixtures, malformed = parsed

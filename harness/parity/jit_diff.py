@@ -1,4 +1,4 @@
-"""python -m harness.matrix.jit_diff: the cells where LuaJIT with its JIT
+"""python -m harness.parity.jit_diff: the cells where LuaJIT with its JIT
 compiler on and its interpreter alone give lua_port different bits.
 
 Every fixture (or those --fixtures/--tags pick) runs on each LuaJIT column
@@ -8,7 +8,7 @@ value or gradient differs in any bit (every nan counts as one value).  It
 prints each such cell with its first difference, the compiled traces the
 JIT-on worker holds at the end (the compiler really ran), and the count per
 runtime.  Exit 1 when a cell differs: a difference is fixed in the port or
-given its measured budget in harness/tolerances.py.
+given its measured budget in harness/engines/registry.py.
 """
 import struct
 import sys
@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from lua_port.runtimes import INTERPRETER_SUFFIX
 
 from . import jit_cli
-from ..backends import get_backend
-from ..judge.verdict import run_backend
+from ..engines.registry import get_engine
+from ..run import run_engine
 
 
 def same_bits(a, b):
@@ -48,14 +48,14 @@ class RuntimeDiff:
     traces: object = None         # compiled traces the JIT-on worker holds at the end
 
 
-def compare_runtime(runtime, fixtures, get=get_backend):
+def compare_runtime(runtime, fixtures, get=get_engine):
     """A RuntimeDiff of one LuaJIT runtime: its JIT-on column against its
     interpreter column on every fixture."""
     on, off = get(runtime), get(runtime + INTERPRETER_SUFFIX)
     diff = RuntimeDiff(runtime, differing=[], failed=[])
     for fixture in fixtures:
         program = fixture.program
-        results = [run_backend(backend, program) for backend in (on, off)]
+        results = [run_engine(backend, program) for backend in (on, off)]
         broken = [(backend.name, cell.message) for backend, (_, cell) in zip((on, off), results)
                   if cell is not None]
         if broken:
@@ -71,7 +71,7 @@ def compare_runtime(runtime, fixtures, get=get_backend):
 
 
 def main(argv=None):
-    parsed = jit_cli.parse("python -m harness.matrix.jit_diff", __doc__, argv)
+    parsed = jit_cli.parse("python -m harness.parity.jit_diff", __doc__, argv)
     if isinstance(parsed, int):
         return parsed
     runtimes, fixtures, malformed = parsed

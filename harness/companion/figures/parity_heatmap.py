@@ -76,7 +76,8 @@ def corpus_tags():
 
 def load_grid(path=PARITY_JSON):
     """The grid of the whole corpus: the report's, or the matrix run here."""
-    from harness.parity.runner import run_matrix
+    from harness.engines.registry import ENGINES, MATRIX_ENGINES
+    from harness.run import run
 
     fixtures, errors = _corpus()
     if path.exists():
@@ -86,7 +87,8 @@ def load_grid(path=PARITY_JSON):
         print(f"parity_heatmap: {path} covers only part of the corpus, running the matrix")
     else:
         print(f"parity_heatmap: {path} not found, running the matrix (make parity writes it)")
-    return grid_from_result(run_matrix(fixtures, malformed=errors))
+    return grid_from_result(run(fixtures, [ENGINES[n] for n in MATRIX_ENGINES], malformed=errors,
+                                expected=True, vs_torch=True))
 
 
 # (largest ulp distance in the band, label, colour); then the statuses
