@@ -34,6 +34,7 @@ from .judge.tolerances import BudgetCache
 from .judge.verdict import (CONVENTION, ERROR, STATUS, STATUSES, UNSUPPORTED, Cell,
                             unsupported)
 from .lower import LOWERABLE, lower
+from .ops import OPS
 from .probes import DEPTH_MAX, PROBES
 from .program import FLOATS, INTEGERS
 
@@ -81,6 +82,10 @@ class RunResult:
     @property
     def engines(self):
         return tuple(c for c in self.columns if c != EXPECTED)
+
+    def cells_of(self, column):
+        """{fixture name: Cell} of one column."""
+        return {f.name: f.cells[column] for f in self.fixtures if column in f.cells}
 
     def counts(self):
         """{category: cells} over every cell; a malformed fixture is one failed cell."""
@@ -135,10 +140,11 @@ def run_engine(engine, program, variant=FLOATS):
         return None, Cell.error(exc)
 
 
-def judge_runs(engine, program, reference, cache, evaluated=None, torch=None):
+def judge_runs(engine, program, reference, cache, evaluated=None, torch=None, tags=()):
     """Every run engine has of program (evaluated: the program it runs, sum
     and dot lowered, maybe), each judged against reference and, with torch =
-    (its evaluation, its ERROR cell or None, its budget), against torch.
+    (its evaluation, its ERROR cell or None, its budget), against torch;
+    tags: the fixture's (its conventions).
     (the cell against reference, against torch or None, [(variant,
     evaluation or None, cell)]): each cell the worse of the runs, marked with
     the run it comes from when that is not floats."""
@@ -147,7 +153,7 @@ def judge_runs(engine, program, reference, cache, evaluated=None, torch=None):
     for variant in engine.variants(evaluated):
         evaluation, cell = run_engine(engine, evaluated, variant)
         if cell is None:
-            cell = verdict.judge(engine.budget, program, reference, evaluation, cache)
+            cell = verdict.judge(engine.budget, program, reference, evaluation, cache, tags)
             if torch is not None:
                 torch_eval, torch_cell, torch_budget = torch
                 vs_torch.append(replace(verdict.judge_vs_torch(
@@ -252,7 +258,8 @@ def _run_fixture(plan, index, group, with_expected, ops):
             part.cells[spec.name] = cell
             continue
         evaluated = _lowered(index, program, lower_ops)
-        cell, vs_torch, runs = judge_runs(engine, program, reference, cache, evaluated, torch)
+        cell, vs_torch, runs = judge_runs(engine, program, reference, cache, evaluated, torch,
+                                          fixture.tags)
         part.cells[spec.name] = cell
         part.seconds[spec.name] = time.perf_counter() - start
         if vs_torch is not None:
@@ -280,7 +287,12 @@ def _work(task):
         failure = engine.start_failure()
         if failure is not None:
             return str(engine.version or spec.name), failure, None
-        return str(engine.version or spec.name), None, probes.probe_ops(engine)
+        try:
+            found = probes.probe_ops(engine)
+        except Exception as exc:   # declared_ops() itself failed: the fixtures say the rest
+            found = {op: probes.OpStatus(probes.BROKEN, f"{type(exc).__name__}: {exc}")
+                     for op in OPS}
+        return str(engine.version or spec.name), None, found
     name, ops, kept = args[1:]
     context = probes.Context(engine, spec, ops, _lowering(ops)[1], kept, plan.fixtures,
                              plan.check.depth_max)

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from harness.backends import LUA_RUNTIMES, NotApplicable, UnavailableBackend, get_backend
+from harness.engines.registry import LUA_RUNTIMES, NotApplicable, UnavailableBackend, get_engine
 from harness.engines.fd import MAX_INPUTS, chosen_inputs
 from harness.judge.verdict import CLOSE, ERROR, EXACT, FAIL, NA, compare
 from harness.interpret import interpret
@@ -27,7 +27,7 @@ def prog(case):
 @pytest.mark.parametrize("case", [LECTURE, REUSE], ids=["lecture-L", "reuse"])
 def test_torch_gives_every_intermediate_gradient_equal_to_python_ref(case):
     p = prog(case)
-    ref, got = interpret(p), get_backend("torch").evaluate(p)
+    ref, got = interpret(p), get_engine("torch").evaluate(p)
     assert set(got) == set(p.node_ids())
     assert compare(ref, got, p).status == EXACT
     if case is LECTURE:   # the lecture's numbers, intermediates included
@@ -38,7 +38,7 @@ def test_torch_pow_three_is_a_different_rounding():
     # torch evaluates x**3 as x*x*x: one ulp from C pow here, inside the pow budget
     p = parse_program("t = x.tanh()\ny = t ** 3", {"x": 4.0}, "y")
     ref = interpret(p)
-    assert evaluate_and_judge(get_backend("torch"), p, ref).status in (EXACT, CLOSE)
+    assert evaluate_and_judge(get_engine("torch"), p, ref).status in (EXACT, CLOSE)
 
 
 def test_torch_survives_a_graph_deeper_than_its_stack():
@@ -47,18 +47,18 @@ def test_torch_survives_a_graph_deeper_than_its_stack():
     steps = tuple(Step(out, "add", (Arg.node(prev), Arg.num(1.0)))
                   for prev, out in zip(ids, ids[1:]))
     p = Program((("x", 0.0),), steps, ids[-1])
-    got = get_backend("torch").evaluate(p)
+    got = get_engine("torch").evaluate(p)
     assert got[p.output] == (3000.0, 1.0) and got["x"] == (0.0, 1.0)
 
 
 def test_torch_unreached_node_has_zero_gradient():
     p = parse_program("u = a * 2\ny = a + 1", {"a": 1.5}, "y")
-    assert get_backend("torch").evaluate(p)["u"] == (3.0, 0.0)
+    assert get_engine("torch").evaluate(p)["u"] == (3.0, 0.0)
 
 
 def test_fd_agrees_where_smooth():
     p = prog(NEURON)
-    fd = get_backend("fd")
+    fd = get_engine("fd")
     got = fd.evaluate(p)
     assert set(got) == {"x1", "x2", "w1", "w2", "b"}
     assert all(data is None for data, _ in got.values())
@@ -70,7 +70,7 @@ def test_fd_agrees_where_smooth():
 
 def test_fd_catches_a_wrong_gradient():
     p = prog(NEURON)
-    fd = get_backend("fd")
+    fd = get_engine("fd")
     got = fd.evaluate(p)
     wrong = dict(interpret(p))
     wrong["w1"] = (wrong["w1"][0], wrong["w1"][1] * (1 + 1e-4))
@@ -82,20 +82,20 @@ def test_fd_catches_a_wrong_gradient():
 def test_fd_not_applicable_at_relu_kink(x, why):
     p = parse_program("y = x.relu()\nz = y * 3 + x", {"x": x}, "z")
     with pytest.raises(NotApplicable, match=why):
-        get_backend("fd").evaluate(p)
-    assert evaluate_and_judge(get_backend("fd"), p, interpret(p)).status == NA
+        get_engine("fd").evaluate(p)
+    assert evaluate_and_judge(get_engine("fd"), p, interpret(p)).status == NA
 
 
 @pytest.mark.parametrize("text, x", [("y = x.log()", -1.0), ("y = x.exp()", 800.0),
                                      ("y = 1 / x", 0.0)])
 def test_fd_not_applicable_off_the_domain(text, x):
     p = parse_program(text, {"x": x}, "y")
-    assert evaluate_and_judge(get_backend("fd"), p, interpret(p)).status == NA
+    assert evaluate_and_judge(get_engine("fd"), p, interpret(p)).status == NA
 
 
 def test_fd_relu_away_from_kink_agrees():
     p = parse_program("y = x.relu()\nz = y * 3 + x", {"x": 0.5}, "z")
-    got = get_backend("fd").evaluate(p)
+    got = get_engine("fd").evaluate(p)
     assert math.isclose(got["x"][1], 4.0, rel_tol=1e-9)
 
 
@@ -105,13 +105,13 @@ def test_fd_differentiates_at_most_max_inputs():
     p = parse_program(text, inputs, "s")
     chosen = chosen_inputs(p)
     assert len(chosen) == MAX_INPUTS and chosen[0] == "x0" and chosen[-1] == "x199"
-    assert sorted(get_backend("fd").evaluate(p)) == sorted(chosen)
+    assert sorted(get_engine("fd").evaluate(p)) == sorted(chosen)
 
 
 def test_get_backend_builds_once_per_process_and_refuses_unknown_names():
-    assert get_backend("torch") is get_backend("torch")
+    assert get_engine("torch") is get_engine("torch")
     with pytest.raises(KeyError, match="unknown backend"):
-        get_backend("lua99")
+        get_engine("lua99")
 
 
 def test_unavailable_backend_is_an_error_cell():
@@ -122,11 +122,11 @@ def test_unavailable_backend_is_an_error_cell():
 
 @pytest.mark.parametrize("runtime", LUA_RUNTIMES)
 def test_lua_runtime_matches_python_ref_on_the_lecture(runtime):
-    backend = get_backend(runtime)
+    backend = get_engine(runtime)
     if isinstance(backend, UnavailableBackend):
         pytest.skip(backend.reason)
     p = prog(LECTURE)
-    assert backend is get_backend(runtime)          # one engine per process
+    assert backend is get_engine(runtime)          # one engine per process
     assert compare(interpret(p), backend.evaluate(p), p).status == EXACT
     assert backend.version                           # shown in the report
 
@@ -135,4 +135,4 @@ def test_lua_runtime_matches_python_ref_on_the_lecture(runtime):
 def test_torch_number_over_value_is_a_direct_division(text, x):
     # torch's float / tensor is reciprocal(x) * float: 1 ulp off, and a nan gradient at 0/tiny
     p = parse_program(text, {"x": x}, "y")
-    assert compare(interpret(p), get_backend("torch").evaluate(p), p).status == EXACT
+    assert compare(interpret(p), get_engine("torch").evaluate(p), p).status == EXACT

@@ -5,7 +5,7 @@ import math
 import pytest
 
 from harness.judge import tolerances
-from harness.backends import get_backend
+from harness.engines.registry import get_engine
 from harness.judge.verdict import CLOSE, EXACT, NA
 from harness.interpret import interpret
 from harness.parse import parse_program
@@ -58,12 +58,12 @@ def test_budgets_never_cover_an_infinity():
 def test_known_torch_deviation_is_na_with_its_reason_and_lua_is_exact():
     p = parse_program("y = x ** 0.5", {"x": -math.inf}, "y")
     ref = interpret(p)
-    cell = evaluate_and_judge(get_backend("torch"), p, ref)
+    cell = evaluate_and_judge(get_engine("torch"), p, ref)
     assert cell.status == NA and "sqrt(-inf) = nan" in cell.message
     assert tolerances.known_deviation(p, ref, "lua54") is None
     ordinary = parse_program("y = x ** 0.5", {"x": 2.0}, "y")
     assert tolerances.known_deviation(ordinary, interpret(ordinary), "torch") is None
-    assert evaluate_and_judge(get_backend("torch"), ordinary,
+    assert evaluate_and_judge(get_engine("torch"), ordinary,
                               interpret(ordinary)).status in (EXACT, CLOSE)
 
 

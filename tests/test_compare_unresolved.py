@@ -8,7 +8,7 @@ import struct
 import pytest
 from hypothesis import given, strategies as st
 
-from harness.backends import get_backend
+from harness.engines.registry import get_engine
 from harness.engines.fd import output_noise
 from harness.judge.compare import rel_error, ulp_distance, ulp_reach
 from harness.fixture import load_corpus
@@ -148,7 +148,7 @@ def fixtures():
 @pytest.mark.parametrize("name", FD_CASES)
 def test_finite_differences_that_check_no_digit_are_unresolved(fixtures, name):
     program = fixtures[name].program
-    cell = evaluate_and_judge(get_backend("fd"), program, interpret(program))
+    cell = evaluate_and_judge(get_engine("fd"), program, interpret(program))
     assert cell.status == UNRESOLVED, cell.detail()
     found = cell.unresolved
     assert found.field == "grad" and found.bound >= 0.5 * abs(found.reference)
@@ -160,7 +160,7 @@ def test_the_false_fail_is_gone_because_rounding_is_estimated_where_fd_evaluates
     # small at the point, about 1e290 one step away on either side
     program = fixtures["found-db17ec441a6b"].program
     center = interpret(program)
-    fd = get_backend("fd")
+    fd = get_engine("fd")
     gradient = fd.evaluate(program)["x1"][1]
     assert gradient == 0.0 and center["x1"][1] == 2.0     # the quotient lost the slope
     assert output_noise(program, center) < 1e-10          # the center sees nothing wrong
@@ -171,7 +171,7 @@ def test_the_false_fail_is_gone_because_rounding_is_estimated_where_fd_evaluates
 def test_a_slope_that_halving_the_step_moves_by_half_has_no_bound(fixtures):
     # sigmoid(2e300 * x1) at 0: the steps see a jump, D(h/2) = 2 D(h)
     program = fixtures["found-9116f5c9c74e"].program
-    cell = evaluate_and_judge(get_backend("fd"), program, interpret(program))
+    cell = evaluate_and_judge(get_engine("fd"), program, interpret(program))
     assert cell.unresolved.bound == math.inf and "h**2" in cell.message
 
 
@@ -179,7 +179,7 @@ def test_torch_cancellation_to_zero_is_unresolved_not_close(fixtures):
     # python_ref's gradient is 0.0, torch's -1.487e284: the budget of the
     # cancellation (its terms are 1e300-scale) is larger than anything left
     program = fixtures["found-b76635089437"].program
-    cell = evaluate_and_judge(get_backend("torch"), program, interpret(program))
+    cell = evaluate_and_judge(get_engine("torch"), program, interpret(program))
     assert cell.status == UNRESOLVED and cell.unresolved.node == "x1"
     assert cell.unresolved.reference == 0.0 and abs(cell.unresolved.candidate) > 1e280
     assert "error bound propagated" in cell.message
@@ -188,9 +188,9 @@ def test_torch_cancellation_to_zero_is_unresolved_not_close(fixtures):
 def test_finite_differences_still_check_and_fail_an_ordinary_slope(fixtures):
     program = fixtures["lecture-l-minus-8"].program
     reference = interpret(program)
-    assert evaluate_and_judge(get_backend("fd"), program, reference).status == CLOSE
+    assert evaluate_and_judge(get_engine("fd"), program, reference).status == CLOSE
     wrong = dict(reference)
     data, grad = wrong["a"]
     wrong["a"] = (data, grad * 1.01)      # a 1% error in the reference's gradient
-    cell = evaluate_and_judge(get_backend("fd"), program, wrong)
+    cell = evaluate_and_judge(get_engine("fd"), program, wrong)
     assert cell.status == FAIL and cell.first_fail.node == "a"

@@ -5,7 +5,7 @@ import importlib.util
 
 import pytest
 
-from harness.backends import get_backend
+from harness.engines.registry import get_engine
 from harness.fixture import load_fixture
 from harness.fuzz import profiles
 from harness.fuzz.campaign import describe, run
@@ -64,7 +64,7 @@ class PlantedBackend:
                                               ("div-wrong-sign", _div_wrong_sign, "div")])
 def test_planted_gradient_bug_is_found_and_shrunk(tmp_path, name, plant, op):
     planted = PlantedBackend(name, plant)
-    oracle = Oracle([name], get=lambda n: planted if n == name else get_backend(n))
+    oracle = Oracle([name], get=lambda n: planted if n == name else get_engine(n))
     result = run(oracle, profiles.quick(), profiles.QUICK_EXAMPLES, out_dir=tmp_path)
 
     assert result.found, f"the planted {op} bug was not found in {result.tried} programs"
@@ -84,5 +84,5 @@ def test_planted_gradient_bug_is_found_and_shrunk(tmp_path, name, plant, op):
 
 def test_the_real_engine_copy_is_not_flagged():
     copy = PlantedBackend("unpatched", lambda module: None)
-    oracle = Oracle(["unpatched"], get=lambda n: copy if n == "unpatched" else get_backend(n))
+    oracle = Oracle(["unpatched"], get=lambda n: copy if n == "unpatched" else get_engine(n))
     assert not run(oracle, profiles.quick(), profiles.QUICK_EXAMPLES).found

@@ -10,7 +10,7 @@ import pytest
 
 from harness.judge import tolerances
 from harness.__main__ import main as harness_main
-from harness.backends import (BACKEND_NAMES, FLOATS, INTEGERS, UnavailableBackend, get_backend,
+from harness.engines.registry import (BACKEND_NAMES, FLOATS, INTEGERS, UnavailableBackend, get_engine,
                               variants)
 from harness.engines.lua_columns import (OUR_MANIFEST, has_lua_integers, is_lua_integer,
     make_lua_backend)
@@ -86,7 +86,7 @@ def test_columns_are_derived_from_the_one_runtime_list():
 
 @pytest.mark.parametrize("runtime", available(JIT_RUNTIMES))
 def test_luajit_columns_run_compiled_code_and_the_interp_columns_do_not(runtime):
-    on, off = get_backend(runtime), get_backend(runtime + "-interp")
+    on, off = get_engine(runtime), get_engine(runtime + "-interp")
     chain = parse_program("\n".join(f"x{i + 1} = x{i} * 1.0 + 0.5" for i in range(300)),
                           {"x0": 0.25}, "x300")
     assert on.evaluate(chain) == off.evaluate(chain) == interpret(chain)
@@ -99,7 +99,7 @@ def test_luajit_columns_run_compiled_code_and_the_interp_columns_do_not(runtime)
 
 @pytest.mark.parametrize("runtime", available(("lua51", "lua54")))
 def test_puc_lua_columns_run_in_a_worker_without_a_jit(runtime):
-    backend = get_backend(runtime)
+    backend = get_engine(runtime)
     assert backend.status() == {"jit": None, "traces": None}
     assert backend.port.pid != os.getpid()
     assert backend.version == f"Lua {runtime[3]}.{runtime[4]}"
@@ -150,12 +150,12 @@ def test_only_lua53_and_later_run_the_integer_variant(opened):
     fractional = parse_program("y = x * 0.25", {"x": 0.5}, "y")
     assert has_lua_integers(integral) and not has_lua_integers(fractional)
     for runtime in AVAILABLE:
-        backend = get_backend(runtime)
+        backend = get_engine(runtime)
         want = (FLOATS, INTEGERS) if runtime in INTEGER_RUNTIMES else (FLOATS,)
         assert variants(backend, integral) == want, runtime
         assert variants(backend, fractional) == (FLOATS,), runtime
     for column in ("torch", "fd", "python_ref"):
-        assert variants(get_backend(column), integral) == (FLOATS,)
+        assert variants(get_engine(column), integral) == (FLOATS,)
 
 
 @pytest.mark.parametrize("runtime", available(INTEGER_RUNTIMES))
@@ -204,7 +204,7 @@ def test_a_port_that_keeps_integers_fails_on_lua54(tmp_path, opened):
 
 @pytest.mark.parametrize("runtime", available(INTEGER_RUNTIMES))
 def test_our_port_passes_the_integer_fixtures_on_both_runs(runtime):
-    assert {cell.status for cell in _cells(get_backend(runtime)).values()} == {EXACT}
+    assert {cell.status for cell in _cells(get_engine(runtime)).values()} == {EXACT}
 
 
 def test_a_cell_shows_the_worse_run_and_says_which():

@@ -11,7 +11,7 @@ import functools
 
 import pytest
 
-from harness.backends import get_backend
+from harness.engines.registry import get_engine
 from harness.parity.runner import DEFAULT_BACKENDS, EXPECTED
 from harness.judge.verdict import ERROR, FAIL, NA, evaluate_and_judge, judge_expected
 
@@ -34,7 +34,7 @@ def _cases():
 @functools.lru_cache(maxsize=2)
 def reference(name):
     """python_ref on one fixture, once for all its backends."""
-    return get_backend("python_ref").evaluate(BY_NAME[name].program)
+    return get_engine("python_ref").evaluate(BY_NAME[name].program)
 
 
 def test_corpus_has_no_malformed_fixture():
@@ -50,7 +50,7 @@ def test_cell(name, column):
             pytest.skip("no expected values")
         cell, _ = judge_expected(fixture, ref, None, None)
     else:
-        cell = evaluate_and_judge(get_backend(column), fixture.program, ref)
+        cell = evaluate_and_judge(get_engine(column), fixture.program, ref)
     assert cell.status not in (FAIL, ERROR), f"{name}[{column}] {cell.status}: {cell.detail()}"
     if cell.status == NA:
         assert cell.message, "an N/A cell must say why"

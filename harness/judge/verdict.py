@@ -231,9 +231,11 @@ def _allowance(budget, program, reference, evaluation, cache):
     return tolerances.UlpAllowance(lambda: cache.of(budget))
 
 
-def judge(budget, program, reference, evaluation, cache=None):
+def judge(budget, program, reference, evaluation, cache=None, tags=()):
     """evaluation (of an engine with this budget) against reference
-    (python_ref's); cache: the fixture's tolerances.BudgetCache."""
+    (python_ref's); cache: the fixture's tolerances.BudgetCache; tags: the
+    fixture's, whose conventions may excuse a difference where the budget
+    lets them (a user's port)."""
     cache = cache if cache is not None else tolerances.BudgetCache(program, reference)
     cell = decide(reference, evaluation, program,
                   _allowance(budget, program, reference, evaluation, cache))
@@ -243,7 +245,7 @@ def judge(budget, program, reference, evaluation, cache=None):
     if why:
         return Cell.not_applicable(f"{why} (first difference: {cell.first_fail.describe()})")
     if budget.conventions:
-        return with_conventions(cell, program, reference, evaluation, cache.of(budget))
+        return with_conventions(cell, tags, program, reference, evaluation, cache.of(budget))
     return cell
 
 
@@ -308,16 +310,16 @@ def _masked(evaluation, fields):
     return out
 
 
-def with_conventions(cell, program, reference, evaluation, budget):
-    """cell, or CONVENTION when it FAILs only where the conventions the
-    program pins (harness.judge.conventions) cover: all of them together,
-    since a program may pin two; what is left must still pass under budget."""
+def with_conventions(cell, tags, program, reference, evaluation, budget):
+    """cell, or CONVENTION when it FAILs only where the fixture's tagged
+    conventions (harness.judge.conventions) cover: all of them together,
+    since a fixture may pin two; what is left must still pass under budget."""
     if cell.status != FAIL:
         return cell
     names, fields = [], set()
-    for tag in conventions.pinned_conventions(program, reference):
-        convention = conventions.CONVENTIONS[tag]
-        cover = conventions.covered(convention, program, reference, evaluation)
+    for tag in tags:
+        convention = conventions.CONVENTIONS.get(tag)
+        cover = conventions.covered(convention, program, reference, evaluation) if convention else None
         if cover:
             names.append(tag)
             fields |= cover

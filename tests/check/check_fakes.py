@@ -1,8 +1,10 @@
-"""Fake PortRuntime objects for the check's own tests: python_ref run
-through harness.interpret, with knobs for what a port lacks or gets wrong."""
+"""Fake engines for the check's own tests: python_ref run through
+harness.interpret, with knobs for what a port lacks or gets wrong, and the
+spec that opens one (run them with jobs=1: the fake lives in this process)."""
 import math
 
-from harness.engines.base import EngineFailure, Unsupported
+from harness.engines.base import Engine, EngineFailure, Unsupported
+from harness.engines.budgets import lua_port_budget
 from harness.interpret import interpret
 from python_ref.engine import Value
 
@@ -29,17 +31,16 @@ def tanh_off_by(ulps):
     return type(f"TanhOff{ulps}", (TanhOff,), {"__slots__": (), "ulps": ulps})
 
 
-class FakeRuntime:
+class FakeEngine(Engine):
     """A port on a runtime called `name`.  lacks: ops it has not (it raises
     Unsupported); declared: what declared_ops() says; fails: fixture
     programs (by output id) it raises EngineFailure on; value_class: the engine."""
 
-    def __init__(self, name="fake", *, lacks=(), declared=None, fails=(), value_class=Value,
-                 hello=None):
+    def __init__(self, name="fake", *, lacks=(), declared=None, fails=(), value_class=Value):
         self.name, self.version = name, f"{name} 1.0"
+        self.budget = lua_port_budget(name)
         self.lacks, self.declared, self.fails = set(lacks), declared, set(fails)
         self.value_class = value_class
-        self.hello = hello
         self.seen_ops, self.restarts, self.closed = set(), 0, False
 
     def declared_ops(self):
@@ -59,3 +60,24 @@ class FakeRuntime:
 
     def close(self):
         self.closed = True
+
+
+class FakeSpec:
+    """Opens one fake engine (kept in `engine` for the test to look at)."""
+    weight = 1.0
+
+    def __init__(self, name="fake", engine_class=FakeEngine, **knobs):
+        self.name, self.engine_class, self.knobs = name, engine_class, knobs
+        self.engine = None
+
+    @property
+    def key(self):
+        return ("fake", id(self))
+
+    @property
+    def budget(self):
+        return lua_port_budget(self.name)
+
+    def open(self):
+        self.engine = self.engine_class(self.name, **self.knobs)
+        return self.engine

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from harness.backends import get_backend
+from harness.engines.registry import get_engine
 from harness.judge.conventions import CONVENTIONS, pinned_conventions
 from harness.judge.verdict import CONVENTION, with_conventions as convention_cell
 from harness.judge.verdict import FAIL, compare
@@ -21,7 +21,7 @@ CONVENTION_OPS = {"relu", "pow", "div", "log"}
 
 
 def reference(name):
-    return get_backend("python_ref").evaluate(BY_NAME[name].program)
+    return get_engine("python_ref").evaluate(BY_NAME[name].program)
 
 
 def judged(name, candidate, tags=None):

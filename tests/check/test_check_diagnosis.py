@@ -4,8 +4,9 @@ import math
 
 import pytest
 
-from harness.backends import get_backend
-from harness.check.diagnosis import examine, simulate
+from harness.engines.registry import get_engine
+from harness.diagnoses import examine
+from harness.diagnoses.structural import simulate
 from harness.judge.verdict import compare
 
 from shared_corpus import BY_NAME
@@ -18,14 +19,14 @@ FIXTURES = {name: BY_NAME[name] for name in [
 
 def bugs(name, evaluation, runtime="lua54"):
     fixture = FIXTURES[name]
-    reference = get_backend("python_ref").evaluate(fixture.program)
+    reference = get_engine("python_ref").evaluate(fixture.program)
     cell = compare(reference, evaluation, fixture.program)
     return [(e.bug, e.node) for e in examine(fixture, fixture.program, reference, evaluation,
                                               cell, runtime)]
 
 
 def reference(name):
-    return dict(get_backend("python_ref").evaluate(FIXTURES[name].program))
+    return dict(get_engine("python_ref").evaluate(FIXTURES[name].program))
 
 
 @pytest.mark.parametrize("name", ["lecture-reuse-ab", "micrograd-sanity-check",

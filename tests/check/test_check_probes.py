@@ -1,17 +1,23 @@
-"""The probes on fake runtimes: each finds what it is for, and says ok on a
+"""The probes on fake engines: each finds what it is for, and says ok on a
 port without the fault."""
 import pytest
 
-from harness.check import probes
-from harness.check.diagnosis import _numbers_evidence
+from harness import probes
+from harness.diagnoses import integer_wrap, number_left
 from harness.engines.base import EngineFailure, Unsupported
-from harness.check.runner import Settings
 from harness.interpret import interpret
+from harness.probes import backward_twice, depth, determinism, numbers
 
-from check_fakes import FakeRuntime
+from check_fakes import FakeEngine
 
 
-class Scripted(FakeRuntime):
+def _numbers_evidence(engine, probe):
+    """The evidence the diagnoses take from a numbers probe."""
+    seen = {"numbers": probe}
+    return number_left.from_probes(engine, seen) + integer_wrap.from_probes(engine, seen)
+
+
+class Scripted(FakeEngine):
     """A fake whose answer a function decides: answer(program, integers,
     restarts) -> evaluation, or raises."""
 
@@ -37,7 +43,7 @@ def test_op_probe_lacking_declared_lowered_and_broken():
         if op == "log":
             raise EngineFailure("error", "attempt to call a nil value (field 'ln')")
         return interpret(program)
-    ops = probes.probe_ops(Scripted(answer, declared=set(probes.SIDES) | {"neg", "relu", "exp",
+    ops = probes.probe_ops(Scripted(answer, declared=set(numbers.SIDES) | {"neg", "relu", "exp",
                                                                           "log", "sum"}))
     assert ops["exp"].state == probes.UNSUPPORTED_OP
     assert ops["log"].state == probes.BROKEN and "field 'ln'" in ops["log"].message
@@ -58,15 +64,15 @@ def test_backward_twice(grads, status, behaviour):
         values = interpret(program)
         values["a"], values["b"] = (3.0, grads[0]), (-2.0, grads[1])
         return values
-    probe = probes.probe_backward_twice(Scripted(answer))
+    probe = backward_twice.probe_backward_twice(Scripted(answer))
     assert (probe.status, probe.details["behaviour"]) == (status, behaviour)
 
 
 def test_backward_twice_that_raises_or_cannot_be_asked():
     def answer(program, integers, restarts):
         raise EngineFailure("error", "attempt to index a nil value (field '_prev')")
-    assert probes.probe_backward_twice(Scripted(answer)).status == probes.FAULT
-    assert probes.probe_backward_twice(None).status == probes.SKIPPED
+    assert backward_twice.probe_backward_twice(Scripted(answer)).status == probes.FAULT
+    assert backward_twice.probe_backward_twice(None).status == probes.SKIPPED
 
 
 # -- depth -----------------------------------------------------------------------------
@@ -81,10 +87,10 @@ def stack_limit(limit):
 
 def test_depth_finds_the_first_failing_size():
     runtime = Scripted(stack_limit(5000))
-    probe = probes.probe_depth(runtime, "depth-chain", frozenset(), 20000)
+    probe = depth.probe_depth(runtime, "depth-chain", frozenset(), 20000)
     assert probe.status == probes.FAULT
     assert (probe.details["longest"], probe.details["first_failure"]) == (4000, 8000)
-    assert probes.depth_sizes(20000)[:4] == [125, 250, 500, 1000]
+    assert depth.depth_sizes(20000)[:4] == [125, 250, 500, 1000]
     assert probe.details["error"] == "error: backward: stack overflow"
     assert runtime.restarts == 1
 
@@ -95,10 +101,10 @@ def test_depth_passing_the_top_tries_nothing_smaller():
     def answer(program, integers, restarts):
         tried.append(len(program.inputs))
         return interpret(program)
-    probe = probes.probe_depth(Scripted(answer), "depth-wide", frozenset({"sum"}), 3000)
+    probe = depth.probe_depth(Scripted(answer), "depth-wide", frozenset({"sum"}), 3000)
     assert probe.status == probes.OK and probe.details["longest"] == 3000
     assert tried == [3000] and "lowered to a chain of +" in probe.summary
-    assert probes.depth_sizes(10000) == [125, 250, 500, 1000, 2000, 4000, 8000, 10000]
+    assert depth.depth_sizes(10000) == [125, 250, 500, 1000, 2000, 4000, 8000, 10000]
 
 
 def test_depth_wrong_values_count_as_failing():
@@ -107,7 +113,7 @@ def test_depth_wrong_values_count_as_failing():
         if len(program.steps) > 1500:
             values["x"] = (0.0, 0.0)   # the input's gradient lost
         return values
-    probe = probes.probe_depth(Scripted(answer), "depth-chain", frozenset(), 4000)
+    probe = depth.probe_depth(Scripted(answer), "depth-chain", frozenset(), 4000)
     assert (probe.details["longest"], probe.details["first_failure"]) == (1000, 2000)
     assert probe.details["error"].startswith("wrong values: x is (0.0, 0.0)")
 
@@ -115,12 +121,12 @@ def test_depth_wrong_values_count_as_failing():
 # -- determinism ---------------------------------------------------------------------------
 
 def test_determinism_ok_for_a_port_that_walks_children_in_order():
-    probe = probes.probe_determinism(Scripted(right), frozenset(), {}, [])
+    probe = determinism.probe_determinism(Scripted(right), frozenset(), {}, [])
     assert probe.status == probes.OK and probe.details["programs"] == 1
 
 
 def test_determinism_sees_two_runs_differ():
-    program = probes.child_order_program()
+    program = determinism.child_order_program()
     values = interpret(program)
     assert values["x7"][1] == 1.0 + 2.0**-52   # the two tiny contributions first
 
@@ -129,7 +135,7 @@ def test_determinism_sees_two_runs_differ():
         if restarts % 2:   # the other order in every other runtime: 1 + tiny + tiny
             out["x7"] = (out["x7"][0], 1.0)
         return out
-    probe = probes.probe_determinism(Scripted(answer), frozenset(), {}, [])
+    probe = determinism.probe_determinism(Scripted(answer), frozenset(), {}, [])
     assert probe.status == probes.FAULT
     assert (probe.details["node"], probe.details["field"]) == ("x7", "grad")
 
@@ -137,10 +143,10 @@ def test_determinism_sees_two_runs_differ():
 # -- numbers as a user writes them --------------------------------------------------------
 
 def test_numbers_probe_on_a_right_port():
-    probe = probes.probe_numbers(Scripted(right), probes.probe_ops(Scripted(right)), frozenset())
+    probe = numbers.probe_numbers(Scripted(right), probes.probe_ops(Scripted(right)), frozenset())
     assert probe.status == probes.OK
     assert len(probe.details["cases"]) == 21
-    assert _numbers_evidence("lua54", probe.details["cases"]) == []
+    assert _numbers_evidence("lua54", probe) == []
 
 
 def test_numbers_on_the_left_and_integers_that_wrap():
@@ -149,15 +155,15 @@ def test_numbers_on_the_left_and_integers_that_wrap():
         if step.op != "pow" and step.args[0].kind == "num":
             raise EngineFailure("error", "attempt to index a number value (local 'a')")
         values = interpret(program)
-        if integers and len(program.steps) == probes.DOUBLINGS:
-            top = f"x#{probes.DOUBLINGS + 1}"
+        if integers and len(program.steps) == numbers.DOUBLINGS:
+            top = f"x#{numbers.DOUBLINGS + 1}"
             values[top] = (-2.0**63, 1.0)
             values["x"] = (1.0, -2.0**63)
         return values
     runtime = Scripted(answer)
-    probe = probes.probe_numbers(runtime, probes.probe_ops(Scripted(right)), frozenset())
+    probe = numbers.probe_numbers(runtime, probes.probe_ops(Scripted(right)), frozenset())
     assert probe.status == probes.FAULT
-    bugs = [e.bug for e in _numbers_evidence("lua54", probe.details["cases"])]
+    bugs = [e.bug for e in _numbers_evidence("lua54", probe)]
     assert bugs == ["number-left", "integer-wrap"]
 
 
@@ -168,15 +174,17 @@ def test_a_value_differing_on_the_left_is_not_called_unsupported():
         if step.args[0].kind == "num":
             values["y"] = (values["y"][0] + 1.0, values["y"][1])
         return values
-    probe = probes.probe_numbers(Scripted(answer), probes.probe_ops(Scripted(right)),
+    probe = numbers.probe_numbers(Scripted(answer), probes.probe_ops(Scripted(right)),
                                  frozenset())
     assert probe.status == probes.FAULT
-    assert _numbers_evidence("lua54", probe.details["cases"]) == []
+    assert _numbers_evidence("lua54", probe) == []
 
 
-def test_run_probes_runs_only_the_chosen_ones():
+def test_the_registry_runs_each_probe_by_name_in_order():
+    assert probes.PROBES == ("numbers", "backward-twice", "determinism", "depth-chain",
+                             "depth-wide")
     runtime = Scripted(right)
-    ops = probes.probe_ops(runtime)
-    out = probes.run_probes(runtime, ops, frozenset(), Settings(probes=("numbers",)), {}, None,
-                            [])
-    assert list(out) == ["ops", "numbers"]
+    context = probes.Context(runtime, None, probes.probe_ops(runtime), frozenset())
+    assert probes.run_probe("numbers", context).status == probes.OK
+    # an engine that cannot run the probe at all: the probe is not run, the run goes on
+    assert probes.run_probe("backward-twice", context).status == probes.SKIPPED

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from command_helpers import chain, program, same_bits
 
-from harness.engines.command import CommandRuntime, open_command_port
+from harness.engines.command import CommandEngine, open_command_port
 from harness.engines.manifest import load_manifest
 from harness.engines.base import EngineFailure, Unsupported
 from harness.interpret import interpret
@@ -23,7 +23,7 @@ FAULT = program("fault = a + 1.0", {"a": 2.0}, "fault")
 
 
 def fake(fault, timeout=FAST, max_memory=512, hello_timeout=None):
-    return CommandRuntime(f"fake-{fault}", [sys.executable, "-B", str(FAKE), fault],
+    return CommandEngine(f"fake-{fault}", [sys.executable, "-B", str(FAKE), fault],
                           FAKE.parent, timeout=timeout, max_memory=max_memory,
                           hello_timeout=hello_timeout)
 
@@ -147,7 +147,7 @@ def test_a_port_without_a_valid_hello_fails_to_start(fault, kind, says):
 
 
 def test_a_command_that_does_not_exist_is_a_crash_naming_it(tmp_path):
-    runtime = CommandRuntime("nothing", ["no-such-program-here", "x"], tmp_path,
+    runtime = CommandEngine("nothing", ["no-such-program-here", "x"], tmp_path,
                              timeout=FAST, max_memory=256)
     with pytest.raises(EngineFailure) as caught:
         runtime.evaluate(GOOD)

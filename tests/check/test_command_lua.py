@@ -9,7 +9,7 @@ import pytest
 from command_helpers import (PORTS, REPO, awkward_program, backward_twice, chain, differing,
                              lua_has_dkjson, opened, program, same_bits, small_corpus)
 
-from harness.engines.command import CommandRuntime
+from harness.engines.command import CommandEngine
 from harness.engines.command_protocol import schema
 from harness.engines.base import EngineFailure, Unsupported
 from harness.interpret import interpret
@@ -103,7 +103,7 @@ def tiny_port(tmp_path):
 
 
 def tiny(binary, folder, driver=DRIVER):
-    return CommandRuntime("tiny", [binary, str(driver), str(folder)], folder,
+    return CommandEngine("tiny", [binary, str(driver), str(folder)], folder,
                           timeout=10, max_memory=512)
 
 

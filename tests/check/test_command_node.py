@@ -7,7 +7,7 @@ import pytest
 from command_helpers import (REPO, awkward_program, backward_twice, chain, differing, opened,
                              program, same_bits, small_corpus)
 
-from harness.engines.command import CommandRuntime
+from harness.engines.command import CommandEngine
 from harness.engines.command_protocol import schema
 from harness.engines.base import EngineFailure, Unsupported
 from harness.judge.compare import ulp_distance
@@ -121,7 +121,7 @@ module.exports = { Value };
 def recursive_port(tmp_path):
     (tmp_path / "port.js").write_text(RECURSIVE_PORT)
     command = ["node", str(DRIVER), "port.js"]
-    with CommandRuntime("recursive", command, tmp_path, timeout=20, max_memory=1024) as runtime:
+    with CommandEngine("recursive", command, tmp_path, timeout=20, max_memory=1024) as runtime:
         yield runtime
 
 

@@ -8,7 +8,7 @@ import pytest
 from command_helpers import (PORTS, REPO, awkward_program, backward_twice, chain, differing,
                              opened, program, same_bits, small_corpus)
 
-from harness.engines.command import CommandRuntime
+from harness.engines.command import CommandEngine
 from harness.engines.command_protocol import schema
 from harness.engines.base import EngineFailure, Unsupported
 from harness.interpret import interpret
@@ -154,7 +154,7 @@ def small_class(tmp_path):
 def scalar_port(folder, *options):
     command = [sys.executable, "-B", str(DRIVER), "scalar:Scalar", "--path", ".",
                "--data", "value", "--grad", "gradient", "--backward", "run_backward", *options]
-    return CommandRuntime("scalar", command, folder, timeout=10, max_memory=512)
+    return CommandEngine("scalar", command, folder, timeout=10, max_memory=512)
 
 
 def test_the_options_reach_another_api(small_class):
@@ -172,7 +172,7 @@ def test_the_options_reach_another_api(small_class):
 
 def test_a_class_that_cannot_be_imported_is_a_crash_with_the_reason(small_class):
     command = [sys.executable, "-B", str(DRIVER), "no_such_module:Value"]
-    with CommandRuntime("missing", command, small_class, timeout=10, max_memory=512) as runtime:
+    with CommandEngine("missing", command, small_class, timeout=10, max_memory=512) as runtime:
         fault = failure(runtime, program("y = x * 3.0", {"x": 2.0}, "y"))
     assert fault.kind == "crash"
     assert "exited with code 1" in fault.message
