@@ -1,17 +1,20 @@
-"""The backend adapters: torch keeps every intermediate gradient, finite
+"""The registry's engines: torch keeps every intermediate gradient, finite
 differences know where they do not apply, Lua runtimes are built once."""
 import math
 
 import pytest
 
-from harness.engines.registry import LUA_RUNTIMES, NotApplicable, UnavailableBackend, get_engine
+from lua_port.runtimes import RUNTIMES as LUA_RUNTIMES
+
+from harness.engines.base import NotApplicable, UnavailableEngine
+from harness.engines.registry import get_engine
 from harness.engines.fd import MAX_INPUTS, chosen_inputs
 from harness.judge.verdict import CLOSE, ERROR, EXACT, FAIL, NA, compare
 from harness.interpret import interpret
 from harness.parse import parse_program
 from harness.program import Arg, Program, Step
 from harness.judge.tolerances import FD_REL_TOL
-from harness.judge.verdict import evaluate_and_judge
+from harness.run import evaluate_and_judge
 
 LECTURE = ("e = a*b\nd = e + c\nL = d*f", {"a": 2.0, "b": -3.0, "c": 10.0, "f": -2.0}, "L")
 REUSE = ("b = a + a\nc = b * a\nd = c - a\ne = d / b", {"a": 3.0}, "e")
@@ -65,7 +68,7 @@ def test_fd_agrees_where_smooth():
     ref = interpret(p)
     for name, (_, grad) in got.items():
         assert abs(grad - ref[name][1]) <= FD_REL_TOL * max(1.0, abs(ref[name][1]))
-    assert compare(ref, got, p, rel_tol=FD_REL_TOL, noise=fd.noise).passed
+    assert compare(ref, got, p, rel_tol=FD_REL_TOL, noise=got.noise).passed
 
 
 def test_fd_catches_a_wrong_gradient():
@@ -74,7 +77,7 @@ def test_fd_catches_a_wrong_gradient():
     got = fd.evaluate(p)
     wrong = dict(interpret(p))
     wrong["w1"] = (wrong["w1"][0], wrong["w1"][1] * (1 + 1e-4))
-    cell = compare(wrong, got, p, rel_tol=FD_REL_TOL, noise=fd.noise)
+    cell = compare(wrong, got, p, rel_tol=FD_REL_TOL, noise=got.noise)
     assert cell.status == FAIL and cell.first_fail.node == "w1"
 
 
@@ -108,22 +111,22 @@ def test_fd_differentiates_at_most_max_inputs():
     assert sorted(get_engine("fd").evaluate(p)) == sorted(chosen)
 
 
-def test_get_backend_builds_once_per_process_and_refuses_unknown_names():
+def test_get_engine_builds_once_per_process_and_refuses_unknown_names():
     assert get_engine("torch") is get_engine("torch")
-    with pytest.raises(KeyError, match="unknown backend"):
+    with pytest.raises(KeyError, match="unknown engine"):
         get_engine("lua99")
 
 
-def test_unavailable_backend_is_an_error_cell():
+def test_unavailable_engine_is_an_error_cell():
     p = prog(LECTURE)
-    cell = evaluate_and_judge(UnavailableBackend("lua56", "not built"), p, interpret(p))
+    cell = evaluate_and_judge(UnavailableEngine("lua56", "not built"), p, interpret(p))
     assert cell.status == ERROR and "lua56 is not available: not built" in cell.message
 
 
 @pytest.mark.parametrize("runtime", LUA_RUNTIMES)
 def test_lua_runtime_matches_python_ref_on_the_lecture(runtime):
     backend = get_engine(runtime)
-    if isinstance(backend, UnavailableBackend):
+    if isinstance(backend, UnavailableEngine):
         pytest.skip(backend.reason)
     p = prog(LECTURE)
     assert backend is get_engine(runtime)          # one engine per process

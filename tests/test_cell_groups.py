@@ -1,18 +1,17 @@
-"""A group of cells reads the same in the matrix and in the check: counts
-worst first, the CLOSE bound, the colour of the group."""
-from types import SimpleNamespace
+"""A group of cells as every report shows it: counts worst first, the
+CLOSE bound in words a person reads, the colour of the group."""
+import math
 
-from harness.reports import cell_groups
-from harness.check.report_summary import group_status as check_status, group_text as check_text
-from harness.parity.summary import group_text as matrix_text
+from harness.judge.compare import Mismatch
 from harness.judge.verdict import CLOSE, EXACT, FAIL, NA, Cell
+from harness.reports import cell_groups
 
 
 def test_counts_text_and_status_skip_missing_cells():
     cells = [Cell(EXACT), Cell(CLOSE, max_ulps=4), None, Cell(CLOSE, max_ulps=2), Cell(FAIL),
              Cell(NA, message="why")]
     assert cell_groups.counts(cells)[CLOSE] == 2 and sum(cell_groups.counts(cells).values()) == 5
-    assert cell_groups.text(cells) == "1 FAIL, 2 CLOSE <=4, 1 N/A, 1 EXACT"
+    assert cell_groups.text(cells) == "1 FAIL, 2 CLOSE <=4 ulp, 1 N/A, 1 EXACT"
     assert cell_groups.status(cells) == FAIL
     assert cell_groups.text([None]) == "-" and cell_groups.status([]) == EXACT
 
@@ -25,10 +24,17 @@ def test_finite_differences_cells_give_a_relative_bound():
         "1 FAIL, 1 CLOSE <=rel 1.0e-09"
 
 
-def test_the_check_and_the_matrix_word_a_group_alike():
-    cells = {"a": Cell(CLOSE, max_ulps=7), "b": Cell(EXACT)}
-    fixtures = [SimpleNamespace(name=n) for n in cells]
-    run = SimpleNamespace(cells=cells)
-    results = [SimpleNamespace(name=n, cells={"lua54": c}) for n, c in cells.items()]
-    assert check_text(fixtures, run) == matrix_text(results, "lua54") == "1 CLOSE <=7, 1 EXACT"
-    assert check_status(fixtures, run) == CLOSE
+def _close(ulps, reference, candidate):
+    worst = Mismatch("y", "tanh", 1, "y = x.tanh()", "grad", reference, candidate, ulps,
+                     abs(candidate - reference), abs(candidate - reference) / abs(reference)
+                     if reference else math.inf, ulps)
+    return Cell(CLOSE, max_ulps=ulps, worst=worst)
+
+
+def test_a_large_ulp_distance_reads_as_a_relative_error_or_near_zero():
+    # a few ulps are shown as ulps; past that, what the digits say
+    assert cell_groups.text([_close(3, 1.0, 1.0 + 3 * 2**-52)]) == "1 CLOSE <=3 ulp"
+    assert cell_groups.text([_close(2**40, 1e-3, 1e-3 * (1 + 1e-12))]) == \
+        "1 CLOSE <=rel 1.0e-12"
+    assert cell_groups.text([_close(2.75e11, 1e-310, 2e-310)]) == "1 CLOSE near zero"
+    assert cell_groups.text([_close(2.75e11, 0.0, 1e-300)]) == "1 CLOSE near zero"

@@ -1,26 +1,31 @@
 """Budgets: only nodes a listed op reaches get ulps, and how many follows the
-error's flow (harness.tolerances)."""
+error's flow (harness.judge.tolerances, with each engine's budget from the
+registry)."""
 import math
 
 import pytest
 
 from harness.judge import tolerances
-from harness.engines.registry import get_engine
+from harness.engines.registry import ENGINES, get_engine
 from harness.judge.verdict import CLOSE, EXACT, NA
 from harness.interpret import interpret
 from harness.parse import parse_program
-from harness.judge.verdict import evaluate_and_judge
+from harness.run import evaluate_and_judge
+
+def node_budgets(program, reference, engine):
+    return ENGINES[engine].budget.node_budgets(program, reference)
+
 
 MIXED = parse_program("u = a * b\nt = c.tanh()\ny = u + t", {"a": 1.5, "b": 0.3, "c": 0.7}, "y")
 
 
 @pytest.mark.parametrize("backend", ["lua51", "lua52", "luajit21", "python_ref"])
 def test_exact_backends_get_no_budget(backend):
-    assert tolerances.node_budgets(MIXED, interpret(MIXED), backend) == {}
+    assert node_budgets(MIXED, interpret(MIXED), backend) == {}
 
 
 def test_lua54_budget_only_where_tanh_flows():
-    budget = tolerances.node_budgets(MIXED, interpret(MIXED), "lua54")
+    budget = node_budgets(MIXED, interpret(MIXED), "lua54")
     assert budget["u"] == (0, 0) and budget["a"] == (0, 0) and budget["b"] == (0, 0)
     assert budget["t"][0] >= 2 * tolerances.SAFETY      # its own 2 ulp, doubled
     assert budget["y"][0] >= 1                          # inherits t's error
@@ -29,14 +34,14 @@ def test_lua54_budget_only_where_tanh_flows():
 
 def test_no_listed_op_no_budget():
     p = parse_program("y = a * b + a", {"a": 1.5, "b": 0.3}, "y")
-    assert tolerances.node_budgets(p, interpret(p), "lua54") == {}
+    assert node_budgets(p, interpret(p), "lua54") == {}
 
 
 def test_tanh_near_saturation_amplifies_the_gradient_budget():
     """d tanh = (1-t)(1+t) cancels near |t| = 1: a 2-ulp t moves it by thousands of ulps."""
     def grad_budget(x):
         p = parse_program("y = x.tanh()", {"x": x}, "y")
-        return tolerances.node_budgets(p, interpret(p), "lua54")["x"][1]
+        return node_budgets(p, interpret(p), "lua54")["x"][1]
     assert grad_budget(0.3) <= 16
     assert grad_budget(5.0) > 1000
 
@@ -44,14 +49,14 @@ def test_tanh_near_saturation_amplifies_the_gradient_budget():
 def test_torch_reordered_accumulation_gets_a_budget_only_with_three_contributions():
     two = parse_program("y = a * a", {"a": 1.1}, "y")
     three = parse_program("b = a * a\ny = b * a", {"a": 1.1}, "y")
-    assert tolerances.node_budgets(two, interpret(two), "torch").get("a", (0, 0)) == (0, 0)
-    assert tolerances.node_budgets(three, interpret(three), "torch")["a"][1] > 0
+    assert node_budgets(two, interpret(two), "torch").get("a", (0, 0)) == (0, 0)
+    assert node_budgets(three, interpret(three), "torch")["a"][1] > 0
 
 
 def test_budgets_never_cover_an_infinity():
     p = parse_program("y = x.tanh() * 1e308 * 10", {"x": 0.5}, "y")
     ref = interpret(p)
-    budget = tolerances.node_budgets(p, ref, "torch")
+    budget = node_budgets(p, ref, "torch")
     assert math.isinf(ref["y"][0]) and budget["y"][0] == 0
 
 
@@ -60,16 +65,22 @@ def test_known_torch_deviation_is_na_with_its_reason_and_lua_is_exact():
     ref = interpret(p)
     cell = evaluate_and_judge(get_engine("torch"), p, ref)
     assert cell.status == NA and "sqrt(-inf) = nan" in cell.message
-    assert tolerances.known_deviation(p, ref, "lua54") is None
+    assert ENGINES["lua54"].budget.known_deviation(p, ref) is None
     ordinary = parse_program("y = x ** 0.5", {"x": 2.0}, "y")
-    assert tolerances.known_deviation(ordinary, interpret(ordinary), "torch") is None
+    assert ENGINES["torch"].budget.known_deviation(ordinary, interpret(ordinary)) is None
     assert evaluate_and_judge(get_engine("torch"), ordinary,
                               interpret(ordinary)).status in (EXACT, CLOSE)
 
 
-def test_every_table_entry_names_a_real_op_and_a_reason():
-    from harness.ops import OPS
-    for backend, ops in tolerances.BUDGETS.items():
-        for op, entry in ops.items():
-            assert op in OPS and entry.reason and entry.data >= 0 and entry.grad >= 0
-    assert "| torch | `tanh` |" in tolerances.describe()
+def test_every_deviation_names_a_known_class_and_a_reason():
+    from harness.ops import DEVIATION_CLASSES, OPS
+    for op in OPS.values():
+        for cls, entry in op.deviations.items():
+            assert cls in DEVIATION_CLASSES
+            assert entry.reason and entry.data >= 0 and entry.grad >= 0
+    budgets = {name: e.budget for name, e in ENGINES.items() if e.allowance == "ulps"}
+    assert "| torch | `tanh` |" in tolerances.describe(budgets)
+    # an engine's table is what its classes list, the larger of two and both reasons
+    port = tolerances.port_budget("port-luajit20", ("luajit20",))
+    assert port.table["log"].data == 1 and port.table["log"].grad == 1
+    assert "LuaJIT 2.0" in port.table["log"].reason and "g/x" in port.table["log"].reason

@@ -6,7 +6,9 @@ from harness.judge.compare import ulp_distance
 from harness.judge.verdict import ERROR, EXACT, FAIL
 from harness.interpret import interpret
 from harness.parse import parse_program
-from harness.judge.verdict import evaluate_and_judge
+from harness.engines.base import Engine as BaseEngine
+from harness.judge.tolerances import EXACT as EXACT_BUDGET
+from harness.run import evaluate_and_judge
 from python_ref.engine import Value
 
 
@@ -33,20 +35,22 @@ class DivByPower(Value):
         return self * other ** -1
 
 
-class Engine:
-    kind = "test"
+class Engine(BaseEngine):
+    """python_ref's loop on another Value class, judged as our own engines are
+    (bit-identical: no budget)."""
+    budget = EXACT_BUDGET
 
     def __init__(self, name, value_class):
         self.name, self.value_class = name, value_class
 
-    def evaluate(self, program):
+    def evaluate(self, program, *, integers=False):
         return interpret(program, self.value_class)
 
 
-class Broken:
-    name, kind = "broken", "test"
+class Broken(BaseEngine):
+    name, budget = "broken", EXACT_BUDGET
 
-    def evaluate(self, program):
+    def evaluate(self, program, *, integers=False):
         raise RuntimeError("attempt to index a nil value (field 'grad')\nstack traceback: ...")
 
 

@@ -1,27 +1,32 @@
 """The matrix's Lua columns: lua_port as users run it (a worker process per
-runtime through the check's machinery, LuaJIT with its JIT on, Lua 5.3+ with
-integers too), and LuaJIT's interpreter alone in the -interp columns."""
+runtime, the engine any user's Lua port gets, LuaJIT with its JIT on, Lua
+5.3+ with integers too), and LuaJIT's interpreter alone in the -interp
+columns; the check of our own manifest gives the matrix's cells to the bit."""
 import os
 import re
 import shutil
+import struct
 from pathlib import Path
 
 import pytest
 
-from harness.judge import tolerances
 from harness.__main__ import main as harness_main
-from harness.engines.registry import (BACKEND_NAMES, FLOATS, INTEGERS, UnavailableBackend, get_engine,
-                              variants)
-from harness.engines.lua_columns import (OUR_MANIFEST, has_lua_integers, is_lua_integer,
-    make_lua_backend)
+from harness.engines.base import UnavailableEngine
+from harness.engines.lab_lua import OUR_MANIFEST, open_our_port
+from harness.engines.lua import has_lua_integers, is_lua_integer
 from harness.engines.manifest import load_manifest
+from harness.engines.open import port_specs
+from harness.engines.registry import ENGINE_NAMES, ENGINES, MATRIX_ENGINES, get_engine
 from harness.fixture import load_corpus
 from harness.interpret import interpret
+from harness.judge import tolerances
+from harness.judge.tolerances import BudgetCache
+from harness.judge.verdict import CLOSE, ERROR, EXACT, FAIL, Cell, worse
 from harness.parity.jit_coverage import ENGINE, engine_functions, measure
 from harness.parity.jit_diff import compare_runtime, first_difference
-from harness.parity.runner import DEFAULT_BACKENDS, run_fixture
 from harness.parse import parse_program
-from harness.judge.verdict import CLOSE, ERROR, EXACT, FAIL, Cell, judge_variants, worse
+from harness.program import FLOATS, INTEGERS
+from harness.run import judge_runs, run
 from lua_port import LuaEngine, available_runtimes
 from lua_port.runtimes import (INTEGER_RUNTIMES, INTERPRETER_COLUMNS, JIT_RUNTIMES, LUA_COLUMNS,
                                RUNTIMES, column_runtime)
@@ -47,7 +52,7 @@ def port_copy(tmp_path, edit=None, **manifest):
     if edit is not None:
         engine = tmp_path / "port" / "micrograd" / "engine.lua"
         engine.write_text(edit(engine.read_text()))
-    text = OUR_MANIFEST.read_text().replace('root = "../../../lua_port"', 'root = "port"')
+    text = OUR_MANIFEST.read_text().replace('root = "../../lua_port"', 'root = "port"')
     for key, value in manifest.items():
         text, replaced = re.subn(rf"(?m)^{key} = .*$", f"{key} = {value}", text)
         if not replaced:
@@ -56,19 +61,25 @@ def port_copy(tmp_path, edit=None, **manifest):
     return load_manifest(tmp_path / "port.toml")
 
 
+def judged(engine, program):
+    """The cell of every run engine has of program, against python_ref."""
+    reference = interpret(program)
+    return judge_runs(engine, program, reference, BudgetCache(program, reference))[0]
+
+
 @pytest.fixture
 def opened():
-    """make_lua_backend(...) for a test; the workers it starts are stopped after."""
+    """Our port (or a copy of it) on a runtime for a test, judged as the
+    matrix's column is; the workers it starts are stopped after."""
     made = []
 
-    def open_(column, manifest=None):
-        backend = make_lua_backend(column, manifest)
-        made.append(backend)
-        return backend
+    def open_(runtime, manifest=None):
+        engine = open_our_port(runtime, ENGINES[runtime].budget, manifest)
+        made.append(engine)
+        return engine
     yield open_
-    for backend in made:
-        if hasattr(backend, "close"):
-            backend.close()
+    for engine in made:
+        engine.close()
 
 
 # -- the columns ----------------------------------------------------------------------
@@ -76,8 +87,8 @@ def opened():
 def test_columns_are_derived_from_the_one_runtime_list():
     assert INTERPRETER_COLUMNS == tuple(f"{r}-interp" for r in RUNTIMES if r.startswith("luajit"))
     assert LUA_COLUMNS == RUNTIMES + INTERPRETER_COLUMNS
-    assert BACKEND_NAMES == ("python_ref",) + LUA_COLUMNS + ("torch", "fd")
-    assert set(LUA_COLUMNS) <= set(DEFAULT_BACKENDS)
+    assert ENGINE_NAMES == ("python_ref",) + LUA_COLUMNS + ("torch", "fd")
+    assert set(LUA_COLUMNS) <= set(MATRIX_ENGINES)
     assert [column_runtime(c) for c in INTERPRETER_COLUMNS] == list(JIT_RUNTIMES)
     assert INTEGER_RUNTIMES == ("lua53", "lua54", "lua55")
     with pytest.raises(ValueError, match="unknown Lua column"):
@@ -92,7 +103,7 @@ def test_luajit_columns_run_compiled_code_and_the_interp_columns_do_not(runtime)
     assert on.evaluate(chain) == off.evaluate(chain) == interpret(chain)
     status = on.status()
     assert status["jit"] is True and status["traces"] > 0, "the JIT-on column compiled nothing"
-    assert on.port.pid != os.getpid()                # in a worker process of its own
+    assert on.pid != os.getpid()                     # in a worker process of its own
     assert off.engine.jit_status() is False and off.engine.jit_traces() == 0
     assert on.version.endswith(", JIT on") and off.version.endswith(", JIT off")
 
@@ -101,7 +112,7 @@ def test_luajit_columns_run_compiled_code_and_the_interp_columns_do_not(runtime)
 def test_puc_lua_columns_run_in_a_worker_without_a_jit(runtime):
     backend = get_engine(runtime)
     assert backend.status() == {"jit": None, "traces": None}
-    assert backend.port.pid != os.getpid()
+    assert backend.pid != os.getpid()
     assert backend.version == f"Lua {runtime[3]}.{runtime[4]}"
 
 
@@ -122,9 +133,8 @@ def test_runaway_work_is_stopped_without_the_instruction_hook(tmp_path, opened):
     manifest = port_copy(tmp_path, timeout=1, backward='"while true do end"')
     backend = opened("luajit21", manifest)
     program = parse_program("y = x * 2.0", {"x": 0.5}, "y")
-    cell, _ = judge_variants(backend, program, interpret(program))
+    cell = judged(backend, program)
     assert cell.status == ERROR and "timeout" in cell.message and "still running" in cell.message
-    assert backend.port.pid != os.getpid()
 
 
 def test_a_port_that_cannot_start_gives_error_cells_and_the_run_goes_on(tmp_path, opened):
@@ -132,7 +142,7 @@ def test_a_port_that_cannot_start_gives_error_cells_and_the_run_goes_on(tmp_path
     backend = opened("lua54", port_copy(tmp_path, setup="'error(\"no setup\")'"))
     assert backend.version == "Lua 5.4"
     program = parse_program("y = x * 2.0", {"x": 0.5}, "y")
-    cell, _ = judge_variants(backend, program, interpret(program))
+    cell = judged(backend, program)
     assert cell.status == ERROR and "error: setup:" in cell.message and "no setup" in cell.message
 
 
@@ -152,10 +162,10 @@ def test_only_lua53_and_later_run_the_integer_variant(opened):
     for runtime in AVAILABLE:
         backend = get_engine(runtime)
         want = (FLOATS, INTEGERS) if runtime in INTEGER_RUNTIMES else (FLOATS,)
-        assert variants(backend, integral) == want, runtime
-        assert variants(backend, fractional) == (FLOATS,), runtime
+        assert backend.variants(integral) == want, runtime
+        assert backend.variants(fractional) == (FLOATS,), runtime
     for column in ("torch", "fd", "python_ref"):
-        assert variants(get_engine(column), integral) == (FLOATS,)
+        assert get_engine(column).variants(integral) == (FLOATS,)
 
 
 @pytest.mark.parametrize("runtime", available(INTEGER_RUNTIMES))
@@ -182,7 +192,7 @@ WRAPPING = ["integers-*", "reuse-doubling-1000"]
 def _cells(backend, names=WRAPPING):
     fixtures, errors = load_corpus(names=names)
     assert fixtures and not errors
-    return {f.name: judge_variants(backend, f.program, interpret(f.program))[0] for f in fixtures}
+    return {f.name: judged(backend, f.program) for f in fixtures}
 
 
 def test_a_port_that_keeps_integers_fails_on_lua54(tmp_path, opened):
@@ -219,15 +229,71 @@ def test_a_cell_shows_the_worse_run_and_says_which():
 def test_the_matrix_judges_both_runs_of_a_lua54_cell(tmp_path):
     needs("lua54")
     fixtures, _ = load_corpus(names=["integers-times-constant"])
-    result = run_fixture(fixtures[0], ("lua51", "lua54"))
-    assert result.cells["lua54"].status == EXACT and result.vs_torch["lua54"].status == EXACT
+    result = run(fixtures, [ENGINES["lua51"], ENGINES["lua54"]], vs_torch=True, jobs=1)
+    row = result.fixtures[0]
+    assert row.cells["lua54"].status == EXACT and row.vs_torch["lua54"].status == EXACT
+
+
+# -- one pipeline: the check of our manifest is the matrix's columns ------------------------
+
+def _evaluations(engine, fixtures):
+    """{(fixture, run): the evaluation} of every run engine has of each fixture."""
+    return {(f.name, variant): engine.evaluate(f.program, integers=variant == INTEGERS)
+            for f in fixtures for variant in engine.variants(f.program)}
+
+
+def _bits(evaluation):
+    return {node: tuple(None if x is None else struct.pack("<d", x) for x in pair)
+            for node, pair in evaluation.items()}
+
+
+def test_the_check_of_our_manifest_gives_the_matrix_cells_to_the_bit():
+    """The engines `check harness/ports/lua_port.toml` opens and the matrix's
+    columns answer every run (integers included) with the same bits, and the
+    check and the matrix read the same verdicts from them."""
+    runtimes = [r for r in ("lua51", "lua54", "luajit21") if r in AVAILABLE]
+    fixtures, _ = load_corpus(tags=["lecture", "integers", "reuse", "nn"])
+    fixtures = [f for f in fixtures if len(f.program.node_ids()) <= 5000]
+    manifest = load_manifest(OUR_MANIFEST)
+    specs = port_specs(manifest, runtimes)
+    for spec in specs:
+        checked, column = spec.open(), get_engine(spec.name)
+        try:
+            ours, theirs = _evaluations(checked, fixtures), _evaluations(column, fixtures)
+        finally:
+            checked.close()
+        assert {k: _bits(v) for k, v in ours.items()} == \
+            {k: _bits(v) for k, v in theirs.items()}
+        if spec.name in INTEGER_RUNTIMES:
+            assert any(variant == INTEGERS for _, variant in ours)
+    check = run(fixtures, specs, jobs=1)
+    matrix = run(fixtures, [ENGINES[r] for r in runtimes], jobs=1)
+    for mine, theirs in zip(check.fixtures, matrix.fixtures):
+        for runtime in runtimes:
+            a, b = mine.cells[runtime], theirs.cells[runtime]
+            assert (a.status, a.max_ulps, a.variant) == (b.status, b.max_ulps, b.variant), \
+                (mine.name, runtime)
+
+
+def test_a_port_that_keeps_integers_fails_through_the_check_as_in_the_matrix(tmp_path, capsys):
+    """A copy of engine.lua without `data * 1.0`, checked the way a user checks
+    a port: the integers fixtures FAIL on lua54, as the matrix's column would."""
+    needs("lua54")
+    port_copy(tmp_path, _integer_data)
+    code = harness_main(["check", str(tmp_path / "port.toml"), "--runtimes", "lua54",
+                         "--tags", "integers", "--probes", "none",
+                         "--report-dir", str(tmp_path / "report")])
+    out = capsys.readouterr().out
+    assert code == 1, out
+    assert "integers-times-constant[lua54] FAIL: as Lua integers:" in out
+    assert "integers-negate-min[lua54] FAIL: as Lua integers:" in out
 
 
 # -- JIT on against JIT off ----------------------------------------------------------------
 
 @pytest.mark.parametrize("runtime", available(JIT_RUNTIMES))
 def test_jit_on_and_off_give_the_same_bits_on_a_corpus_sample(runtime):
-    """The fast subset of `python -m harness.matrix.jit_diff` (the whole
+    """The fast subset of `python -m harness.parity.jit_diff` (the whole
     corpus there): no budget covers a JIT-only difference, so none may exist."""
     fixtures, _ = load_corpus(tags=["lecture", "pow", "nn", "integers", "found"])
     diff = compare_runtime(runtime, fixtures)
@@ -264,15 +330,16 @@ def test_jit_coverage_says_what_is_compiled_and_where_traces_stop():
 def test_jit_on_and_off_share_one_budget_table_each_with_its_reason():
     for column in INTERPRETER_COLUMNS:
         runtime = column_runtime(column)
-        assert tolerances.BUDGETS.get(column) is tolerances.BUDGETS.get(runtime)
-    for column, ops in tolerances.BUDGETS.items():
-        for op, budget in ops.items():
+        assert ENGINES[column].budget is ENGINES[runtime].budget
+    for column in LUA_COLUMNS:
+        for op, budget in ENGINES[column].budget.table.items():
             assert budget.reason.strip(), (column, op)
-    assert "luajit20-interp" in tolerances.describe()
+    budgets = {name: e.budget for name, e in ENGINES.items() if e.allowance == "ulps"}
+    assert "luajit20-interp" in tolerances.describe(budgets)
 
 
 def test_an_unavailable_runtime_makes_an_unavailable_column(monkeypatch):
     import lua_port
     monkeypatch.setattr(lua_port, "available_runtimes", lambda: ())
-    backend = make_lua_backend("luajit21-interp")
-    assert isinstance(backend, UnavailableBackend) and backend.name == "luajit21-interp"
+    engine = ENGINES["luajit21-interp"].open()
+    assert isinstance(engine, UnavailableEngine) and engine.name == "luajit21-interp"

@@ -1,6 +1,6 @@
 """The whole fixture corpus as pytest cases: one per fixture and backend,
 with ids like `lecture-l-minus-8[lua54]`, each asserting the cell is EXACT
-or CLOSE within its budget (harness.tolerances), or N/A with a reason.
+or CLOSE within its budget (harness.judge.tolerances), or N/A with a reason.
 
 The `expected` case checks a fixture's own numbers against python_ref.
 Fixtures over BIG nodes run on two backends here (lua51 and luajit21, one
@@ -11,9 +11,10 @@ import functools
 
 import pytest
 
-from harness.engines.registry import get_engine
-from harness.parity.runner import DEFAULT_BACKENDS, EXPECTED
-from harness.judge.verdict import ERROR, FAIL, NA, evaluate_and_judge, judge_expected
+from harness.engines.registry import ENGINES, MATRIX_ENGINES, get_engine
+from harness.judge.tolerances import BudgetCache
+from harness.judge.verdict import ERROR, FAIL, NA, judge_expected
+from harness.run import EXPECTED, evaluate_and_judge
 
 from shared_corpus import BY_NAME, ERRORS as MALFORMED, FIXTURES
 
@@ -24,7 +25,7 @@ BIG_BACKENDS = ("lua51", "luajit21")
 def _cases():
     for fixture in FIXTURES:
         big = len(fixture.program.steps) >= BIG
-        columns = BIG_BACKENDS if big else (EXPECTED,) + DEFAULT_BACKENDS
+        columns = BIG_BACKENDS if big else (EXPECTED,) + MATRIX_ENGINES
         # a big fixture's cells share one pytest-xdist worker, and so its reference
         marks = pytest.mark.xdist_group(f"parity-{fixture.name}") if big else ()
         for column in columns:
@@ -48,7 +49,8 @@ def test_cell(name, column):
     if column == EXPECTED:
         if not fixture.expected:
             pytest.skip("no expected values")
-        cell, _ = judge_expected(fixture, ref, None, None)
+        cell, _ = judge_expected(fixture, ref, None, BudgetCache(fixture.program, ref),
+                                 ENGINES["torch"].budget)
     else:
         cell = evaluate_and_judge(get_engine(column), fixture.program, ref)
     assert cell.status not in (FAIL, ERROR), f"{name}[{column}] {cell.status}: {cell.detail()}"

@@ -4,7 +4,7 @@ registry.open_engine once per process."""
 import dataclasses
 from dataclasses import dataclass
 
-__all__ = ["PortSpec", "port_specs"]
+__all__ = ["PortSpec", "port_specs", "open_port"]
 
 
 @dataclass(frozen=True)
@@ -58,3 +58,8 @@ def port_specs(manifest, runtimes=None, budget=None):
         return [PortSpec(manifest, r, budget(r) if budget else None)
                 for r in runtimes or manifest.runtimes]
     raise ValueError(f"{manifest.shown}: unknown language {manifest.language!r}")
+
+
+def open_port(manifest, runtimes=None):
+    """The port's engines, opened here (the caller closes each)."""
+    return [spec.open() for spec in port_specs(manifest, runtimes)]

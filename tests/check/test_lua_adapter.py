@@ -155,7 +155,7 @@ def write_port(folder, setup='Value = require("mini")', ops="", **port):
 
 @pytest.fixture
 def opened():
-    """open(manifest, runtime) -> its PortRuntime, closed after the test."""
+    """open(manifest, runtime) -> its engine, closed after the test."""
     ports = []
 
     def open_one(manifest, runtime):
@@ -421,8 +421,8 @@ def test_a_worker_leaves_when_its_parent_dies(tmp_path):
     import time
     write_port(tmp_path, timeout=600, ops='tanh = "(function() while true do end end)()"\n')
     script = ("import sys\n"
-              "from harness.check.manifest import load_manifest\n"
-              "from harness.check.open import open_port\n"
+              "from harness.engines.manifest import load_manifest\n"
+              "from harness.engines.open import open_port\n"
               "from harness.parse import parse_program\n"
               "port = open_port(load_manifest(sys.argv[1]), ['lua54'])[0]\n"
               "print(port.evaluate(parse_program('y = x * 2', {'x': 1.0}, 'y'))['y'][0], port.pid,"
