@@ -37,6 +37,9 @@ class EngineFailure(Exception):
         super().__init__(message)
         self.kind, self.message = kind, message
 
+    def __reduce__(self):   # crosses from a worker process
+        return type(self), (self.kind, self.message)
+
 
 class Unsupported(Exception):
     """The engine has no such op (it said so, or has no method for it)."""
@@ -44,6 +47,9 @@ class Unsupported(Exception):
     def __init__(self, op, message=""):
         super().__init__(message or f"the port has no {op}")
         self.op = op
+
+    def __reduce__(self):   # crosses from a worker process
+        return type(self), (self.op, str(self))
 
 
 class Engine:

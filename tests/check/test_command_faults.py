@@ -139,7 +139,7 @@ def test_a_port_without_a_valid_hello_fails_to_start(fault, kind, says):
             runtime.restart()
         assert caught.value.kind == kind
         assert re.search(says, caught.value.message), caught.value.message
-        assert runtime.start_failure is caught.value
+        assert runtime.last_start_failure is caught.value
         assert runtime.declared_ops() is None
         with pytest.raises(EngineFailure) as again:   # evaluate tries a new process
             runtime.evaluate(GOOD)
@@ -186,8 +186,8 @@ command = [{json.dumps(sys.executable)}, "-B", {json.dumps(str(FAKE))}, "hello-e
 timeout = 3
 """)
     [runtime] = open_command_port(load_manifest(manifest))
-    assert runtime.start_failure.kind == "crash"
-    assert "no hello today" in runtime.start_failure.message
+    assert runtime.last_start_failure.kind == "crash"
+    assert "no hello today" in runtime.last_start_failure.message
     assert runtime.declared_ops() is None
     runtime.close()
 

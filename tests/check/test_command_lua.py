@@ -41,7 +41,7 @@ def lua(request):
 
 def test_the_hello_validates_and_names_the_interpreter(lua):
     binary, runtime = lua
-    assert runtime.start_failure is None
+    assert runtime.last_start_failure is None
     jsonschema.validate(runtime.hello, schema())
     assert runtime.version.startswith(VERSIONS[binary])
     said = subprocess.run([binary, "-v"], capture_output=True, text=True)
