@@ -219,7 +219,7 @@ class Op:
     ordinary: tuple = (-3.0, 3.0)    # where a sampler draws ordinary values
     edges: tuple = field(default=EDGE_VALUES)   # values a sampler must try
     # how engines of each deviation class may compute it otherwise: {class: OpBudget}
-    deviations: dict = field(default_factory=dict)
+    deviations: dict = field(default_factory=dict, hash=False, compare=False, repr=False)
     # for people
     derivative_text: str    # its local derivatives (the docs row, the figures)
     curve: tuple | None = None       # the x range of its curve in the activations figure

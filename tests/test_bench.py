@@ -377,21 +377,24 @@ def test_cli_refuses_an_unknown_part(tmp_path, capsys):
 
 # -- the rest -------------------------------------------------------------------------------
 
-def test_matrix_backend_rate_counts_fixtures_and_raises():
+def test_matrix_backend_rate_counts_fixtures_and_raises(monkeypatch):
     fixtures = matrix._corpus(skip_tags=("deep",))[:6]
     row = matrix.time_backend("python_ref", fixtures, repeat=1)
     assert row.fixtures == 6 and row.errors == 0 and row.fixtures_per_s == 6 / row.seconds
 
-    class Broken:
-        def evaluate(self, program):
+    from harness.engines import registry
+    from harness.engines.base import Engine
+
+    class Broken(Engine):
+        def evaluate(self, program, *, integers=False):
             raise ValueError("no")
 
-    from harness import backends
-    backends._CACHE["broken-for-test"] = Broken()
+    broken = registry.EngineEntry("broken-for-test", "test", lambda entry: Broken(), None)
+    monkeypatch.setitem(registry.ENGINES, broken.name, broken)
     try:
         row = matrix.time_backend("broken-for-test", fixtures, repeat=1)
     finally:
-        del backends._CACHE["broken-for-test"]
+        registry.close_engines([broken])
     assert row.errors == 6 and row.fixtures_per_s is None and "raised on every fixture" in row.error
 
 

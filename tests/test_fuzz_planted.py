@@ -5,6 +5,9 @@ import importlib.util
 
 import pytest
 
+from harness.engines.base import Engine
+from harness.judge.tolerances import EXACT
+
 from harness.engines.registry import get_engine
 from harness.fixture import load_fixture
 from harness.fuzz import profiles
@@ -48,15 +51,16 @@ def _div_wrong_sign(copy):
     copy.Value.__truediv__ = truediv
 
 
-class PlantedBackend:
-    kind = "planted"
+class PlantedBackend(Engine):
+    """A copy of python_ref with a planted bug, judged as our own engines are."""
+    budget = EXACT
 
     def __init__(self, name, plant):
         self.name = name
         self.copy = _engine_copy(name)
         plant(self.copy)
 
-    def evaluate(self, program):
+    def evaluate(self, program, *, integers=False):
         return interpret(program, value_class=self.copy.Value)
 
 
