@@ -114,7 +114,7 @@ def test_the_project_graph_has_the_edges_the_rules_promise():
     are in the graph (a graph with no edges would have no circle either)."""
     graph = import_graph()
     assert "harness.companion.training" in graph["harness.companion.figures.training"]  # from ..training
-    assert "harness.engines.lua_columns" in graph["harness.backends"]                            # inside a function
+    assert "harness.engines.lab_lua" in graph["harness.engines.registry"]                # inside a function
     assert "python_ref.engine" in graph["python_ref"]                                     # __init__: from .engine
     assert "python_ref" in graph["harness.training.trainer"]                              # the package itself
 

@@ -32,7 +32,7 @@ def parity_run(tmp_path_factory):
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         code = main(["parity", "--fixtures", ",".join(CASES), "--backends", "torch,fd",
-                     "--jobs", "1", "--full", "--report-dir", str(report)])
+                     "--jobs", "1", "--full", "--verbose", "--report-dir", str(report)])
     return code, out.getvalue(), report
 
 

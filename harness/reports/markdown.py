@@ -2,6 +2,7 @@
 per-tag table, every cell that is not EXACT, the budgets each engine was
 judged by with the bound measured in this run, the engines, every fixture."""
 from ..judge import tolerances
+from ..judge.verdict import STATUS
 from .summary import (CONVENTION_TEXT, RULES, VERDICTS, by_tag, deviation_rows, group_text,
                       not_exact, ulp_budgets)
 
@@ -40,7 +41,7 @@ def deviation_notes(result):
                     "measured max ulp", "where"], deviation_rows(result)), "",
              "### Why each listed op may differ", "", tolerances.describe(ulp_budgets(result)),
              "", "### Verdicts", ""]
-    lines += [f"- **{s}**: {meaning}." for s, meaning in VERDICTS.items()]
+    lines += [f"- **{s}** ({STATUS[s].counted}): {meaning}." for s, meaning in VERDICTS.items()]
     lines += ["", "### Conventions", ""]
     lines += [f"- **{key}**: {text}" for key, text in sorted(RULES.items())]
     if result.port is not None:

@@ -7,8 +7,8 @@ from ..judge.conventions import CONVENTIONS
 from ..judge.verdict import CLOSE, STATUS, STATUSES
 from . import cell_groups
 
-# What each verdict means, and how it counts (shown by every report).
-VERDICTS = {s: f"{STATUS[s].meaning} [{STATUS[s].counted}]" for s in STATUSES}
+# What each verdict means (shown by every report, with how it counts).
+VERDICTS = {s: STATUS[s].meaning for s in STATUSES}
 
 # The rules of the comparison, in words (parity.json and check.json carry them).
 RULES = {

@@ -1,7 +1,7 @@
 """The terminal report (rich), within 100 columns: for a check the diagnoses
 and the probes first; then the cells by tag where the table fits (one
-column per engine), and one row per engine with its counts and how far it
-went; then one line per FAIL or ERROR cell.  UNRESOLVED cells are one line
+column per engine), or with --full one line per fixture; one row per engine
+with its counts and how far it went; then one line per FAIL or ERROR cell.  UNRESOLVED cells are one line
 unless --verbose asks for each."""
 import sys
 
@@ -22,7 +22,7 @@ STYLES = {EXACT: "green", CONVENTION: "green", CLOSE: "yellow", NA: "dim", UNSUP
 SHORT = {UNSUPPORTED: "UNSUP", UNRESOLVED: "UNRES", CONVENTION: "CONV"}
 PROBE_STYLES = {OK: "green", WARN: "yellow", FAULT: "bold red", SKIPPED: "dim"}
 SUMMARY_ABOVE = 40   # fixtures: more than this and the default is one row per tag
-TAG_WIDTH, CELL_WIDTH = 18, 10
+TAG_WIDTH, CELL_WIDTH = 18, 10   # a tag's row name, and one engine's cell, with padding
 
 
 def _grid_text(cells):
@@ -32,31 +32,39 @@ def _grid_text(cells):
                      if counted[s]) or "-"
 
 
-def _grid(result, full):
-    """Rows by tag (or every fixture, full), a column per engine."""
+def _grid(result):
+    """Rows by tag, a column per engine."""
     table = Table(box=box.SIMPLE_HEAD, padding=(0, 1), title="cells against python_ref")
-    table.add_column("fixture" if full else "tag", no_wrap=True, max_width=40 if full else None)
+    table.add_column("tag", no_wrap=True)
     for column in result.columns:
         table.add_column(column, no_wrap=True)
     for tag, fixtures in by_tag(result.fixtures).items():
-        if not full:
-            row = []
-            for column in result.columns:
-                cells = column_cells(fixtures, column)
-                row.append(Text(_grid_text(cells), style=STYLES[cell_groups.status(cells)]))
-            table.add_row(f"{tag} ({len(fixtures)})", *row)
-            continue
-        table.add_row(Text(tag, style="bold"), *[""] * len(result.columns))
-        for f in fixtures:
-            table.add_row(f.name, *[Text(SHORT.get(f.cells[c].status, f.cells[c].status),
-                                         style=STYLES[f.cells[c].status])
-                                    if c in f.cells else "" for c in result.columns])
+        row = []
+        for column in result.columns:
+            cells = column_cells(fixtures, column)
+            row.append(Text(_grid_text(cells), style=STYLES[cell_groups.status(cells)]))
+        table.add_row(f"{tag} ({len(fixtures)})", *row)
     return table
 
 
-def _fits(result, full):
-    width = (40 if full else TAG_WIDTH) + CELL_WIDTH * len(result.columns)
-    return width <= WIDTH
+def _fits(result):
+    return TAG_WIDTH + CELL_WIDTH * len(result.columns) <= WIDTH
+
+
+def _fixture_lines(result, console):
+    """--full: one line per fixture under its tag, naming every cell that is
+    not EXACT (a line fits any number of engines)."""
+    for tag, fixtures in by_tag(result.fixtures).items():
+        console.print(Text(tag, style="bold"))
+        for f in fixtures:
+            rest = [(c, cell) for c, cell in f.cells.items() if cell.status != EXACT]
+            line = Text(f"  {f.name}: ")
+            if not rest:
+                line.append(f"all {len(f.cells)} EXACT", style=STYLES[EXACT])
+            for n, (column, cell) in enumerate(rest):
+                line.append(("; " if n else "") + f"{column} {cell.summary()}",
+                            style=STYLES[cell.status])
+            console.print(line, soft_wrap=True)
 
 
 def _engines(result):
@@ -115,8 +123,10 @@ def print_report(result, full=None, verbose=False, console=None):
         _probes(result, console)
     full = len(result.fixtures) <= SUMMARY_ABOVE if full is None else full
     if result.fixtures and result.columns:
-        if _fits(result, full):
-            console.print(_grid(result, full))
+        if full:
+            _fixture_lines(result, console)
+        elif _fits(result):
+            console.print(_grid(result))
         console.print(_engines(result))
     for f, column, cell in not_exact(result, (FAIL, ERROR)):
         console.print(Text(f"{f.name}[{column}] {cell.status}: {cell.detail()}",
