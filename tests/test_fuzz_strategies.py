@@ -97,3 +97,35 @@ def test_a_new_registry_op_is_fuzzed_with_no_other_change(monkeypatch):
     monkeypatch.setitem(OPS, "cube", cube)
     # hypothesis starts with the simplest programs: draw enough to get past them
     assert "cube" in {s.op for p in _sample(300) for s in p.steps}
+
+
+def test_the_quick_profile_draws_the_same_programs_whatever_modules_are_loaded(
+        tmp_path, monkeypatch):
+    """hypothesis mines constants from the project's loaded modules; the
+    quick profile must not depend on them (nor on which tests ran first)."""
+    import importlib
+    import sys
+
+    from hypothesis import find, settings
+
+    from harness.fuzz import profiles
+    from harness.fuzz.strategies import programs
+
+    def drawn():
+        seen = []
+        with profiles.same_programs_everywhere(profiles.quick()):
+            try:
+                find(programs(max_steps=4), lambda p: seen.append(p) and False,
+                     settings=settings(profiles.quick(), max_examples=30))
+            except Exception:   # NoSuchExample: nothing "fails"
+                pass
+        return [repr(p) for p in seen]   # repr: a nan input is not equal to itself
+
+    before = drawn()
+    (tmp_path / "odd_constants.py").write_text("ODD = (-7.125e19, 3.0625e-13, 12345.6789)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    importlib.import_module("odd_constants")
+    try:
+        assert drawn() == before
+    finally:
+        sys.modules.pop("odd_constants", None)

@@ -10,6 +10,7 @@ from hypothesis import find, settings as Settings
 from hypothesis.errors import NoSuchExample
 
 from .found import program_text, write_found
+from .profiles import same_programs_everywhere
 from .program_tools import renumbered, without_dead_nodes
 from .strategies import programs
 
@@ -58,9 +59,10 @@ def run(oracle, settings, examples, seed=None, out_dir=None, max_steps=8,
     while result.tried < examples:
         budget = Settings(settings, max_examples=examples - result.tried)
         try:
-            program = find(strategy, fails, settings=budget, random=rng,
-                           database_key=b"harness.fuzz:" + ",".join(
-                               b.name for b in oracle.candidates).encode())
+            with same_programs_everywhere(settings):
+                program = find(strategy, fails, settings=budget, random=rng,
+                               database_key=b"harness.fuzz:" + ",".join(
+                                   b.name for b in oracle.candidates).encode())
         except NoSuchExample:
             break
         findings = new_findings(program)

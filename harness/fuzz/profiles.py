@@ -7,6 +7,7 @@ campaign  `make fuzz`: FUZZ_EXAMPLES programs (default 10000), random, with
           once is tried first next time.
 """
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 from hypothesis import HealthCheck, settings
@@ -41,6 +42,31 @@ def quick(max_examples=QUICK_EXAMPLES):
 def campaign(max_examples=None, database_dir=DATABASE_DIR):
     return settings(max_examples=max_examples or campaign_examples(),
                     database=DirectoryBasedExampleDatabase(str(database_dir)), **_COMMON)
+
+
+@contextmanager
+def same_programs_everywhere(profile):
+    """For a derandomized profile: hypothesis also draws numbers from constants
+    it mines in the project's loaded modules, cached at first use, so the
+    programs would depend on which modules (and tests) ran first.  Inside
+    this block it mines none.  (hypothesis < 7 keeps these names; without
+    them the block does nothing.)"""
+    try:
+        from hypothesis.internal.conjecture import providers
+        saved = providers._get_local_constants, providers.CONSTANTS_CACHE
+    except (ImportError, AttributeError):
+        saved = None
+    if not profile.derandomize or saved is None:
+        yield
+        return
+    none = type(providers._local_constants)(
+        **{name: type(found)(key=getattr(found, "key", None))
+           for name, found in vars(providers._local_constants).items()})
+    providers._get_local_constants, providers.CONSTANTS_CACHE = (lambda: none), {}
+    try:
+        yield
+    finally:
+        providers._get_local_constants, providers.CONSTANTS_CACHE = saved
 
 
 settings.register_profile("quick", quick())
