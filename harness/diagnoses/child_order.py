@@ -5,7 +5,8 @@ BUGS = [Bug("child-order", "non-deterministic child order",
             "the children of a node are walked in an order that changes from run to run (a "
             "set of children: a Python set, pairs() over a Lua table keyed by node), so "
             "gradients summed from several paths round differently each run: keep children in "
-            "a list or array, in argument order", 8, "modules")]
+            "a list or array, in argument order", 8, "modules",
+            ("determinism", "lecture-reuse-ab"), "luajit21")]
 
 
 def from_probes(engine, probes):

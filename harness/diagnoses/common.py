@@ -11,7 +11,11 @@ class Bug:
     title: str
     meaning: str          # what the port does, and how to fix it
     order: int            # diagnoses show in this order
-    test_port: str        # the test port (tests/ports/<name>/) whose check shows it
+    # how the tests show it: the test port (tests/ports/<name>/) whose check
+    # names it, on these fixtures and probes, on this runtime
+    test_port: str
+    shown_by: tuple
+    shown_on: str = "lua54"
     confirmed_by_probe: bool = False   # cell evidence counts only where a probe shows it too
 
 

@@ -8,7 +8,7 @@ from .common import Bug, Evidence
 
 BUGS = [Bug("div-pow", "division as b**-1",
             "x / y computed as x * y**-1 rounds twice, so it is often 1 ulp from x / y: divide",
-            7, "functions")]
+            7, "functions", ("div-3-10",))]
 
 
 def _reciprocal_products(x, y):

@@ -9,7 +9,8 @@ from .common import Bug, Evidence
 BUGS = [Bug("integer-wrap", "integer gradients that wrap (Lua 5.3+)",
             "a value that started as a Lua integer (grad = 0, backward's seed 1, or an "
             "integral input) stays one, and 64-bit integers wrap at 2^63: start from floats "
-            "(0.0, 1.0) and turn inputs into floats (x + 0.0)", 4, "gradient-field")]
+            "(0.0, 1.0) and turn inputs into floats (x + 0.0)", 4, "gradient-field",
+            ("reuse-doubling-1000",))]
 
 
 def _wrap64(x):

@@ -8,7 +8,8 @@ from .common import Bug, Evidence
 
 BUGS = [Bug("number-left", "numbers on the left unsupported",
             "2 * x fails where x * 2 works: the metamethods assume a Value on the left; turn "
-            "either operand into a Value", 9, "modules", confirmed_by_probe=True)]
+            "either operand into a Value", 9, "modules", ("numbers",),
+            confirmed_by_probe=True)]
 FAILED_STEP = re.compile(r"^error: step (\S+) \((\w+)\): ")
 
 

@@ -8,7 +8,7 @@ from .common import Bug, Evidence
 BUGS = [Bug("recursion", "a recursion limit",
             "the topological sort (or backward) recurses once per level of the graph, and the "
             "runtime's stack ends at a depth of its own: walk the graph with an explicit stack",
-            5, "recursive")]
+            5, "recursive", ("depth-chain",), "lua51")]
 RECURSION = re.compile(r"stack overflow|recursion|call stack size|too many C levels",
                        re.IGNORECASE)
 

@@ -18,15 +18,17 @@ from .common import Bug, Evidence, near
 BUGS = [
     Bug("assigned", "gradients assigned instead of accumulated",
         "a node used more than once keeps only its last contribution: each backward step "
-        "must add to the gradient (grad = grad + ...), never set it", 1, "assigned"),
+        "must add to the gradient (grad = grad + ...), never set it", 1, "assigned",
+        ("lecture-reuse-a-plus-a",)),
     Bug("no-visited", "a topological order without a visited set",
         "the sort lists a node once per path from the output, so its backward runs that many "
         "times and everything below it is counted again (and a graph with much reuse takes "
-        "exponential time): mark nodes visited and list each once", 2, "no-visited"),
+        "exponential time): mark nodes visited and list each once", 2, "no-visited",
+        ("micrograd-sanity-check",)),
     Bug("wrong-order", "nodes walked in the wrong order",
         "a node ran its backward before every node that uses it had added to its gradient: "
         "walk the topological order from the output back to the inputs (reversed)", 3,
-        "wrong-order"),
+        "wrong-order", ("lecture-reuse-ab",)),
 ]
 fallback = True   # a forward that is off already explains a cell: this speaks only otherwise
 

@@ -1,0 +1,58 @@
+"""The registries of probes and diagnoses: every entry names a test port that
+exists, and the check of that port (on the fixtures and probes the entry
+names) shows it.  A new probe or diagnosis without one fails here."""
+from pathlib import Path
+
+import pytest
+
+from harness import diagnoses, probes
+from harness.check.cli import check_port
+from harness.probes import OK
+from harness.run import CheckSettings
+from lua_port import available_runtimes
+
+PORTS = Path(__file__).resolve().parents[1] / "ports"
+ENTRIES = [(name, e.test_port) for name, e in probes.REGISTRY.items()] + \
+    [(key, bug.test_port) for key, bug in diagnoses.BUGS.items()]
+
+
+@pytest.mark.parametrize("name, port", ENTRIES, ids=[n for n, _ in ENTRIES])
+def test_every_entry_has_a_test_port(name, port):
+    assert (PORTS / port / "port.toml").is_file(), f"{name}: no test port tests/ports/{port}/"
+
+
+def test_the_registries_find_every_module():
+    assert set(probes.PROBES) == {"numbers", "backward-twice", "determinism", "depth-chain",
+                                  "depth-wide"}
+    assert {m.__name__.rsplit(".", 1)[1] for m in diagnoses.MODULES} == {
+        "structural", "integer_wrap", "recursion", "tanh_exp", "div_pow", "child_order",
+        "number_left"}
+    assert list(diagnoses.BUGS)[:3] == ["assigned", "no-visited", "wrong-order"]
+
+
+@pytest.mark.parametrize("bug", diagnoses.BUGS.values(), ids=list(diagnoses.BUGS))
+def test_each_diagnosis_is_shown_by_its_test_port(bug):
+    if bug.shown_on not in available_runtimes():
+        pytest.skip(f"lupa has no {bug.shown_on} here")
+    if bug.key == "child-order" and Path("/proc/sys/kernel/randomize_va_space").exists() \
+            and Path("/proc/sys/kernel/randomize_va_space").read_text().strip() == "0":
+        pytest.skip("address space layout randomisation is off: LuaJIT's table order is "
+                    "then the same in every process")
+    chosen = [n for n in bug.shown_by if n in probes.PROBES]
+    fixtures = [n for n in bug.shown_by if n not in probes.PROBES] or ["lecture-d-abc"]
+    result, _ = check_port(PORTS / bug.test_port / "port.toml", fixtures, (), [bug.shown_on],
+                           CheckSettings(probes=tuple(chosen), depth_max=32000))
+    assert bug.key in {d.bug.key for d in result.diagnoses}, \
+        [(d.bug.key, d.headline()) for d in result.diagnoses]
+
+
+@pytest.mark.parametrize("name", [n for n, e in probes.REGISTRY.items()
+                                  if n != "backward-twice"])
+def test_each_probe_finds_something_in_its_test_port(name):
+    entry = probes.REGISTRY[name]
+    runtime = "luajit21" if name == "determinism" else "lua51"
+    if runtime not in available_runtimes():
+        pytest.skip(f"lupa has no {runtime} here")
+    result, _ = check_port(PORTS / entry.test_port / "port.toml", ["lecture-reuse-ab"], (),
+                           [runtime], CheckSettings(probes=(name,), depth_max=32000))
+    assert result.probes[runtime][name].status != OK, result.probes[runtime][name].summary
