@@ -150,3 +150,49 @@ def test_a_circle_through_a_function_level_import_is_found_and_named(tmp_path):
                       ["pkg.other", "pkg.other_two", "pkg.other"]]
     with pytest.raises(AssertionError, match=r"pkg\.graphs -> pkg\.standalone -> pkg\.training -> pkg\.graphs"):
         assert not cycles, circles_message(cycles)
+
+
+# -- the layers ---------------------------------------------------------------------------
+COMMANDS = ("harness.parity", "harness.check", "harness.mutants", "harness.bench",
+            "harness.fuzz", "harness.companion")
+
+
+def _command_of(module):
+    return next((c for c in COMMANDS if module == c or module.startswith(c + ".")), None)
+
+
+def test_no_layer_imports_a_command_and_no_command_another_ones():
+    """The engine layer, the judge, the runner, the probes, the diagnoses and
+    the reports import no command; a command imports no other command."""
+    graph = import_graph()
+    wrong = [f"{a} -> {b}" for a, targets in graph.items() for b in targets
+             if _command_of(b) is not None and _command_of(a) != _command_of(b)]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_judge_imports_no_engine_and_lua_port_nothing_of_the_harness():
+    graph = import_graph()
+    judge = [f"{a} -> {b}" for a, targets in graph.items() if a.startswith("harness.judge")
+             for b in targets if b.startswith(("harness.engines", "harness.run"))]
+    assert not judge, "\n".join(judge)
+    lua = [f"{a} -> {b}" for a, targets in graph.items() if a.startswith("lua_port")
+           for b in targets if b.startswith("harness")]
+    assert not lua, "\n".join(lua)
+
+
+def test_no_package_imports_another_packages_underscore_names():
+    found = []
+    for name, path in project_modules().items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        top = ".".join(name.split(".")[:2])
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")
+                base = ".".join(parts[:len(parts) - (node.level - 1)] + ([base] if base else []))
+            other = ".".join(base.split(".")[:2]) != top
+            found += [f"{name}: {base}.{a.name}" for a in node.names
+                      if other and a.name.startswith("_") and not a.name.startswith("__")]
+    assert not found, "\n".join(found)
