@@ -112,6 +112,14 @@ def test_the_schema_and_the_defaults_name_every_op():
     assert schema["properties"]["port"]["properties"]["runtimes"]["items"]["enum"] == list(RUNTIMES)
 
 
+def test_the_defaults_follow_each_ops_syntax_in_lua():
+    assert {op: DEFAULT_OPS[op] for op in ("add", "div", "pow", "neg", "tanh", "sum", "dot")} == {
+        "add": "a + b", "div": "a / b", "pow": "a ^ b", "neg": "-v", "tanh": "v:tanh()",
+        "sum": None, "dot": None}
+    methods = [name for name, op in OPS.items() if op.kind == "unary" and op.is_method]
+    assert len(methods) >= 5 and all(DEFAULT_OPS[name] == f"v:{name}()" for name in methods)
+
+
 def test_op_params():
     assert op_params("add") == op_params("pow") == ("a", "b")
     assert op_params("neg") == op_params("tanh") == ("v",)

@@ -1,0 +1,41 @@
+"""The op lists of the check's JSON schemas are harness.ops' (harness/check/schema_ops.py)."""
+import json
+
+import pytest
+
+from harness.check import schema_ops
+from harness.ops import OPS
+
+
+@pytest.mark.parametrize("name", schema_ops.LISTS)
+def test_the_schemas_op_lists_are_written_from_ops(name):
+    text = _text(name)
+    assert schema_ops.written(name, text) == text, \
+        f"harness/schema/{name} is stale: run python -m harness.check.schema_ops"
+    assert json.loads(text)["$comment"] == schema_ops.COMMENT
+
+
+def _text(name):
+    return (schema_ops.SCHEMA_DIR / name).read_text()
+
+
+def test_the_lists_name_every_op_in_order():
+    assert json.loads(_text("protocol.schema.json"))["$defs"]["op"]["enum"] == list(OPS)
+    assert list(json.loads(_text("port.schema.json"))["properties"]["ops"]["properties"]) \
+        == list(OPS)
+
+
+@pytest.mark.parametrize("name", schema_ops.LISTS)
+def test_a_list_missing_an_op_or_the_comment_is_written_again(name):
+    text = _text(name)
+    second = json.dumps(list(OPS)[1])
+    stale = text.replace(f"{second}, ", "", 1) if name == "protocol.schema.json" else \
+        text.replace(f'{second}: {{"$ref": "#/$defs/op"}}, ', "", 1)
+    assert stale != text and schema_ops.written(name, stale) == text
+    uncommented = text.replace(f'  "$comment": {json.dumps(schema_ops.COMMENT)},\n', "", 1)
+    assert uncommented != text and schema_ops.written(name, uncommented) == text
+
+
+def test_a_list_that_moved_is_named():
+    with pytest.raises(ValueError, match=r"harness/schema/port.schema.json: no op list"):
+        schema_ops.written("port.schema.json", '{"properties": {}}')
