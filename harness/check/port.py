@@ -46,8 +46,9 @@ class PortRuntime(Protocol):
         """Forward and backward of program.  integers=True: integral inputs and
         constants reach the port as integers where the language has them
         (Lua 5.3+: math.type(x) == "integer"; JSON: 3, not 3.0).
-        Ops sum and dot reach a port only if it declares them: the runner
-        lowers them to + and * otherwise."""
+        Ops sum and dot reach a port only if it has them (it declares them,
+        or the op probe finds them): the runner lowers them to + and *
+        otherwise."""
 
     def restart(self) -> None:
         """A fresh runtime (a new process): nothing of earlier programs kept."""
