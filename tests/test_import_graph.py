@@ -150,3 +150,14 @@ def test_a_circle_through_a_function_level_import_is_found_and_named(tmp_path):
                       ["pkg.other", "pkg.other_two", "pkg.other"]]
     with pytest.raises(AssertionError, match=r"pkg\.graphs -> pkg\.standalone -> pkg\.training -> pkg\.graphs"):
         assert not cycles, circles_message(cycles)
+
+
+def test_lua_port_imports_nothing_from_the_harness():
+    """lua_port is the port and how Python runs it: the harness builds on it,
+    never the other way (the spec's generated values are written from the
+    tests, tests/lua/spec_values.py)."""
+    graph = import_graph()
+    crossing = sorted(f"{module} -> {target}" for module, targets in graph.items()
+                      if module.split(".")[0] == "lua_port"
+                      for target in targets if target.split(".")[0] == "harness")
+    assert crossing == []
