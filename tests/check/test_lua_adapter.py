@@ -18,6 +18,7 @@ import pytest
 from harness.check.manifest import ManifestError, load_manifest
 from harness.check.open import open_port
 from harness.check.port import PortFailure, PortUnsupported
+from harness.ops import OPS
 from harness.parse import parse_program
 from lua_port import RUNTIMES, LuaEngine, available_runtimes, flatten_program
 
@@ -191,9 +192,7 @@ def _representative():
 @pytest.mark.parametrize("runtime", runtime_params())
 def test_our_port_gives_the_lua_backends_bits(runtime, opened):
     port = opened(load_manifest(OUR_PORT), runtime)
-    assert port.declared_ops() == frozenset(
-        ["add", "sub", "mul", "div", "pow", "neg", "relu", "tanh", "exp", "log", "sigmoid",
-         "sum", "dot"])
+    assert port.declared_ops() == frozenset(OPS)
     # the same port in this process through its own interpreter (interpret.lua,
     # the -interp columns' path): LuaJIT with its JIT off, and on
     engines = [LuaEngine(runtime)]
