@@ -27,8 +27,7 @@ EXPECTED = {
     "missing_setup": "3:1: [port] setup: required field is missing",
     "unknown_port_field": f"5:3: [port] entry: unknown field {SCHEMA_LINK}",
     "unknown_table": f"6:1: opts: unknown field {SCHEMA_LINK}",
-    "unknown_op": "8:1: [ops] cosh: unknown op (ops: add, sub, mul, div, pow, neg, relu, "
-                  "tanh, exp, log, sigmoid, sum, dot)",
+    "unknown_op": f"8:1: [ops] cosh: unknown op (ops: {', '.join(OPS)})",
     "setup_not_a_string": "4:9: [port] setup: schema: 3 is not of type 'string'",
     "bad_language": '3:12: [port] language: "python" is not a language ("lua" or "command")',
     "unknown_runtime": f'4:22: [port] runtimes: "lua99" is not a Lua runtime lupa knows '
