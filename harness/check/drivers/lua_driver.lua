@@ -10,8 +10,9 @@
 -- name, so the driver needs no list of them: a program that needs an op the
 -- port lacks (no such method) is answered "unsupported", and the hello lists
 -- no ops (the harness asks for each).  Errors the port raises are answered
--- "error" with its message.  JSON is read with dkjson (Debian: lua-dkjson; LuaRocks: dkjson);
--- numbers are written here with %.17g, which reads back as the same double.
+-- "error" with its message.  JSON is read with dkjson (Debian: lua-dkjson;
+-- LuaRocks: dkjson); numbers are written here with %.17g, which reads back as
+-- the same double.
 
 local root = arg[1] or "."
 package.path = root .. "/?.lua;" .. root .. "/?/init.lua;" .. package.path
