@@ -15,6 +15,10 @@ local Value = mg.Value
 
 local error, tostring, type = error, tostring, type
 
+-- A binary op, and neg, is its Lua operator (a program's ** is Lua's ^);
+-- sum and dot are Value's fused nodes; every other op is the Value's method
+-- of its name (tanh: x:tanh()).  tests/test_ops_table.py holds these tables
+-- to harness/ops.py.
 local BINARY = {
   add = function(a, b) return a + b end,
   sub = function(a, b) return a - b end,
@@ -25,12 +29,9 @@ local BINARY = {
 
 local UNARY = {
   neg = function(x) return -x end,
-  relu = function(x) return x:relu() end,
-  tanh = function(x) return x:tanh() end,
-  exp = function(x) return x:exp() end,
-  log = function(x) return x:log() end,
-  sigmoid = function(x) return x:sigmoid() end,
 }
+
+local NARY = {sum = true, dot = true}
 
 local function fail(out_id, message)
   error("step " .. tostring(out_id) .. ": " .. message, 0)
@@ -89,12 +90,7 @@ local function interpret(program)
         fail(out_id, op .. " takes 2 arguments, got " .. nargs)
       end
       out = BINARY[op](arg(k + 1, out_id), arg(k + 2, out_id))
-    elseif UNARY[op] then
-      if nargs ~= 1 then
-        fail(out_id, op .. " takes 1 argument, got " .. nargs)
-      end
-      out = UNARY[op](arg(k + 1, out_id))
-    elseif op == "sum" or op == "dot" then
+    elseif NARY[op] then
       if op == "dot" and nargs % 2 ~= 1 then
         fail(out_id, "dot needs a start and two lists of the same length")
       end
@@ -104,7 +100,14 @@ local function interpret(program)
       end
       out = nary(op, args)
     else
-      fail(out_id, "unknown op " .. tostring(op))
+      local unary = UNARY[op] or Value[op]
+      if type(unary) ~= "function" then
+        fail(out_id, "unknown op " .. tostring(op))
+      end
+      if nargs ~= 1 then
+        fail(out_id, op .. " takes 1 argument, got " .. nargs)
+      end
+      out = unary(arg(k + 1, out_id))
     end
     k = k + nargs
     if not Value.is_value(out) then

@@ -4,7 +4,7 @@ The entry of an op is read by the parser, the interpreters, the torch
 backend, the error bounds and the fixture generator; these tests check the
 entry itself: its folding against python_ref, its local derivatives and its
 exact reference against python_ref's backward, its layout, its syntax against
-the parser, and that the Lua interpreter and the README name the same ops.
+the parser, and that the Lua operator tables and the README name the same ops.
 """
 import math
 import re
@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from harness.engines.manifest import DEFAULT_OPS
 from harness.ops import EDGE_VALUES, OPS, PAIRS, TERMS, docs_table, split_args
 from harness.parse import parse_program
 from harness.program import Arg
@@ -138,19 +139,46 @@ def test_what_write_gives_parses_back_to_the_op(name):
     assert [(s.op, s.args) for s in program.steps] == [(name, tuple(map(Arg.node, ids)))]
 
 
-def _lua_table_names(text, table):
-    body = re.search(rf"^local {table} = \{{\n(.*?)^\}}", text, re.MULTILINE | re.DOTALL)
-    assert body, f"interpret.lua has no `local {table} = {{...}}` table"
-    return set(re.findall(r"^\s*(\w+)\s*=\s*function", body.group(1), re.MULTILINE))
+OPERATOR_OPS = {n: op for n, op in OPS.items() if op.kind != "nary" and not op.is_method}
 
 
-def test_lua_interpreter_names_the_ops_of_the_table():
-    text = (REPO / "lua_port" / "interpret.lua").read_text()
-    binary, unary = _lua_table_names(text, "BINARY"), _lua_table_names(text, "UNARY")
-    nary = set(re.findall(r'\bop == "(\w+)"', text)) - binary - unary
-    assert binary == {n for n, op in OPS.items() if op.kind == "binary"}
-    assert unary == {n for n, op in OPS.items() if op.kind == "unary"}
-    assert nary == {n for n, op in OPS.items() if op.kind == "nary"}
+def _lua_functions(text, table, path):
+    """{name: (params, body)} of `local TABLE = {name = function(params) return
+    body end, ...}` in a Lua file."""
+    found = re.search(rf"^local {table} = \{{\n(.*?)^\}}", text, re.MULTILINE | re.DOTALL)
+    assert found, f"{path} has no `local {table} = {{...}}` table"
+    rows = re.findall(r"^\s*(\w+) = function\(([\w, ]*)\) return (.*?) end,$", found.group(1),
+                      re.MULTILINE)
+    return {name: (params.split(", "), body) for name, params, body in rows}
+
+
+def _as_in_manifest(params, body):
+    """A Lua function's body with its parameters named as in DEFAULT_OPS
+    (a, b for a binary op, v for a unary one)."""
+    names = ["a", "b"] if len(params) == 2 else ["v"]
+    return re.sub(r"\b\w+\b", lambda m: dict(zip(params, names)).get(m[0], m[0]), body)
+
+
+@pytest.mark.parametrize("path, tables", [
+    ("lua_port/interpret.lua", ("BINARY", "UNARY")),
+    ("harness/check/drivers/lua_driver.lua", ("OPERATORS",)),
+])
+def test_the_lua_operator_tables_are_the_ops_written_as_operators(path, tables):
+    """Lua code reaches an op written as an operator through a table (Lua has
+    no operator by name) and every other op by its name: the tables hold the
+    operator ops of OPS, each with its operator, and no method op."""
+    text = (REPO / path).read_text()
+    functions = {}
+    for table in tables:
+        functions.update(_lua_functions(text, table, path))
+    assert set(functions) == set(OPERATOR_OPS), path
+    for name, (params, body) in functions.items():
+        assert _as_in_manifest(params, body) == DEFAULT_OPS[name], (path, name)
+
+
+def test_the_operator_table_check_fails_on_a_wrong_operator():
+    assert _as_in_manifest(["x", "y"], "x * y") != DEFAULT_OPS["pow"]
+    assert _as_in_manifest(["x", "y"], "x ^ y") == DEFAULT_OPS["pow"]
 
 
 def test_readme_op_table_is_docs_table():

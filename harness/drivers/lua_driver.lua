@@ -6,11 +6,13 @@
 -- PORT_ROOT (default ".") goes first on package.path, so require() finds the
 -- port's modules there.  To check your own Lua port, copy this file and edit
 -- the part between the two rulers: how to load the port, make a Value, read
--- data and grad, run backward, and reach each op.  An op left out of OPS is
--- left out of the hello, and a program that needs it is answered
--- "unsupported".  Errors the port raises are answered "error" with its
--- message.  JSON is read with dkjson (Debian: lua-dkjson; LuaRocks: dkjson);
--- numbers are written here with %.17g, which reads back as the same double.
+-- data and grad, run backward, and reach the ops.  An op is reached by its
+-- name, so the driver needs no list of them: a program that needs an op the
+-- port lacks (no such method) is answered "unsupported", and the hello lists
+-- no ops (the harness asks for each).  Errors the port raises are answered
+-- "error" with its message.  JSON is read with dkjson (Debian: lua-dkjson;
+-- LuaRocks: dkjson); numbers are written here with %.17g, which reads back as
+-- the same double.
 
 local root = arg[1] or "."
 package.path = root .. "/?.lua;" .. root .. "/?/init.lua;" .. package.path
@@ -24,23 +26,23 @@ local function data(v) return v.data end
 local function grad(v) return v.grad end
 local function backward(v) v:backward() end
 
--- A number may stand on either side of an operator (2 * v), as a user writes it.
--- sum: start + v1 + ... + vn; dot: start + w1*x1 + ... + wn*xn.
-local OPS = {
+-- A binary op, and neg, is its Lua operator; a number may stand on either
+-- side (2 * v), as a user writes it.
+local OPERATORS = {
   add = function(a, b) return a + b end,
   sub = function(a, b) return a - b end,
   mul = function(a, b) return a * b end,
   div = function(a, b) return a / b end,
   pow = function(a, b) return a ^ b end,
   neg = function(x) return -x end,
-  relu = function(x) return x:relu() end,
-  tanh = function(x) return x:tanh() end,
-  exp = function(x) return x:exp() end,
-  log = function(x) return x:log() end,
-  sigmoid = function(x) return x:sigmoid() end,
-  sum = function(start, values) return Value.sum(values, start) end,
-  dot = function(start, ws, xs) return Value.dot(ws, xs, start) end,
 }
+-- Every other unary op is the Value's method of its name (v:tanh()), or of
+-- the name given here, e.g. {tanh = "my_tanh"}.
+local RENAMED = {}
+-- The fused nodes, nil where the port has none (the harness then writes them
+-- with + and *): start + v1 + ... + vn; start + w1*x1 + ... + wn*xn.
+local sum = Value.sum and function(start, values) return Value.sum(values, start) end
+local dot = Value.dot and function(start, ws, xs) return Value.dot(ws, xs, start) end
 -- == end of the part to edit ==================================================
 
 local ok, json = pcall(require, "dkjson")
@@ -96,6 +98,11 @@ local function wire(x, what)
   return format("%.17g", x)
 end
 
+-- Raised, not returned: answer() turns it into an "unsupported" reply.
+local function unsupported(op)
+  error({unsupported = op}, 0)
+end
+
 local function run(request)
   local nodes, order = {}, {}
   for _, input in ipairs(request.inputs) do
@@ -119,15 +126,22 @@ local function run(request)
       for i = 2, #values do
         rest[i - 1] = values[i]
       end
-      v = OPS.sum(values[1], rest)
+      v = (sum or unsupported(op))(values[1], rest)
     elseif op == "dot" then
       local n, ws, xs = (#values - 1) / 2, {}, {}
       for i = 1, n do
         ws[i], xs[i] = values[1 + i], values[1 + n + i]
       end
-      v = OPS.dot(values[1], ws, xs)
+      v = (dot or unsupported(op))(values[1], ws, xs)
+    elseif OPERATORS[op] then
+      v = OPERATORS[op](values[1], values[2])
     else
-      v = OPS[op](values[1], values[2])
+      local x = values[1]
+      local method = x[RENAMED[op] or op]
+      if type(method) ~= "function" then
+        unsupported(op)
+      end
+      v = method(x)
     end
     nodes[out] = v
     order[#order + 1] = v
@@ -144,13 +158,10 @@ end
 
 local function answer(request)
   local head = '{"kind":"%s","id":' .. format("%d", request.id)
-  for _, step in ipairs(request.steps) do
-    if OPS[step[2]] == nil then
-      return format(head, "unsupported") .. ',"op":' .. json.encode(step[2]) .. "}"
-    end
-  end
   local done, nodes = pcall(run, request)
-  if not done then
+  if not done and type(nodes) == "table" and nodes.unsupported then
+    return format(head, "unsupported") .. ',"op":' .. json.encode(nodes.unsupported) .. "}"
+  elseif not done then
     return format(head, "error") .. ',"message":' .. json.encode(tostring(nodes)) .. "}"
   end
   return format(head, "result") .. ',"nodes":[' .. nodes .. "]}"
@@ -161,13 +172,8 @@ local function send(line)
   protocol_out:flush()
 end
 
-local ops = {}
-for op in pairs(OPS) do
-  ops[#ops + 1] = op
-end
-table.sort(ops)
 send(json.encode({kind = "hello", protocol = 1, name = PORT_NAME, language = "lua",
-                  version = jit and jit.version or _VERSION, ops = ops}))
+                  version = jit and jit.version or _VERSION}))
 for line in io.lines() do
   send(answer(json.decode(line)))
 end

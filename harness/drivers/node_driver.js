@@ -6,9 +6,10 @@
 // MODULE is the port's file, relative to the working directory (CommonJS or
 // an ES module); EXPORT the name of its Value class (default "Value").  To
 // check a port with another API, copy this file and edit the part between the
-// two rulers.  An op whose method the port lacks is left out of the hello, and
-// a program that needs it is answered "unsupported".  What the port throws is
-// answered "error" with its name and message.
+// two rulers.  An op is reached by its name, so the driver needs no list of
+// them: a program that needs an op whose method the port lacks is answered
+// "unsupported", and the hello lists no ops (the harness asks for each).
+// What the port throws is answered "error" with its name and message.
 "use strict";
 const path = require("path");
 const readline = require("readline");
@@ -23,14 +24,12 @@ const data = (v) => v.data;
 const grad = (v) => v.grad;
 const backward = (v) => v.backward();
 
-// JavaScript has no operator overloading: each op is a method of a Value,
-// called as a.add(b) or v.tanh(); a number on the left is made a Value first
-// (new Value(2).sub(x)), as a user would write it.  sum and dot are functions
-// of the class: Value.sum(values, start), Value.dot(ws, xs, start).  The
-// hello lists the ops whose method the port has.
-const METHODS = { add: "add", sub: "sub", mul: "mul", div: "div", pow: "pow", neg: "neg",
-                  relu: "relu", tanh: "tanh", exp: "exp", log: "log", sigmoid: "sigmoid" };
-const STATICS = { sum: "sum", dot: "dot" };
+// JavaScript has no operator overloading: each op is the Value's method of
+// its name, called as a.add(b) or v.tanh(); a number on the left is made a
+// Value first (new Value(2).sub(x)), as a user would write it.  sum and dot
+// are functions of the class: Value.sum(values, start), Value.dot(ws, xs,
+// start).  RENAMED names a method the port calls otherwise: { tanh: "myTanh" }.
+const RENAMED = {};
 // == end of the part to edit ===================================================
 
 const NUMBER_STRINGS = { inf: Infinity, "-inf": -Infinity, nan: NaN, "-0.0": -0 };
@@ -56,11 +55,12 @@ function wire(x, what) {
   return x;
 }
 
-const BINARY = new Set(["add", "sub", "mul", "div", "pow"]);
+const STATICS = new Set(["sum", "dot"]);
+const method = (op) => RENAMED[op] || op;
 
 function has(Value, op) {
-  return op in STATICS ? typeof Value[STATICS[op]] === "function"
-                       : typeof Value.prototype[METHODS[op]] === "function";
+  const holder = STATICS.has(op) ? Value : Value.prototype;
+  return typeof holder[method(op)] === "function";
 }
 
 function run(Value, request) {
@@ -77,14 +77,12 @@ function run(Value, request) {
       typeof a === "string" && !(a in NUMBER_STRINGS) ? nodes.get(a) : number(a));
     let v;
     if (op === "sum") {
-      v = Value[STATICS.sum](values.slice(1), values[0]);
+      v = Value[method(op)](values.slice(1), values[0]);
     } else if (op === "dot") {
       const n = (values.length - 1) / 2;
-      v = Value[STATICS.dot](values.slice(1, 1 + n), values.slice(1 + n), values[0]);
-    } else if (BINARY.has(op)) {
-      v = lift(values[0])[METHODS[op]](values[1]);
+      v = Value[method(op)](values.slice(1, 1 + n), values.slice(1 + n), values[0]);
     } else {
-      v = values[0][METHODS[op]]();
+      v = lift(values[0])[method(op)](...values.slice(1));   // a.add(b), v.tanh()
     }
     nodes.set(out, v);
     order.push(v);
@@ -121,8 +119,7 @@ async function main() {
   }
   const send = (message) => protocolWrite(JSON.stringify(message) + "\n");
   send({ kind: "hello", protocol: 1, name: path.basename(MODULE_FILE), language: "javascript",
-         version: `node ${process.version}`,
-         ops: [...Object.keys(METHODS), ...Object.keys(STATICS)].filter((op) => has(Value, op)).sort() });
+         version: `node ${process.version}` });
   const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
     send(answer(Value, JSON.parse(line)));

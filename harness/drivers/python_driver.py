@@ -6,11 +6,13 @@
 
 MODULE:CLASS is the Value class (e.g. micrograd.engine:Value); --path puts a
 folder (relative to the working directory) first on sys.path to find it.
-A Value is made as CLASS(x); ops reach it as a user writes them: + - * / **
-and unary - as operators (a number may stand on either side), relu tanh exp
-log sigmoid as methods (--method tanh=my_tanh renames one), sum and dot only
-if --sum / --dot name static functions called as sum(values, start) and
-dot(ws, xs, start).  The hello lists the ops the class has.
+A Value is made as CLASS(x); ops reach it by name, as a user writes them: an
+op the operator module has (add, sub, mul, div as truediv, pow, neg) as that
+operator, where the class has its special method (a number may stand on
+either side), any other unary op as the method of its name (--method
+tanh=my_tanh renames one), sum and dot only if --sum / --dot name static
+functions called as sum(values, start) and dot(ws, xs, start).  The driver
+has no list of ops: the hello names none, and the harness asks for each.
 
 What the port raises is answered as an `error` with the exception's type and
 message (ZeroDivisionError, RecursionError...): the driver does not catch or
@@ -19,6 +21,7 @@ answered `unsupported`.  Stand-alone on purpose (no import of the harness):
 copy it next to your own port if you like.
 """
 import argparse
+import functools
 import importlib
 import importlib.metadata
 import json
@@ -30,16 +33,7 @@ import sys
 
 PROTOCOL = 1
 
-# op -> (the special method the class needs, how the driver applies it)
-OPERATORS = {
-    "add": ("__add__", operator.add),
-    "sub": ("__sub__", operator.sub),
-    "mul": ("__mul__", operator.mul),
-    "div": ("__truediv__", operator.truediv),
-    "pow": ("__pow__", operator.pow),
-    "neg": ("__neg__", operator.neg),
-}
-METHODS = ("relu", "tanh", "exp", "log", "sigmoid")   # op -> a method, same name by default
+OPERATOR_NAMES = {"div": "truediv"}   # an op's name in the operator module, where it differs
 NUMBER_STRINGS = {"inf": float("inf"), "-inf": float("-inf"), "nan": float("nan"), "-0.0": -0.0}
 
 
@@ -82,26 +76,33 @@ class Port:
 
     def __init__(self, value_class, args):
         self.value_class, self.args = value_class, args
-        methods = dict(zip(METHODS, METHODS))
+        self.methods = {}   # op -> the method that runs it, where not named like it
         for pair in args.method:
             op, _, name = pair.partition("=")
-            if op not in METHODS or not name:
-                sys.exit(f"python_driver: --method {pair!r}: expected one of {METHODS} = a method name")
-            methods[op] = name
-        self.apply = {}
-        for op, (special, apply) in OPERATORS.items():
-            if hasattr(value_class, special):
-                self.apply[op] = apply
-        for op, name in methods.items():
-            if hasattr(value_class, name):
-                self.apply[op] = operator.methodcaller(name)
+            if not (op.isidentifier() and name.isidentifier()):
+                sys.exit(f"python_driver: --method {pair!r}: expected OP=NAME, e.g. tanh=my_tanh")
+            self.methods[op] = name
+        self.nary = {}
         if args.sum and hasattr(value_class, args.sum):
             nary_sum = getattr(value_class, args.sum)
-            self.apply["sum"] = lambda start, *values: nary_sum(list(values), start)
+            self.nary["sum"] = lambda start, *values: nary_sum(list(values), start)
         if args.dot and hasattr(value_class, args.dot):
             nary_dot = getattr(value_class, args.dot)
-            self.apply["dot"] = lambda start, *rest: nary_dot(
+            self.nary["dot"] = lambda start, *rest: nary_dot(
                 list(rest[:len(rest) // 2]), list(rest[len(rest) // 2:]), start)
+
+    @functools.cache
+    def apply(self, op):
+        """The function that runs op on a step's arguments, or None where the
+        class has no way to run it."""
+        if op in ("sum", "dot"):
+            return self.nary.get(op)
+        name = OPERATOR_NAMES.get(op, op)
+        if op not in self.methods and hasattr(operator, name) \
+                and hasattr(self.value_class, f"__{name}__"):
+            return getattr(operator, name)
+        method = self.methods.get(op, op)
+        return operator.methodcaller(method) if hasattr(self.value_class, method) else None
 
     def run(self, request):
         """Every node's (data, grad) in program order; raises what the port raises."""
@@ -112,7 +113,7 @@ class Port:
         for out, op, args in request["steps"]:
             values = [nodes[a] if isinstance(a, str) and a not in NUMBER_STRINGS else number(a)
                       for a in args]
-            nodes[out] = self.apply[op](*values)
+            nodes[out] = self.apply(op)(*values)
             order.append(nodes[out])
         for _ in range(request.get("backward_calls", 1)):
             getattr(nodes[request["output"]], self.args.backward)()
@@ -138,7 +139,7 @@ def wire(x):
 
 def answer(port, request):
     reply = {"id": request["id"]}
-    missing = next((op for _, op, _ in request["steps"] if op not in port.apply), None)
+    missing = next((op for _, op, _ in request["steps"] if port.apply(op) is None), None)
     if missing:
         return {"kind": "unsupported", **reply, "op": missing,
                 "message": f"{port.value_class.__name__} has no {missing}"}
@@ -162,7 +163,7 @@ def main(argv=None):
         protocol_out.flush()
 
     send({"kind": "hello", "protocol": PROTOCOL, "name": args.name or args.target,
-          "language": "python", "version": port_version(module), "ops": sorted(port.apply)})
+          "language": "python", "version": port_version(module)})
     for line in sys.stdin.buffer:
         send(answer(port, json.loads(line)))
 

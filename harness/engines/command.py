@@ -97,13 +97,14 @@ class CommandEngine(Engine):
 
     def declared_ops(self):
         """The ops of the hello (the port starts if it has not yet); None
-        while it says no valid hello."""
+        while it says no valid hello, or a hello without ops (the op probe
+        then asks for each)."""
         if self._child is None and self.hello is None and self.last_start_failure is None:
             try:
                 self.restart()
             except EngineFailure:
                 pass
-        return frozenset(self.hello["ops"]) if self.hello else None
+        return frozenset(self.hello["ops"]) if self.hello and "ops" in self.hello else None
 
     def evaluate(self, program, *, integers=False):
         if self._child is None:

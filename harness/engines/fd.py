@@ -110,7 +110,7 @@ def _truncation(coarse, fine, rounding):
     which holds while the error shrinks as h**2.  Then halving the step moves
     the slope by a small share of it; where it moves it by a quarter or more
     (beyond what rounding explains) the step is outside that regime (a steep
-    sigmoid, a jump at this scale) and nothing bounds the error."""
+    S-curve, a jump at this scale) and nothing bounds the error."""
     gap = abs(fine - coarse)
     if gap > REGIME_SHARE * max(abs(fine), abs(coarse)) and gap > rounding:
         return math.inf, (f" (D(h) = {coarse:.3g}, D(h/2) = {fine:.3g}: halving the step "

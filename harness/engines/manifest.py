@@ -13,8 +13,8 @@ own global table after `setup` ran:
     grad      v -> its gradient             (default: v.grad)
     backward  a statement on v              (default: v:backward())
     [ops]     binary ops see a and b, unary ops v, sum start and vs (a Lua
-              array), dot start, ws and xs; DEFAULT_OPS below, false for an
-              op the port does not have.
+              array), dot start, ws and xs; DEFAULT_OPS below (derived from
+              harness.ops), false for an op the port does not have.
 """
 import json
 from dataclasses import dataclass, field, fields
@@ -39,13 +39,23 @@ DEFAULT_TIMEOUT = 10.0     # seconds per program (CPU seconds for a Lua port)
 DEFAULT_MAX_MEMORY = 2048  # MiB; a 1,000,000-node chain needs about 1 GiB in our own port
 DEFAULT_API = {"root": ".", "setup": "", "new": "Value(x)", "data": "v.data", "grad": "v.grad",
                "backward": "v:backward()"}
-# The expression of each op unless [ops] says otherwise; None: the port has no
-# such op (sum and dot then reach it as chains of + and *).
-DEFAULT_OPS = MappingProxyType({
-    "add": "a + b", "sub": "a - b", "mul": "a * b", "div": "a / b", "pow": "a ^ b",
-    "neg": "-v", "relu": "v:relu()", "tanh": "v:tanh()", "exp": "v:exp()", "log": "v:log()",
-    "sigmoid": "v:sigmoid()", "sum": None, "dot": None,
-})
+LUA_SYMBOLS = {"**": "^"}   # a program's operators as Lua writes them, where they differ
+
+
+def lua_default(op):
+    """The expression of an ops.Op unless [ops] says otherwise: its operator
+    (`a ^ b` for **), unary minus `-v`, or the method of its name `v:tanh()`;
+    None for the fused n-ary ops (a port has no such op by default: sum and
+    dot then reach it as chains of + and *)."""
+    if op.kind == "binary":
+        symbol = op.syntax.split()[1]
+        return f"a {LUA_SYMBOLS.get(symbol, symbol)} b"
+    if op.kind == "unary":
+        return f"v:{op.name}()" if op.is_method else op.write("v")
+    return None
+
+
+DEFAULT_OPS = MappingProxyType({name: lua_default(op) for name, op in OPS.items()})
 
 
 def _rebuilt(state):

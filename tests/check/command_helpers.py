@@ -10,6 +10,7 @@ import pytest
 
 from harness.engines.command import open_command_port
 from harness.engines.manifest import load_manifest
+from harness.probes import probe_ops
 from harness.interpret import interpret
 from harness.parse import parse_program
 from harness.program import Arg, Program, Step
@@ -17,7 +18,7 @@ from harness.program import Arg, Program, Step
 import shared_corpus
 
 REPO = Path(__file__).resolve().parents[2]
-PORTS = REPO / "harness" / "ports"
+PORTS = REPO / "harness" / "check" / "ports"
 SMALL = 3000     # nodes: the corpus below this size runs in about a second on a driver
 
 # Doubles that lose digits or signs when written carelessly.
@@ -50,6 +51,15 @@ def chain(n):
         previous = "x" if i == 2 else f"x#{i - 1}"
         steps.append(Step(f"x#{i}", "add", (Arg.node(previous), Arg.num(1.0))))
     return Program(inputs=(("a", 0.5),), steps=tuple(steps), output=steps[-1].out)
+
+
+def ops_by_state(runtime):
+    """{state: the ops the op probe finds in it} (harness.probes): what
+    a port without a list of ops in its hello has, found one op at a time."""
+    found = {}
+    for op, status in probe_ops(runtime).items():
+        found.setdefault(status.state, set()).add(op)
+    return found
 
 
 def backward_twice(manifest_path):

@@ -1,21 +1,23 @@
 """The project's Lua port through the protocol under the stand-alone lua5.1,
-lua5.4 and luajit (harness/drivers/lua_driver.lua, manifests in
-harness/ports/): bit-identical to python_ref, numbers exact."""
+lua5.4 and luajit (harness/check/drivers/lua_driver.lua, manifests in
+harness/check/ports/): bit-identical to python_ref, numbers exact."""
 import shutil
 import subprocess
 
 import jsonschema
 import pytest
 from command_helpers import (PORTS, REPO, awkward_program, backward_twice, chain, differing,
-                             lua_has_dkjson, opened, program, same_bits, small_corpus)
+                             lua_has_dkjson, opened, ops_by_state, program, same_bits,
+                             small_corpus)
 
 from harness.engines.command import CommandEngine
 from harness.engines.command_protocol import schema
 from harness.engines.base import EngineFailure, Unsupported
+from harness.probes import LOWERED, SUPPORTED, UNSUPPORTED_OP
 from harness.interpret import interpret
 from harness.ops import OPS
 
-DRIVER = REPO / "harness" / "drivers" / "lua_driver.lua"
+DRIVER = REPO / "harness" / "check" / "drivers" / "lua_driver.lua"
 VERSIONS = {"lua5.1": "Lua 5.1", "lua5.4": "Lua 5.4", "luajit": "LuaJIT 2."}
 
 
@@ -46,7 +48,12 @@ def test_the_hello_validates_and_names_the_interpreter(lua):
     assert runtime.version.startswith(VERSIONS[binary])
     said = subprocess.run([binary, "-v"], capture_output=True, text=True)
     assert runtime.version.split()[1][:3] in (said.stdout + said.stderr)
-    assert runtime.declared_ops() == frozenset(OPS)
+    assert runtime.declared_ops() is None    # the driver has no list of ops
+
+
+def test_every_op_runs(lua):
+    _, runtime = lua
+    assert ops_by_state(runtime) == {SUPPORTED: set(OPS)}
 
 
 def test_the_small_corpus_is_python_refs_to_the_bit(lua):
@@ -122,24 +129,36 @@ def test_what_the_port_prints_goes_to_stderr_and_its_errors_are_errors(binary, t
     with tiny(binary, tiny_port) as runtime:
         assert runtime.evaluate(program("y = x * 3.0", {"x": 2.0}, "y"))["y"] == (6.0, 1.0)
         with pytest.raises(EngineFailure) as caught:
-            runtime.evaluate(program("y = x.tanh()", {"x": 2.0}, "y"))
+            runtime.evaluate(program("y = x + 3.0", {"x": 2.0}, "y"))   # no __add
         pid = runtime.pid
     assert caught.value.kind == "error"
-    assert "tanh" in caught.value.message and "nil" in caught.value.message
+    assert "arithmetic" in caught.value.message
     assert pid is not None   # an error leaves the process running
 
 
 @pytest.mark.parametrize("binary", BINARIES)
-def test_an_op_taken_out_of_the_table_is_unsupported(binary, tiny_port):
-    # what a user does for a port without tanh: delete its line from OPS
-    line = "  tanh = function(x) return x:tanh() end,\n"
-    source = DRIVER.read_text()
-    assert line in source
-    copy = tiny_port / "my_driver.lua"
-    copy.write_text(source.replace(line, ""))
-    with tiny(binary, tiny_port, copy) as runtime:
-        assert runtime.declared_ops() == frozenset(OPS) - {"tanh"}
+def test_an_op_without_its_method_is_unsupported(binary, tiny_port):
+    with tiny(binary, tiny_port) as runtime:
         with pytest.raises(Unsupported) as caught:
             runtime.evaluate(program("y = x.tanh()", {"x": 2.0}, "y"))
         assert caught.value.op == "tanh"
         assert runtime.evaluate(program("y = x * 3.0", {"x": 2.0}, "y"))["y"] == (6.0, 1.0)
+        found = ops_by_state(runtime)
+    assert "mul" in found[SUPPORTED] and "tanh" in found[UNSUPPORTED_OP]
+    assert found[LOWERED] == {"sum", "dot"}
+
+
+@pytest.mark.parametrize("binary", BINARIES)
+def test_a_renamed_method_reaches_the_op(binary, tiny_port):
+    # what a user does for a port whose tanh is called otherwise: name it in RENAMED
+    module = tiny_port / "micrograd" / "init.lua"
+    module.write_text(module.read_text().replace(
+        "return {Value = Value}", "function Value:double() return new(2 * self.data) end\n"
+                                  "return {Value = Value}"))
+    line = "local RENAMED = {}\n"
+    source = DRIVER.read_text()
+    assert line in source
+    copy = tiny_port / "my_driver.lua"
+    copy.write_text(source.replace(line, 'local RENAMED = {tanh = "double"}\n'))
+    with tiny(binary, tiny_port, copy) as runtime:
+        assert runtime.evaluate(program("y = x.tanh()", {"x": 2.0}, "y"))["y"][0] == 4.0

@@ -96,6 +96,10 @@ def test_a_hello_validates():
     hello = decode_message(line({"kind": "hello", "protocol": PROTOCOL_VERSION, "name": "p",
                                  "language": "c", "version": "1", "ops": ["add", "tanh"]}))
     assert hello["ops"] == ["add", "tanh"]
+    # ops is optional: the op probe then finds out what the port has
+    bare = decode_message(line({"kind": "hello", "protocol": PROTOCOL_VERSION, "name": "p",
+                                "language": "c", "version": "1"}))
+    assert "ops" not in bare
 
 
 def test_bytes_that_are_not_utf8_do_not_spoil_an_error_message():

@@ -1,4 +1,4 @@
-"""The Python driver (harness/drivers/python_driver.py): python_ref
+"""The Python driver (harness/check/drivers/python_driver.py): python_ref
 through it is python_ref to the bit; micrograd 0.1.0 from PyPI through it
 shows its own faults, unmended."""
 import sys
@@ -6,15 +6,16 @@ import sys
 import jsonschema
 import pytest
 from command_helpers import (PORTS, REPO, awkward_program, backward_twice, chain, differing,
-                             opened, program, same_bits, small_corpus)
+                             opened, ops_by_state, program, same_bits, small_corpus)
 
 from harness.engines.command import CommandEngine
 from harness.engines.command_protocol import schema
 from harness.engines.base import EngineFailure, Unsupported
+from harness.probes import BROKEN, LOWERED, SUPPORTED, UNSUPPORTED_OP
 from harness.interpret import interpret
 from harness.ops import OPS
 
-DRIVER = REPO / "harness" / "drivers" / "python_driver.py"
+DRIVER = REPO / "harness" / "check" / "drivers" / "python_driver.py"
 MICROGRAD_OPS = frozenset(["add", "sub", "mul", "div", "pow", "neg", "relu"])
 
 
@@ -39,11 +40,12 @@ def failure(runtime, p):
 
 # -- python_ref: the driver loses nothing ---------------------------------------
 
-def test_python_ref_says_a_valid_hello_with_every_op(python_ref):
+def test_python_ref_says_a_valid_hello_and_runs_every_op(python_ref):
     jsonschema.validate(python_ref.hello, schema())
     assert python_ref.hello["language"] == "python"
     assert "CPython" in python_ref.version
-    assert python_ref.declared_ops() == frozenset(OPS)
+    assert python_ref.declared_ops() is None    # the driver has no list of ops
+    assert ops_by_state(python_ref) == {SUPPORTED: set(OPS)}
 
 
 def test_python_ref_through_the_driver_is_python_ref_to_the_bit(python_ref):
@@ -72,9 +74,11 @@ def test_backward_twice_accumulates(manifest):
 
 # -- micrograd 0.1.0: its real faults -----------------------------------------------
 
-def test_micrograd_says_which_ops_it_has(micrograd):
+def test_micrograd_has_the_ops_it_has(micrograd):
     assert micrograd.version.startswith("micrograd 0.1.0 (CPython")
-    assert micrograd.declared_ops() == MICROGRAD_OPS
+    found = ops_by_state(micrograd)
+    assert found[SUPPORTED] == MICROGRAD_OPS and found[LOWERED] == {"sum", "dot"}
+    assert found[UNSUPPORTED_OP] == set(OPS) - MICROGRAD_OPS - {"sum", "dot"}
 
 
 def test_micrograd_agrees_where_it_computes_the_same_way(micrograd):
@@ -159,7 +163,8 @@ def scalar_port(folder, *options):
 
 def test_the_options_reach_another_api(small_class):
     with scalar_port(small_class, "--method", "tanh=squash", "--name", "scalar") as runtime:
-        assert runtime.declared_ops() == {"mul", "tanh"}
+        found = ops_by_state(runtime)
+        assert found[SUPPORTED] == {"mul"} and found[BROKEN] == {"tanh"}
         assert runtime.hello["name"] == "scalar"
         assert runtime.evaluate(program("y = x * 3.0", {"x": 2.0}, "y")) == \
             {"x": (2.0, 3.0), "y": (6.0, 1.0)}
@@ -180,7 +185,7 @@ def test_a_class_that_cannot_be_imported_is_a_crash_with_the_reason(small_class)
 
 
 def test_a_bad_method_option_is_a_crash_that_says_why(small_class):
-    with scalar_port(small_class, "--method", "softplus=squash") as runtime:
+    with scalar_port(small_class, "--method", "tanh") as runtime:
         fault = failure(runtime, program("y = x * 3.0", {"x": 2.0}, "y"))
     assert fault.kind == "crash"
-    assert "--method 'softplus=squash': expected one of" in fault.message
+    assert "--method 'tanh': expected OP=NAME" in fault.message

@@ -18,13 +18,14 @@ import pytest
 from harness.engines.manifest import ManifestError, load_manifest
 from harness.engines.open import open_port
 from harness.engines.base import EngineFailure, Unsupported
+from harness.ops import OPS
 from harness.parse import parse_program
 from lua_port import RUNTIMES, LuaEngine, available_runtimes, flatten_program
 
 import shared_corpus
 
 REPO = Path(__file__).resolve().parents[2]
-OUR_PORT = REPO / "harness/ports/lua_port.toml"
+OUR_PORT = REPO / "harness/check/ports/lua_port.toml"
 AVAILABLE = available_runtimes()
 
 
@@ -155,7 +156,7 @@ def write_port(folder, setup='Value = require("mini")', ops="", **port):
 
 @pytest.fixture
 def opened():
-    """open(manifest, runtime) -> its engine, closed after the test."""
+    """open(manifest, runtime) -> its PortRuntime, closed after the test."""
     ports = []
 
     def open_one(manifest, runtime):
@@ -191,9 +192,7 @@ def _representative():
 @pytest.mark.parametrize("runtime", runtime_params())
 def test_our_port_gives_the_lua_backends_bits(runtime, opened):
     port = opened(load_manifest(OUR_PORT), runtime)
-    assert port.declared_ops() == frozenset(
-        ["add", "sub", "mul", "div", "pow", "neg", "relu", "tanh", "exp", "log", "sigmoid",
-         "sum", "dot"])
+    assert port.declared_ops() == frozenset(OPS)
     # the same port in this process through its own interpreter (interpret.lua,
     # the -interp columns' path): LuaJIT with its JIT off, and on
     engines = [LuaEngine(runtime)]
@@ -455,7 +454,7 @@ def test_a_program_is_flattened_once_for_both_runs_and_forgotten_when_freed(monk
     import pickle
 
     import lua_port
-    from harness.engines import lua as lua_adapter
+    from harness.check import lua_adapter
 
     calls = []
     monkeypatch.setattr(lua_port, "flatten_program",

@@ -27,8 +27,7 @@ EXPECTED = {
     "missing_setup": "3:1: [port] setup: required field is missing",
     "unknown_port_field": f"5:3: [port] entry: unknown field {SCHEMA_LINK}",
     "unknown_table": f"6:1: opts: unknown field {SCHEMA_LINK}",
-    "unknown_op": "8:1: [ops] cosh: unknown op (ops: add, sub, mul, div, pow, neg, relu, "
-                  "tanh, exp, log, sigmoid, sum, dot)",
+    "unknown_op": f"8:1: [ops] cosh: unknown op (ops: {', '.join(OPS)})",
     "setup_not_a_string": "4:9: [port] setup: schema: 3 is not of type 'string'",
     "bad_language": '3:12: [port] language: "python" is not a language ("lua" or "command")',
     "unknown_runtime": f'4:22: [port] runtimes: "lua99" is not a Lua runtime lupa knows '
@@ -110,6 +109,14 @@ def test_the_schema_and_the_defaults_name_every_op():
     schema = json.loads(SCHEMA_PATH.read_text())
     assert set(schema["properties"]["ops"]["properties"]) == set(OPS) == set(DEFAULT_OPS)
     assert schema["properties"]["port"]["properties"]["runtimes"]["items"]["enum"] == list(RUNTIMES)
+
+
+def test_the_defaults_follow_each_ops_syntax_in_lua():
+    assert {op: DEFAULT_OPS[op] for op in ("add", "div", "pow", "neg", "tanh", "sum", "dot")} == {
+        "add": "a + b", "div": "a / b", "pow": "a ^ b", "neg": "-v", "tanh": "v:tanh()",
+        "sum": None, "dot": None}
+    methods = [name for name, op in OPS.items() if op.kind == "unary" and op.is_method]
+    assert len(methods) >= 5 and all(DEFAULT_OPS[name] == f"v:{name}()" for name in methods)
 
 
 def test_op_params():

@@ -19,8 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from lua_port import spec_values
-
+import spec_values
 from lua_helpers import REPO, STANDALONE, runtime_params
 
 LUA_PORT = REPO / "lua_port"
@@ -177,20 +176,22 @@ def test_lupa_failures_are_reported(tmp_path):
 # -- the spec's expected values ---------------------------------------------------------
 
 def test_spec_values_are_python_refs():
-    """The spec's generated block (PRNG vectors, edge values, lecture values)
-    is exactly what python_ref computes now."""
-    assert spec_values.current_block(SPEC.read_text()) == spec_values.lua_block(), \
-        "python_ref changed: run python -m lua_port.spec_values and review the diff"
+    """The spec's generated values (PRNG vectors, edge values of every op,
+    lecture values) are exactly what python_ref computes now."""
+    assert spec_values.EXPECTED_FILE.read_text() == spec_values.lua_module(), \
+        ("lua_port/spec/expected.lua is stale (python_ref or harness/ops.py changed): "
+         "run .venv/bin/python tests/lua/spec_values.py and review the diff")
+    assert spec_values.EXPECTED_FILE.read_text().startswith(spec_values.HEADER + "\n")
 
 
-# The first draws of Rng(0) and Rng(42), written here as well as in the spec:
+# The first draws of Rng(0) and Rng(42), written here as well as in spec/expected.lua:
 # a change to rng.py cannot pass by regenerating the spec.
 KNOWN_DRAWS = {0: [0.7669364154624694, 0.7286176883039249], 42: [0.665697786599663]}
 
 
 def test_rng_vectors_known():
     from python_ref import Rng
-    text = SPEC.read_text()
+    text = spec_values.EXPECTED_FILE.read_text()
     for seed, want in KNOWN_DRAWS.items():
         rng = Rng(seed)
         assert [rng.random() for _ in want] == want
