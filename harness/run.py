@@ -195,7 +195,7 @@ def _lowering(ops):
                                          if ops[op].state == probes.LOWERED)
 
 
-_LOWERED = {}   # (fixture index, lowered ops) -> program, in this process
+_LOWERED = {}   # (fixture index, lowered ops) -> program: this run's, in this process
 
 
 def _lowered(index, program, ops):
@@ -439,6 +439,7 @@ def run(fixtures, specs, *, malformed=(), expected=False, vs_torch=False, check=
     if vs_torch or TORCH in result.columns:
         import torch  # noqa: F401  (imported once here, inherited by every worker)
     _PLAN = plan
+    _LOWERED.clear()   # keyed by fixture index: an earlier run's are another corpus's
     try:
         with _Scheduler(jobs) as scheduler:
             ops = (_op_probe(scheduler, specs, result) if check is not None
@@ -464,6 +465,7 @@ def run(fixtures, specs, *, malformed=(), expected=False, vs_torch=False, check=
                 result.diagnoses = diagnoses.diagnose(result, evidence)
     finally:
         _PLAN = None
+        _LOWERED.clear()
         close_engines([s for s in specs if s.key not in ENGINES])
     result.versions = {REFERENCE: REFERENCE, **{name: result.versions.get(name, name)
                                                  for name in result.engines}}

@@ -161,7 +161,7 @@ def _as_in_manifest(params, body):
 
 @pytest.mark.parametrize("path, tables", [
     ("lua_port/interpret.lua", ("BINARY", "UNARY")),
-    ("harness/check/drivers/lua_driver.lua", ("OPERATORS",)),
+    ("harness/drivers/lua_driver.lua", ("OPERATORS",)),
 ])
 def test_the_lua_operator_tables_are_the_ops_written_as_operators(path, tables):
     """Lua code reaches an op written as an operator through a table (Lua has

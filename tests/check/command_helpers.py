@@ -18,7 +18,7 @@ from harness.program import Arg, Program, Step
 import shared_corpus
 
 REPO = Path(__file__).resolve().parents[2]
-PORTS = REPO / "harness" / "check" / "ports"
+PORTS = REPO / "harness" / "ports"
 SMALL = 3000     # nodes: the corpus below this size runs in about a second on a driver
 
 # Doubles that lose digits or signs when written carelessly.

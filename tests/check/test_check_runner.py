@@ -131,3 +131,12 @@ def test_a_port_that_cannot_restart_or_say_its_ops_does_not_stop_the_run():
     assert probes["determinism"].summary.startswith("not measured: crash: cannot start")
     assert probes["depth-chain"].status == "ok"
     assert result.ops["lua54"]["add"].message == "RuntimeError: the hello was lost"
+
+
+def test_a_run_never_reuses_an_earlier_runs_lowered_programs():
+    # both lowered (no sum, no dot), the second corpus at the first one's places
+    lacking = dict(declared=set(OPS) - {"sum", "dot"}, lacks={"sum", "dot"})
+    first = check([FakeSpec("lua51", **lacking)], fixtures("nn-relu-neuron-2"))
+    assert first.cells_of("lua51")["nn-relu-neuron-2"].status == EXACT
+    second = check([FakeSpec("lua51", **lacking)], fixtures("wide-sum-1000-inputs"))
+    assert second.cells_of("lua51")["wide-sum-1000-inputs"].status == EXACT

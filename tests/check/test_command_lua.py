@@ -1,6 +1,6 @@
 """The project's Lua port through the protocol under the stand-alone lua5.1,
-lua5.4 and luajit (harness/check/drivers/lua_driver.lua, manifests in
-harness/check/ports/): bit-identical to python_ref, numbers exact."""
+lua5.4 and luajit (harness/drivers/lua_driver.lua, manifests in
+harness/ports/): bit-identical to python_ref, numbers exact."""
 import shutil
 import subprocess
 
@@ -17,7 +17,7 @@ from harness.probes import LOWERED, SUPPORTED, UNSUPPORTED_OP
 from harness.interpret import interpret
 from harness.ops import OPS
 
-DRIVER = REPO / "harness" / "check" / "drivers" / "lua_driver.lua"
+DRIVER = REPO / "harness" / "drivers" / "lua_driver.lua"
 VERSIONS = {"lua5.1": "Lua 5.1", "lua5.4": "Lua 5.4", "luajit": "LuaJIT 2."}
 
 

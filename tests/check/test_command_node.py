@@ -1,4 +1,4 @@
-"""The node driver (harness/check/drivers/node_driver.js) on the small
+"""The node driver (harness/drivers/node_driver.js) on the small
 JavaScript port written for these tests (tests/ports/js/)."""
 import shutil
 
@@ -18,7 +18,7 @@ from harness.ops import OPS
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="`node` is not installed")
 
 JS_PORT = REPO / "tests" / "ports" / "js"
-DRIVER = REPO / "harness" / "check" / "drivers" / "node_driver.js"
+DRIVER = REPO / "harness" / "drivers" / "node_driver.js"
 # node's Math.log, Math.exp, Math.tanh and ** are V8's own, not glibc's
 NODES_LIBM = {"log", "exp", "tanh", "sigmoid", "pow"}
 

@@ -1,4 +1,4 @@
-"""The Python driver (harness/check/drivers/python_driver.py): python_ref
+"""The Python driver (harness/drivers/python_driver.py): python_ref
 through it is python_ref to the bit; micrograd 0.1.0 from PyPI through it
 shows its own faults, unmended."""
 import sys
@@ -15,7 +15,7 @@ from harness.probes import BROKEN, LOWERED, SUPPORTED, UNSUPPORTED_OP
 from harness.interpret import interpret
 from harness.ops import OPS
 
-DRIVER = REPO / "harness" / "check" / "drivers" / "python_driver.py"
+DRIVER = REPO / "harness" / "drivers" / "python_driver.py"
 MICROGRAD_OPS = frozenset(["add", "sub", "mul", "div", "pow", "neg", "relu"])
 
 

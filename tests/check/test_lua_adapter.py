@@ -25,7 +25,7 @@ from lua_port import RUNTIMES, LuaEngine, available_runtimes, flatten_program
 import shared_corpus
 
 REPO = Path(__file__).resolve().parents[2]
-OUR_PORT = REPO / "harness/check/ports/lua_port.toml"
+OUR_PORT = REPO / "harness/ports/lua_port.toml"
 AVAILABLE = available_runtimes()
 
 
@@ -454,7 +454,7 @@ def test_a_program_is_flattened_once_for_both_runs_and_forgotten_when_freed(monk
     import pickle
 
     import lua_port
-    from harness.check import lua_adapter
+    from harness.engines import lua as lua_adapter
 
     calls = []
     monkeypatch.setattr(lua_port, "flatten_program",
