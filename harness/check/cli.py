@@ -152,6 +152,16 @@ def _read(manifest_path, asked):
     return manifest, _chosen_runtimes(manifest, asked)
 
 
+def build(manifest):
+    """Run the manifest's build if it has one and something changed (build.py):
+    a build that fails is a UsageError naming [port] build."""
+    from .build import BuildError, ensure_built
+    try:
+        ensure_built(manifest, say=lambda text: print(text, file=sys.stderr))
+    except BuildError as exc:
+        raise UsageError(str(manifest.error(["port", "build"], exc))) from None
+
+
 def _open(manifest, chosen):
     from .manifest import ManifestError
     from .open import open_port
@@ -184,6 +194,7 @@ def check_port(manifest_path, names=(), tags=(), runtimes=(), settings=None,
     it: a runner.CheckResult.  Raises UsageError (one line) for a bad
     manifest, runtime or filter."""
     manifest, chosen = _read(manifest_path, list(runtimes))
+    build(manifest)
     try:
         fixtures, malformed = load_corpus(fixtures_dir, names=list(names) or None,
                                           tags=list(tags) or None)
