@@ -15,6 +15,8 @@ COMMANDS = {
     "bench": ("harness.bench.cli", "speed and memory side by side with micrograd 0.1.0"),
     "mutants": ("harness.mutants.cli", "plant classic port bugs into the engines and score how many the checks catch"),
     "check": ("harness.check.cli", "check your own micrograd port (a manifest) against python_ref"),
+    "check-driver": ("harness.conformance.cli",
+                     "check that a command port's driver speaks the port protocol"),
 }
 
 

@@ -164,8 +164,8 @@ def test_lua_port_imports_nothing_from_the_harness():
 
 
 # -- the layers ---------------------------------------------------------------------------
-COMMANDS = ("harness.parity", "harness.check", "harness.mutants", "harness.bench",
-            "harness.fuzz", "harness.companion")
+COMMANDS = ("harness.parity", "harness.check", "harness.conformance", "harness.mutants",
+            "harness.bench", "harness.fuzz", "harness.companion")
 
 
 def _command_of(module):

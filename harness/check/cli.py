@@ -134,6 +134,16 @@ def _read(manifest_path, asked):
         raise UsageError(str(exc)) from None
 
 
+def build(manifest):
+    """Run the manifest's build if it has one and something changed
+    (engines/build.py): a build that fails is a UsageError naming [port] build."""
+    from ..engines.build import BuildError, ensure_built
+    try:
+        ensure_built(manifest, say=lambda text: print(text, file=sys.stderr))
+    except BuildError as exc:
+        raise UsageError(str(manifest.error(["port", "build"], exc))) from None
+
+
 def check_port(manifest_path, names=(), tags=(), runtimes=(), settings=None,
                fixtures_dir=None, progress_factory=None, jobs=None):
     """Read the manifest, load the fixtures, check the port: a run.RunResult.
@@ -141,6 +151,7 @@ def check_port(manifest_path, names=(), tags=(), runtimes=(), settings=None,
     port that does not start (its setup raises, its command does not run or
     says no hello)."""
     manifest, specs = _read(manifest_path, list(runtimes))
+    build(manifest)
     try:
         fixtures, malformed = load_corpus(fixtures_dir, names=list(names) or None,
                                           tags=list(tags) or None)

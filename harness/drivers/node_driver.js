@@ -1,22 +1,31 @@
 // Speak the port protocol (docs/protocol.md) for a JavaScript port of
 // micrograd, under node:
 //
-//   node node_driver.js MODULE [EXPORT]
+//   node node_driver.js MODULE [EXPORT] [--name NAME]
 //
 // MODULE is the port's file, relative to the working directory (CommonJS or
-// an ES module); EXPORT the name of its Value class (default "Value").  To
+// an ES module, or TypeScript under `node --import tsx`); EXPORT the name of
+// its Value class (default "Value").  A file that exports no such class (a
+// browser script that defines `class Value` at its top level) is run again
+// as a script, and the class is taken by its name.  NAME is the port's name
+// in the hello (default: the file's name).  To
 // check a port with another API, copy this file and edit the part between the
 // two rulers.  An op is reached by its name, so the driver needs no list of
 // them: a program that needs an op whose method the port lacks is answered
 // "unsupported", and the hello lists no ops (the harness asks for each).
 // What the port throws is answered "error" with its name and message.
 "use strict";
+const fs = require("fs");
 const path = require("path");
 const readline = require("readline");
 const { pathToFileURL } = require("url");
+const vm = require("vm");
 
-const MODULE_FILE = process.argv[2];
-const EXPORT = process.argv[3] || "Value";
+const NAME_AT = process.argv.indexOf("--name", 2);
+const NAME = NAME_AT > 0 ? process.argv[NAME_AT + 1] : undefined;
+const POSITIONAL = process.argv.slice(2).filter((_, i) => NAME_AT < 0 || (i !== NAME_AT - 2 && i !== NAME_AT - 1));
+const MODULE_FILE = POSITIONAL[0];
+const EXPORT = POSITIONAL[1] || "Value";
 
 // == how to reach the port: edit this part =====================================
 const make = (Value, x) => new Value(x);
@@ -106,19 +115,32 @@ function answer(Value, request) {
   }
 }
 
+// The class EXPORT of the port's file: exported, or (a script that exports
+// nothing) defined at the top level of the file run as a script.
+async function loadClass() {
+  const module = await import(pathToFileURL(path.resolve(MODULE_FILE)).href);
+  const exported = module[EXPORT] || (module.default && module.default[EXPORT]);
+  if (typeof exported === "function" || !/^[A-Za-z_$][\w$]*$/.test(EXPORT)) {
+    return exported;
+  }
+  // Top-level class and let declarations of a script stay in the global
+  // scope of later scripts, where the next one finds the class by name.
+  vm.runInThisContext(fs.readFileSync(MODULE_FILE, "utf8"), { filename: path.resolve(MODULE_FILE) });
+  return vm.runInThisContext(`typeof ${EXPORT} === "function" ? ${EXPORT} : undefined`);
+}
+
 async function main() {
-  if (!MODULE_FILE) {
-    console.error("usage: node node_driver.js MODULE [EXPORT]");
+  if (!MODULE_FILE || (NAME_AT > 0 && !NAME)) {
+    console.error("usage: node node_driver.js MODULE [EXPORT] [--name NAME]");
     process.exit(2);
   }
-  const module = await import(pathToFileURL(path.resolve(MODULE_FILE)).href);
-  const Value = module[EXPORT] || (module.default && module.default[EXPORT]);
+  const Value = await loadClass();
   if (typeof Value !== "function") {
-    console.error(`node_driver: ${MODULE_FILE} exports no class ${EXPORT}`);
+    console.error(`node_driver: ${MODULE_FILE} neither exports nor defines a class ${EXPORT}`);
     process.exit(2);
   }
   const send = (message) => protocolWrite(JSON.stringify(message) + "\n");
-  send({ kind: "hello", protocol: 1, name: path.basename(MODULE_FILE), language: "javascript",
+  send({ kind: "hello", protocol: 1, name: NAME || path.basename(MODULE_FILE), language: "javascript",
          version: `node ${process.version}` });
   const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {

@@ -62,13 +62,29 @@ def load_class(target, paths):
 
 
 def port_version(module):
-    """'micrograd 0.1.0 (CPython 3.11.7)': the distribution of the module, if any."""
+    """'micrograd 0.1.0 (CPython 3.11.7)': the installed distribution the
+    module's file belongs to, else the package's __version__, else its name
+    (a package of the user's own may share its name with an installed one)."""
     top = module.__name__.split(".")[0]
-    found = getattr(module, "__version__", None) and f"{top} {module.__version__}"
-    for dist in importlib.metadata.packages_distributions().get(top, []):
-        found = f"{dist} {importlib.metadata.version(dist)}"
-        break
-    return f"{found or top} ({platform.python_implementation()} {platform.python_version()})"
+    version = getattr(sys.modules.get(top), "__version__", None)
+    found = f"{top} {version}" if version else top
+    dist = installed_distribution(module, top)
+    if dist is not None:
+        found = f"{dist.metadata['Name']} {dist.version}"
+    return f"{found} ({platform.python_implementation()} {platform.python_version()})"
+
+
+def installed_distribution(module, top):
+    """The installed distribution whose files hold the module's file, or None."""
+    where = getattr(module, "__file__", None)
+    if not where:
+        return None
+    where = os.path.realpath(where)
+    for name in importlib.metadata.packages_distributions().get(top, []):
+        dist = importlib.metadata.distribution(name)
+        if any(os.path.realpath(dist.locate_file(file)) == where for file in dist.files or ()):
+            return dist
+    return None
 
 
 class Port:

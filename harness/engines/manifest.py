@@ -26,6 +26,7 @@ import jsonschema
 from ..fixture import display_path
 from ..ops import OPS
 from ..toml_errors import field_name, first_schema_error, key_place, read_toml
+from .build import CACHE_PLACEHOLDER, DEFAULT_BUILD_TIMEOUT, cache_folder
 from .lua_chunks import first_syntax_error, op_params
 
 __all__ = ["Manifest", "ManifestError", "load_manifest", "DEFAULT_OPS", "op_params",
@@ -93,6 +94,10 @@ class Manifest:
     timeout: float              # seconds per program
     max_memory: int             # MiB
     raw: str = field(repr=False, compare=False, default="")
+    build: tuple = ()           # command: the program that builds the port, or ()
+    build_timeout: float = DEFAULT_BUILD_TIMEOUT   # wall-clock seconds for the build
+    sources: tuple = ()         # command: more paths the build reads (absolute)
+    cache: Path | None = None   # command: the build cache folder ({cache})
 
     @property
     def folder(self):
@@ -206,12 +211,19 @@ def _build(path, shown, raw, data):
     else:
         api = {key: "" for key in DEFAULT_API if key != "root"}
         ops, runtimes, root = {}, (), None
+    cache = None if lua else cache_folder(path)
+
+    def argv(key):   # {cache} names the build cache folder
+        return tuple(part.replace(CACHE_PLACEHOLDER, str(cache)) for part in port.get(key, ()))
     return Manifest(path=path, shown=shown, name=port["name"], language=language,
                     runtimes=runtimes, root=root, ops=MappingProxyType(ops),
-                    command=tuple(port.get("command", ())),
+                    command=argv("command"),
                     timeout=float(port.get("timeout", DEFAULT_TIMEOUT)),
                     max_memory=int(port.get("max_memory", DEFAULT_MAX_MEMORY)),
-                    raw=raw, **api)
+                    raw=raw, build=argv("build"),
+                    build_timeout=float(port.get("build_timeout", DEFAULT_BUILD_TIMEOUT)),
+                    sources=tuple((path.parent / s).resolve() for s in port.get("sources", ())),
+                    cache=cache, **api)
 
 
 def _at_line(manifest, parts, line, reason):

@@ -147,3 +147,58 @@ def test_a_recursive_backward_fails_as_an_error_naming_its_range_error(recursive
     assert fault.kind == "error"
     assert fault.message == "RangeError: Maximum call stack size exceeded"
     assert same_bits(recursive_port.evaluate(chain(100)), interpret(chain(100)))
+
+
+# A browser script, as EurekaLabs' micrograd.js is: its classes are defined
+# at the top level and nothing is exported.
+BROWSER_SCRIPT = """
+class Value {
+  constructor(data) { this.data = data; this.grad = 0; this.prev = []; this.step = () => {}; }
+  mul(other) {
+    other = other instanceof Value ? other : new Value(other);
+    const out = new Value(this.data * other.data);
+    out.prev = [this, other];
+    out.step = () => { this.grad += other.data * out.grad; other.grad += this.data * out.grad; };
+    return out;
+  }
+  backward() {
+    const order = [], seen = new Set();
+    const visit = (v) => {
+      if (!seen.has(v)) { seen.add(v); v.prev.forEach(visit); order.push(v); }
+    };
+    visit(this);
+    this.grad = 1;
+    order.reverse().forEach((v) => v.step());
+  }
+}
+class Neuron {}
+console.log("micrograd.js loaded");
+"""
+
+
+@pytest.mark.parametrize("arguments", [[], ["Value"]])
+def test_a_script_without_exports_is_run_and_its_class_found_by_name(tmp_path, arguments):
+    (tmp_path / "micrograd.js").write_text(BROWSER_SCRIPT)
+    command = ["node", str(DRIVER), "micrograd.js", *arguments, "--name", "eureka micrograd.js"]
+    with CommandRuntime("script", command, tmp_path, timeout=20, max_memory=1024) as runtime:
+        assert runtime.declared_ops() == {"mul"}
+        assert runtime.hello["name"] == "eureka micrograd.js"
+        p = program("y = x * x", {"x": 3.0}, "y")
+        assert runtime.evaluate(p) == {"x": (3.0, 6.0), "y": (9.0, 1.0)}
+
+
+def test_a_class_neither_exported_nor_defined_is_a_crash_that_says_so(tmp_path):
+    (tmp_path / "micrograd.js").write_text(BROWSER_SCRIPT)
+    command = ["node", str(DRIVER), "micrograd.js", "Scalar"]
+    with CommandRuntime("script", command, tmp_path, timeout=20, max_memory=1024) as runtime:
+        with pytest.raises(PortFailure) as caught:
+            runtime.evaluate(program("y = x * x", {"x": 3.0}, "y"))
+    assert caught.value.kind == "crash"
+    assert "micrograd.js neither exports nor defines a class Scalar" in caught.value.message
+
+
+def test_the_name_option_names_an_exported_port_too():
+    command = ["node", str(DRIVER), "engine.js", "--name", "my js port"]
+    with CommandRuntime("named", command, JS_PORT, timeout=20, max_memory=1024) as runtime:
+        assert runtime.declared_ops() == frozenset(OPS)
+        assert runtime.hello["name"] == "my js port"

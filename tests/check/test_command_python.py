@@ -189,3 +189,21 @@ def test_a_bad_method_option_is_a_crash_that_says_why(small_class):
         fault = failure(runtime, program("y = x * 3.0", {"x": 2.0}, "y"))
     assert fault.kind == "crash"
     assert "--method 'tanh': expected OP=NAME" in fault.message
+
+
+def test_the_version_is_that_of_the_users_own_package_not_an_installed_namesake(tmp_path):
+    pytest.importorskip("micrograd",
+                        reason="micrograd 0.1.0 is not installed (pip install -e '.[dev]')")
+    own = tmp_path / "micrograd"
+    own.mkdir()
+    (own / "__init__.py").write_text('__version__ = "0.2-mine"\n')
+    (own / "engine.py").write_text(SMALL_CLASS)
+    command = [sys.executable, "-B", str(DRIVER), "micrograd.engine:Scalar", "--path", ".",
+               "--data", "value", "--grad", "gradient", "--backward", "run_backward"]
+    with CommandEngine("own", command, tmp_path, timeout=10, max_memory=512) as runtime:
+        assert ops_by_state(runtime)[SUPPORTED] == {"mul"}
+        assert runtime.version.startswith("micrograd 0.2-mine (CPython ")
+    (own / "__init__.py").write_text("")
+    with CommandEngine("own", command, tmp_path, timeout=10, max_memory=512) as runtime:
+        assert ops_by_state(runtime)[SUPPORTED] == {"mul"}
+        assert runtime.version.startswith("micrograd (CPython ")

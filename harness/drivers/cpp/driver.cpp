@@ -1,0 +1,319 @@
+// The C++ kit of the micrograd parity lab: it speaks the port protocol
+// (docs/protocol.md) for the port that adapter.hpp reaches.  Do not edit
+// this file; fill in adapter.hpp.
+//
+// adapter.hpp defines struct Port: its value type V, make, data, grad and
+// backward, and a static function per op the port has, named like the op:
+// V tanh(V), V add(V, V), V sum(V start, std::vector<V>), V dot(V start,
+// std::vector<V> ws, std::vector<V> xs).  The kit finds them from the op
+// list of ops.hpp (generated from harness/ops.py).  A number argument is
+// made a value with make first.  An op without a function is unsupported:
+// the kit never builds one op from others.
+//
+// Lines of any length; numbers that cross exactly ("inf", "-inf", "nan",
+// "-0.0" as strings, finite ones in the shortest form that reads back);
+// what the port throws becomes an `error` reply; what it prints goes to
+// stderr.
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <cxxabi.h>
+#include <exception>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <typeinfo>
+#include <unistd.h>
+#include <utility>
+#include <vector>
+
+#include "adapter.hpp"
+#include "ops.hpp"
+
+namespace kit {
+
+using V = Port::V;
+
+// -- a reader of the JSON the harness sends ----------------------------------
+
+struct Json {
+    enum Type { Null, Bool, Number, String, Array, Object } type = Null;
+    double number = 0;
+    std::string text;
+    std::vector<Json> items;
+    std::vector<std::pair<std::string, Json>> members;
+
+    const Json* find(const char* key) const {
+        for (const auto& member : members) {
+            if (member.first == key) return &member.second;
+        }
+        return nullptr;
+    }
+    const Json& operator[](const char* key) const {
+        const Json* found = find(key);
+        if (!found) throw std::runtime_error(std::string("the program has no ") + key);
+        return *found;
+    }
+};
+
+class Reader {
+  public:
+    explicit Reader(const std::string& s) : s_(s) {}
+
+    Json value() {
+        skip();
+        Json j;
+        char c = s_.at(at_);
+        if (c == '{') {
+            j.type = Json::Object;
+            for (++at_; more('}');) {
+                std::string key = string();
+                skip();
+                ++at_;  // the colon
+                j.members.emplace_back(std::move(key), value());
+            }
+        } else if (c == '[') {
+            j.type = Json::Array;
+            for (++at_; more(']');) j.items.push_back(value());
+        } else if (c == '"') {
+            j.type = Json::String;
+            j.text = string();
+        } else if (c == 't' || c == 'f' || c == 'n') {
+            j.type = c == 'n' ? Json::Null : Json::Bool;
+            j.number = c == 't';
+            at_ += c == 'f' ? 5 : 4;
+        } else {
+            j.type = Json::Number;
+            auto [end, error] = std::from_chars(s_.data() + at_, s_.data() + s_.size(), j.number);
+            if (error != std::errc()) throw std::runtime_error("a number the kit cannot read");
+            at_ = end - s_.data();
+        }
+        return j;
+    }
+
+  private:
+    // Before each member: true if one follows, false (and past the bracket) at the end.
+    bool more(char close) {
+        skip();
+        if (s_.at(at_) == ',') {
+            ++at_;
+            skip();
+        }
+        if (s_.at(at_) == close) {
+            ++at_;
+            return false;
+        }
+        return true;
+    }
+
+    std::string string() {
+        skip();
+        std::string out;
+        for (++at_; s_.at(at_) != '"'; ++at_) {
+            char c = s_[at_];
+            if (c != '\\') {
+                out += c;
+                continue;
+            }
+            char e = s_.at(++at_);
+            if (e == 'u') {  // to UTF-8 (a lone surrogate stays as it is)
+                unsigned code = std::stoul(s_.substr(at_ + 1, 4), nullptr, 16);
+                at_ += 4;
+                if (code >= 0xD800 && code < 0xDC00 && s_.compare(at_ + 1, 2, "\\u") == 0) {
+                    code = 0x10000 + ((code - 0xD800) << 10) +
+                           (std::stoul(s_.substr(at_ + 3, 4), nullptr, 16) - 0xDC00);
+                    at_ += 6;
+                }
+                utf8(out, code);
+            } else {
+                const char* from = "bfnrt";
+                const char* to = "\b\f\n\r\t";
+                const char* p = std::strchr(from, e);
+                out += p ? to[p - from] : e;
+            }
+        }
+        ++at_;
+        return out;
+    }
+
+    static void utf8(std::string& out, unsigned code) {
+        if (code < 0x80) {
+            out += char(code);
+        } else if (code < 0x800) {
+            out += char(0xC0 | code >> 6);
+            out += char(0x80 | (code & 0x3F));
+        } else if (code < 0x10000) {
+            out += char(0xE0 | code >> 12);
+            out += char(0x80 | (code >> 6 & 0x3F));
+            out += char(0x80 | (code & 0x3F));
+        } else {
+            out += char(0xF0 | code >> 18);
+            out += char(0x80 | (code >> 12 & 0x3F));
+            out += char(0x80 | (code >> 6 & 0x3F));
+            out += char(0x80 | (code & 0x3F));
+        }
+    }
+
+    void skip() {
+        while (at_ < s_.size() && s_[at_] && std::strchr(" \t\r\n", s_[at_])) ++at_;
+    }
+
+    const std::string& s_;
+    size_t at_ = 0;
+};
+
+// -- writing ------------------------------------------------------------------
+
+// A double as the protocol writes it: the shortest form that reads back.
+std::string wire(double x) {
+    if (std::isnan(x)) return "\"nan\"";
+    if (std::isinf(x)) return x > 0 ? "\"inf\"" : "\"-inf\"";
+    if (x == 0 && std::signbit(x)) return "\"-0.0\"";
+    char buffer[32];
+    auto end = std::to_chars(buffer, buffer + sizeof buffer, x).ptr;
+    return std::string(buffer, end);
+}
+
+std::string quote(const std::string& s) {
+    std::string out = "\"";
+    for (unsigned char c : s) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += char(c);
+        } else if (c < 0x20) {
+            char escaped[8];
+            std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
+            out += escaped;
+        } else {
+            out += char(c);  // the harness reads a byte that is not UTF-8 as U+FFFD
+        }
+    }
+    return out + "\"";
+}
+
+// -- the adapter's ops, found by name ------------------------------------------
+
+using Op = std::function<V(std::vector<V>&)>;
+
+#define KIT_ARGS_unary std::declval<V>()
+#define KIT_ARGS_binary std::declval<V>(), std::declval<V>()
+#define KIT_ARGS_terms std::declval<V>(), std::declval<std::vector<V>>()
+#define KIT_ARGS_pairs std::declval<V>(), std::declval<std::vector<V>>(), std::declval<std::vector<V>>()
+#define KIT_CALL_unary(F) F(a[0])
+#define KIT_CALL_binary(F) F(a[0], a[1])
+#define KIT_CALL_terms(F) F(a[0], std::vector<V>(a.begin() + 1, a.end()))
+#define KIT_CALL_pairs(F)                                                 \
+    F(a[0], std::vector<V>(a.begin() + 1, a.begin() + 1 + (a.size() - 1) / 2), \
+      std::vector<V>(a.begin() + 1 + (a.size() - 1) / 2, a.end()))
+
+#define KIT_DETECT(NAME, SHAPE)                                                               \
+    template <class P, class = void>                                                          \
+    struct has_##NAME : std::false_type {};                                                   \
+    template <class P>                                                                        \
+    struct has_##NAME<P, std::void_t<decltype(P::NAME(KIT_ARGS_##SHAPE))>> : std::true_type {};
+MICROGRAD_KIT_OPS(KIT_DETECT)
+
+template <class P>
+std::map<std::string, Op> find_ops() {
+    std::map<std::string, Op> ops;
+#define KIT_FIND(NAME, SHAPE) \
+    if constexpr (has_##NAME<P>::value) ops[#NAME] = [](std::vector<V>& a) -> V { return KIT_CALL_##SHAPE(P::NAME); };
+    MICROGRAD_KIT_OPS(KIT_FIND)
+    return ops;
+}
+
+const std::map<std::string, Op> OPS = find_ops<Port>();
+
+// -- answering -------------------------------------------------------------------
+
+V number_or_node(const Json& arg, const std::map<std::string, V>& nodes) {
+    if (arg.type == Json::Number) return Port::make(arg.number);
+    if (arg.text == "inf") return Port::make(INFINITY);
+    if (arg.text == "-inf") return Port::make(-INFINITY);
+    if (arg.text == "nan") return Port::make(NAN);
+    if (arg.text == "-0.0") return Port::make(-0.0);
+    return nodes.at(arg.text);
+}
+
+std::string run(const Json& program) {
+    std::map<std::string, V> nodes;
+    std::vector<V> order;
+    for (const Json& input : program["inputs"].items) {
+        order.push_back(nodes[input.items[0].text] = number_or_node(input.items[1], nodes));
+    }
+    for (const Json& step : program["steps"].items) {
+        std::vector<V> args;
+        for (const Json& arg : step.items[2].items) args.push_back(number_or_node(arg, nodes));
+        order.push_back(nodes[step.items[0].text] = OPS.at(step.items[1].text)(args));
+    }
+    const Json* calls = program.find("backward_calls");
+    for (int i = 0; i < (calls ? int(calls->number) : 1); ++i) Port::backward(nodes.at(program["output"].text));
+    std::string out;
+    for (const V& v : order) {
+        out += (out.empty() ? "[" : ",[") + wire(Port::data(v)) + "," + wire(Port::grad(v)) + "]";
+    }
+    return out;
+}
+
+std::string demangled(const char* name) {
+    int status = 0;
+    std::unique_ptr<char, void (*)(void*)> readable(abi::__cxa_demangle(name, nullptr, nullptr, &status),
+                                                    std::free);
+    return status == 0 ? readable.get() : name;
+}
+
+std::string answer(const std::string& line) {
+    Json program = Reader(line).value();
+    std::string id = wire(program["id"].number);
+    for (const Json& step : program["steps"].items) {
+        const std::string& op = step.items[1].text;
+        if (!OPS.count(op)) {
+            return "{\"kind\":\"unsupported\",\"id\":" + id + ",\"op\":" + quote(op) +
+                   ",\"message\":" + quote("adapter.hpp has no Port::" + op) + "}";
+        }
+    }
+    std::string message;
+    try {
+        return "{\"kind\":\"result\",\"id\":" + id + ",\"nodes\":[" + run(program) + "]}";
+    } catch (const std::exception& error) {
+        message = demangled(typeid(error).name()) + ": " + error.what();
+    } catch (const char* text) {
+        message = text;
+    } catch (const std::string& text) {
+        message = text;
+    } catch (...) {
+        std::type_info* type = abi::__cxa_current_exception_type();
+        message = "an exception of type " + (type ? demangled(type->name()) : std::string("unknown"));
+    }
+    return "{\"kind\":\"error\",\"id\":" + id + ",\"message\":" + quote(message) + "}";
+}
+
+}  // namespace kit
+
+int main(int argc, char** argv) {
+    // The protocol owns stdout: the port's prints (printf, std::cout) go to stderr.
+    FILE* protocol = fdopen(dup(1), "w");
+    dup2(2, 1);
+    std::ios::sync_with_stdio(false);
+    std::string name = argc == 3 && std::string(argv[1]) == "--name" ? argv[2] : "c++ port";
+    std::string ops;
+    for (const auto& op : kit::OPS) ops += (ops.empty() ? "" : ",") + kit::quote(op.first);
+    std::string hello = "{\"kind\":\"hello\",\"protocol\":1,\"name\":" + kit::quote(name) +
+                        ",\"language\":\"c++\",\"version\":" +
+                        kit::quote("C++ " + std::to_string(__cplusplus) + ", compiler " + __VERSION__) +
+                        ",\"ops\":[" + ops + "]}\n";
+    std::fputs(hello.c_str(), protocol);
+    std::fflush(protocol);
+    for (std::string line; std::getline(std::cin, line);) {  // lines of any length
+        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+        std::string reply = kit::answer(line) + "\n";
+        std::fwrite(reply.data(), 1, reply.size(), protocol);
+        std::fflush(protocol);
+    }
+    return 0;
+}

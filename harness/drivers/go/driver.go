@@ -1,0 +1,338 @@
+// The Go kit of the micrograd parity lab: it speaks the port protocol
+// (docs/protocol.md) for the port that adapter.go reaches.  Do not edit
+// this file; fill in adapter.go.
+//
+// The kit finds the adapter's methods by reflection: New, Data, Grad and
+// Backward, and every other method is an op named like it (Tanh is tanh).
+// An op takes and returns the port's value type: one argument for a unary
+// op, two for a binary one, (start, []V) for sum and (start, []V, []V) for
+// dot.  It may return an error as a second result.  A number argument is
+// made a value with New first.  An op without a method is unsupported:
+// the kit never builds one op from others.
+//
+// Lines of any length; numbers that cross exactly ("inf", "-inf", "nan",
+// "-0.0" as strings, finite ones in the shortest form that reads back); a
+// panic or an error of the port becomes an `error` reply; what the port
+// prints goes to stderr.
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"reflect"
+	"runtime"
+	"runtime/debug"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// The adapter's methods that are not ops.
+var core = map[string]bool{"New": true, "Data": true, "Grad": true, "Backward": true}
+
+var numberStrings = map[string]float64{
+	"inf": math.Inf(1), "-inf": math.Inf(-1), "nan": math.NaN(), "-0.0": math.Copysign(0, -1),
+}
+
+type kind int
+
+const (
+	unary kind = iota
+	binary
+	terms // sum: start, v1..vn
+	pairs // dot: start, w1..wn, x1..xn
+)
+
+type op struct {
+	method reflect.Value
+	kind   kind
+}
+
+type kit struct {
+	adapter reflect.Value
+	value   reflect.Type // the port's value type: what New returns
+	ops     map[string]op
+}
+
+func main() {
+	name := ""
+	if len(os.Args) > 2 && os.Args[1] == "--name" {
+		name = os.Args[2]
+	}
+	protocol := bufio.NewWriter(os.Stdout)
+	os.Stdout = os.Stderr // the protocol owns stdout: the port's prints go to stderr
+	k, err := newKit(reflect.ValueOf(Port{}))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "go kit: adapter.go:", err)
+		os.Exit(2)
+	}
+	send := func(line string) {
+		protocol.WriteString(line)
+		protocol.WriteByte('\n')
+		protocol.Flush()
+	}
+	send(k.hello(name))
+	input := bufio.NewReaderSize(os.Stdin, 1<<20)
+	for {
+		line, err := input.ReadBytes('\n') // any length: no bufio.Scanner limit
+		if len(strings.TrimSpace(string(line))) > 0 {
+			send(k.answer(line))
+		}
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "go kit: reading stdin:", err)
+			os.Exit(1)
+		}
+	}
+}
+
+func newKit(adapter reflect.Value) (*kit, error) {
+	t := adapter.Type()
+	newMethod, ok := t.MethodByName("New")
+	if !ok || newMethod.Type.NumIn() != 2 || newMethod.Type.NumOut() != 1 {
+		return nil, fmt.Errorf("Port needs a method New(x float64) V")
+	}
+	for _, name := range []string{"Data", "Grad", "Backward"} {
+		if _, ok := t.MethodByName(name); !ok {
+			return nil, fmt.Errorf("Port needs a method %s", name)
+		}
+	}
+	k := &kit{adapter: adapter, value: newMethod.Type.Out(0), ops: map[string]op{}}
+	slice := reflect.SliceOf(k.value)
+	for i := 0; i < t.NumMethod(); i++ {
+		m := t.Method(i)
+		if core[m.Name] {
+			continue
+		}
+		in := []reflect.Type{}
+		for j := 1; j < m.Type.NumIn(); j++ { // 0 is the receiver
+			in = append(in, m.Type.In(j))
+		}
+		var kd kind
+		switch {
+		case sameTypes(in, k.value):
+			kd = unary
+		case sameTypes(in, k.value, k.value):
+			kd = binary
+		case sameTypes(in, k.value, slice):
+			kd = terms
+		case sameTypes(in, k.value, slice, slice):
+			kd = pairs
+		default:
+			return nil, fmt.Errorf("method %s: an op takes V, (V, V), (V, []V) or (V, []V, []V), where V is %v", m.Name, k.value)
+		}
+		out := m.Type.NumOut()
+		errorType := reflect.TypeOf((*error)(nil)).Elem()
+		if out < 1 || out > 2 || m.Type.Out(0) != k.value || (out == 2 && m.Type.Out(1) != errorType) {
+			return nil, fmt.Errorf("method %s: an op returns %v, or (%v, error)", m.Name, k.value, k.value)
+		}
+		k.ops[opName(m.Name)] = op{adapter.Method(i), kd}
+	}
+	return k, nil
+}
+
+func sameTypes(got []reflect.Type, want ...reflect.Type) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// Tanh -> tanh: the op's name is the method's with its first letter lowered.
+func opName(method string) string {
+	r := []rune(method)
+	r[0] = unicode.ToLower(r[0])
+	return string(r)
+}
+
+func (k *kit) hello(name string) string {
+	module, version := "port", ""
+	if info, ok := debug.ReadBuildInfo(); ok {
+		module, version = info.Main.Path, info.Main.Version
+	}
+	if name == "" {
+		name = module
+	}
+	names := []string{}
+	for n := range k.ops {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return fmt.Sprintf(`{"kind":"hello","protocol":1,"name":%s,"language":"go","version":%s,"ops":%s}`,
+		quote(name), quote(strings.TrimSpace(runtime.Version()+" "+module+" "+version)), toJSON(names))
+}
+
+type program struct {
+	ID            int64               `json:"id"`
+	Inputs        [][]json.RawMessage `json:"inputs"`
+	Steps         [][]json.RawMessage `json:"steps"`
+	Output        string              `json:"output"`
+	BackwardCalls int                 `json:"backward_calls"`
+}
+
+func (k *kit) answer(line []byte) string {
+	var p program
+	if err := json.Unmarshal(line, &p); err != nil {
+		return fmt.Sprintf(`{"kind":"error","id":%d,"message":%s}`, p.ID, quote("go kit: "+err.Error()))
+	}
+	for _, step := range p.Steps {
+		var name string
+		json.Unmarshal(step[1], &name)
+		if _, ok := k.ops[name]; !ok {
+			return fmt.Sprintf(`{"kind":"unsupported","id":%d,"op":%s,"message":%s}`, p.ID, quote(name),
+				quote("adapter.go has no method for "+name))
+		}
+	}
+	nodes, err := k.run(&p)
+	if err != nil {
+		return fmt.Sprintf(`{"kind":"error","id":%d,"message":%s}`, p.ID, quote(err.Error()))
+	}
+	return fmt.Sprintf(`{"kind":"result","id":%d,"nodes":[%s]}`, p.ID, nodes)
+}
+
+// run builds the program's graph, runs backward and writes every node's
+// [data, grad]; a panic of the port is returned as an error.
+func (k *kit) run(p *program) (nodes string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	byID := map[string]reflect.Value{}
+	order := []reflect.Value{}
+	for _, in := range p.Inputs {
+		var id string
+		json.Unmarshal(in[0], &id)
+		x, _, _ := number(in[1])
+		byID[id] = k.call("New", reflect.ValueOf(x))
+		order = append(order, byID[id])
+	}
+	for _, step := range p.Steps {
+		var out, name string
+		var raw []json.RawMessage
+		json.Unmarshal(step[0], &out)
+		json.Unmarshal(step[1], &name)
+		json.Unmarshal(step[2], &raw)
+		args := make([]reflect.Value, len(raw))
+		for i, a := range raw {
+			if x, isNumber, e := number(a); e != nil {
+				return "", e
+			} else if isNumber {
+				args[i] = k.call("New", reflect.ValueOf(x))
+			} else {
+				var id string
+				json.Unmarshal(a, &id)
+				args[i] = byID[id]
+			}
+		}
+		v, e := k.apply(k.ops[name], args)
+		if e != nil {
+			return "", e
+		}
+		byID[out] = v
+		order = append(order, v)
+	}
+	calls := p.BackwardCalls
+	if calls == 0 {
+		calls = 1
+	}
+	for i := 0; i < calls; i++ {
+		k.call("Backward", byID[p.Output])
+	}
+	var b strings.Builder
+	for i, v := range order {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("[" + wire(k.float("Data", v)) + "," + wire(k.float("Grad", v)) + "]")
+	}
+	return b.String(), nil
+}
+
+func (k *kit) apply(o op, args []reflect.Value) (reflect.Value, error) {
+	var in []reflect.Value
+	switch o.kind {
+	case unary, binary:
+		in = args
+	case terms:
+		in = []reflect.Value{args[0], k.slice(args[1:])}
+	case pairs:
+		n := (len(args) - 1) / 2
+		in = []reflect.Value{args[0], k.slice(args[1 : 1+n]), k.slice(args[1+n:])}
+	}
+	out := o.method.Call(in)
+	if len(out) == 2 && !out[1].IsNil() {
+		return reflect.Value{}, out[1].Interface().(error)
+	}
+	return out[0], nil
+}
+
+func (k *kit) slice(values []reflect.Value) reflect.Value {
+	s := reflect.MakeSlice(reflect.SliceOf(k.value), len(values), len(values))
+	for i, v := range values {
+		s.Index(i).Set(v)
+	}
+	return s
+}
+
+func (k *kit) call(method string, args ...reflect.Value) reflect.Value {
+	out := k.adapter.MethodByName(method).Call(args)
+	if len(out) == 0 {
+		return reflect.Value{}
+	}
+	return out[0]
+}
+
+func (k *kit) float(method string, v reflect.Value) float64 {
+	return k.call(method, v).Convert(reflect.TypeOf(0.0)).Float()
+}
+
+// number reads a program's argument: (x, true) for a number, (0, false)
+// for a node id.
+func number(raw json.RawMessage) (float64, bool, error) {
+	if len(raw) > 0 && raw[0] == '"' {
+		var s string
+		json.Unmarshal(raw, &s)
+		x, ok := numberStrings[s]
+		return x, ok, nil
+	}
+	x, err := strconv.ParseFloat(string(raw), 64)
+	return x, true, err
+}
+
+// wire writes a double so that it reads back as the same double.
+func wire(x float64) string {
+	switch {
+	case math.IsNaN(x):
+		return `"nan"`
+	case math.IsInf(x, 1):
+		return `"inf"`
+	case math.IsInf(x, -1):
+		return `"-inf"`
+	case x == 0 && math.Signbit(x):
+		return `"-0.0"`
+	}
+	return strconv.FormatFloat(x, 'g', -1, 64)
+}
+
+func quote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+func toJSON(v interface{}) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}

@@ -1,0 +1,3 @@
+module microgradkit
+
+go 1.19

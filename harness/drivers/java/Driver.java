@@ -1,0 +1,313 @@
+// The Java kit of the micrograd parity lab: it speaks the port protocol
+// (docs/protocol.md) for the port that Adapter.java reaches.  Do not edit
+// this file; fill in Adapter.java.
+//
+// The kit finds the adapter's static methods by reflection: make, data,
+// grad and backward, and every other one is an op named like it (tanh).
+// An op takes and returns the port's value type V (what make returns): one
+// argument for a unary op, two for a binary one, (V start, V[] or List<V>)
+// for sum and (V start, V[] ws, V[] xs) for dot.  A number argument is made
+// a value with make first.  An op without a method is unsupported: the kit
+// never builds one op from others.
+//
+// Lines of any length; numbers that cross exactly ("inf", "-inf", "nan",
+// "-0.0" as strings, finite ones in a form that reads back); whatever the
+// port throws (StackOverflowError too) becomes an `error` reply; what the
+// port prints goes to stderr.
+import java.io.BufferedOutputStream;
+import java.io.BufferedReader;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.lang.reflect.Array;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+public final class Driver {
+    private static final Set<String> CORE = Set.of("make", "data", "grad", "backward");
+
+    private final Map<String, Method> ops = new TreeMap<>();
+    private final Map<String, Method> core = new HashMap<>();
+    private Class<?> value;
+
+    public static void main(String[] args) throws Exception {
+        PrintStream protocol = new PrintStream(
+            new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16),
+            false, StandardCharsets.UTF_8);
+        System.setOut(System.err);   // the protocol owns stdout: the port's prints go to stderr
+        String name = args.length == 2 && args[0].equals("--name") ? args[1] : null;
+        Driver kit = new Driver();
+        try {
+            kit.find(Adapter.class);
+        } catch (IllegalStateException problem) {
+            System.err.println("java kit: Adapter.java: " + problem.getMessage());
+            System.exit(2);
+        }
+        protocol.print(kit.hello(name) + "\n");
+        protocol.flush();
+        BufferedReader input = new BufferedReader(
+            new InputStreamReader(System.in, StandardCharsets.UTF_8), 1 << 16);
+        for (String line; (line = input.readLine()) != null; ) {   // lines of any length
+            if (line.isBlank()) {
+                continue;
+            }
+            protocol.print(kit.answer(line) + "\n");
+            protocol.flush();
+        }
+    }
+
+    private void find(Class<?> adapter) {
+        for (Method m : adapter.getDeclaredMethods()) {
+            if (!Modifier.isStatic(m.getModifiers()) || m.isSynthetic()) {
+                continue;
+            }
+            m.setAccessible(true);
+            (CORE.contains(m.getName()) ? core : ops).put(m.getName(), m);
+        }
+        for (String name : CORE) {
+            if (!core.containsKey(name)) {
+                throw new IllegalStateException("no static method " + name);
+            }
+        }
+        value = core.get("make").getReturnType();
+        for (Method m : ops.values()) {
+            Class<?>[] in = m.getParameterTypes();
+            boolean values = in.length >= 1 && in.length <= 3 && in[0] == value && m.getReturnType() == value;
+            for (int i = 1; i < in.length && values; i++) {
+                values = in.length == 2 && in[i] == value || isList(in[i]);
+            }
+            if (!values) {
+                throw new IllegalStateException("method " + m.getName() + ": an op takes V, (V, V), "
+                    + "(V, V[]) or (V, V[], V[]) and returns V, where V is " + value.getName());
+            }
+        }
+    }
+
+    private boolean isList(Class<?> type) {
+        return type.isArray() && type.getComponentType() == value || type == List.class;
+    }
+
+    private String hello(String name) {
+        StringBuilder names = new StringBuilder();
+        for (String op : ops.keySet()) {
+            names.append(names.length() == 0 ? "" : ",").append(quote(op));
+        }
+        String version = "Java " + System.getProperty("java.version") + " ("
+            + System.getProperty("java.vm.name") + ")";
+        return "{\"kind\":\"hello\",\"protocol\":1,\"name\":" + quote(name != null ? name : value.getName())
+            + ",\"language\":\"java\",\"version\":" + quote(version) + ",\"ops\":[" + names + "]}";
+    }
+
+    @SuppressWarnings("unchecked")
+    private String answer(String line) {
+        Map<String, Object> program = (Map<String, Object>) new Json(line).value();
+        long id = ((Double) program.get("id")).longValue();
+        List<List<Object>> steps = (List<List<Object>>) program.get("steps");
+        for (List<Object> step : steps) {
+            if (!ops.containsKey((String) step.get(1))) {
+                return "{\"kind\":\"unsupported\",\"id\":" + id + ",\"op\":" + quote((String) step.get(1))
+                    + ",\"message\":" + quote("Adapter.java has no method " + step.get(1)) + "}";
+            }
+        }
+        try {
+            return "{\"kind\":\"result\",\"id\":" + id + ",\"nodes\":[" + run(program, steps) + "]}";
+        } catch (InvocationTargetException thrown) {
+            return "{\"kind\":\"error\",\"id\":" + id + ",\"message\":" + quote(thrown.getCause().toString()) + "}";
+        } catch (Throwable thrown) {
+            return "{\"kind\":\"error\",\"id\":" + id + ",\"message\":" + quote(thrown.toString()) + "}";
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private String run(Map<String, Object> program, List<List<Object>> steps) throws Exception {
+        Map<String, Object> byId = new HashMap<>();
+        List<Object> order = new ArrayList<>();
+        for (Object input : (List<Object>) program.get("inputs")) {
+            List<Object> pair = (List<Object>) input;
+            Object v = core.get("make").invoke(null, number(pair.get(1)));
+            byId.put((String) pair.get(0), v);
+            order.add(v);
+        }
+        for (List<Object> step : steps) {
+            List<Object> raw = (List<Object>) step.get(2);
+            Object[] args = new Object[raw.size()];
+            for (int i = 0; i < args.length; i++) {
+                Object a = raw.get(i);
+                args[i] = a instanceof String && !NUMBERS.containsKey(a)
+                    ? byId.get(a) : core.get("make").invoke(null, number(a));
+            }
+            Object v = apply(ops.get((String) step.get(1)), args);
+            byId.put((String) step.get(0), v);
+            order.add(v);
+        }
+        Object calls = program.get("backward_calls");
+        for (int i = 0; i < (calls == null ? 1 : ((Double) calls).intValue()); i++) {
+            core.get("backward").invoke(null, byId.get((String) program.get("output")));
+        }
+        StringBuilder nodes = new StringBuilder();
+        for (Object v : order) {
+            nodes.append(nodes.length() == 0 ? "[" : ",[").append(wire(core.get("data").invoke(null, v)))
+                 .append(',').append(wire(core.get("grad").invoke(null, v))).append(']');
+        }
+        return nodes.toString();
+    }
+
+    private Object apply(Method op, Object[] args) throws Exception {
+        Class<?>[] in = op.getParameterTypes();
+        if (in.length == 1 || !isList(in[1])) {
+            return op.invoke(null, args);
+        }
+        int n = in.length == 2 ? args.length - 1 : (args.length - 1) / 2;
+        Object[] call = {args[0], list(in[1], args, 1, 1 + n), null};
+        if (in.length == 3) {
+            call[2] = list(in[2], args, 1 + n, args.length);
+        }
+        return op.invoke(null, Arrays.copyOf(call, in.length));
+    }
+
+    private Object list(Class<?> type, Object[] args, int from, int to) {
+        if (type == List.class) {
+            return new ArrayList<>(Arrays.asList(args).subList(from, to));
+        }
+        Object array = Array.newInstance(value, to - from);
+        for (int i = from; i < to; i++) {
+            Array.set(array, i - from, args[i]);
+        }
+        return array;
+    }
+
+    private static final Map<String, Double> NUMBERS = Map.of(
+        "inf", Double.POSITIVE_INFINITY, "-inf", Double.NEGATIVE_INFINITY, "nan", Double.NaN, "-0.0", -0.0);
+
+    private static double number(Object x) {
+        return x instanceof String ? NUMBERS.get(x) : (Double) x;
+    }
+
+    // A double as the protocol writes it: Double.toString reads back as the
+    // same double; %.17g is the fallback that always does.
+    static String wire(Object boxed) {
+        double x = ((Number) boxed).doubleValue();
+        if (Double.isNaN(x)) {
+            return "\"nan\"";
+        }
+        if (Double.isInfinite(x)) {
+            return x > 0 ? "\"inf\"" : "\"-inf\"";
+        }
+        if (x == 0 && Double.doubleToRawLongBits(x) != 0) {
+            return "\"-0.0\"";
+        }
+        String text = Double.toString(x);
+        return Double.parseDouble(text) == x ? text : String.format("%.17g", x);
+    }
+
+    static String quote(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else if (c < 0x20) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    /** A reader of the JSON the harness sends: objects, arrays, strings, numbers (as Double), true, false. */
+    static final class Json {
+        private final String text;
+        private int at;
+
+        Json(String text) {
+            this.text = text;
+        }
+
+        Object value() {
+            skip();
+            char c = text.charAt(at);
+            if (c == '{') {
+                Map<String, Object> object = new HashMap<>();
+                at++;
+                while (more('}')) {
+                    String key = string();
+                    skip();
+                    at++;   // the colon
+                    object.put(key, value());
+                }
+                return object;
+            }
+            if (c == '[') {
+                List<Object> array = new ArrayList<>();
+                at++;
+                while (more(']')) {
+                    array.add(value());
+                }
+                return array;
+            }
+            if (c == '"') {
+                return string();
+            }
+            int start = at;
+            while (at < text.length() && ",]} \t\r\n".indexOf(text.charAt(at)) < 0) {
+                at++;
+            }
+            String word = text.substring(start, at);
+            return word.equals("true") || word.equals("false") ? (Object) Boolean.valueOf(word)
+                 : word.equals("null") ? null : (Object) Double.valueOf(word);
+        }
+
+        // Before each member: true if one follows, false (and past the bracket) at the end.
+        private boolean more(char close) {
+            skip();
+            if (text.charAt(at) == ',') {
+                at++;
+                skip();
+            }
+            if (text.charAt(at) == close) {
+                at++;
+                return false;
+            }
+            return true;
+        }
+
+        private String string() {
+            skip();
+            StringBuilder b = new StringBuilder();
+            at++;   // the opening quote
+            for (char c; (c = text.charAt(at++)) != '"'; ) {
+                if (c != '\\') {
+                    b.append(c);
+                    continue;
+                }
+                char e = text.charAt(at++);
+                switch (e) {
+                    case 'b': b.append('\b'); break;
+                    case 'f': b.append('\f'); break;
+                    case 'n': b.append('\n'); break;
+                    case 'r': b.append('\r'); break;
+                    case 't': b.append('\t'); break;
+                    case 'u': b.append((char) Integer.parseInt(text.substring(at, at + 4), 16)); at += 4; break;
+                    default: b.append(e);
+                }
+            }
+            return b.toString();
+        }
+
+        private void skip() {
+            while (at < text.length() && Character.isWhitespace(text.charAt(at))) {
+                at++;
+            }
+        }
+    }
+}

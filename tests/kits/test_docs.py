@@ -1,0 +1,32 @@
+"""docs/languages.md tells a student which files of each kit to copy: all
+of them but the example port, and every driver it names exists."""
+import re
+from pathlib import Path
+
+import pytest
+
+from harness.drivers import KITS
+
+REPO = Path(__file__).resolve().parents[2]
+PAGE = (REPO / "docs" / "languages.md").read_text()
+
+
+@pytest.mark.parametrize("language", list(KITS))
+def test_the_page_copies_every_kit_file_but_the_example_port(language):
+    kit = KITS[language]
+    relative = kit.folder.relative_to(REPO)
+    [listed] = re.findall(rf"cp \$LAB/{relative}/{{([^}}]+)}} \.", PAGE)
+    on_disk = {p.name for p in kit.folder.iterdir() if p.is_file()}
+    assert set(listed.split(",")) == on_disk - set(kit.example)
+    assert kit.adapter in listed.split(",")
+
+
+def test_every_driver_the_page_names_exists():
+    named = re.findall(r"\$LAB/(harness/[\w/.]+\.(?:js|py|lua))", PAGE)
+    assert named
+    assert [path for path in named if not (REPO / path).is_file()] == []
+
+
+def test_the_page_has_a_row_per_language():
+    rows = re.findall(r"^\| (\w[\w+]*) \|", PAGE, re.MULTILINE)
+    assert rows[1:] == ["JavaScript", "TypeScript", "Python", "Lua", "Go", "Rust", "C++", "Java"]

@@ -1,0 +1,129 @@
+"""The driver kits of harness/drivers/ (Go, Rust, C++, Java), where the
+toolchain is installed: each kit's example port passes the check and the
+driver conformance check, and its buggy test port (tests/ports/<kit>-buggy/,
+gradients assigned instead of accumulated, through the same kit) is
+diagnosed by name, with its own error reported as an `error`.
+
+Each port is built once per run (conftest.py: one build cache)."""
+import re
+
+import pytest
+from conftest import BUGGY, kit_params, missing_tools
+
+from harness.__main__ import main as harness_main
+from harness.engines.build import ensure_built
+from harness.check.cli import check_port
+from harness.check.command_adapter import open_command_port
+from harness.check.manifest import load_manifest
+from harness.check.port import PortFailure, PortUnsupported
+from harness.check.runner import Settings
+from harness.drivers import KITS
+from harness.fixture import load_corpus
+from harness.parse import parse_program
+
+TAGS = ["lecture", "ops"]
+ADAPTER_LINES = 30
+# The lecture fixtures where a node gets two contributions: the buggy ports fail them
+REUSED = {"lecture-reuse-a-plus-a", "lecture-reuse-ab"}
+# What each kit says when the buggy port refuses a nan leaf: the port's own words
+ERROR_MESSAGES = {
+    "go": "panic: leaf: nan is not a number",
+    "rust": "panic: leaf: nan is not a number",
+    "cpp": "std::invalid_argument: leaf: nan is not a number",
+    "java": "java.lang.IllegalArgumentException: leaf: nan is not a number",
+}
+
+
+def example(language):
+    return KITS[language].folder / "port.toml"
+
+
+def buggy(language):
+    return BUGGY / f"{language}-buggy" / "port.toml"
+
+
+def run(capsys, *argv):
+    """The exit code and the lines of stdout and stderr of a harness command."""
+    code = harness_main(list(map(str, argv)))
+    said = capsys.readouterr()
+    return code, said.out.splitlines(), said.err.splitlines()
+
+
+@pytest.mark.parametrize("language", list(KITS))
+def test_the_adapter_a_student_fills_in_is_at_most_30_lines(language):
+    kit = KITS[language]
+    assert len((kit.folder / kit.adapter).read_text().splitlines()) <= ADAPTER_LINES
+
+
+@pytest.mark.parametrize("language", kit_params())
+def test_the_example_port_passes_the_check(language, tmp_path, capsys):
+    code, out, _ = run(capsys, "check", example(language), "--tags", ",".join(TAGS),
+                    "--probes", "numbers,backward-twice", "--report-dir", tmp_path)
+    fixtures, malformed = load_corpus(tags=TAGS)
+    assert not malformed
+    assert out[-1] == f"{len(fixtures)} passed, 0 failed, 0 skipped, 0 unsupported, 0 convention"
+    assert code == 0
+    report = (tmp_path / "check.md").read_text()
+    assert "No classic bug found" in report
+
+
+@pytest.mark.parametrize("language", kit_params())
+def test_the_kit_speaks_the_protocol(language, capsys):
+    code, out, _ = run(capsys, "check-driver", example(language))
+    assert [line.split(":")[0] for line in out[:-1]] == [
+        "ok       hello", "ok       example session", "ok       numbers", "ok       long line",
+        "ok       backward twice", "ok       ops"]
+    assert "the port accumulates" in out[4]
+    assert "sum, not listed, is answered `unsupported`" in out[5]
+    assert code == 0
+
+
+@pytest.mark.parametrize("language", kit_params())
+def test_the_buggy_port_is_diagnosed_by_name(language):
+    result, _ = check_port(buggy(language), tags=["lecture"], settings=Settings(probes=()))
+    [run_] = result.runs
+    failed = {name for name, cell in run_.cells.items() if cell.status == "FAIL"}
+    assert failed == REUSED
+    assert {d.bug.key for d in result.diagnoses} == {"assigned"}
+    assert not result.ok()
+    # it lacks div, pow, exp...: those fixtures are unsupported, not failures
+    assert {c.status for c in run_.cells.values()} <= {"EXACT", "CLOSE", "FAIL", "UNSUPPORTED"}
+    assert "UNSUPPORTED" in {c.status for c in run_.cells.values()}
+
+
+@pytest.mark.parametrize("language", kit_params())
+def test_what_the_port_raises_is_an_error_reply_and_what_it_prints_goes_to_stderr(language):
+    # the buggy port prints on stdout in every backward: a reply would not be JSON if it got there
+    manifest = load_manifest(buggy(language))
+    ensure_built(manifest)
+    [runtime] = open_command_port(manifest)
+    try:
+        pid = runtime.pid
+        with pytest.raises(PortFailure) as caught:
+            runtime.evaluate(parse_program("y = x * 2.0", {"x": float("nan")}, "y"))
+        assert (caught.value.kind, caught.value.message) == ("error", ERROR_MESSAGES[language])
+        with pytest.raises(PortUnsupported) as lacking:
+            runtime.evaluate(parse_program("y = x.exp()", {"x": 1.0}, "y"))
+        assert lacking.value.op == "exp"
+        values = runtime.evaluate(parse_program("y = x * 2.0", {"x": 3.0}, "y"))
+        assert values == {"x": (3.0, 2.0), "y": (6.0, 1.0)}
+        assert runtime.pid == pid
+    finally:
+        runtime.close()
+
+
+def test_a_kit_refuses_an_adapter_it_cannot_use_in_one_line(tmp_path, capsys):
+    if missing_tools("go"):
+        pytest.skip("`go` not installed (.ci/run installs it from Debian)")
+    kit = KITS["go"]
+    for path in kit.folder.iterdir():
+        (tmp_path / path.name).write_text(path.read_text())
+    text = (kit.folder / kit.adapter).read_text()
+    (tmp_path / kit.adapter).write_text(
+        text + "\nfunc (Port) Softplus(v *Value, beta float64) *Value { return v }\n")
+    code, _, err = run(capsys, "check", tmp_path / "port.toml", "--tags", "lecture")
+    assert code == 2
+    assert len(err) == 1 + err[0].startswith("built")
+    assert re.search(r"port.toml: \[port\] command: the port does not start on go-example "
+                     r"\(crash\): .* go kit: adapter.go: method Softplus: an op takes V, "
+                     r"\(V, V\), \(V, \[\]V\) or \(V, \[\]V, \[\]V\)", err[-1])

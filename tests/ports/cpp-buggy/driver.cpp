@@ -1,0 +1,1 @@
+../../../harness/drivers/cpp/driver.cpp

@@ -1,0 +1,1 @@
+../../../harness/drivers/go/driver.go

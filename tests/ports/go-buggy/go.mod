@@ -1,0 +1,3 @@
+module buggyport
+
+go 1.19

@@ -1,0 +1,1 @@
+../../../harness/drivers/java/Driver.java

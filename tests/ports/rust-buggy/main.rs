@@ -1,0 +1,1 @@
+../../../harness/drivers/rust/main.rs
