@@ -63,7 +63,10 @@ class Driver:
 
     @property
     def ops(self):
-        return set(self.runtime.hello["ops"]) if self.runtime.hello else set()
+        """The ops its hello lists, or None where it lists none (protocol 1
+        leaves the list out: the check then asks for each op)."""
+        hello = self.runtime.hello or {}
+        return set(hello["ops"]) if "ops" in hello else None
 
     def ask(self, program, integers=False, runtime=None, timeout=None):
         """("result", evaluation), ("unsupported", op), ("error", message)
@@ -156,20 +159,23 @@ def hello(driver):
     if failure is not None:
         raise Stop(start_problem(failure))
     said = driver.runtime.hello
+    listed = (' '.join(said['ops']) or 'none') if "ops" in said else "not listed"
     return Outcome("hello", None, f"{said['name']!r}, {said['language']}, {said['version']}; "
-                                  f"ops: {' '.join(said['ops']) or 'none'}")
+                                  f"ops: {listed}")
 
 
 def example_session(driver):
     seen, problems = [], []
     for number, (program, integers) in enumerate(EXAMPLE_SESSION, 1):
         kind, answer = driver.ask(program, integers)
-        lacking = sorted({s.op for s in program.steps} - driver.ops)
+        # a hello without ops lists none: then `unsupported` is an answer too
+        listed = driver.ops
+        lacking = sorted({s.op for s in program.steps} - listed) if listed is not None else None
         if kind == "failure":
             problems.append(f"program {number}: {failure_problem(answer)}")
             if number == 1:   # the simplest program there is: nothing else would tell more
                 raise Stop(problems[0])
-        elif kind == "unsupported" and not lacking:
+        elif kind == "unsupported" and lacking == []:
             problems.append(f"program {number}: answered `unsupported` ({answer}) although the "
                             "hello lists every op it uses")
         elif kind != "unsupported" and lacking:
@@ -240,7 +246,7 @@ def _size(size):
 
 
 def backward_twice(driver):
-    op = next((o for o in ("mul", "add") if o in driver.ops), None)
+    op = next((o for o in ("mul", "add") if driver.ops is None or o in driver.ops), None)
     steps = (Step("L", op, (Arg.node("a"), Arg.node("b"))),) if op else ()
     program = Program(inputs=(("a", 3.0), ("b", -2.0)), steps=steps,
                       output="L" if op else "a")
@@ -273,6 +279,8 @@ def one_op(name):
 
 
 def ops(driver):
+    if driver.ops is None:
+        return _unlisted_ops(driver)
     problems, listed = [], sorted(driver.ops, key=list(OPS).index)
     for name in listed:
         kind, answer = driver.ask(one_op(name))
@@ -295,6 +303,24 @@ def ops(driver):
             problems.append(f"{lacking}, which its hello does not list, was answered `{kind}`: "
                             "answer `unsupported`, or list the op")
         detail = f"every op listed runs; {lacking}, not listed, is answered `unsupported`"
+    return Outcome("ops", "; ".join(problems) or None, detail)
+
+
+def _unlisted_ops(driver):
+    """A hello without ops: every op is asked for, and each answer must be a
+    result, `unsupported` naming it, or the port's own error."""
+    problems, answered = [], {"result": [], "unsupported": [], "error": []}
+    for name in OPS:
+        kind, answer = driver.ask(one_op(name))
+        if kind == "failure":
+            problems.append(f"{name}: {failure_problem(answer)}")
+        elif kind == "unsupported" and answer != name:
+            problems.append(f"{name} was answered `unsupported` naming {answer}")
+        else:
+            answered[kind].append(name)
+    detail = (f"its hello lists no ops: {len(answered['result'])} run, "
+              f"{len(answered['unsupported'])} answered `unsupported`"
+              + (f", {len(answered['error'])} raise" if answered["error"] else ""))
     return Outcome("ops", "; ".join(problems) or None, detail)
 
 

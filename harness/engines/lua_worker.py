@@ -5,7 +5,7 @@
 lua_adapter.py starts one per runtime and talks to it over two pipes with
 multiprocessing's Connection (pickled messages).  The first message is the
 port: {"runtime", "modules" (lua_port.read_modules), "chunks" ({key: (chunk
-name, Lua source)}, harness/check/lua_chunks.py), "max_memory" (bytes)}.
+name, Lua source)}, harness/engines/lua_chunks.py), "max_memory" (bytes)}.
 The worker says "started" once its runtime exists, then runs the port's
 setup and answers with a hello, {"version", "jit", "error", "op_errors"}
 (the parent times the setup like a program), then serves requests until

@@ -11,7 +11,7 @@ import pytest
 
 from harness.__main__ import main as harness_main
 from harness.engines.build import CACHE_ENVIRONMENT, BuildError, cache_folder, ensure_built
-from harness.check.manifest import ManifestError, load_manifest
+from harness.engines.manifest import ManifestError, load_manifest
 
 # Writes {cache}/port.py, a port that answers every program with the data it
 # was built with, and counts its builds in {cache}/builds.

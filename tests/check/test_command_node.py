@@ -180,8 +180,8 @@ console.log("micrograd.js loaded");
 def test_a_script_without_exports_is_run_and_its_class_found_by_name(tmp_path, arguments):
     (tmp_path / "micrograd.js").write_text(BROWSER_SCRIPT)
     command = ["node", str(DRIVER), "micrograd.js", *arguments, "--name", "eureka micrograd.js"]
-    with CommandRuntime("script", command, tmp_path, timeout=20, max_memory=1024) as runtime:
-        assert runtime.declared_ops() == {"mul"}
+    with CommandEngine("script", command, tmp_path, timeout=20, max_memory=1024) as runtime:
+        assert ops_by_state(runtime)[SUPPORTED] == {"mul"}
         assert runtime.hello["name"] == "eureka micrograd.js"
         p = program("y = x * x", {"x": 3.0}, "y")
         assert runtime.evaluate(p) == {"x": (3.0, 6.0), "y": (9.0, 1.0)}
@@ -190,8 +190,8 @@ def test_a_script_without_exports_is_run_and_its_class_found_by_name(tmp_path, a
 def test_a_class_neither_exported_nor_defined_is_a_crash_that_says_so(tmp_path):
     (tmp_path / "micrograd.js").write_text(BROWSER_SCRIPT)
     command = ["node", str(DRIVER), "micrograd.js", "Scalar"]
-    with CommandRuntime("script", command, tmp_path, timeout=20, max_memory=1024) as runtime:
-        with pytest.raises(PortFailure) as caught:
+    with CommandEngine("script", command, tmp_path, timeout=20, max_memory=1024) as runtime:
+        with pytest.raises(EngineFailure) as caught:
             runtime.evaluate(program("y = x * x", {"x": 3.0}, "y"))
     assert caught.value.kind == "crash"
     assert "micrograd.js neither exports nor defines a class Scalar" in caught.value.message
@@ -199,6 +199,6 @@ def test_a_class_neither_exported_nor_defined_is_a_crash_that_says_so(tmp_path):
 
 def test_the_name_option_names_an_exported_port_too():
     command = ["node", str(DRIVER), "engine.js", "--name", "my js port"]
-    with CommandRuntime("named", command, JS_PORT, timeout=20, max_memory=1024) as runtime:
-        assert runtime.declared_ops() == frozenset(OPS)
+    with CommandEngine("named", command, JS_PORT, timeout=20, max_memory=1024) as runtime:
+        assert ops_by_state(runtime)[SUPPORTED] == set(OPS)
         assert runtime.hello["name"] == "my js port"

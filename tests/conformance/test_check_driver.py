@@ -97,10 +97,10 @@ def test_the_broken_driver_without_a_fault_passes(tmp_path, capsys):
 
 
 SHIPPED = {
-    "python_ref": (REPO / "harness/check/ports/python_ref.toml", None),
-    "micrograd": (REPO / "harness/check/ports/micrograd-0.1.0.toml", "micrograd"),
+    "python_ref": (REPO / "harness/ports/python_ref.toml", None),
+    "micrograd": (REPO / "harness/ports/micrograd-0.1.0.toml", "micrograd"),
     "node": (REPO / "tests/ports/js/port.toml", "node"),
-    "lua5.4": (REPO / "harness/check/ports/lua_port-lua5.4.toml", "lua5.4"),
+    "lua5.4": (REPO / "harness/ports/lua_port-lua5.4.toml", "lua5.4"),
 }
 
 
@@ -126,7 +126,7 @@ def test_a_manifest_that_is_not_there_is_one_line_and_exit_2(tmp_path, capsys):
 
 
 def test_a_lua_port_has_no_driver_to_check(capsys):
-    code, out, err = run(capsys, REPO / "harness/check/ports/lua_port.toml")
+    code, out, err = run(capsys, REPO / "harness/ports/lua_port.toml")
     assert (code, out, len(err)) == (2, [], 1)
     assert "check-driver tries the driver of a command port" in err[0]
 
