@@ -118,7 +118,7 @@ def _pow_reference(mp, args):
 # d arg_i at these values, and sens_i = {j: |d d_i / d arg_j|, "out": |d d_i /
 # d out|}, how much d_i moves when an argument (or the op's own output, which
 # engines reuse in backward) moves.  Magnitudes only: they feed error bounds
-# (harness.tolerances), never an engine.
+# (harness.judge.tolerances), never an engine.
 
 def _div_derivatives(a, out):
     inv = ieee.div(1.0, a[1])

@@ -11,7 +11,7 @@ Budgets (ulps), each with its reason:
   of the true value, so they can be 2 apart.
 * x ** constant: 1, because torch rewrites some exponents (0.5 -> sqrt,
   -0.5 -> rsqrt, 3 -> x*x*x, -2 -> 1/(x*x)), rounding differently from pow.
-The sign of a zero gradient is not compared (see harness/compare.py).
+The sign of a zero gradient is not compared (see harness/judge/compare.py).
 """
 import itertools
 import math

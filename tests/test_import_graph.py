@@ -21,9 +21,6 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("python_ref", "lua_port", "harness")
 
-# Edges of circles not cut yet, each with its reason; the test passes over
-# these and no other.  harness.backends builds each backend lazily (inside
-# get_engine), and these two import a class back from the package.
 def project_modules(root=REPO_ROOT, packages=PACKAGES):
     """{dotted name: path} of every .py file of the packages."""
     modules = {}

@@ -1,7 +1,7 @@
 """UNRESOLVED through the whole matrix: a parity run of the corpus's cases
 where no digit is checked shows the verdict, its bound and its reason in
 every report, counts it with the skipped, and leaves no CLOSE cell more
-than half off (what `python -m harness.matrix.audit` measures on a full
+than half off (what `python -m harness.parity.audit` measures on a full
 report/parity.json)."""
 import contextlib
 import io
@@ -103,6 +103,6 @@ def test_the_readme_lists_every_verdict_the_matrix_gives():
     section = README.read_text().split("## The parity matrix", 1)[1].split("\n## ", 1)[0]
     listed = re.findall(r"^- \*\*([A-Z/]+)\*\*", section, flags=re.M)
     assert sorted(listed) == sorted(MATRIX_STATUSES)
-    for status in MATRIX_STATUSES:   # each says how it is counted, as harness.verdict does
+    for status in MATRIX_STATUSES:   # each says how it is counted, as harness.judge.verdict does
         line = next(l for l in section.splitlines() if l.startswith(f"- **{status}**"))
         assert STATUS[status].counted in line, line

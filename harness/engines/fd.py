@@ -14,7 +14,7 @@ condition of the quotient, not a fixed rule:
   is under a quarter of the slope (else the error does not shrink as h**2 at
   this step and nothing bounds it).
 Where that estimate is half the slope or more, the step does not resolve
-the slope and harness.verdict reads the cell UNRESOLVED (a huge term that
+the slope and harness.judge.verdict reads the cell UNRESOLVED (a huge term that
 swamps the slope, cancelling paths, a result in the subnormals).
 
 Not applicable (NotApplicable: an N/A cell, not a failure) where any node

@@ -2,7 +2,7 @@
 
 An evaluation maps every node id to (data, grad); a backend puts None where it
 does not compute something (finite differences give input gradients only).
-This module measures (which values differ and how far); harness.verdict
+This module measures (which values differ and how far); harness.judge.verdict
 decides what the differences mean.
 
 Conventions (the report states them too):

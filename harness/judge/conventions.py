@@ -1,5 +1,5 @@
 """The conventions where a port may legitimately differ from python_ref, and
-which values each one covers (harness.verdict decides CONVENTION from them).
+which values each one covers (harness.judge.verdict decides CONVENTION from them).
 
 Each convention is a fixture tag (harness/fixture.py TAGS); a FAIL on a
 fixture with that tag reads CONVENTION when every value that differs is one

@@ -167,7 +167,7 @@ def _unresolved_reason(found, count, allowance):
 
 def decide(reference, candidate, program, allowance):
     """Every value both evaluations have, in program order, under allowance
-    (harness.tolerances.UlpAllowance or FdAllowance): a Cell, FAIL (the first
+    (tolerances.UlpAllowance or FdAllowance): a Cell, FAIL (the first
     resolved value over its allowance, in the order a wrong value first
     appears: data forward, gradients backward) before UNRESOLVED before CLOSE."""
     compared, found = differences(reference, candidate, program)

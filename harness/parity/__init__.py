@@ -1,3 +1,3 @@
-"""The parity matrix: every fixture on every backend (runner), the command
-line (cli: python -m harness parity) and the reports (terminal, JSON,
-Markdown, HTML)."""
+"""python -m harness parity: the registry's engines on every fixture,
+against python_ref and torch (cli.py), and the tools that look closer at
+its Lua columns (jit_diff, jit_coverage) and at its report (audit)."""
