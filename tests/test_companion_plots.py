@@ -194,16 +194,18 @@ def test_plot0_shows_f_and_its_tangents_with_the_slopes_backward_gives(drawn):
 def test_fd_error_plots_the_quotients_errors_and_the_best_h(drawn):
     axes = drawn[2]["fd_error.png"].axes
     assert len(axes) == len(finite_differences.CASES) == 2
-    (_, f, x_f, _, _), (_, g, x_g, _, _) = finite_differences.CASES
-    assert finite_differences.exact_slope(f, x_f) == 14.0  # f'(x) = 6x - 4
-    assert finite_differences.exact_slope(g, x_g) == pytest.approx(1 - math.tanh(0.5) ** 2, rel=1e-15)
-    steps = [10.0 ** e for e in finite_differences.EXPONENTS]
-    for ax, (title, fn, x, _, _) in zip(axes, finite_differences.CASES):
+    (_, f, x_f, slope_f, _, _), (_, g, x_g, slope_g, _, _) = finite_differences.CASES
+    assert (f(3.0), slope_f) == (20.0, 14.0)  # 3x*x - 4x + 5, and backward: f'(x) = 6x - 4
+    # tanh correctly rounded: within half an ulp of the true value, as is its slope
+    assert abs(g(x_g) - math.tanh(0.5)) <= math.ulp(math.tanh(0.5))
+    assert slope_g == pytest.approx(1 - math.tanh(0.5) ** 2, rel=1e-15)
+    steps = finite_differences.STEPS
+    assert (steps[0], steps[160], steps[-1]) == (1e-16, 1e-8, 1.0) and len(steps) == 321
+    for ax, (title, fn, x, exact, _, _) in zip(axes, finite_differences.CASES):
         assert ax.get_title().startswith(title) and ax.get_xlabel() == "step h"
-        exact = finite_differences.exact_slope(fn, x)
         quotients = {
-            "forward": [(fn(Value(x + h)).data - fn(Value(x)).data) / h for h in steps],
-            "central": [(fn(Value(x + h)).data - fn(Value(x - h)).data) / (2 * h) for h in steps]}
+            "forward": [(fn(x + h) - fn(x)) / h for h in steps],
+            "central": [(fn(x + h) - fn(x - h)) / (2 * h) for h in steps]}
         curve_f, best_f, curve_c, best_c = ax.lines[:4]
         for scheme, curve, star in (("forward", curve_f, best_f), ("central", curve_c, best_c)):
             shown = [(h, abs(q - exact)) for h, q in zip(steps, quotients[scheme]) if q != exact]

@@ -32,8 +32,9 @@ def short_version(version):
 
 
 def versions(engine_list):
-    out = {e: short_version(lua_engines.version(e)) for e in engine_list
-           if e in lua_engines.runtimes()}
+    out = {e: "the reference" for e in engine_list if e == engines.REFERENCE}
+    out.update({e: short_version(lua_engines.version(e)) for e in engine_list
+                if e in lua_engines.runtimes()})
     if engines.TORCH in engine_list:
         import torch
 

@@ -8,6 +8,7 @@ dot at the end the other piece does not reach."""
 from harness.ops import OPS
 from python_ref import Value
 
+from ..kinks import split_at_kinks
 from ..style import figure, legend_below, save
 
 FILE = "activations.png"
@@ -41,15 +42,7 @@ def exact_derivative(op, xs):
 
 def pieces(op, xs):
     """The grid split where the op is not smooth: ([smooth runs], [kink xs])."""
-    runs, kinks, run = [], [], []
-    for x in xs:
-        if OPS[op].branch(x) is None:
-            kinks.append(x)
-            runs.append(run)
-            run = []
-        else:
-            run.append(x)
-    return [r for r in runs + [run] if r], kinks
+    return split_at_kinks(xs, lambda x: OPS[op].branch(x) is None)
 
 
 def _panel(ax, op, lo, hi, formula):

@@ -20,6 +20,7 @@ from harness.compare import ulp_distance
 from harness.ops import OPS
 
 from ..engines import REFERENCE, agreeing, agreement, bitwise_engines, evaluate
+from ..kinks import split_at_kinks
 from ..lecture import NUDGE_H
 from ..style import POINT_STYLE, figure, group_style, legend_below, save, ulp_axis
 
@@ -76,20 +77,6 @@ def kinks(fixture, xs):
     return out
 
 
-def _smooth_runs(pts, kinked):
-    """pts split at the kinks: [[points between two kinks], ...] and the
-    points on kinks."""
-    runs, run, on_kinks = [], [], []
-    for p in pts:
-        if p[0] in kinked:
-            on_kinks.append(p)
-            runs.append(run)
-            run = []
-        else:
-            run.append(p)
-    return [r for r in runs + [run] if r], on_kinks
-
-
 def _ulps(a, b):
     d = ulp_distance(a, b)
     return d if math.isfinite(d) else float("nan")  # nan: infinitely far, not drawn
@@ -126,7 +113,7 @@ def draw_fixture(fixture, outdir, engine_list=None):
             style = dict(group_style(group), linewidth=1.6)
             label = f"{', '.join(group)}: differ (ulps below)"
         ax_f.plot(xs, [p[1] for p in pts], **style)
-        runs, on_kinks = _smooth_runs(pts, kinked)
+        runs, on_kinks = split_at_kinks(pts, lambda p: p[0] in kinked)
         for run in runs:
             ax_g.plot([p[0] for p in run], [p[2] for p in run], **style)
         ax_g.plot([p[0] for p in on_kinks], [p[2] for p in on_kinks], "o", markersize=6,
