@@ -8,7 +8,7 @@ as tables and writes plots/walkthrough.md (report.py); the tests drive the
 same functions.
 """
 import struct
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Optional
 
@@ -144,7 +144,6 @@ def sections(moons_steps=MOONS_STEPS, lecture_steps=40):
     reuse, reuse2, readme, div_pow = (L.reuse_program(), L.reuse2_program(),
                                       L.readme_program(), L.div_as_pow_program())
     moons, mlp = moons_task(moons_steps), lecture_task(lecture_steps)
-    seed_1337 = replace(moons, seed=MICROGRAD_SEED)
     tanh_exact = (engines.REFERENCE,) + LIBM_TANH
     every = engines.bitwise_engines()
     torch_only = (engines.TORCH,)
@@ -276,19 +275,17 @@ def sections(moons_steps=MOONS_STEPS, lecture_steps=40):
             f"learning rate 1.0 − 0.9·k/100, {moons.steps} steps. micrograd's published run ends "
             "at loss 0.011 and 100% accuracy; the lab's data and weights come from its own PRNG, "
             f"seeded {moons.seed} (micrograd's notebook seeds {MICROGRAD_SEED}).",
-            ((_outcome_claims(moons, 0.05)
-              + (Claim(f"seed {MICROGRAD_SEED} instead: accuracy after {moons.steps} steps",
-                       lambda e: training.trained(seed_1337, e).accuracies[-1], Exactly(0.92),
-                       (engines.REFERENCE,)),)) if default_moons else ())
+            (_outcome_claims(moons, 0.05) if default_moons else ())
             + _parity_claims(moons, every),
             (("training_moons_loss.png", "The loss per step on every engine."),
              ("training_moons_boundary.png", "What the network learned: the decision boundary.")),
-            remark=f"Seed {MICROGRAD_SEED} stalls below 100% accuracy with the lab's PRNG, which "
-                   f"is why the lab seeds {moons.seed}." if default_moons else "",
+            remark=f"Drawn from the lab's PRNG, seed {MICROGRAD_SEED}'s weights do not reach 100% "
+                   f"accuracy in 100 steps; seed {moons.seed}'s do, which is why the lab seeds "
+                   f"{moons.seed} (harness/training/task.py).",
             with_torch=True,
             unchecked="" if default_moons else
-            f"The loss below 0.05, the 100% accuracy and seed {MICROGRAD_SEED}'s accuracy need "
-            f"the default {MOONS_STEPS} steps (--moons-steps {moons.steps}): not checked here."),
+            f"The loss below 0.05 and the 100% accuracy need the default {MOONS_STEPS} steps "
+            f"(--moons-steps {moons.steps}): not checked here."),
         Section(
             "Check your own port",
             "Your port should print what micrograd's README example prints, 24.7041, 138.8338 "

@@ -13,6 +13,7 @@ checks it), and this figure is the same on every machine."""
 import math
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from matplotlib.lines import Line2D
 
@@ -154,13 +155,16 @@ def draw_fixture(fixture, outdir, engine_list=None):
     return save(fig, outdir / file_name(fixture))
 
 
+@lru_cache(maxsize=1)
 def plotted_fixtures():
+    """The corpus's fixtures with a [plot] range (parsed once per process: the
+    sweeps draw them, the notes link them)."""
     from harness.fixture import load_corpus
 
     fixtures, errors = load_corpus()
     for e in errors:
         print(f"fixture skipped: {e}")
-    return [f for f in fixtures if f.plot]
+    return tuple(f for f in fixtures if f.plot)
 
 
 def draw(outdir, engine_list=None, fixtures=None):

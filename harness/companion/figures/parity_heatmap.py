@@ -184,10 +184,10 @@ def heatmap(grid, per_fixture=False, tags=None):
         codes[i, j] = code
     colours = [c for _, _, c in BANDS] + [c for _, c in STATUS_COLOURS]
     font = 6 if per_fixture else 8
-    # a row holds its tallest cell's lines of text; the legend beside needs 4 in
+    # a row holds its tallest cell's lines of text; the legend beside needs 3 in
     lines = max((text.count("\n") + 1 for _, text in shown.values()), default=1)
     row_height = 0.22 if per_fixture else max(0.5, 0.17 * lines)
-    fig, ax = figure(figsize=(2.5 + 0.9 * len(columns), max(4.0, 1.5 + row_height * len(labels))))
+    fig, ax = figure(figsize=(2.5 + 0.9 * len(columns), max(3.0, 1.5 + row_height * len(labels))))
     ax.imshow(codes, cmap=ListedColormap(colours), vmin=0, vmax=len(colours) - 1,
               aspect="auto", interpolation="nearest")
     for (i, j), (code, text) in shown.items():
