@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 ARGS   ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup test parity check lua-test fuzz plots notes bench mutants clean
+.PHONY: help setup test parity check lua-test fuzz plots notes same-bytes bench mutants clean
 
 help: ## list every target with what it does
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -45,6 +45,9 @@ plots: $(STAMP) ## draw every figure into plots/
 
 notes: $(STAMP) ## the lecture walkthrough, computed live; writes its Markdown version
 	$(PY) -m harness notes $(ARGS)
+
+same-bytes: $(STAMP) ## plots and notes under each CPU kernel torch can pick: exit 1 if a file differs from plots/
+	$(PY) -m harness.companion.same_bytes
 
 bench: $(STAMP) ## benchmarks against micrograd 0.1.0 (installs it into .venv)
 	$(PY) -m pip install --quiet -e '.[dev,bench]'

@@ -10,7 +10,7 @@ An entry (Op) holds all the harness knows about one op:
   (`reference`, for the fixtures' expected numbers and the tests);
 * its domain, where it is smooth (`branch`, for finite differences) and the
   values a sampler should try (`ordinary`, `edges`);
-* its docs row (docs_table(), the op table of the README).
+* its docs row (docs_table(), the op table of docs/fixtures.md).
 
 The parser, the interpreters, the torch backend, the error analysis, the
 fuzzer, the fixture generator, the Lua spec's generated values and the
@@ -379,12 +379,12 @@ METHODS = tuple(name for name, op in OPS.items() if op.kind == "unary" and op.is
 
 
 def docs_table():
-    """The op set as a Markdown table (the README's op table is this text)."""
+    """The op set as a Markdown table (docs/fixtures.md's op table is this text)."""
     rows = ["| op | written | domain | local derivatives |", "|---|---|---|---|"]
     rows += [f"| `{op.name}` | `{op.syntax}` | {op.domain} | {op.derivative_text} |"
              for op in OPS.values()]
     return "\n".join(rows)
 
 
-if __name__ == "__main__":   # the README's op table: python -m harness.ops
+if __name__ == "__main__":   # docs/fixtures.md's op table: python -m harness.ops
     print(docs_table())

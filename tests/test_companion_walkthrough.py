@@ -34,26 +34,46 @@ def test_every_claim_holds_on_every_engine(section):
         assert set(r.values) == {engines.REFERENCE, *LUA}, r.claim.text
 
 
-def test_the_lecture_mlp_section_on_every_engine():
-    section = next(s for s in TRAINING if "MLP" in s.title)
+@pytest.mark.parametrize("title", ["PyTorch", "The MLP", "Training"])
+def test_the_torch_sections_on_every_engine(title):
+    section = next(s for s in TRAINING if s.title == title)
     results = run_section(section)
     assert not _failures(results)
-    assert engines.TORCH in results[1].values
+    assert any(engines.TORCH in r.values for r in results)
+    assert all(set(r.values) <= {engines.REFERENCE, *LUA, engines.TORCH} for r in results)
 
 
 def test_the_moons_section():
     section = next(s for s in TRAINING if "moons" in s.title)
     results = run_section(section, MOONS_ENGINES)
     assert not _failures(results)
+    assert [r.claim.text for r in results][:2] == [
+        "loss after 100 steps", "accuracy (signs right) at the last step"]
 
 
 def test_the_sections_follow_the_lecture():
-    titles = [s.title for s in SECTIONS]
-    order = ["f(x)", "slope at x = 3", "x = -3", "2/3", "d = a*b + c", "L = -8", "neuron",
-             "reuse", "README", "MLP", "moons"]
-    positions = [next(i for i, t in enumerate(titles) if key in t) for key in order]
-    assert positions == sorted(positions)
-    assert all(s.figures or not s.with_torch for s in SECTIONS)
+    assert [s.title for s in SECTIONS] == [
+        "The derivative of a simple function", "The expression graph", "Backprop by hand",
+        "A neuron", "backward()", "The bug with reused nodes", "tanh broken into exp", "PyTorch",
+        "The MLP", "Training", "micrograd's demo: the two moons", "Check your own port"]
+    assert [s.title for s in SECTIONS if not s.figures] == [
+        "The bug with reused nodes", "tanh broken into exp", "PyTorch", "The MLP",
+        "Check your own port"]
+
+
+def test_each_figure_belongs_to_one_section():
+    files = [file for s in SECTIONS for file, _ in s.figures]
+    assert len(files) == len(set(files)) and "plot0.png" in files
+
+
+def test_a_short_moons_run_keeps_the_claims_that_scale_and_says_which_need_the_default():
+    (moons,) = [s for s in sections(moons_steps=5) if "moons" in s.title]
+    texts = [c.text for c in moons.claims]
+    assert not any("loss after" in t or "accuracy" in t for t in texts)
+    assert "per-step losses: max ulp from python_ref's" in texts
+    assert "need the default 100 steps" in moons.unchecked and "--moons-steps 5" in moons.unchecked
+    results = run_section(moons, (engines.REFERENCE, engines.TORCH))
+    assert results and not _failures(results)
 
 
 def test_mishras_notes_print_the_h_0001_slope_for_h_000001():
@@ -63,12 +83,15 @@ def test_mishras_notes_print_the_h_0001_slope_for_h_000001():
         assert "%.14g" % coarse(engine) == "14.003000000002"  # what Mishra's notes print
         assert fine(engine) == 14.00003000000538                # what h = 0.00001 gives
         assert "%.14g" % fine(engine) != "14.003000000002"
-    section = next(s for s in SECTIONS if "slope at x = 3" in s.title)
+    section = next(s for s in SECTIONS if "simple function" in s.title)
     assert "14.003000000002" in section.remark and "14.00003000000538" in section.remark
 
 
 def test_expectations_reject_wrong_numbers():
     assert Exactly(20.0).check(20.0) and not Exactly(20.0).check(20.000000000000004)
+    assert (str(Exactly(20.0)), Exactly(20.0).full) == ("= 20", "")
+    assert (str(Exactly(6.000000000000227)), Exactly(6.000000000000227).full) == (
+        "= 6.00000…", "6.000000000000227")
     assert Prints("%.4f", "0.7071").check(0.70710678) and not Prints("%.4f", "0.7071").check(0.7072)
     assert Near(0.0, 1e-15).check(-1e-16) and not Near(0.0, 1e-15).check(1e-14)
     assert Below(0.01).check(0.009) and not Below(0.01).check(0.01)

@@ -4,7 +4,7 @@ The entry of an op is read by the parser, the interpreters, the torch
 backend, the error bounds and the fixture generator; these tests check the
 entry itself: its folding against python_ref, its local derivatives and its
 exact reference against python_ref's backward, its layout, its syntax against
-the parser, and that the Lua operator tables and the README name the same ops.
+the parser, and that the Lua operator tables and docs/fixtures.md name the same ops.
 """
 import math
 import re
@@ -181,14 +181,14 @@ def test_the_operator_table_check_fails_on_a_wrong_operator():
     assert _as_in_manifest(["x", "y"], "x ^ y") == DEFAULT_OPS["pow"]
 
 
-def test_readme_op_table_is_docs_table():
-    readme = (REPO / "README.md").read_text().split("\n")
+def test_the_fixtures_page_op_table_is_docs_table():
+    readme = (REPO / "docs" / "fixtures.md").read_text().split("\n")
     header = docs_table().split("\n")[0]
-    assert header in readme, "the README has no op table: paste `python -m harness.ops`"
+    assert header in readme, "docs/fixtures.md has no op table: paste `python -m harness.ops`"
     start = readme.index(header)
     end = start
     while end < len(readme) and readme[end].startswith("|"):
         end += 1
     assert "\n".join(readme[start:end]) == docs_table(), \
-        "README op table differs from harness.ops: paste `python -m harness.ops` over it"
+        "docs/fixtures.md's op table differs from harness.ops: paste `python -m harness.ops` over it"
     assert len(readme[start:end]) == len(OPS) + 2

@@ -2,7 +2,7 @@
 
 Writes bench.json, RESULTS.md and bench_time_per_node.png into --out; a full
 run (not --quick, every part) also refreshes plots/bench_time_per_node.png
-and harness/bench/RESULTS.md, the copies the README quotes.
+and harness/bench/RESULTS.md, the copies docs/bench.md quotes.
 """
 import json
 import shlex
@@ -81,7 +81,7 @@ def main(args):
 
 def write_outputs(out, out_dir, full_run):
     """bench.json, RESULTS.md and the plot into out_dir (and, for a full run,
-    the copies the README quotes), then the tables on the terminal."""
+    the copies docs/bench.md quotes), then the tables on the terminal."""
     out["targets"] = targets.judge(out)
     out_dir.mkdir(parents=True, exist_ok=True)
     report.write_json(out, out_dir / "bench.json")

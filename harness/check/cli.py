@@ -45,7 +45,7 @@ def add_arguments(parser):
         "op), CONVENTION (differs only where a tagged convention allows), N/A. Probes: "
         f"{', '.join(PROBES)}. The report names the classic bugs the failures point to.")
     parser.add_argument("manifest", type=Path, metavar="PORT.toml",
-                        help="the port's manifest (README: Check your own port)")
+                        help="the port's manifest (docs/check.md)")
     parser.add_argument("--fixtures", type=names, action="extend", default=[], metavar="NAMES",
                         help="only these fixtures: names or shell globs, comma separated "
                              "or repeated (e.g. 'lecture-*,deep-chain-100000')")

@@ -1,5 +1,8 @@
-"""What a walkthrough claim expects of a number, and how it says so."""
+"""What a walkthrough claim expects of a number, and how it says so: in
+short (shown.short), with the full number under `full` where that is cut."""
 from dataclasses import dataclass
+
+from .shown import is_cut, short
 
 
 @dataclass(frozen=True)
@@ -10,7 +13,11 @@ class Exactly:
         return x == self.value
 
     def __str__(self):
-        return f"= {self.value!r}"
+        return f"= {short(self.value)}"
+
+    @property
+    def full(self):
+        return repr(self.value) if is_cut(self.value) else ""
 
 
 @dataclass(frozen=True)
@@ -23,7 +30,9 @@ class Prints:
         return self.fmt % x == self.text
 
     def __str__(self):
-        return f"prints {self.text} ({self.fmt})"
+        return f"prints {self.text}"
+
+    full = ""
 
 
 @dataclass(frozen=True)
@@ -35,7 +44,11 @@ class Near:
         return abs(x - self.value) <= self.tolerance
 
     def __str__(self):
-        return f"{self.value!r} ± {self.tolerance:g}"
+        return f"{short(self.value)} ± {self.tolerance:g}"
+
+    @property
+    def full(self):
+        return repr(self.value) if is_cut(self.value) else ""
 
 
 @dataclass(frozen=True)
@@ -47,3 +60,5 @@ class Below:
 
     def __str__(self):
         return f"< {self.bound:g}"
+
+    full = ""

@@ -4,6 +4,7 @@ every engine computes exactly the same op list.  Labels are the lecture's.
 from .trace import trace
 
 NEURON_BIAS = 6.8813735870195432  # chosen in the lecture so that o = tanh(n) = 0.7071
+NUDGE_H = 0.0001  # the step the lecture nudges an input by to estimate a slope
 
 
 def f(x):
@@ -26,7 +27,7 @@ def abc_program(a=2.0, b=-3.0, c=10.0):
     return trace(lambda a, b, c: (a * b + c).name("d"), a=a, b=b, c=c)
 
 
-def nudge_program(which, h=0.0001, a=2.0, b=-3.0, c=10.0):
+def nudge_program(which, h=NUDGE_H, a=2.0, b=-3.0, c=10.0):
     """The lecture's sensitivity of d = a*b + c to one input: bump it by h."""
     def nudged(a, b, c, h):
         d1 = (a * b + c).name("d1")
@@ -44,7 +45,16 @@ def L_program():
     return trace(L, a=2.0, b=-3.0, c=10.0, f=-2.0)
 
 
-def neuron_program(exp_form=False):
+def L_nudge_program(h=0.001):
+    """The lecture's check of dL/da by hand: (L(a + h) - L(a))/h."""
+    def nudged(a, b, c, f, h):
+        L1 = ((a * b + c) * f).name("L1")
+        L2 = (((a + h) * b + c) * f).name("L2")
+        return ((L2 - L1) / h).name("slope")
+    return trace(nudged, a=2.0, b=-3.0, c=10.0, f=-2.0, h=h)
+
+
+def neuron_program(exp_form=False, b=NEURON_BIAS):
     """o = tanh(x1*w1 + x2*w2 + b); exp_form spells tanh as (e**2n - 1)/(e**2n + 1)."""
     def neuron(x1, x2, w1, w2, b):
         x1w1 = (x1 * w1).name("x1w1")
@@ -55,7 +65,12 @@ def neuron_program(exp_form=False):
             return n.tanh().name("o")
         e = (2 * n).exp().name("e")
         return ((e - 1) / (e + 1)).name("o")
-    return trace(neuron, x1=2.0, x2=0.0, w1=-3.0, w2=1.0, b=NEURON_BIAS)
+    return trace(neuron, x1=2.0, x2=0.0, w1=-3.0, w2=1.0, b=b)
+
+
+def div_as_pow_program():
+    """a / b as the lecture first builds it, a * b**-1."""
+    return trace(lambda a, b: (a * b ** -1).name("y"), a=2.0, b=4.0)
 
 
 def reuse_program():

@@ -1,61 +1,117 @@
-"""The walkthrough's results as text: one value per cell, a status per claim,
-in the terminal (rich tables) and in Markdown (plots/walkthrough.md)."""
+"""The walkthrough's results as text, in the terminal (rich tables) and in
+Markdown (plots/walkthrough.md).
+
+A claim is one row per group of engines that computed the very same number
+(usually one row: "all 8 engines"), each number to 6 significant digits;
+the full numbers go under "Full values".  torch gets a row of its own,
+rounded, since its last bits depend on the CPU kernels it picks."""
+from .engines import MACHINE_DEPENDENT, agreeing, group_label
+from .shown import is_cut, rounded, short
 from .walkthrough import section_engines
 
-CHECKED, FAILED = "checked", "FAILED"
+CHECKED, FAILED = "✓", "✗ FAILED"
+HEADER = ("claim", "expected", "computed", "on")
 
 
-def fmt(value):
-    """Shortest text that reads back as the same float (ulp counts as ints)."""
-    if value is None:
-        return "—"
-    if isinstance(value, int) or (isinstance(value, float) and value.is_integer() and abs(value) < 1e15):
-        return f"{value:g}" if isinstance(value, float) else str(value)
-    return repr(value)
+def _mark(ok):
+    return CHECKED if ok else FAILED
 
 
-def status(result):
-    return CHECKED if result.ok else FAILED
+def _groups(result):
+    """[(engines, value, shown value)]: the engines with bit-identical numbers,
+    then each machine-dependent engine alone."""
+    bitwise = {e: v for e, v in result.values.items() if e not in MACHINE_DEPENDENT}
+    out = [(group, value, short(value)) for group, value in agreeing(bitwise)]
+    return out + [((e,), v, _machine_dependent(result, e)) for e, v in result.values.items()
+                  if e in MACHINE_DEPENDENT]
+
+
+def _machine_dependent(result, engine):
+    """A distance within its bound reads as the bound (its digits vary by
+    machine); a number, or a distance out of bounds, reads rounded."""
+    if result.claim.distance and result.passed[engine]:
+        return str(result.claim.expect)
+    return rounded(result.values[engine])
+
+
+def _bitwise_count(section, engine_list):
+    """How many engines make "all N engines" in this section."""
+    return len([e for e in section_engines(section, engine_list) if e not in MACHINE_DEPENDENT])
 
 
 def rows(section, results, engine_list=None):
-    """[claim text, expected, value per engine..., status] per claim."""
-    columns = section_engines(section, engine_list)
+    """[[claim, expected, computed, on]] with the claim's text and expectation
+    on its first row only; `on` starts with the status mark."""
+    total = _bitwise_count(section, engine_list)
     out = []
     for r in results:
-        cells = [fmt(r.values[e]) if e in r.values else "—" for e in columns]
-        out.append([r.claim.text, str(r.claim.expect)] + cells + [status(r)])
-    return columns, out
+        for i, (group, _, text) in enumerate(_groups(r)):
+            ok = all(r.passed[e] for e in group)
+            out.append([r.claim.text if i == 0 else "", str(r.claim.expect) if i == 0 else "",
+                        text, f"{_mark(ok)} {group_label(group, total)}"])
+    return out
 
 
-def markdown(walk, engine_list=None, versions=None, more_figures=()):
+def full_values(section, results, engine_list=None):
+    """["claim: full numbers"] for every claim whose shown numbers cut digits."""
+    total = _bitwise_count(section, engine_list)
+    lines = []
+    for r in results:
+        cut = [(group, value) for group, value, _ in _groups(r)
+               if group[0] not in MACHINE_DEPENDENT and is_cut(value)]
+        expected = r.claim.expect.full
+        if not cut and not expected:
+            continue
+        parts = [f"{value!r} on {group_label(group, total)}" for group, value in cut]
+        if expected:
+            parts.append(f"expected {expected}")
+        lines.append(f"{r.claim.text}: " + "; ".join(parts))
+    return lines
+
+
+def _cell(text):
+    return text.replace("|", "\\|")
+
+
+def section_markdown(number, section, results, engine_list=None):
+    lines = [f"## {number}. {section.title}", "", section.prose, ""]
+    lines.append("| " + " | ".join(HEADER) + " |")
+    lines.append("|---" * len(HEADER) + "|")
+    for row in rows(section, results, engine_list):
+        lines.append("| " + " | ".join(_cell(c) for c in row) + " |")
+    lines.append("")
+    full = full_values(section, results, engine_list)
+    if full:
+        lines += ["<details><summary>Full values</summary>", ""]
+        lines += [f"- {_cell(line)}" for line in full]
+        lines += ["", "</details>", ""]
+    if section.unchecked:
+        lines += [f"**Not checked.** {section.unchecked}", ""]
+    if section.remark:
+        lines += [f"**Note.** {section.remark}", ""]
+    for file, caption in section.figures:
+        lines += [f"![{caption}]({file})", "", f"*{caption}*", ""]
+    return lines
+
+
+def markdown(walk, engine_list=None, versions=None, sweeps=()):
     """walk: [(section, results)] -> the text of plots/walkthrough.md;
-    more_figures: [(caption, file)] shown after the lecture."""
+    sweeps: [(caption, file)], linked from the last section."""
     lines = ["# The lecture, computed live",
              "",
-             "Generated by `make notes` (`python -m harness notes`): every number below was "
-             "computed just now by each engine, and every claim was checked. "
-             "Figures come from `make plots`.",
+             "Study notes for Andrej Karpathy's lecture on building micrograd, generated by "
+             "`make notes`: every number below was computed by each engine when the notes were "
+             "written, and every claim was checked (✓). A number is shown to 6 significant "
+             "digits, and `…` marks one cut short: its full value is under *Full values*. "
+             "torch's numbers are rounded (≈), since their last bits depend on the CPU kernels "
+             "torch picks. Figures come from `make plots`.",
              ""]
     if versions:
-        lines += ["Engines: " + ", ".join(f"{k} ({v})" for k, v in versions.items()), ""]
+        lines += ["Engines: " + ", ".join(f"{k} ({v})" for k, v in versions.items()) + ".", ""]
     for number, (section, results) in enumerate(walk, 1):
-        columns, table = rows(section, results, engine_list)
-        lines += [f"## {number}. {section.title}", "", f"> {section.notes}", ""]
-        if section.remark:
-            lines += [f"**Note.** {section.remark}", ""]
-        lines.append("| claim | expected | " + " | ".join(columns) + " | |")
-        lines.append("|---|---|" + "---|" * len(columns) + "---|")
-        for row in table:
-            lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
-        lines.append("")
-        for fig in section.figures:
-            lines += [f"![{section.title}: {fig}]({fig})", ""]
-    if more_figures:
-        lines += ["## More figures", "",
-                  "Every fixture with a plot range, on every engine, with each engine's "
-                  "distance from python_ref in ulps; and the whole parity matrix.", ""]
-        lines += [f"- [{caption}]({file})" for caption, file in more_figures]
+        lines += section_markdown(number, section, results, engine_list)
+    if sweeps:
+        lines += [f"- [{caption}]({file})" for caption, file in sweeps]
         lines.append("")
     failed = sum(not r.ok for _, results in walk for r in results)
     total = sum(len(results) for _, results in walk)

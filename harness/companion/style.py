@@ -1,5 +1,6 @@
 """One look for every figure, and a savefig that writes the same bytes on
-every run (no date, no software version in the file)."""
+every run and every machine (no date, no software version in the file)."""
+import math
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -7,6 +8,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display: plots are files
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator  # noqa: E402
 
 RC = {
     "figure.dpi": 100,
@@ -32,15 +34,54 @@ ENGINE_STYLE = {
     "luajit21": dict(color="#e377c2", linestyle=(0, (3, 1, 1, 1))),
     "torch": dict(color="#17becf", linestyle=(0, (1, 1)), linewidth=2.0),
 }
+# The fixture's own point, in every figure that marks it.
+POINT_STYLE = dict(marker="D", markersize=8, color="gold", markeredgecolor="black",
+                   linestyle="", zorder=5)
 
 
 def engine_style(engine):
     return dict(ENGINE_STYLE.get(engine, dict(color="grey", linestyle="-")))
 
 
+def group_style(group):
+    """The style of a group of engines that agree: its first engine's."""
+    return engine_style(group[0])
+
+
 def figure(*args, **kwargs):
+    """plt.subplots with the lab's look; constrained layout leaves room for
+    the legends set below the axes (legend_below)."""
     plt.rcParams.update(RC)  # text made later reads rcParams too
+    kwargs.setdefault("layout", "constrained")
     return plt.subplots(*args, **kwargs)
+
+
+def legend_below(fig, handles=None, ncol=2, **kwargs):
+    """One legend for the whole figure, under the axes: it never covers data."""
+    if handles is None:
+        handles = [h for ax in fig.axes for h in ax.get_legend_handles_labels()[0]]
+    return fig.legend(handles=handles, loc="outside lower center", ncol=ncol, **kwargs)
+
+
+def ulp_ticks(top):
+    """0, 1, 2, 4, 8, ... up to top; every second or fourth power of two
+    when that makes too many."""
+    powers = max(0, math.ceil(math.log2(top))) if top > 1 else 0
+    stride = 1 if powers <= 7 else 2 if powers <= 14 else 4
+    return [0] + [2 ** k for k in range(0, powers + 1, stride)]
+
+
+def ulp_axis(ax, ulps, label):
+    """A y axis for ulp distances: linear from 0 to 1, then logarithmic in
+    powers of two, ticks at 0, 1, 2, 4, ... written as plain integers."""
+    finite = [u for u in ulps if math.isfinite(u)]
+    ticks = ulp_ticks(max(finite, default=0))
+    ax.set_yscale("symlog", base=2, linthresh=1, linscale=0.6)
+    ax.yaxis.set_major_locator(FixedLocator(ticks))
+    ax.yaxis.set_minor_locator(NullLocator())
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}"))
+    ax.set_ylim(-0.25, ticks[-1] * 1.25 if ticks[-1] else 1.25)
+    ax.set_ylabel(label)
 
 
 _recorders = []  # the dicts of the open recorded() blocks
@@ -59,12 +100,16 @@ def recorded():
         _recorders.remove(kept)
 
 
+# What savefig would otherwise write into the file: matplotlib's version
+# (PNG "Software"), the date and the creator (SVG).
+STABLE_METADATA = {".png": {"Software": None}, ".svg": {"Date": None, "Creator": None}}
+
+
 def save(fig, path):
     """Write fig to path (png or svg) deterministically and close it."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    metadata = {"Software": None} if path.suffix == ".png" else {"Date": None, "Creator": None}
-    fig.savefig(path, metadata=metadata, bbox_inches="tight")
+    fig.savefig(path, metadata=STABLE_METADATA[path.suffix])  # constrained layout: no "tight" pass
     plt.close(fig)  # out of pyplot's list; the Figure and its artists stay readable
     for kept in _recorders:
         kept[path.name] = fig

@@ -4,7 +4,7 @@ FIGURES lists them in the order `python -m harness plots` draws them.
 """
 from importlib import import_module
 
-FIGURES = ("parabola", "finite_differences", "activations", "graphs",
+FIGURES = ("parabola", "fd_slope", "finite_differences", "activations", "graphs",
            "fixture_ranges", "parity_heatmap", "training")
 
 

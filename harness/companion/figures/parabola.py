@@ -3,7 +3,7 @@ plot#0), with the tangent lines at x = 3, -3 and 2/3.  The slopes come from
 backward on every engine; the figure uses them only if the engines agree."""
 from ..engines import engine_names, evaluate
 from ..lecture import f_program
-from ..style import figure, save
+from ..style import figure, legend_below, save
 
 TANGENT_POINTS = ((3.0, "x = 3"), (-3.0, "x = -3"), (2 / 3, "x = 2/3"))
 FILE = "plot0.png"
@@ -31,7 +31,7 @@ def tangents(engine_list=None):
 def draw(outdir, engine_list=None):
     xs = grid()
     ys = [evaluate("python_ref", f_program(x))["y"][0] for x in xs]
-    fig, ax = figure(figsize=(7.5, 5))
+    fig, ax = figure(figsize=(7.5, 6))
     ax.plot(xs, ys, "o-", color="black", markersize=3, label="f(x) = 3x² − 4x + 5")
     colours = ("#d62728", "#1f77b4", "#2ca02c")
     for (x0, y0, slope), (_, name), colour in zip(tangents(engine_list), TANGENT_POINTS, colours):
@@ -43,5 +43,5 @@ def draw(outdir, engine_list=None):
     ax.set_xlabel("x")
     ax.set_ylabel("f(x)")
     ax.set_xlim(-5.2, 5.2)
-    ax.legend(loc="upper center")
+    legend_below(fig, ncol=2)
     return [save(fig, outdir / FILE)]

@@ -185,8 +185,11 @@ def heatmap(grid, per_fixture=False, tags=None):
     for (i, j), (code, _) in shown.items():
         codes[i, j] = code
     colours = [c for _, _, c in BANDS] + [c for _, c in STATUS_COLOURS]
-    row_height, font = (0.22, 6) if per_fixture else (0.5, 8)
-    fig, ax = figure(figsize=(2.0 + 0.9 * len(columns), 1.5 + row_height * len(labels)))
+    font = 6 if per_fixture else 8
+    # a row holds its tallest cell's lines of text; the legend beside needs 3 in
+    lines = max((text.count("\n") + 1 for _, text in shown.values()), default=1)
+    row_height = 0.22 if per_fixture else max(0.5, 0.17 * lines)
+    fig, ax = figure(figsize=(2.5 + 0.9 * len(columns), max(3.0, 1.5 + row_height * len(labels))))
     ax.imshow(codes, cmap=ListedColormap(colours), vmin=0, vmax=len(colours) - 1,
               aspect="auto", interpolation="nearest")
     for (i, j), (code, text) in shown.items():
@@ -195,7 +198,7 @@ def heatmap(grid, per_fixture=False, tags=None):
             ax.text(j, i, text, ha="center", va="center", fontsize=font,
                     color="white" if dark else "black",
                     fontweight="bold" if "FAIL" in text or "ERROR" in text else "normal")
-    ax.set_xticks(range(len(columns)), columns, rotation=45, ha="right")
+    ax.set_xticks(range(len(columns)), columns, rotation=90)  # upright boxes never meet
     ax.set_yticks(range(len(labels)), labels, fontsize=7 if per_fixture else 9)
     ax.grid(False)
     rows_are = "fixture" if per_fixture else "tag (how many fixtures)"
