@@ -6,7 +6,7 @@ import pytest
 
 from harness.engines.registry import get_engine
 from harness.diagnoses import examine
-from harness.diagnoses.structural import simulate
+from harness.diagnoses.simulate import EVERY_OP, Backward, simulate
 from harness.judge.verdict import compare
 
 from shared_corpus import BY_NAME
@@ -34,7 +34,7 @@ def reference(name):
 def test_the_simulated_correct_backward_is_python_refs(name):
     program = FIXTURES[name].program
     ref = reference(name)
-    grads, _ = simulate(program, ref, "reversed", assign=False)
+    grads, _ = simulate(program, ref, Backward())
     for node in program.node_ids():
         assert math.isclose(grads[node], ref[node][1], rel_tol=1e-12, abs_tol=1e-300), node
 
@@ -81,12 +81,12 @@ def test_structural_bugs_by_the_whole_gradient_pattern():
     ref = reference("lecture-reuse-ab")
     program = FIXTURES["lecture-reuse-ab"].program
     for walk, assign, bug in [("reversed", True, "assigned"), ("forward", False, "wrong-order")]:
-        grads, _ = simulate(program, ref, walk, assign)
+        grads, _ = simulate(program, ref, Backward(walk, EVERY_OP if assign else frozenset()))
         evaluation = {n: (ref[n][0], grads[n]) for n in ref}
         assert [b for b, _ in bugs("lecture-reuse-ab", evaluation)] == [bug]
     ref = reference("micrograd-sanity-check")
     program = FIXTURES["micrograd-sanity-check"].program
-    grads, _ = simulate(program, ref, "no-visited", False)
+    grads, _ = simulate(program, ref, Backward("no-visited"))
     evaluation = {n: (ref[n][0], grads[n]) for n in ref}
     assert [b for b, _ in bugs("micrograd-sanity-check", evaluation)] == ["no-visited"]
     # one gradient more off than the bug makes: no claim
@@ -100,7 +100,7 @@ def test_the_simplest_explanation_is_named():
     # assignment; one bug explains them, and that one is named
     ref = reference("lecture-l-minus-8")
     program = FIXTURES["lecture-l-minus-8"].program
-    grads, _ = simulate(program, ref, "forward", False)
+    grads, _ = simulate(program, ref, Backward("forward"))
     evaluation = {n: (ref[n][0], grads[n]) for n in ref}
     assert [b for b, _ in bugs("lecture-l-minus-8", evaluation)] == ["wrong-order"]
     # f-at-3: x is used twice; assigning in python_ref's order keeps 4*x's -4,
@@ -109,6 +109,6 @@ def test_the_simplest_explanation_is_named():
     program = FIXTURES["lecture-f-at-3"].program
     named = set()
     for walk, assign in [("reversed", True), ("forward", False)]:
-        grads, _ = simulate(program, ref, walk, assign)
+        grads, _ = simulate(program, ref, Backward(walk, EVERY_OP if assign else frozenset()))
         named |= {b for b, _ in bugs("lecture-f-at-3", {n: (ref[n][0], grads[n]) for n in ref})}
     assert named == {"assigned", "wrong-order"}
