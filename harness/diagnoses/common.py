@@ -1,5 +1,6 @@
 """What every diagnosis shares: the bug, its evidence, and the finding."""
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Union
 
@@ -131,6 +132,20 @@ def line(evidence):
 def _joined(names):
     names = list(names)
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+# A place in a port's source as its runtime writes it: Lua's "micro/value.lua:31:",
+# the drivers' "[at engine.py:42 in __sub__]" (Python, JavaScript).
+PLACE = re.compile(r"(?:\[at |^|(?<=: ))((?:[\w.-]+/)*[\w.-]+\.(?:lua|py|js|mjs|cjs|ts):\d+)"
+                   r"(?:(?: in [\w.<>$]+)?\]|:)\s?")
+
+
+def split_place(message):
+    """(the port's file:line in message or "", message without it)."""
+    m = PLACE.search(message)
+    if m is None:
+        return "", message
+    return m[1], (message[:m.start()] + message[m.end():]).strip()
 
 
 def near(got, want, scale):

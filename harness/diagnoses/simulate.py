@@ -155,6 +155,14 @@ def matches(program, evaluation, simulated):
     return all(near(evaluation[n][1], grads[n], scale[n]) for n in program.node_ids())
 
 
+def explains(program, reference, evaluation, backward):
+    """Does the backward described give every gradient of evaluation, and
+    not python_ref's (a backward that agrees with python_ref on this fixture
+    says nothing of the port)?"""
+    simulated = simulate(program, reference, backward)
+    return matches(program, evaluation, simulated) and not matches(program, reference, simulated)
+
+
 def as_evaluated(evaluated, program, reference):
     """The program the port ran (sum and dot lowered, maybe) and python_ref's
     values for it."""

@@ -17,7 +17,7 @@ from ..judge.verdict import FAIL
 from . import duplicate_nodes, no_topo
 from .common import Bug, Evidence
 from .simulate import (DUPLICATES, DUPLICATES_REVERSED, EVERY_OP, FORWARD, NO_TOPO, NO_VISITED,
-                       REVERSED, SIMULATED_MAX_NODES, WALKS, Backward, as_evaluated,
+                       REVERSED, SIMULATED_MAX_NODES, WALKS, Backward, as_evaluated, explains,
                        first_wrong_gradient, forward_agrees, matches, simulate)
 
 BUGS = [
@@ -77,9 +77,9 @@ def _explanations(program, reference, evaluation):
             if ops:
                 found.append(((ASSIGNED,), ops))
             continue
-        if _fits(program, reference, evaluation, walk, frozenset()):
+        if explains(program, reference, evaluation, Backward(walk)):
             found.append(((bug,), ()))
-        elif _fits(program, reference, evaluation, walk, EVERY_OP):
+        elif explains(program, reference, evaluation, Backward(walk, EVERY_OP)):
             found.append(((bug, ASSIGNED), ()))
     return found
 
