@@ -18,7 +18,8 @@ class Bug:
     meaning: Union[str, dict]
     order: int            # diagnoses show in this order
     # how the tests show it: the test port (tests/ports/<name>/) whose check
-    # names it, on these fixtures and probes, on this runtime
+    # names it, on these fixtures and probes, on this Lua runtime ("" for a
+    # command port: its own process)
     test_port: str
     shown_by: tuple
     shown_on: str = "lua54"

@@ -14,7 +14,7 @@ from .simulate import (SIMULATED_MAX_NODES, Backward, as_evaluated, explains,
 BUGS = [Bug("exponent-grad", "the exponent's gradient never set",
             "in a ** b with b a Value, backward gives a its gradient and never b: add "
             "a**b * log(a) times the output's gradient to b's (0 where a is 0 and b >= 0)",
-            14, "exponent", ("pow-value-2-to-3",), shown_on="")]
+            14, "exponent-zeroing", ("pow-value-2-to-3",), shown_on="")]
 
 
 def _python_refs_base(args, out, partials):

@@ -3,7 +3,7 @@ runtime), or a fixture ERRORs with one."""
 import re
 
 from ..judge.verdict import ERROR
-from .common import Bug, Evidence
+from .common import Bug, Evidence, split_place
 
 BUGS = [Bug("recursion", "a recursion limit",
             "the topological sort (or backward) recurses once per level of the graph, and the "
@@ -15,7 +15,8 @@ RECURSION = re.compile(r"stack overflow|recursion|call stack size|too many C lev
 
 def examine(fixture, evaluated, reference, evaluation, cell, engine):
     if cell.status == ERROR and RECURSION.search(cell.message):
-        return [Evidence("recursion", engine, fixture.name, "", cell.message[:200])]
+        place, message = split_place(cell.message)
+        return [Evidence("recursion", engine, fixture.name, "", message[:200], place=place)]
     return []
 
 
@@ -25,7 +26,8 @@ def from_probes(engine, probes):
         probe = probes.get(kind)
         if probe and probe.details.get("error") and RECURSION.search(probe.details["error"]):
             d = probe.details
+            place, message = split_place(d["error"])
             found.append(Evidence("recursion", engine, f"probe {kind}", "",
                                   f"longest {d['longest']:,} nodes, fails at "
-                                  f"{d['first_failure']:,}: {d['error'][:160]}"))
+                                  f"{d['first_failure']:,}: {message[:160]}", place=place))
     return found

@@ -111,3 +111,13 @@ def examine(fixture, evaluated, reference, evaluation, cell, engine):
     return [Evidence(bug, engine, fixture.name, node, detail,
                      ops=ops if bug == ASSIGNED else ())
             for bug in bugs]
+
+
+def from_probes(engine, probes):
+    """The backward-twice probe's port that assigns (a used twice keeps one part)."""
+    probe = probes.get("backward-twice")
+    if not (probe and probe.details.get("behaviour") == "assigns"):
+        return []
+    return [Evidence(ASSIGNED, engine, "probe backward-twice", "a",
+                     f"L = a * a at a = 3: a.grad is {probe.details['a.grad']!r}, one of its "
+                     "two contributions, where it gets 6.0 per backward call")]

@@ -1,8 +1,14 @@
-"""A test port in Python with one classic bug: in a ** b with b a Value, the
-backward step gives the base its gradient and never the exponent (b.grad
-stays 0), as in a port that first had number exponents only and then let
-Values in.  The rest is micrograd's design: operators with a number on
-either side, relu, exp; no tanh, log or sigmoid, no sum or dot.
+"""A test port in Python with two classic bugs.
+
+* In a ** b with b a Value, the backward step gives the base its gradient
+  and never the exponent (b.grad stays 0), as in a port that first had
+  number exponents only and then let Values in.
+* backward() first sets every gradient of the graph to zero, so that a
+  second call does not add to the first: the gradients of two losses that
+  share a node cannot add up either.
+
+The rest is micrograd's design: operators with a number on either side,
+relu, exp; no tanh, log or sigmoid, no sum or dot.
 """
 import math
 
@@ -106,6 +112,8 @@ class Value:
                     build(child)
                 topo.append(v)
         build(self)
+        for v in topo:   # the bug: what earlier backward calls gave is lost
+            v.grad = 0.0
         self.grad = 1.0
         for v in reversed(topo):
             v._backward()
