@@ -16,6 +16,7 @@ import importlib
 import pkgutil
 from dataclasses import replace
 
+from ..ops import OPS
 from .common import Bug, Diagnosis, Evidence, preference  # noqa: F401 (the API)
 from .wording import port_family
 
@@ -79,7 +80,7 @@ def diagnose(result, evidence):
         for e in ranked:
             findings.setdefault(e.same_finding(), []).append(e)
         kept = list(findings.values())[:KEEP_FINDINGS]
-        ops = tuple(dict.fromkeys(op for e in ranked for op in e.ops))
+        ops = tuple(sorted({op for e in ranked for op in e.ops}, key=list(OPS).index))
         found.append(Diagnosis(bug, [e for group in kept for e in group], len(findings),
                                shown_on[key], ops, language))
     return found

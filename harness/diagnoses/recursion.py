@@ -4,11 +4,16 @@ import re
 
 from ..judge.verdict import ERROR
 from .common import Bug, Evidence, split_place
+from .wording import DEFAULT, PYTHON
 
-BUGS = [Bug("recursion", "a recursion limit",
-            "the topological sort (or backward) recurses once per level of the graph, and the "
-            "runtime's stack ends at a depth of its own: walk the graph with an explicit stack",
-            5, "recursive", ("depth-chain",), "lua51")]
+BUGS = [Bug("recursion", "a recursion limit", {
+    PYTHON: "the topological sort (or backward) recurses once per level of the graph, and "
+            "Python stops a recursion at about 1,000 frames (sys.setrecursionlimit moves the "
+            "limit, and past it the C stack overflows): walk the graph with an explicit stack",
+    DEFAULT: "the topological sort (or backward) recurses once per level of the graph, and the "
+             "runtime's stack ends at a depth of its own: walk the graph with an explicit "
+             "stack"},
+    5, "recursive", ("depth-chain",), "lua51")]
 RECURSION = re.compile(r"stack overflow|recursion|call stack size|too many C levels",
                        re.IGNORECASE)
 

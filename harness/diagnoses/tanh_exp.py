@@ -18,9 +18,9 @@ BUGS = [Bug("tanh-exp", "tanh through exp", {
              "near 0 (e^2x - 1 cancels): use the runtime's tanh (math.tanh, Math.tanh) where "
              "it has one, or a formula that is exact at both ends",
     PYTHON: "tanh computed from exp raises OverflowError where math.exp's argument passes "
-            "709.78 (x >= 355 for e^2x; x <= -355 alone for e^-2x, as tanh through the "
-            "sigmoid 2/(1 + e^-2x) - 1 does) and loses digits near 0 (e^2x - 1 cancels): "
-            "use math.tanh"},
+            "709.78: for x >= 355 with e^2x, and only on the negative side (x <= -355) with "
+            "e^-2x, as tanh through the sigmoid 2/(1 + e^-2x) - 1 does; and it loses digits "
+            "near 0 (e^2x - 1 cancels): use math.tanh"},
     6, "functions", ("tanh-edge-400",))]
 TANH_ULPS = OPS["tanh"].deviations[PORT].data
 OVERFLOWS_PAST = 354.0   # e^2x overflows from x = 354.9

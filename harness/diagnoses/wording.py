@@ -33,18 +33,6 @@ def family_advice(meaning, family_name):
     return meaning.get(family_name, meaning[DEFAULT])
 
 
-# How a binary operator with a number on one side reaches the port, per family.
-OPERATOR_HOOKS = {
-    LUA: "the metamethods (__add, __sub, __mul, __div, __pow)",
-    PYTHON: "the operator methods (__add__, __sub__, __mul__, __truediv__, __pow__, and the "
-            "reflected __radd__, __rsub__, __rmul__, __rtruediv__, __rpow__ for a number on the "
-            "left)",
-    JAVASCRIPT: "the methods (a.add(b), a.sub(b), ...), which JavaScript calls with a plain "
-                "number where the user writes one",
-    DEFAULT: "the operator functions or methods",
-}
-
-
 def runtime_ranges(names):
     """Runtimes in one line, in the lab's order, three or more consecutive
     ones of a family as a range: "lua51–lua55, luajit20, luajit21"."""
