@@ -7,10 +7,12 @@ this package that defines BUGS (a list of Bug) is one, found when the
 package is imported.  A module may give evidence from a failing cell while
 its values are at hand (examine) and from the probes (from_probes); a bug
 whose cell evidence another cause could explain is kept only where its
-probe shows it too (confirmed_by_probe).  Every signature is a fact about
-the values, not a guess from a fixture's name.  Each Bug names the test
-port (tests/ports/<name>/) whose check shows it; a test fails for a bug
-without one.
+probe shows it too (confirmed_by_probe), and evidence marked `against`
+keeps a bug unnamed on its runtime (another cause explains the failures
+there).  Every signature is a fact about the values, not a guess from a
+fixture's name.  Each Bug names the test port (tests/ports/<name>/) whose
+check shows it; a test fails for a bug without one.  docs/diagnoses.md
+lists them.
 """
 import importlib
 import pkgutil

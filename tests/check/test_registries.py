@@ -73,3 +73,8 @@ def test_each_probe_finds_something_in_its_test_port(name):
     result, _ = check_port(PORTS / entry.test_port / "port.toml", ["lecture-reuse-ab"], (),
                            [runtime], CheckSettings(probes=(name,), depth_max=32000))
     assert result.probes[runtime][name].status != OK, result.probes[runtime][name].summary
+
+
+def test_the_diagnoses_page_lists_every_bug():
+    page = (Path(__file__).resolve().parents[2] / "docs" / "diagnoses.md").read_text()
+    assert [key for key in diagnoses.BUGS if f"| `{key}` |" not in page] == []
