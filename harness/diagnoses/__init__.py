@@ -53,6 +53,15 @@ def examine(fixture, evaluated, reference, evaluation, cell, engine):
     return [replace(e, size=size) for e in found]
 
 
+def _joined(evidence):
+    """One runtime's evidence, that of a bug which `joins` another moved to the
+    first of those the runtime shows too (a timeout on a graph of many paths
+    is more evidence of the sort without a visited set)."""
+    shown = {e.bug for e in evidence}
+    return [replace(e, bug=next((k for k in BUGS[e.bug].joins if k in shown), e.bug))
+            for e in evidence]
+
+
 def diagnose(result, evidence):
     """[Diagnosis] for a run.RunResult and the cells' evidence, in BUGS' order:
     each bug with every runtime that shows it, its evidence grouped across
@@ -68,7 +77,7 @@ def diagnose(result, evidence):
         against = {e.bug for e in evidence if e.runtime == engine and e.against}
         own = [e for e in evidence if e.runtime == engine and not e.against
                and (not BUGS[e.bug].confirmed_by_probe or e.bug in shown)]
-        for e in own + probed:
+        for e in _joined(own + probed):
             if e.bug not in against:
                 gathered[e.bug].append(e)
                 if engine not in shown_on[e.bug]:

@@ -28,6 +28,9 @@ class Bug:
     # assign{s} the gradient" gives "mul's backward assigns the gradient", or
     # "add's and mul's backward assign ..." ("" when it names none)
     names_ops: str = ""
+    # the bugs whose evidence this one's becomes on a runtime that shows one
+    # of them (a more precise explanation of the same failures)
+    joins: tuple = ()
 
     def advice(self, family=DEFAULT):
         """The meaning worded for a language family (wording.family)."""

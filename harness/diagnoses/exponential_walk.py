@@ -1,7 +1,9 @@
 """exponential-walk: a fixture of a few thousand nodes runs out of time (or
 memory) where a walk that visits a node once per path from the output would
 make astronomically many visits (x = x + x a thousand times: 2^1000 paths).
-A port with a visited set walks it in as many steps as it has nodes."""
+A port with a visited set walks it in as many steps as it has nodes.  Where
+a smaller fixture shows which walk the port has (no-topo, no-visited), the
+finding is that diagnosis's evidence."""
 from ..judge.verdict import ERROR
 from .common import Bug, Evidence
 
@@ -9,8 +11,9 @@ BUGS = [Bug("exponential-walk", "a walk once per path (exponential time)",
             "the graph walk visits a node once per path from the output, and a graph that "
             "reuses its nodes has exponentially many paths: the sort has no visited set, or "
             "backward recurses into the children with no sort at all (where a smaller fixture "
-            "shows which, its diagnosis says so). Visit each node once: a topological order "
-            "built with a visited set", 12, "no-topo", ("reuse-doubling-1000",))]
+            "shows which, the finding joins that diagnosis). Visit each node once: a "
+            "topological order built with a visited set", 12, "no-topo",
+            ("reuse-doubling-1000",), joins=("no-topo", "no-visited"))]
 
 OUT_OF = ("timeout:", "memory:")
 MAX_NODES = 20_000          # a port with a visited set walks these in a blink

@@ -113,3 +113,12 @@ def test_no_visited_set_is_not_said_for_a_port_without_a_sort():
     ("typescript", "javascript"), ("go", ""), ("", "")])
 def test_language_families(language, name):
     assert family(language) == name
+
+
+def test_a_timeout_joins_the_walk_a_smaller_fixture_shows():
+    walk = Evidence("exponential-walk", "lua54", "reuse-doubling-1000", "", "out of time")
+    topo = Evidence("no-topo", "lua54", "micrograd-sanity-check", "q", "gradient -2.0")
+    [d] = diagnose(result(["lua54"]), [walk, topo])
+    assert d.bug.key == "no-topo" and d.count == 2
+    [d] = diagnose(result(["lua54"]), [walk])
+    assert d.bug.key == "exponential-walk"
