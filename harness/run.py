@@ -75,6 +75,7 @@ class RunResult:
     budgets: dict                # engine -> the budget it was judged by
     port: Port = None            # the check's port (None: the matrix)
     ops: dict = field(default_factory=dict)      # engine -> {op: probes.OpStatus}
+    languages: dict = field(default_factory=dict)   # engine -> its language, as it says
     probes: dict = field(default_factory=dict)   # engine -> {probe name: probes.Probe}
     diagnoses: list = field(default_factory=list)   # of diagnoses.Diagnosis
     seconds: float = 0.0
@@ -286,13 +287,13 @@ def _work(task):
     if kind == "ops":
         failure = engine.start_failure()
         if failure is not None:
-            return str(engine.version or spec.name), failure, None
+            return str(engine.version or spec.name), failure, None, engine.language
         try:
             found = probes.probe_ops(engine)
         except Exception as exc:   # declared_ops() itself failed: the fixtures say the rest
             found = {op: probes.OpStatus(probes.BROKEN, f"{type(exc).__name__}: {exc}")
                      for op in OPS}
-        return str(engine.version or spec.name), None, found
+        return str(engine.version or spec.name), None, found, engine.language
     name, ops, kept = args[1:]
     context = probes.Context(engine, spec, ops, _lowering(ops)[1], kept, plan.fixtures,
                              plan.check.depth_max)
@@ -477,14 +478,15 @@ def _op_probe(scheduler, specs, result):
     """Which ops each engine has (the op probe), per spec; raises
     DoesNotStart for the first engine that cannot run any program."""
     found = {}
-    for task, (version, failure, ops) in scheduler.map([("ops", i) for i in range(len(specs))]):
-        found[task[1]] = (version, failure, ops)
+    for task, answer in scheduler.map([("ops", i) for i in range(len(specs))]):
+        found[task[1]] = answer
     for i, spec in enumerate(specs):
-        version, failure, ops = found[i]
+        version, failure, ops, language = found[i]
         if failure is not None:
             raise DoesNotStart(spec, failure)
         result.versions[spec.name] = version
         result.ops[spec.name] = ops
+        result.languages[spec.name] = language
     return tuple(found[i][2] for i in range(len(specs)))
 
 

@@ -227,3 +227,21 @@ def test_differences_agree_with_the_per_node_loop(ref_pairs, cand_pairs, kept):
             assert compare_module.differences(reference, evaluation, program) == (compared, found)
         assert (compared, [(d.node, d.index, d.ulps) for d in found]) == \
             _differences_by_hand(reference, evaluation, program)
+
+
+def test_a_fail_shows_the_value_farthest_off_next_to_the_first():
+    # the first difference, where a wrong value first appears, is a 1-ulp
+    # value; a gradient is far more wrong: the detail names both
+    cand = dict(REF)
+    cand["d"] = (math.nextafter(REF["d"][0], math.inf), REF["d"][1])
+    cand["a"] = (REF["a"][0], -21.0)
+    cell = compare(REF, cand, _program())
+    assert cell.status == FAIL and (cell.first_fail.node, cell.first_fail.field) == ("d", "data")
+    assert (cell.worst_fail.node, cell.worst_fail.field) == ("a", "grad")
+    assert cell.detail().endswith(f"; farthest off: node a (input) grad: expected "
+                                  f"{REF['a'][1]!r}, got -21.0 (relative error "
+                                  f"{abs(-21.0 - REF['a'][1]) / abs(REF['a'][1]):.2g})")
+    assert cell.to_json()["worst_fail"]["node"] == "a"
+    # where the first is also the farthest, it is named once
+    cand["a"] = REF["a"]
+    assert compare(REF, cand, _program()).worst_fail is None

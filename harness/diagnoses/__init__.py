@@ -7,17 +7,22 @@ this package that defines BUGS (a list of Bug) is one, found when the
 package is imported.  A module may give evidence from a failing cell while
 its values are at hand (examine) and from the probes (from_probes); a bug
 whose cell evidence another cause could explain is kept only where its
-probe shows it too (confirmed_by_probe).  Every signature is a fact about
-the values, not a guess from a fixture's name.  Each Bug names the test
-port (tests/ports/<name>/) whose check shows it; a test fails for a bug
-without one.
+probe shows it too (confirmed_by_probe), and evidence marked `against`
+keeps a bug unnamed on its runtime (another cause explains the failures
+there).  Every signature is a fact about the values, not a guess from a
+fixture's name.  Each Bug names the test port (tests/ports/<name>/) whose
+check shows it; a test fails for a bug without one.  docs/diagnoses.md
+lists them.
 """
 import importlib
 import pkgutil
+from dataclasses import replace
 
-from .common import Bug, Diagnosis, Evidence  # noqa: F401 (the API)
+from ..ops import OPS
+from .common import Bug, Diagnosis, Evidence, preference  # noqa: F401 (the API)
+from .wording import port_family
 
-KEEP_PER_ENGINE = 3
+KEEP_FINDINGS = 3   # findings shown per bug, each with every runtime that shows it
 
 
 def _registered():
@@ -44,23 +49,49 @@ def examine(fixture, evaluated, reference, evaluation, cell, engine):
         for module in MODULES:
             if getattr(module, "fallback", False) == fallback and hasattr(module, "examine"):
                 found += module.examine(fixture, evaluated, reference, evaluation, cell, engine)
-    return found
+    size = len(fixture.program.node_ids())
+    return [replace(e, size=size) for e in found]
+
+
+def _joined(evidence):
+    """One runtime's evidence, that of a bug which `joins` another moved to the
+    first of those the runtime shows too (a timeout on a graph of many paths
+    is more evidence of the sort without a visited set)."""
+    shown = {e.bug for e in evidence}
+    return [replace(e, bug=next((k for k in BUGS[e.bug].joins if k in shown), e.bug))
+            for e in evidence]
 
 
 def diagnose(result, evidence):
-    """[Diagnosis] for a run.RunResult and the cells' evidence, in BUGS' order."""
-    gathered = {key: Diagnosis(bug) for key, bug in BUGS.items()}
+    """[Diagnosis] for a run.RunResult and the cells' evidence, in BUGS' order:
+    each bug with every runtime that shows it, its evidence grouped across
+    runtimes and best first (preference), the first KEEP_FINDINGS findings
+    kept to show; worded for the port's language family."""
+    language = port_family(result)
+    gathered = {key: [] for key in BUGS}
+    shown_on = {key: [] for key in BUGS}
     for engine in result.engines:
         probed = [e for m in MODULES if hasattr(m, "from_probes")
                   for e in m.from_probes(engine, result.probes.get(engine, {}))]
         shown = {e.bug for e in probed}
-        own = [e for e in evidence if e.runtime == engine
+        against = {e.bug for e in evidence if e.runtime == engine and e.against}
+        own = [e for e in evidence if e.runtime == engine and not e.against
                and (not BUGS[e.bug].confirmed_by_probe or e.bug in shown)]
-        kept = {}
-        for e in own + probed:
-            d = gathered[e.bug]
-            d.count += 1
-            kept[e.bug] = kept.get(e.bug, 0) + 1
-            if kept[e.bug] <= KEEP_PER_ENGINE:
-                d.evidence.append(e)
-    return [d for d in gathered.values() if d.count]
+        for e in _joined(own + probed):
+            if e.bug not in against:
+                gathered[e.bug].append(e)
+                if engine not in shown_on[e.bug]:
+                    shown_on[e.bug].append(engine)
+    found = []
+    for key, bug in BUGS.items():
+        if not gathered[key]:
+            continue
+        ranked = sorted(gathered[key], key=preference)
+        findings = {}
+        for e in ranked:
+            findings.setdefault(e.same_finding(), []).append(e)
+        kept = list(findings.values())[:KEEP_FINDINGS]
+        ops = tuple(sorted({op for e in ranked for op in e.ops}, key=list(OPS).index))
+        found.append(Diagnosis(bug, [e for group in kept for e in group], len(findings),
+                               shown_on[key], ops, language))
+    return found

@@ -1,12 +1,20 @@
 """child-order: the determinism probe saw two runs differ."""
 from .common import Bug, Evidence
+from .wording import DEFAULT, LUA, PYTHON
 
-BUGS = [Bug("child-order", "non-deterministic child order",
-            "the children of a node are walked in an order that changes from run to run (a "
-            "set of children: a Python set, pairs() over a Lua table keyed by node), so "
-            "gradients summed from several paths round differently each run: keep children in "
-            "a list or array, in argument order", 8, "modules",
-            ("determinism", "lecture-reuse-ab"), "luajit21")]
+BUGS = [Bug("child-order", "non-deterministic child order", {
+    LUA: "the children of a node are walked in an order that changes from run to run "
+         "(pairs() over a table keyed by node: LuaJIT hashes a table by address), so "
+         "gradients summed from several paths round differently each run: keep the children "
+         "in an array, in argument order, and walk it with ipairs()",
+    PYTHON: "the children of a node are walked in an order that changes from run to run (a "
+            "set of children, as micrograd's _prev = set(_children): its order follows the "
+            "objects' addresses), so gradients summed from several paths round differently "
+            "each run: keep the children in a tuple or list, in argument order",
+    DEFAULT: "the children of a node are walked in an order that changes from run to run (a "
+             "hash set or map keyed by node), so gradients summed from several paths round "
+             "differently each run: keep the children in a list or array, in argument order"},
+    8, "modules", ("determinism", "lecture-reuse-ab"), "luajit21")]
 
 
 def from_probes(engine, probes):

@@ -1,6 +1,10 @@
 """What every diagnosis shares: the bug, its evidence, and the finding."""
 import math
+import re
 from dataclasses import dataclass, field
+from typing import Union
+
+from .wording import DEFAULT, family_advice, runtime_ranges
 
 REL = 1e-9   # structural faults change a gradient by far more than rounding
 
@@ -9,14 +13,28 @@ REL = 1e-9   # structural faults change a gradient by far more than rounding
 class Bug:
     key: str
     title: str
-    meaning: str          # what the port does, and how to fix it
+    # what the port does, and how to fix it: one text, or one per language
+    # family ({"lua": ..., "python": ..., DEFAULT: ...}, harness.diagnoses.wording)
+    meaning: Union[str, dict]
     order: int            # diagnoses show in this order
     # how the tests show it: the test port (tests/ports/<name>/) whose check
-    # names it, on these fixtures and probes, on this runtime
+    # names it, on these fixtures and probes, on this Lua runtime ("" for a
+    # command port: its own process)
     test_port: str
     shown_by: tuple
     shown_on: str = "lua54"
     confirmed_by_probe: bool = False   # cell evidence counts only where a probe shows it too
+    # how the ops its evidence names read in the headline: "{owners} backward
+    # assign{s} the gradient" gives "mul's backward assigns the gradient", or
+    # "add's and mul's backward assign ..." ("" when it names none)
+    names_ops: str = ""
+    # the bugs whose evidence this one's becomes on a runtime that shows one
+    # of them (a more precise explanation of the same failures)
+    joins: tuple = ()
+
+    def advice(self, family=DEFAULT):
+        """The meaning worded for a language family (wording.family)."""
+        return family_advice(self.meaning, family)
 
 
 @dataclass(frozen=True)
@@ -26,31 +44,112 @@ class Evidence:
     where: str            # a fixture name, or a probe ("probe numbers")
     node: str             # "" when no node
     detail: str           # one line
+    ops: tuple = ()       # the ops whose forward or backward is at fault, where known
+    place: str = ""       # the port's file:line, where its runtime said it
+    against: bool = False   # evidence against the bug on this runtime: another cause
+    #                         explains its failures (the bug is not named there)
+    size: int = 0         # the fixture's nodes: the smaller, the easier to read
 
     def to_json(self):
-        return {"bug": self.bug, "runtime": self.runtime, "where": self.where,
-                "node": self.node, "detail": self.detail}
+        out = {"bug": self.bug, "runtime": self.runtime, "where": self.where,
+               "node": self.node, "detail": self.detail}
+        if self.ops:
+            out["ops"] = list(self.ops)
+        if self.place:
+            out["place"] = self.place
+        return out
+
+    def same_finding(self):
+        """What two runtimes' evidence share when it is one finding."""
+        return (self.where, self.node, self.detail, self.ops, self.place)
+
+
+# Evidence is shown best first: fixtures named after the lecture, then
+# micrograd's own, then the probes, then the rest of the corpus, finite
+# differences' and the fuzzer's hash-named finds last; the smallest first.
+PREFERRED_PREFIXES = ("lecture-", "micrograd-", "probe ", "fd-", "found-")
+OTHER_FIXTURES = PREFERRED_PREFIXES.index("fd-") - 0.5
+
+
+def preference(evidence):
+    where = evidence.where
+    rank = next((i for i, prefix in enumerate(PREFERRED_PREFIXES) if where.startswith(prefix)),
+                OTHER_FIXTURES)
+    return rank, evidence.size
 
 
 @dataclass
 class Diagnosis:
     bug: Bug
-    evidence: list = field(default_factory=list)   # of Evidence, the first few per engine
-    count: int = 0                                  # how much evidence in all
+    evidence: list = field(default_factory=list)   # of Evidence kept to show, best first
+    count: int = 0                                  # how many findings in all
+    runtimes: list = field(default_factory=list)    # every runtime that shows it
+    ops: tuple = ()                                 # the ops its evidence names
+    family: str = DEFAULT                           # the port's language family
 
     @property
-    def runtimes(self):
-        return list(dict.fromkeys(e.runtime for e in self.evidence))
+    def meaning(self):
+        return self.bug.advice(self.family)
+
+    @property
+    def places(self):
+        return list(dict.fromkeys(e.place for e in self.evidence if e.place))
+
+    def groups(self):
+        """[(runtimes, Evidence)]: each finding once, with every runtime
+        that shows it, best first."""
+        found = {}
+        for e in self.evidence:
+            found.setdefault(e.same_finding(), ([], e))[0].append(e.runtime)
+        return list(found.values())
+
+    def title(self):
+        if self.ops and self.bug.names_ops:
+            owners = _joined([f"{op}'s" for op in self.ops])
+            named = self.bug.names_ops.format(owners=owners, ops=_joined(self.ops),
+                                              s="s" if len(self.ops) == 1 else "")
+            return f"{self.bug.title}: {named}"
+        return self.bug.title
 
     def headline(self):
-        first = self.evidence[0]
-        at = f"{first.where}" + (f", node {first.node}" if first.node else "")
-        return f"{self.bug.title} ({', '.join(self.runtimes)}): {at}: {first.detail}"
+        runtimes, first = self.groups()[0]
+        return f"{self.title()} ({runtime_ranges(self.runtimes)}): {line(first)}"
+
+    def lines(self):
+        """One line per finding: "lua51–lua55, luajit21: fixture, node x: ..."."""
+        return [f"{runtime_ranges(runtimes)}: {line(e)}" for runtimes, e in self.groups()]
 
     def to_json(self):
-        return {"bug": self.bug.key, "title": self.bug.title, "meaning": self.bug.meaning,
-                "runtimes": self.runtimes, "count": self.count,
+        return {"bug": self.bug.key, "title": self.title(), "meaning": self.meaning,
+                "runtimes": self.runtimes, "count": self.count, "ops": list(self.ops),
+                "places": self.places, "lines": self.lines(),
                 "evidence": [e.to_json() for e in self.evidence]}
+
+
+def line(evidence):
+    """fixture, node x: detail (at file:line)."""
+    at = evidence.where + (f", node {evidence.node}" if evidence.node else "")
+    place = f" (at {evidence.place})" if evidence.place else ""
+    return f"{at}: {evidence.detail}{place}"
+
+
+def _joined(names):
+    names = list(names)
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+# A place in a port's source as its runtime writes it: Lua's "micro/value.lua:31:",
+# the drivers' "[at engine.py:42 in __sub__]" (Python, JavaScript).
+PLACE = re.compile(r"(?:\[at |^|(?<=: ))((?:[\w.-]+/)*[\w.-]+\.(?:lua|py|js|mjs|cjs|ts):\d+)"
+                   r"(?:(?: in [\w.<>$]+)?\]|:)\s?")
+
+
+def split_place(message):
+    """(the port's file:line in message or "", message without it)."""
+    m = PLACE.search(message)
+    if m is None:
+        return "", message
+    return m[1], (message[:m.start()] + message[m.end():]).strip()
 
 
 def near(got, want, scale):

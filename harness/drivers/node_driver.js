@@ -13,7 +13,8 @@
 // two rulers.  An op is reached by its name, so the driver needs no list of
 // them: a program that needs an op whose method the port lacks is answered
 // "unsupported", and the hello lists no ops (the harness asks for each).
-// What the port throws is answered "error" with its name and message.
+// What the port throws is answered "error" with its name and message, and
+// the place in the port's code it was thrown ([at engine.js:40 in Value.sub]).
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -111,8 +112,25 @@ function answer(Value, request) {
     return { kind: "result", id: request.id, nodes: run(Value, request) };
   } catch (error) {
     const name = error && error.name ? error.name : "Error";
-    return { kind: "error", id: request.id, message: `${name}: ${error && error.message}` };
+    return { kind: "error", id: request.id, message: `${name}: ${error && error.message}${portPlace(error)}` };
   }
+}
+
+// " [at engine.js:40 in Value.sub]": the innermost frame of the port's own
+// code in the error's stack (not this driver's, nor node's), relative to the
+// working directory.
+function portPlace(error) {
+  const stack = error && typeof error.stack === "string" ? error.stack.split("\n") : [];
+  for (const line of stack) {
+    const m = /^\s*at (?:(.+?) \()?(.+?):(\d+):\d+\)?$/.exec(line);
+    if (!m || m[2].startsWith("node:") || m[2] === __filename || m[2].endsWith("node_driver.js")) {
+      continue;
+    }
+    const file = m[2].startsWith("file://") ? new URL(m[2]).pathname : m[2];
+    const shown = path.isAbsolute(file) ? path.relative(process.cwd(), file) : file;
+    return ` [at ${shown}:${m[3]}${m[1] ? ` in ${m[1]}` : ""}]`;
+  }
+  return "";
 }
 
 // The class EXPORT of the port's file: exported, or (a script that exports

@@ -15,8 +15,9 @@ functions called as sum(values, start) and dot(ws, xs, start).  The driver
 has no list of ops: the hello names none, and the harness asks for each.
 
 What the port raises is answered as an `error` with the exception's type and
-message (ZeroDivisionError, RecursionError...): the driver does not catch or
-mend anything on the port's behalf.  An op the class has no way to run is
+message (ZeroDivisionError, RecursionError...) and the place in the port's
+code it was raised ([at engine.py:42 in __sub__]): the driver does not catch
+or mend anything on the port's behalf.  An op the class has no way to run is
 answered `unsupported`.  Stand-alone on purpose (no import of the harness):
 copy it next to your own port if you like.
 """
@@ -30,6 +31,8 @@ import operator
 import os
 import platform
 import sys
+import sysconfig
+import traceback
 
 PROTOCOL = 1
 
@@ -161,8 +164,27 @@ def answer(port, request):
                 "message": f"{port.value_class.__name__} has no {missing}"}
     try:
         return {"kind": "result", **reply, "nodes": port.run(request)}
-    except Exception as error:   # the port's own fault, reported as it is
-        return {"kind": "error", **reply, "message": f"{type(error).__name__}: {error}"}
+    except Exception as error:   # the port's own fault, reported as it is, and where
+        return {"kind": "error", **reply,
+                "message": f"{type(error).__name__}: {error}{port_place(error)}"}
+
+
+def port_place(error):
+    """' [at engine.py:42 in __sub__]': the innermost frame of the port's own
+    code where error was raised (not this driver's, nor Python's library), as
+    a path under the working directory or the sys.path entry holding it."""
+    library = os.path.realpath(sysconfig.get_paths()["stdlib"])
+    frames = [f for f in traceback.extract_tb(error.__traceback__)
+              if os.path.realpath(f.filename) != os.path.realpath(__file__)
+              and not os.path.realpath(f.filename).startswith(library + os.sep)]
+    if not frames:
+        return ""
+    frame = frames[-1]
+    where = os.path.realpath(frame.filename)
+    roots = [os.path.realpath(r) for r in [os.getcwd()] + sys.path if r]
+    root = max((r for r in roots if where.startswith(r + os.sep)), key=len, default=None)
+    shown = os.path.relpath(where, root) if root else where
+    return f" [at {shown}:{frame.lineno} in {frame.name}]"
 
 
 def main(argv=None):

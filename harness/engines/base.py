@@ -58,6 +58,7 @@ class Engine:
     name = ""           # its column in the reports
     version = ""        # what it says of itself
     budget = None       # how far it may be from python_ref
+    language = ""       # the language it is written in, as its port says ("lua", "python")
 
     def evaluate(self, program, *, integers=False) -> Evaluation:
         """Forward and backward of program; integers=True (the INTEGERS run):

@@ -89,6 +89,11 @@ class CommandEngine(Engine):
         self._next_id = 1
 
     @property
+    def language(self):
+        """The language its hello names ("" before a hello)."""
+        return str(self.hello.get("language", "")) if self.hello else ""
+
+    @property
     def pid(self):
         """The process id of the running port, or None."""
         return self._child.pid if self._child is not None else None

@@ -199,6 +199,7 @@ class _Worker:
 
 class LuaPortEngine(Engine):
     """One Lua port on one lupa runtime, in its own worker process."""
+    language = "lua"
 
     def __init__(self, manifest, runtime, modules, budget):
         self.name = runtime

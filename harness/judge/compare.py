@@ -80,6 +80,17 @@ def rel_error(reference, candidate):
     return err / abs(reference) if reference != 0.0 else math.inf
 
 
+def relative_distance(reference, candidate):
+    """|candidate - reference| / |reference|, for ranking how far off values
+    are: 0 for equal values (nan equals nan), inf where they differ in kind
+    (nan against a number, an infinity against anything else) or reference is 0."""
+    if abs_error(reference, candidate) == 0.0:
+        return 0.0
+    if not (math.isfinite(reference) and math.isfinite(candidate)) or reference == 0.0:
+        return math.inf
+    return abs(candidate - reference) / abs(reference)
+
+
 def scaled_error(reference, candidate):
     """|candidate - reference| / max(1, |reference|); inf when they differ in kind."""
     if abs_error(reference, candidate) == 0.0:
@@ -113,6 +124,15 @@ class Mismatch:
         return (f"{self.where()} {self.field}: "
                 f"expected {self.reference!r}, got {self.candidate!r}, "
                 f"{fmt_ulps(self.ulps)} ulp (allowed {self.allowed:g})")
+
+    def describe_briefly(self):
+        """Where, both values and how far apart, relatively (the farthest-off value)."""
+        far = relative_distance(self.reference, self.candidate)
+        finite = math.isfinite(self.reference) and math.isfinite(self.candidate)
+        apart = (f"relative error {far:.2g}" if far != math.inf else
+                 f"absolute error {abs(self.candidate):.2g}" if finite else "they differ in kind")
+        return (f"node {self.node} ({self.op}) {self.field}: expected {self.reference!r}, "
+                f"got {self.candidate!r} ({apart})")
 
     def to_json(self):
         out = {"node": self.node, "op": self.op, "line": self.line, "text": self.text,

@@ -25,7 +25,7 @@ from typing import Optional
 from ..program import FLOATS
 from . import conventions, tolerances
 from .compare import (Mismatch, differences, expected_evaluation, fmt_ulps, json_number,
-                      mismatch, scaled_error)
+                      mismatch, relative_distance, scaled_error)
 
 EXACT, CLOSE, FAIL, ERROR, NA = "EXACT", "CLOSE", "FAIL", "ERROR", "N/A"
 UNRESOLVED, UNSUPPORTED, CONVENTION = "UNRESOLVED", "UNSUPPORTED", "CONVENTION"
@@ -85,6 +85,9 @@ class Cell:
     unresolved: Optional[Mismatch] = None   # the first value no digit of which is checked
     variant: str = FLOATS          # the run the verdict comes from (INTEGERS: Lua 5.3+
                                    # integers; the runner judges every run)
+    worst_fail: Optional[Mismatch] = None   # FAIL: the value over its allowance that is
+                                            # farthest off (relative error), where it is
+                                            # not first_fail itself
 
     @property
     def counted(self):
@@ -126,6 +129,9 @@ class Cell:
         return text if self.variant == FLOATS else f"as Lua integers: {text}"
 
     def _detail(self):
+        if self.status == FAIL and self.worst_fail is not None:
+            return (f"{self.first_fail.describe()}; farthest off: "
+                    f"{self.worst_fail.describe_briefly()}")
         if self.status == FAIL:
             return self.first_fail.describe()
         if self.status == CLOSE and self.worst is not None:
@@ -141,6 +147,8 @@ class Cell:
             out["max_rel_err"] = json_number(self.max_rel)
         if self.first_fail is not None:
             out["first_fail"] = self.first_fail.to_json()
+        if self.worst_fail is not None:
+            out["worst_fail"] = self.worst_fail.to_json()
         if self.worst is not None:
             out["worst"] = self.worst.to_json()
         if self.unresolved is not None:
@@ -179,6 +187,7 @@ def decide(reference, candidate, program, allowance):
              + [d for d in reversed(found) if d.index == 1 and d.node in steps]
              + [d for d in found if d.index == 1 and d.node not in steps])
     max_ulps, worst_seen, first_fail, unresolved, n_unresolved = 0, None, None, None, 0
+    farthest, farthest_error = None, -1.0
     max_rel = 0.0 if allowance.relative else None
     for difference in found:
         allowed, bound, within = allowance.check(difference)
@@ -193,14 +202,19 @@ def decide(reference, candidate, program, allowance):
         if max_rel is not None:
             max_rel = max(max_rel, scaled_error(difference.reference, difference.candidate))
         larger = difference.ulps > max_ulps
-        if larger or (not within and first_fail is None):
+        error = -1.0 if within else relative_distance(difference.reference,
+                                                      difference.candidate)
+        if larger or (not within and first_fail is None) or error > farthest_error:
             seen = mismatch(steps, difference, allowed)
             if larger:
                 max_ulps, worst_seen = difference.ulps, seen
             if not within and first_fail is None:
                 first_fail = seen
+            if error > farthest_error:
+                farthest, farthest_error = seen, error
     if first_fail is not None:
-        return Cell(FAIL, max_ulps, worst_seen, first_fail, compared=compared, max_rel=max_rel)
+        return Cell(FAIL, max_ulps, worst_seen, first_fail, compared=compared, max_rel=max_rel,
+                    worst_fail=None if farthest is first_fail else farthest)
     if unresolved is not None:
         return Cell(UNRESOLVED, max_ulps, worst_seen, None,
                     _unresolved_reason(unresolved, n_unresolved, allowance), compared,
@@ -326,8 +340,10 @@ def with_conventions(cell, tags, program, reference, evaluation, budget):
     if not names:
         return cell
     rest = compare(_masked(reference, fields), _masked(evaluation, fields), program, budget)
-    if rest.status == FAIL:
-        return cell
+    if rest.status == FAIL:   # named by what no convention covers (rest's own mismatches)
+        return replace(rest, message=f"{', '.join(names)} covers "
+                                     f"{cell.first_fail.node}.{cell.first_fail.field}, "
+                                     "not this")
     return replace(cell, status=CONVENTION, message=f"{', '.join(names)} (first difference: "
                                                     f"{cell.first_fail.describe()})")
 

@@ -1,10 +1,27 @@
-"""backward-twice: backward called twice on the same graph.  micrograd and
-torch accumulate (a leaf's gradient doubles); a port may zero them first;
-anything else is reported."""
+"""backward-twice: backward called twice on the same graph, L = a * a at a =
+3 (one node, a used twice: no inner node whose gradient could carry over
+from the first call).  One call gives a.grad = 2a = 6.  micrograd and torch
+accumulate: a second call doubles it (12), and the gradients of two losses
+sharing a node add up the same way.  A port whose backward zeroes the graph
+first keeps one call's 6: two losses cannot add up.  A port that assigns
+gradients instead of adding keeps one of the two contributions, 3, after any
+number of calls.  Anything else is reported as it is."""
 from .common import FAULT, OK, SKIPPED, Entry, Probe, failure_text, node, program
 
-BACKWARD_TWICE = program([("a", 3.0), ("b", -2.0)], [("L", "mul", (node("a"), node("b")))],
-                          "L")
+BACKWARD_TWICE = program([("a", 3.0)], [("L", "mul", (node("a"), node("a")))], "L")
+ONCE = 6.0
+# a.grad after two calls: (behaviour, status, what it means)
+BEHAVIOURS = {
+    12.0: ("accumulates", OK, "accumulates, as micrograd and torch do: a leaf's gradient "
+                              "doubles (zero the gradients between calls)"),
+    ONCE: ("zeroes", FAULT, "zeroes the graph's gradients first: after a second backward of "
+                            "L = a * a, a.grad is 6.0, as after one (micrograd and torch: "
+                            "12.0), so the gradients of two losses sharing a node cannot add "
+                            "up"),
+    3.0: ("assigns", FAULT, "assigns gradients: after backward of L = a * a at a = 3, a.grad "
+                            "is 3.0, one of its two contributions, where it must get 6.0 per "
+                            "call"),
+}
 
 
 def probe_backward_twice(twice):
@@ -17,17 +34,13 @@ def probe_backward_twice(twice):
     except Exception as exc:
         return Probe("backward-twice", FAULT, f"the second backward fails: {failure_text(exc)}",
                      {"error": failure_text(exc)})
-    grads = (values["a"][1], values["b"][1])
-    details = {"a.grad": grads[0], "b.grad": grads[1], "once": [-2.0, 3.0]}
-    if grads == (-4.0, 6.0):
-        return Probe("backward-twice", OK, "accumulates, as micrograd and torch do: a leaf's "
-                     "gradient doubles (zero the gradients between calls)",
-                     dict(details, behaviour="accumulates"))
-    if grads == (-2.0, 3.0):
-        return Probe("backward-twice", OK, "starts from zero: the port zeroes the gradients "
-                     "itself (micrograd and torch accumulate)", dict(details, behaviour="zeroes"))
-    return Probe("backward-twice", FAULT, f"neither accumulates nor zeroes: a.grad = "
-                 f"{grads[0]!r}, b.grad = {grads[1]!r} (once: -2.0, 3.0)",
+    grad = values["a"][1]
+    details = {"a.grad": grad, "once": ONCE}
+    if grad in BEHAVIOURS:
+        behaviour, status, summary = BEHAVIOURS[grad]
+        return Probe("backward-twice", status, summary, dict(details, behaviour=behaviour))
+    return Probe("backward-twice", FAULT, f"neither accumulates nor zeroes: after backward of "
+                 f"L = a * a at a = 3 twice, a.grad = {grad!r} (once: 6.0; twice: 12.0)",
                  dict(details, behaviour="other"))
 
 

@@ -4,6 +4,7 @@ then the cells by tag and by fixture, colour-coded, each cell's details on
 hover or click."""
 from html import escape
 
+from ..diagnoses.wording import runtime_ranges
 from ..judge.verdict import CLOSE, CONVENTION, ERROR, EXACT, FAIL, NA, UNRESOLVED, UNSUPPORTED
 from ..probes import FAULT, OK, SKIPPED, WARN
 from .markdown import deviation_notes
@@ -48,13 +49,11 @@ def _diagnoses(result):
         return "<p>No classic bug found: no failure or probe matches one.</p>"
     parts = []
     for d in result.diagnoses:
-        items = "".join(f"<li>{escape(e.runtime)}: {escape(e.where)}"
-                        + (f", node <code>{escape(e.node)}</code>" if e.node else "")
-                        + f": {escape(e.detail)}</li>" for e in d.evidence)
-        more = (f"<li>... {d.count - len(d.evidence)} more like these</li>"
-                if d.count > len(d.evidence) else "")
-        parts.append(f'<div class="diagnosis"><h3>{escape(d.bug.title)}</h3>'
-                     f"<p>On {escape(', '.join(d.runtimes))}: {escape(d.bug.meaning)}.</p>"
+        items = "".join(f"<li>{escape(text)}</li>" for text in d.lines())
+        more = (f"<li>... {d.count - len(d.groups())} more like these</li>"
+                if d.count > len(d.groups()) else "")
+        parts.append(f'<div class="diagnosis"><h3>{escape(d.title())}</h3>'
+                     f"<p>On {escape(runtime_ranges(d.runtimes))}: {escape(d.meaning)}.</p>"
                      f"<ul>{items}{more}</ul></div>")
     return "".join(parts)
 

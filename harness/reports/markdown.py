@@ -1,6 +1,7 @@
 """parity.md and check.md: for a check the diagnoses and probes first; the
 per-tag table, every cell that is not EXACT, the budgets each engine was
 judged by with the bound measured in this run, the engines, every fixture."""
+from ..diagnoses.wording import runtime_ranges
 from ..judge import tolerances
 from ..judge.verdict import STATUS
 from .summary import (CONVENTION_TEXT, RULES, VERDICTS, by_tag, deviation_rows, group_text,
@@ -22,12 +23,10 @@ def diagnosis_lines(result):
         return ["No classic bug found: no failure or probe matches one."]
     lines = []
     for d in result.diagnoses:
-        lines += [f"### {d.bug.title}", "", f"On {', '.join(d.runtimes)}: {d.bug.meaning}.", ""]
-        for e in d.evidence:
-            node = f", node `{e.node}`" if e.node else ""
-            lines.append(f"- {e.runtime}: {e.where}{node}: {escape(e.detail)}")
-        if d.count > len(d.evidence):
-            lines.append(f"- ... {d.count - len(d.evidence)} more like these")
+        lines += [f"### {d.title()}", "", f"On {runtime_ranges(d.runtimes)}: {d.meaning}.", ""]
+        lines += [f"- {escape(text)}" for text in d.lines()]
+        if d.count > len(d.groups()):
+            lines.append(f"- ... {d.count - len(d.groups())} more like these")
         lines.append("")
     return lines
 

@@ -119,7 +119,7 @@ def print_report(result, full=None, verbose=False, console=None):
             console.print(Text("diagnosis", style="bold"))
         for d in result.diagnoses:
             console.print(Text(f"  {d.headline()}", style="bold red"), soft_wrap=True)
-            console.print(f"    {d.bug.meaning}", soft_wrap=True)
+            console.print(f"    {d.meaning}", soft_wrap=True)
         _probes(result, console)
     full = len(result.fixtures) <= SUMMARY_ABOVE if full is None else full
     if result.fixtures and result.columns:

@@ -74,11 +74,13 @@ def test_a_failing_port_exits_1_and_names_the_bug_first(capsys, tmp_path):
     assert diagnosis["bug"] == "assigned"
     assert diagnosis["evidence"][0] == {
         "bug": "assigned", "runtime": "lua54", "where": "lecture-reuse-a-plus-a", "node": "a",
-        "detail": "gradient 1.0, python_ref 2.0; every gradient of the fixture is what that "
-                  "backward gives"}
+        "detail": "assigning in add: gradient 1.0, python_ref 2.0; every gradient of the "
+                  "fixture is what that backward gives", "ops": ["add"]}
+    assert diagnosis["title"] == ("gradients assigned instead of accumulated: add's backward "
+                                  "assigns the gradient")
     markdown = (tmp_path / "check.md").read_text()
-    assert markdown.index("### gradients assigned instead of accumulated") < \
-        markdown.index("## Probes")
+    assert markdown.index("### gradients assigned instead of accumulated: add's backward "
+                          "assigns the gradient") < markdown.index("## Probes")
 
 
 def test_the_default_report_folder_is_named_after_the_port(capsys, tmp_path, monkeypatch):

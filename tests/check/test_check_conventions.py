@@ -116,3 +116,15 @@ def test_a_fixture_pinning_two_conventions_covers_both():
     # tagged with only one of them, the other difference stays a FAIL
     only = ("edges", "zero-sign")
     assert judged("relu-minus-zero-then-div", port, tags=only).status == FAIL
+
+
+def test_a_fail_names_the_first_difference_no_convention_covers():
+    # Value ** Value at nan**0 whose exponent gets no gradient: a.grad = 0 * nan**-1 = nan
+    # is the pow-grad-at-zero convention's; b.grad = 0 against nan is the port's fault
+    ref = reference("pow-value-edge-nan-to-0")
+    cell = judged("pow-value-edge-nan-to-0", changed(ref, a=(None, math.nan), b=(None, 0.0)))
+    assert cell.status == FAIL
+    assert (cell.first_fail.node, cell.first_fail.field) == ("b", "grad")
+    assert cell.first_fail.candidate == 0.0 and math.isnan(cell.first_fail.reference)
+    assert "node b (input, input) grad: expected nan, got 0.0" in cell.detail()
+    assert cell.message == "pow-grad-at-zero covers a.grad, not this"

@@ -1,28 +1,34 @@
 """The diagnosis signatures on hand-made evaluations: each fires on the
 values its bug makes, and not on values that only look like them."""
 import math
+from dataclasses import replace
 
 import pytest
 
 from harness.engines.registry import get_engine
 from harness.diagnoses import examine
-from harness.diagnoses.structural import simulate
-from harness.judge.verdict import compare
+from harness.diagnoses.exponential_walk import visits_once_per_path
+from harness.diagnoses.float32 import to_float32
+from harness.diagnoses.simulate import (DUPLICATES, DUPLICATES_REVERSED, EVERY_OP, NO_TOPO,
+                                        NO_VISITED, Backward, simulate)
+from harness.judge.verdict import Cell, compare
 
 from shared_corpus import BY_NAME
 
-FIXTURES = {name: BY_NAME[name] for name in [
-    "reuse-doubling-1000", "tanh-edge-1em10", "lecture-neuron-tanh", "lecture-neuron-exp",
-    "lecture-reuse-ab", "micrograd-sanity-check", "lecture-l-minus-8", "nn-lecture-mlp-loss",
-    "lecture-f-at-3"]}
+FIXTURES = BY_NAME
+
+
+def evidence(name, evaluation, runtime="lua54", cell=None):
+    """What examine finds in an evaluation of the fixture (judged bit for bit,
+    or the cell given)."""
+    fixture = FIXTURES[name]
+    reference = get_engine("python_ref").evaluate(fixture.program)
+    cell = cell or compare(reference, evaluation, fixture.program)
+    return examine(fixture, fixture.program, reference, evaluation, cell, runtime)
 
 
 def bugs(name, evaluation, runtime="lua54"):
-    fixture = FIXTURES[name]
-    reference = get_engine("python_ref").evaluate(fixture.program)
-    cell = compare(reference, evaluation, fixture.program)
-    return [(e.bug, e.node) for e in examine(fixture, fixture.program, reference, evaluation,
-                                              cell, runtime)]
+    return [(e.bug, e.node) for e in evidence(name, evaluation, runtime) if not e.against]
 
 
 def reference(name):
@@ -34,7 +40,7 @@ def reference(name):
 def test_the_simulated_correct_backward_is_python_refs(name):
     program = FIXTURES[name].program
     ref = reference(name)
-    grads, _ = simulate(program, ref, "reversed", assign=False)
+    grads, _ = simulate(program, ref, Backward())
     for node in program.node_ids():
         assert math.isclose(grads[node], ref[node][1], rel_tol=1e-12, abs_tol=1e-300), node
 
@@ -81,12 +87,12 @@ def test_structural_bugs_by_the_whole_gradient_pattern():
     ref = reference("lecture-reuse-ab")
     program = FIXTURES["lecture-reuse-ab"].program
     for walk, assign, bug in [("reversed", True, "assigned"), ("forward", False, "wrong-order")]:
-        grads, _ = simulate(program, ref, walk, assign)
+        grads, _ = simulate(program, ref, Backward(walk, EVERY_OP if assign else frozenset()))
         evaluation = {n: (ref[n][0], grads[n]) for n in ref}
         assert [b for b, _ in bugs("lecture-reuse-ab", evaluation)] == [bug]
     ref = reference("micrograd-sanity-check")
     program = FIXTURES["micrograd-sanity-check"].program
-    grads, _ = simulate(program, ref, "no-visited", False)
+    grads, _ = simulate(program, ref, Backward("no-visited"))
     evaluation = {n: (ref[n][0], grads[n]) for n in ref}
     assert [b for b, _ in bugs("micrograd-sanity-check", evaluation)] == ["no-visited"]
     # one gradient more off than the bug makes: no claim
@@ -100,7 +106,7 @@ def test_the_simplest_explanation_is_named():
     # assignment; one bug explains them, and that one is named
     ref = reference("lecture-l-minus-8")
     program = FIXTURES["lecture-l-minus-8"].program
-    grads, _ = simulate(program, ref, "forward", False)
+    grads, _ = simulate(program, ref, Backward("forward"))
     evaluation = {n: (ref[n][0], grads[n]) for n in ref}
     assert [b for b, _ in bugs("lecture-l-minus-8", evaluation)] == ["wrong-order"]
     # f-at-3: x is used twice; assigning in python_ref's order keeps 4*x's -4,
@@ -109,6 +115,130 @@ def test_the_simplest_explanation_is_named():
     program = FIXTURES["lecture-f-at-3"].program
     named = set()
     for walk, assign in [("reversed", True), ("forward", False)]:
-        grads, _ = simulate(program, ref, walk, assign)
+        grads, _ = simulate(program, ref, Backward(walk, EVERY_OP if assign else frozenset()))
         named |= {b for b, _ in bugs("lecture-f-at-3", {n: (ref[n][0], grads[n]) for n in ref})}
     assert named == {"assigned", "wrong-order"}
+
+
+def simulated(name, backward):
+    ref = reference(name)
+    grads, _ = simulate(FIXTURES[name].program, ref, backward)
+    return {n: (ref[n][0], grads[n]) for n in ref}
+
+
+def test_no_sort_at_all_and_a_sort_without_a_visited_set_are_told_apart():
+    # sanity-check reuses z and q: both walks run their backward once per
+    # path, but recursing passes on the gradient gathered so far
+    assert [b for b, _ in bugs("micrograd-sanity-check",
+                               simulated("micrograd-sanity-check", Backward(NO_TOPO)))] == \
+        ["no-topo"]
+    assert [b for b, _ in bugs("micrograd-sanity-check",
+                               simulated("micrograd-sanity-check", Backward(NO_VISITED)))] == \
+        ["no-visited"]
+
+
+def test_a_sort_that_appends_a_node_twice():
+    # children pushed in argument order or in reverse: either appends a twice
+    # (d#2 = d + d * 2 + ...), and what follows is counted again
+    for walk in (DUPLICATES, DUPLICATES_REVERSED):
+        found = bugs("micrograd-test-more-ops", simulated("micrograd-test-more-ops",
+                                                          Backward(walk)))
+        assert [b for b, _ in found] == ["duplicates"], walk
+    # where no node is pushed twice before it is appended, the walk is
+    # python_ref's, and the fixture cannot show the bug
+    ref = reference("lecture-neuron-tanh")
+    assert simulate(FIXTURES["lecture-neuron-tanh"].program, ref, Backward(DUPLICATES)) == \
+        simulate(FIXTURES["lecture-neuron-tanh"].program, ref, Backward())
+
+
+@pytest.mark.parametrize("name, ops", [
+    ("lecture-reuse-a-plus-a", {"add"}), ("lecture-reuse-ab", {"mul"}),
+    ("lecture-reuse-ab", {"add", "mul"}), ("lecture-f-at-3", {"pow", "mul", "sub", "add"})])
+def test_the_op_whose_backward_assigns_is_named(name, ops):
+    # reuse-ab: d = a*b and e = a + b both write a and b; d's mul runs last,
+    # so assigning in mul alone explains it, and add's assignment changes
+    # nothing; f-at-3 (3*x**2 - 4*x + 5): x**2 runs last, pow is named
+    named = {"lecture-reuse-a-plus-a": ("add",), "lecture-reuse-ab": ("mul",),
+             "lecture-f-at-3": ("pow",)}[name]
+    found = evidence(name, simulated(name, Backward(assigns=frozenset(ops))))
+    assert [(e.bug, e.ops) for e in found] == [("assigned", named)]
+    assert found[0].detail.startswith(f"assigning in {named[0]}: ")
+
+
+def test_an_exponent_whose_gradient_is_never_set():
+    ref = reference("pow-value-2-to-3")
+    assert bugs("pow-value-2-to-3", {**ref, "b": (3.0, 0.0)}) == [("exponent-grad", "b")]
+    assert bugs("pow-value-2-to-3", {**ref, "b": (3.0, 1.0)}) == []   # another fault
+    # at nan**0 the plain formula's nan for a (a convention) and 0 for b
+    ref = reference("pow-value-edge-nan-to-0")
+    found = evidence("pow-value-edge-nan-to-0", {**ref, "a": (math.nan, math.nan),
+                                                 "b": (0.0, 0.0)})
+    assert [(e.bug, e.ops) for e in found] == [("exponent-grad", ("pow",))]
+
+
+def test_division_whose_slope_squares_the_denominator():
+    ref = reference("div-edge-1e200-1e200")
+    [found] = evidence("div-edge-1e200-1e200", {**ref, "b": (1e200, -0.0)})
+    assert (found.bug, found.node, found.ops) == ("div-square", "b", ("div",))
+    assert "-a/b**2, where b**2 overflows to inf" in found.detail
+    assert bugs("div-edge-1e200-1e200", {**ref, "b": (1e200, -2e-200)}) == []
+
+
+def test_a_sum_of_negative_zeros_that_comes_out_positive():
+    ref = reference("sum-of-minus-zeros-then-div")
+    port = {**ref, "s": (0.0, -math.inf), "z": (math.inf, 1.0)}
+    [found] = evidence("sum-of-minus-zeros-then-div", port)
+    assert (found.bug, found.node) == ("sum-zero", "s")
+    assert found.detail == "sum(-0.0, -0.0, -0.0) is 0.0, python_ref -0.0"
+    # the sign is a fact of any cell's values, right ones say nothing
+    assert bugs("sum-of-minus-zeros-then-div", dict(ref)) == []
+
+
+def test_single_precision_from_an_input_read_back_as_its_float32():
+    ref = reference("add-0p1-0p2")
+    port = {node: tuple(to_float32(x) for x in pair) for node, pair in ref.items()}
+    [found] = evidence("add-0p1-0p2", port)
+    assert (found.bug, found.node) == ("float32", "a")
+    assert found.detail.startswith("the input 0.1 reads back as 0.10000000149011612")
+    # one value that is no float32 (a float64 port off elsewhere): no claim
+    port["y"] = (0.30000000000000004, 2.0)
+    assert bugs("add-0p1-0p2", port) == []
+    # every number a float32 already: nothing tells the precisions apart
+    ref = reference("lecture-d-abc")
+    assert bugs("lecture-d-abc", {**ref, "a": (ref["a"][0], 0.0)}) == []
+
+
+def test_a_log_wrong_at_subnormals_only():
+    ref = reference("log-edge-5em324")
+    [found] = evidence("log-edge-5em324", {**ref, "y": (-709.0895657128241, ref["y"][1])})
+    assert (found.bug, found.against) == ("libm-subnormal", False)
+    assert found.detail.endswith("the log of the number read as if it were normal "
+                                 "(2^-1023 * 1.f)")
+    # the same op off at an ordinary argument is evidence against it
+    ref = reference("log-at-2")
+    [against] = evidence("log-at-2", {**ref, "y": (ref["y"][0] * (1 + 1e-9), ref["y"][1])})
+    assert (against.bug, against.against) == ("libm-subnormal", True)
+
+
+def test_errors_that_name_their_cause():
+    # a line the port printed where a protocol message was due
+    cell = Cell.error("protocol: program 3: not a JSON line (Expecting value: line 1 column 1 "
+                      "(char 0)): 'evaluating 2 steps'")
+    cell = replace(cell, message=cell.message.removeprefix("RuntimeError: "))
+    [printed] = evidence("lecture-d-abc", None, cell=cell)
+    assert printed.bug == "stdout-print" and "'evaluating 2 steps'" in printed.detail
+    # Python's math.exp raising in tanh past x = 355, with the place it raised
+    cell = replace(cell, message="error: OverflowError: math range error [at scalar.py:9 in "
+                                 "tanh]")
+    [overflow] = evidence("tanh-edge-400", None, cell=cell)
+    assert (overflow.bug, overflow.place) == ("tanh-exp", "scalar.py:9")
+    assert overflow.detail == ("tanh(400.0) raises OverflowError: math range error: "
+                               "exp(800.0) overflows")
+    assert evidence("tanh-at-0p5", None, cell=cell) == []
+    # out of time on a small graph with astronomically many paths, not on a long chain
+    cell = replace(cell, message="timeout: lua54: still running after 0.5 s")
+    [walk] = evidence("reuse-doubling-1000", None, cell=cell)
+    assert walk.bug == "exponential-walk" and "10^301 times" in walk.detail
+    assert evidence("lecture-d-abc", None, cell=cell) == []
+    # f = d*e, d = a*b, e = a + b: f, d and e once, a and b by two paths each
+    assert visits_once_per_path(FIXTURES["lecture-reuse-ab"].program) == 7

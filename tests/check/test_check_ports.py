@@ -13,6 +13,8 @@ the recursive port's sort, Lua 5.2 past 128,000 (measured: the depth probe
 reports them); LuaJIT hashes a table key by its address, which changes from
 process to process, where PUC Lua keeps a two-key set in insertion order.
 """
+import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -125,9 +127,11 @@ def test_topological_order_without_a_visited_set():
         assert got.pop("reuse-doubling-1000") == ERROR
         assert set(got.values()) == {"passed"}
     assert result.final_line() == "16 passed, 4 failed"
+    # the timeout on 1,001 nodes (10^301 paths) is one more finding of it
     assert diagnosed(result) == {"no-visited": ["lua51", "lua54"]}
-    evidence = next(d for d in result.diagnoses).evidence[0]
-    assert evidence.where == "micrograd-sanity-check"
+    [diagnosis] = result.diagnoses
+    assert [e.where for _, e in diagnosis.groups()] == ["micrograd-sanity-check",
+                                                         "reuse-doubling-1000"]
 
 
 def test_recursion_limit_differs_per_runtime():
@@ -218,3 +222,63 @@ def test_set_of_children_and_numbers_on_the_left():
                                  "number-left": ["lua54", "luajit21"]}
     left = next(d for d in result.diagnoses if d.bug.key == "number-left").evidence[0]
     assert left.where in erroring and left.node
+
+
+def command_port(port, fixtures, probes=()):
+    """A command port's check: its program must be installed."""
+    from harness.engines.manifest import load_manifest
+    tool = load_manifest(PORTS / port / "port.toml").command[0]
+    if shutil.which(tool) is None:
+        pytest.skip(f"{tool} is not installed")
+    result, _ = check_port(PORTS / port / "port.toml", fixtures, (), (),
+                           CheckSettings(probes=probes))
+    return result
+
+
+def test_no_sort_at_all_is_named_and_not_a_missing_visited_set():
+    # backward recurses through every path: sanity-check's reused z and q pass
+    # on what they gathered so far (FAIL); the doubling never ends (ERROR)
+    result = run("no-topo", fixtures=["micrograd-sanity-check", "reuse-doubling-1000",
+                                      "lecture-reuse-ab"], runtimes=["lua54"])
+    assert statuses(result, "lua54") == {"micrograd-sanity-check": FAIL,
+                                         "reuse-doubling-1000": ERROR,
+                                         "lecture-reuse-ab": "passed"}
+    assert diagnosed(result) == {"no-topo": ["lua54"]}
+    [diagnosis] = result.diagnoses
+    assert "10^301 times" in diagnosis.lines()[-1]
+    assert "visited set" not in diagnosis.title() + diagnosis.headline()
+
+
+def test_numbers_on_the_right_and_a_sum_from_zero_in_javascript():
+    # x.sub(2) is x.add(2.neg()): TypeError, at the line of sub; 2 - x works.
+    # The sum of three -0.0 is +0.0 (reduce from 0), so a / s is +inf: the
+    # zero-sign convention covers it, and the diagnosis names it all the same.
+    result = command_port("js-numbers", ["lecture-d-abc", "sum-of-minus-zeros-then-div"],
+                          ("numbers",))
+    assert statuses(result, "js-numbers") == {"lecture-d-abc": "passed",
+                                              "sum-of-minus-zeros-then-div": CONVENTION}
+    assert diagnosed(result) == {"number-right": ["js-numbers"], "sum-zero": ["js-numbers"]}
+    right = next(d for d in result.diagnoses if d.bug.key == "number-right")
+    assert right.title() == "numbers on the right unsupported: in sub and div"
+    assert "x - 2: TypeError: other.neg is not a function (at engine.js:" in right.headline()
+    assert "lift it first" in right.meaning and "metamethod" not in right.meaning
+
+
+def test_the_exponents_gradient_and_a_graph_zeroed_first_in_python():
+    # nan ** 0: a.grad = 0 * nan**-1 = nan is the pow-grad-at-zero convention,
+    # b.grad = 0 against nan is the bug, and the FAIL names b.  The port's
+    # math.pow raises at 0 ** -1, and the error names the line that raised.
+    result = command_port("exponent-zeroing", ["pow-value-edge-nan-to-0", "pow-value-2-to-3",
+                                               "pow-value-edge-0-to-minus-1"],
+                          ("backward-twice",))
+    cells = result.cells_of("exponent-zeroing")
+    assert {n: c.status for n, c in cells.items()} == {
+        "pow-value-edge-nan-to-0": FAIL, "pow-value-2-to-3": FAIL,
+        "pow-value-edge-0-to-minus-1": ERROR}
+    fail = cells["pow-value-edge-nan-to-0"].first_fail
+    assert (fail.node, fail.field, fail.candidate) == ("b", "grad", 0.0)
+    assert re.search(r"ValueError: math domain error \[at scalar\.py:\d+ in __pow__\]$",
+                     cells["pow-value-edge-0-to-minus-1"].message)
+    assert diagnosed(result) == {"exponent-grad": ["exponent-zeroing"],
+                                 "zeroes-graph": ["exponent-zeroing"]}
+    assert result.probes["exponent-zeroing"]["backward-twice"].details["behaviour"] == "zeroes"

@@ -3,7 +3,7 @@ port without the fault."""
 import pytest
 
 from harness import probes
-from harness.diagnoses import integer_wrap, number_left
+from harness.diagnoses import integer_wrap, number_side, structural, zeroes_graph
 from harness.engines.base import EngineFailure, Unsupported
 from harness.interpret import interpret
 from harness.probes import backward_twice, depth, determinism, numbers
@@ -14,7 +14,7 @@ from check_fakes import FakeEngine
 def _numbers_evidence(engine, probe):
     """The evidence the diagnoses take from a numbers probe."""
     seen = {"numbers": probe}
-    return number_left.from_probes(engine, seen) + integer_wrap.from_probes(engine, seen)
+    return number_side.from_probes(engine, seen) + integer_wrap.from_probes(engine, seen)
 
 
 class Scripted(FakeEngine):
@@ -56,16 +56,22 @@ def test_op_probe_lacking_declared_lowered_and_broken():
 
 # -- backward twice ------------------------------------------------------------------
 
-@pytest.mark.parametrize("grads, status, behaviour", [
-    ((-4.0, 6.0), probes.OK, "accumulates"), ((-2.0, 3.0), probes.OK, "zeroes"),
-    ((-6.0, 9.0), probes.FAULT, "other")])
-def test_backward_twice(grads, status, behaviour):
+@pytest.mark.parametrize("grad, status, behaviour", [
+    (12.0, probes.OK, "accumulates"), (6.0, probes.FAULT, "zeroes"),
+    (3.0, probes.FAULT, "assigns"), (9.0, probes.FAULT, "other")])
+def test_backward_twice_tells_accumulating_zeroing_and_assigning_apart(grad, status, behaviour):
+    # L = a * a at a = 3, backward twice: 2 * 6 accumulated, 6 from a zeroed
+    # graph, 3 where mul's backward assigns (a keeps one of its two parts)
     def answer(program, integers, restarts):
         values = interpret(program)
-        values["a"], values["b"] = (3.0, grads[0]), (-2.0, grads[1])
+        values["a"] = (3.0, grad)
         return values
     probe = backward_twice.probe_backward_twice(Scripted(answer))
     assert (probe.status, probe.details["behaviour"]) == (status, behaviour)
+    named = {"zeroes": ["zeroes-graph"], "assigns": ["assigned"]}.get(behaviour, [])
+    seen = {"backward-twice": probe}
+    assert [e.bug for e in zeroes_graph.from_probes("lua54", seen)
+            + structural.from_probes("lua54", seen)] == named
 
 
 def test_backward_twice_that_raises_or_cannot_be_asked():
@@ -165,6 +171,23 @@ def test_numbers_on_the_left_and_integers_that_wrap():
     assert probe.status == probes.FAULT
     bugs = [e.bug for e in _numbers_evidence("lua54", probe)]
     assert bugs == ["number-left", "integer-wrap"]
+
+
+def test_numbers_on_the_right_name_each_op_that_fails_there():
+    # x - 2 and x / 2 throw (a.sub(b) as a.add(b.neg())); 2 - x, 2 / x and x + 2 work
+    def answer(program, integers, restarts):
+        step = program.steps[0]
+        if step.op in ("sub", "div") and step.args[1].kind == "num":
+            raise EngineFailure("error", f"TypeError: other.{'neg' if step.op == 'sub' else 'pow'}"
+                                         f" is not a function [at engine.js:5{len(step.op)} in "
+                                         f"Value.{step.op}]")
+        return interpret(program)
+    probe = numbers.probe_numbers(Scripted(answer), probes.probe_ops(Scripted(right)),
+                                  frozenset())
+    [found] = _numbers_evidence("js", probe)
+    assert (found.bug, found.ops) == ("number-right", ("sub", "div"))
+    assert "x - 2: TypeError: other.neg is not a function (at engine.js:53)" in found.detail
+    assert found.detail.endswith("2 - x, 2 / x work")
 
 
 def test_a_value_differing_on_the_left_is_not_called_unsupported():

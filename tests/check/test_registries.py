@@ -1,12 +1,14 @@
 """The registries of probes and diagnoses: every entry names a test port that
 exists, and the check of that port (on the fixtures and probes the entry
 names) shows it.  A new probe or diagnosis without one fails here."""
+import shutil
 from pathlib import Path
 
 import pytest
 
 from harness import diagnoses, probes
 from harness.check.cli import check_port
+from harness.engines.manifest import load_manifest
 from harness.probes import OK
 from harness.run import CheckSettings
 from lua_port import available_runtimes
@@ -26,21 +28,36 @@ def test_the_registries_find_every_module():
                                   "depth-wide"}
     assert {m.__name__.rsplit(".", 1)[1] for m in diagnoses.MODULES} == {
         "structural", "integer_wrap", "recursion", "tanh_exp", "div_pow", "child_order",
-        "number_left"}
+        "number_side", "no_topo", "duplicate_nodes", "exponential_walk", "pow_exponent",
+        "div_overflow", "sum_zero", "float32", "libm_subnormal", "stdout_print",
+        "zeroes_graph"}
     assert list(diagnoses.BUGS)[:3] == ["assigned", "no-visited", "wrong-order"]
+
+
+def runtimes_of(bug):
+    """The runtimes to check bug's test port on: its Lua runtime, or none
+    for a command port (its own process; skipped without its program)."""
+    manifest = load_manifest(PORTS / bug.test_port / "port.toml")
+    if manifest.language == "command":
+        assert not bug.shown_on, f"{bug.key}: a command port has no Lua runtime to show it on"
+        if shutil.which(manifest.command[0]) is None:
+            pytest.skip(f"{manifest.command[0]} is not installed")
+        return []
+    if bug.shown_on not in available_runtimes():
+        pytest.skip(f"lupa has no {bug.shown_on} here")
+    return [bug.shown_on]
 
 
 @pytest.mark.parametrize("bug", diagnoses.BUGS.values(), ids=list(diagnoses.BUGS))
 def test_each_diagnosis_is_shown_by_its_test_port(bug):
-    if bug.shown_on not in available_runtimes():
-        pytest.skip(f"lupa has no {bug.shown_on} here")
+    runtimes = runtimes_of(bug)
     if bug.key == "child-order" and Path("/proc/sys/kernel/randomize_va_space").exists() \
             and Path("/proc/sys/kernel/randomize_va_space").read_text().strip() == "0":
         pytest.skip("address space layout randomisation is off: LuaJIT's table order is "
                     "then the same in every process")
     chosen = [n for n in bug.shown_by if n in probes.PROBES]
     fixtures = [n for n in bug.shown_by if n not in probes.PROBES] or ["lecture-d-abc"]
-    result, _ = check_port(PORTS / bug.test_port / "port.toml", fixtures, (), [bug.shown_on],
+    result, _ = check_port(PORTS / bug.test_port / "port.toml", fixtures, (), runtimes,
                            CheckSettings(probes=tuple(chosen), depth_max=32000))
     assert bug.key in {d.bug.key for d in result.diagnoses}, \
         [(d.bug.key, d.headline()) for d in result.diagnoses]
@@ -56,3 +73,8 @@ def test_each_probe_finds_something_in_its_test_port(name):
     result, _ = check_port(PORTS / entry.test_port / "port.toml", ["lecture-reuse-ab"], (),
                            [runtime], CheckSettings(probes=(name,), depth_max=32000))
     assert result.probes[runtime][name].status != OK, result.probes[runtime][name].summary
+
+
+def test_the_diagnoses_page_lists_every_bug():
+    page = (Path(__file__).resolve().parents[2] / "docs" / "diagnoses.md").read_text()
+    assert [key for key in diagnoses.BUGS if f"| `{key}` |" not in page] == []
