@@ -354,7 +354,7 @@ class LuaPortEngine(Engine):
         """The port's own MLP, through its manifest's [nn] (harness.nn): an MlpAnswer."""
         from ..nn.request import MlpAnswer
         if self.manifest.nn is None:
-            raise Unsupported("mlp", "the manifest says the port has no nn (nn = false)")
+            raise Unsupported("mlp", "the manifest says the port has no MLP ([nn] mlp = false)")
         for op in sorted(request.loss_ops()):
             if self.manifest.ops.get(op) is None or OPS[op].kind == "nary":
                 raise Unsupported(op, f"the manifest says the port has no {op}")

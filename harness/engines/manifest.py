@@ -15,10 +15,10 @@ own global table after `setup` ran:
     [ops]     binary ops see a and b, unary ops v, sum start and vs (a Lua
               array), dot start, ws and xs; DEFAULT_OPS below (derived from
               harness.ops), false for an op the port does not have.
-    [nn]      the port's MLP (the nn half): mlp (of nin, nouts, hidden, last),
-              parameters, call (m, x), zero_grad (m), set_data (v, x) and
-              the kinds of MLP it builds; DEFAULT_NN below, micrograd's API;
-              `nn = false` for a port without one.
+    [nn]      the port's MLP (the nn half): mlp (of nin, nouts, hidden, last;
+              false for a port without one), parameters, call (m, x),
+              zero_grad (m), set_data (v, x) and the kinds of MLP it builds;
+              DEFAULT_NN below, micrograd's API.
 """
 import json
 from dataclasses import dataclass, field, fields
@@ -116,7 +116,7 @@ class Manifest:
     build_timeout: float = DEFAULT_BUILD_TIMEOUT   # wall-clock seconds for the build
     sources: tuple = ()         # command: more paths the build reads (absolute)
     cache: Path | None = None   # command: the build cache folder ({cache})
-    nn: NnApi | None = None     # lua: how its MLP is reached ([nn]), None: nn = false
+    nn: NnApi | None = None     # lua: how its MLP is reached ([nn]), None: mlp = false
 
     @property
     def folder(self):
@@ -181,9 +181,12 @@ def _explainer(schema, data):
                            f"({', '.join(RUNTIMES)})")
         if error.validator == "enum" and parts == ["port", "language"]:
             return parts, f"{json.dumps(error.instance)} is not a language (\"lua\" or \"command\")"
-        if error.validator == "anyOf" and parts == ["nn"]:
-            return parts, (f"{json.dumps(error.instance)} is neither a table of the MLP's "
-                           "expressions nor false (the port has no nn)")
+        if error.validator == "anyOf" and parts == ["nn", "mlp"]:
+            return parts, (f"{json.dumps(error.instance)} is neither a Lua expression (a string) "
+                           "nor false (the port has no MLP)")
+        if error.validator == "pattern" and parts[:2] == ["nn", "kinds"]:
+            return parts, (f"{json.dumps(error.instance)} is not a kind of MLP HIDDEN-LAST "
+                           "(each relu, tanh or linear), e.g. \"relu-linear\"")
         if error.validator == "anyOf" and where[:1] == ["ops"]:
             return parts, (f"{json.dumps(error.instance)} is neither a Lua expression (a string) "
                            "nor false (the port has no such op)")
@@ -231,7 +234,8 @@ def _build(path, shown, raw, data):
         runtimes = tuple(port.get("runtimes", RUNTIMES))
         root = (path.parent / api.pop("root")).resolve()
         nn = data.get("nn", {})
-        nn = None if nn is False else NnApi(**{**nn, "kinds": tuple(nn.get("kinds", DEFAULT_NN.kinds))})
+        nn = None if nn.get("mlp") is False else NnApi(
+            **{**nn, "kinds": tuple(nn.get("kinds", DEFAULT_NN.kinds))})
     else:
         api = {key: "" for key in DEFAULT_API if key != "root"}
         ops, runtimes, root, nn = {}, (), None, None
