@@ -294,7 +294,7 @@ def _work(task):
     engine = open_engine(spec)
     if kind == "nn":
         with _no_gc():
-            return _run_nn(engine, plan.check.nn[args[1]].request)
+            return nn_case_cell(engine, plan.check.nn[args[1]].request)
     if kind == "ops":
         failure = engine.start_failure()
         if failure is not None:
@@ -311,8 +311,8 @@ def _work(task):
     return probes.run_probe(name, context)
 
 
-def _run_nn(engine, request):
-    """One nn case on one engine: its Cell (harness/nn)."""
+def nn_case_cell(engine, request):
+    """One nn case (a harness.nn.request.MlpRequest) on one engine: its Cell."""
     cell = nn_cell.kind_cell(engine, request)
     if cell is not None:
         return cell
@@ -533,4 +533,4 @@ def _probes(scheduler, plan, result, ops, kept):
 
 __all__ = ["run", "RunResult", "FixtureResult", "Port", "CheckSettings", "DoesNotStart",
            "EXPECTED", "COUNTED", "run_engine", "attempt", "judge_runs", "evaluate_and_judge",
-           "default_jobs"]
+           "nn_case_cell", "default_jobs"]
