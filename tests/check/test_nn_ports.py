@@ -4,6 +4,7 @@ UNSUPPORTED, one whose MLP throws ERROR with its own message, one with a
 wrong gradient FAIL naming the parameter, one whose zero_grad forgets the
 biases FAIL after the first SGD step; a Lua port whose neurons add their
 terms in their own order, with its own tanh, passes."""
+import json
 import shutil
 
 import pytest
@@ -166,3 +167,20 @@ def test_the_check_adds_the_nn_rows_its_filters_choose(tmp_path, capsys):
                          "mlp-no-such-case", "--report-dir", str(tmp_path)])
     assert code == 2
     assert "no fixture matches mlp-no-such-case" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("options, kinds", [
+    ([], ("relu-linear",)),                       # python_ref.nn.MLP, beside the Value class
+    (["--nn-kinds", "relu-linear,tanh-tanh"], ("relu-linear", "tanh-tanh")),
+    (["--nn", "none"], ()),
+])
+def test_the_python_driver_finds_the_mlp_beside_the_value_class(tmp_path, options, kinds):
+    command = ["python3", "-B", str(REPO / "harness/drivers/python_driver.py"),
+               "python_ref.engine:Value", "--path", str(REPO), *options]
+    (tmp_path / "port.toml").write_text(
+        f'[port]\nname = "p"\nlanguage = "command"\ncommand = {json.dumps(command)}\n')
+    [engine] = open_port(load_manifest(tmp_path / "port.toml"))
+    try:
+        assert engine.nn_kinds() == kinds
+    finally:
+        engine.close()
