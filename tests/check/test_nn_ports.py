@@ -170,8 +170,7 @@ def test_the_check_adds_the_nn_rows_its_filters_choose(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("options, kinds", [
-    ([], ("relu-linear",)),                       # python_ref.nn.MLP, beside the Value class
-    (["--nn-kinds", "relu-linear,tanh-tanh"], ("relu-linear", "tanh-tanh")),
+    ([], ("relu-linear",)),     # python_ref.nn.MLP, beside the Value class (--nn-kinds: python_ref.toml)
     (["--nn", "none"], ()),
 ])
 def test_the_python_driver_finds_the_mlp_beside_the_value_class(tmp_path, options, kinds):
