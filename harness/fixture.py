@@ -212,7 +212,7 @@ class UnknownFixtures(ValueError):
     """Names or patterns given to load_corpus that no fixture has."""
 
 
-def load_corpus(root=None, names=None, tags=None):
+def load_corpus(root=None, names=None, tags=None, known=()):
     """Every *.toml under root (default: harness/fixtures, found/ included).
 
     names: fixture names or shell patterns (`lecture-*`); tags: keep fixtures
@@ -220,7 +220,8 @@ def load_corpus(root=None, names=None, tags=None):
     errors): a bad file is an error and the rest still load; a fixture name
     used twice is an error on the second file (in path order).  A name or
     pattern that no fixture has (a typo) raises UnknownFixtures, naming it,
-    unless a file whose name could not be read may be that fixture.
+    unless a file whose name could not be read may be that fixture, or it
+    names one of known (rows a check adds: the nn cases).
     """
     root = Path(root) if root is not None else FIXTURES_ROOT
     fixtures, errors, seen, nameless = [], [], {}, 0
@@ -242,7 +243,8 @@ def load_corpus(root=None, names=None, tags=None):
         except FixtureError as e:
             errors.append(e)
             nameless += name is None
-    unknown = [n for n in names or () if not any(fnmatch.fnmatchcase(name, n) for name in seen)]
+    unknown = [n for n in names or ()
+               if not any(fnmatch.fnmatchcase(name, n) for name in [*seen, *known])]
     # a file that cannot be read may be the one named: its error says more
     if unknown and not nameless:
         raise UnknownFixtures(f"no fixture matches {', '.join(unknown)} (the {len(seen)} "

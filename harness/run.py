@@ -34,6 +34,7 @@ from .judge.tolerances import BudgetCache
 from .judge.verdict import (CONVENTION, ERROR, STATUS, STATUSES, UNSUPPORTED, Cell,
                             unsupported)
 from .lower import LOWERABLE, lower
+from .nn import cell as nn_cell
 from .ops import OPS
 from .probes import DEPTH_MAX, PROBES
 from .program import FLOATS, INTEGERS
@@ -110,9 +111,11 @@ class RunResult:
 @dataclass(frozen=True)
 class CheckSettings:
     """What a check adds to the corpus: probes (names, harness.probes), the
-    depth probes' largest size, and whether the diagnoses run."""
+    depth probes' largest size, the nn cases (harness.nn.cases.MlpCase: a
+    row each, after the fixtures), and whether the diagnoses run."""
     probes: tuple = PROBES
     depth_max: int = DEPTH_MAX
+    nn: tuple = ()
 
 
 class DoesNotStart(Exception):
@@ -129,8 +132,14 @@ class DoesNotStart(Exception):
 def run_engine(engine, program, variant=FLOATS):
     """(evaluation or None, Cell or None): the Cell is ERROR, N/A or
     UNSUPPORTED when the engine had no evaluation to give."""
+    return attempt(lambda: engine.evaluate(program, integers=variant == INTEGERS))
+
+
+def attempt(ask):
+    """(what ask() gives or None, Cell or None): an engine's answer, or the
+    cell of why it gave none (ERROR, N/A, UNSUPPORTED)."""
     try:
-        return engine.evaluate(program, integers=variant == INTEGERS), None
+        return ask(), None
     except NotApplicable as exc:
         return None, Cell.not_applicable(str(exc))
     except Unsupported as exc:
@@ -284,6 +293,9 @@ def _work(task):
             return _run_fixture(plan, *args)
     spec = plan.specs[args[0]]
     engine = open_engine(spec)
+    if kind == "nn":
+        with _no_gc():
+            return nn_case_cell(engine, plan.check.nn[args[1]].request)
     if kind == "ops":
         failure = engine.start_failure()
         if failure is not None:
@@ -298,6 +310,25 @@ def _work(task):
     context = probes.Context(engine, spec, ops, _lowering(ops)[1], kept, plan.fixtures,
                              plan.check.depth_max)
     return probes.run_probe(name, context)
+
+
+def nn_case_cell(engine, request):
+    """One nn case (a harness.nn.request.MlpRequest) on one engine: its Cell."""
+    cell = nn_cell.kind_cell(engine, request)
+    if cell is not None:
+        return cell
+    answer, cell = attempt(lambda: engine.mlp(request))
+    return cell or nn_cell.judge_answer(engine.budget, request, answer)
+
+
+def _nn_rows(scheduler, plan):
+    """A FixtureResult per nn case: its cell on each engine."""
+    cases = plan.check.nn
+    tasks = [("nn", i, n) for n in range(len(cases)) for i in range(len(plan.specs))]
+    cells = {(task[2], task[1]): cell for task, cell in scheduler.map(tasks)}
+    return [FixtureResult(case.name, case.tags, case.path, case.description, case.nodes,
+                          {plan.specs[i].name: cells[(n, i)] for i in range(len(plan.specs))},
+                          {}) for n, case in enumerate(cases)]
 
 
 class _no_gc:
@@ -461,6 +492,8 @@ def run(fixtures, specs, *, malformed=(), expected=False, vs_torch=False, check=
                     progress(len(fixtures) - sum(1 for n in pending.values() if n),
                              len(fixtures), fixtures[index].name)
             result.fixtures = [_merge(parts[i], columns) for i in range(len(fixtures))]
+            if check is not None and check.nn:
+                result.fixtures += _nn_rows(scheduler, plan)
             if check is not None:
                 _probes(scheduler, plan, result, ops, kept)
                 result.diagnoses = diagnoses.diagnose(result, evidence)
@@ -501,5 +534,5 @@ def _probes(scheduler, plan, result, ops, kept):
 
 
 __all__ = ["run", "RunResult", "FixtureResult", "Port", "CheckSettings", "DoesNotStart",
-           "EXPECTED", "COUNTED", "run_engine", "judge_runs", "evaluate_and_judge",
-           "default_jobs"]
+           "EXPECTED", "COUNTED", "run_engine", "attempt", "judge_runs", "evaluate_and_judge",
+           "nn_case_cell", "default_jobs"]

@@ -5,7 +5,8 @@
     bridge.py     sandboxed lupa runtimes: LuaSandbox, and LuaEngine with our port
     sandbox.lua   the trusted Lua half of the bridge
     interpret.lua the program interpreter for our port; interpret_port.lua
-                  the one for any port, through its manifest's expressions
+                  the one for any port, through its manifest's expressions;
+                  interpret_nn.lua the nn half's loop on any port's own MLP
 """
 from .bridge import (MODULE_FILES, LuaBudgetError, LuaEngine, LuaError, LuaMemoryLimitError,
                      LuaSandbox, read_modules)

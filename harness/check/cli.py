@@ -1,8 +1,9 @@
 """python -m harness check PORT.toml: check a micrograd port against python_ref.
 
 Runs the corpus (or --tags / --fixtures) on every runtime the manifest names
-(or --runtimes), judges each cell by the parity matrix's rules, runs the
-probes, names the classic bugs the failures point to, and writes
+(or --runtimes), judges each cell by the parity matrix's rules, asks the
+port's own MLP the nn cases (harness/nn: rows tagged nn, filtered alike), runs
+the probes, names the classic bugs the failures point to, and writes
 check.json, check.md and check.html to the report folder.  Ends with the line
 `N passed, N failed, N skipped, N unsupported, N convention` (cells: one
 fixture on one runtime).  Exit 0 when nothing failed, 1 on any FAIL or ERROR
@@ -13,11 +14,13 @@ import re
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from ..cli_args import list_of, names, positive
 from ..engines.open import port_specs
 from ..fixture import TAGS, UnknownFixtures, load_corpus
+from ..nn import cases as nn_cases
 from ..probes import DEPTH_MAX, DEPTH_START, PROBES
 from ..reports.files import write_reports
 from ..reports.terminal import print_report
@@ -43,7 +46,8 @@ def add_arguments(parser):
         "value by value with python_ref by the parity matrix's rules. Cells: EXACT, CLOSE "
         "(within the runtime's ulp budget), FAIL, ERROR, UNSUPPORTED (the port has no such "
         "op), CONVENTION (differs only where a tagged convention allows), N/A. Probes: "
-        f"{', '.join(PROBES)}. The report names the classic bugs the failures point to.")
+        f"{', '.join(PROBES)}. The rows tagged nn ask the port's own MLP (mlp-*: its "
+        "gradients, then SGD steps). The report names the classic bugs the failures point to.")
     parser.add_argument("manifest", type=Path, metavar="PORT.toml",
                         help="the port's manifest (docs/check.md)")
     parser.add_argument("--fixtures", type=names, action="extend", default=[], metavar="NAMES",
@@ -154,15 +158,16 @@ def check_port(manifest_path, names=(), tags=(), runtimes=(), settings=None,
     build(manifest)
     try:
         fixtures, malformed = load_corpus(fixtures_dir, names=list(names) or None,
-                                          tags=list(tags) or None)
+                                          tags=list(tags) or None, known=nn_cases.names())
     except UnknownFixtures as exc:
         raise UsageError(f"--fixtures: {exc}") from None
-    if not fixtures and not malformed:
+    settings = replace(settings or CheckSettings(), nn=nn_cases.select(names, tags))
+    if not fixtures and not malformed and not settings.nn:
         raise UsageError("no fixture matches the filters")
     progress = progress_factory(len(fixtures)) if progress_factory else None
     port = Port(manifest.name, manifest.language, manifest.shown)
     try:
-        return run(fixtures, specs, malformed=malformed, check=settings or CheckSettings(),
+        return run(fixtures, specs, malformed=malformed, check=settings,
                    port=port, jobs=jobs, progress=progress), manifest
     except DoesNotStart as exc:
         what = "setup" if manifest.language == "lua" else "command"

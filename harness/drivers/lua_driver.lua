@@ -10,7 +10,9 @@
 -- name, so the driver needs no list of them: a program that needs an op the
 -- port lacks (no such method) is answered "unsupported", and the hello lists
 -- no ops (the harness asks for each).  Errors the port raises are answered
--- "error" with its message.  JSON is read with dkjson (Debian: lua-dkjson;
+-- "error" with its message.  The nn half (an "mlp" request) reaches the
+-- port's MLP through the functions of the part to edit; set mlp to nil for
+-- a port without one.  JSON is read with dkjson (Debian: lua-dkjson;
 -- LuaRocks: dkjson); numbers are written here with %.17g, which reads back as
 -- the same double.
 
@@ -43,6 +45,18 @@ local RENAMED = {}
 -- with + and *): start + v1 + ... + vn; start + w1*x1 + ... + wn*xn.
 local sum = Value.sum and function(start, values) return Value.sum(values, start) end
 local dot = Value.dot and function(start, ws, xs) return Value.dot(ws, xs, start) end
+
+-- The nn half: the kinds of MLP the port builds (HIDDEN-LAST activations),
+-- how to make one, and its parameters, forward, zero_grad and a Value's data.
+local NN_KINDS = {"relu-linear", "tanh-tanh"}
+local MLP = require("micrograd").MLP
+local function mlp(nin, nouts, hidden, last)
+  return MLP(nin, nouts, {nonlin = hidden, last_nonlin = last})
+end
+local function parameters(m) return m:parameters() end
+local function call(m, xs) return m(xs) end
+local function zero_grad(m) m:zero_grad() end
+local function set_data(v, x) v.data = x end
 -- == end of the part to edit ==================================================
 
 local ok, json = pcall(require, "dkjson")
@@ -103,14 +117,9 @@ local function unsupported(op)
   error({unsupported = op}, 0)
 end
 
-local function run(request)
-  local nodes, order = {}, {}
-  for _, input in ipairs(request.inputs) do
-    local v = new(number(input[2]))
-    nodes[input[1]] = v
-    order[#order + 1] = v
-  end
-  for _, step in ipairs(request.steps) do
+-- A program's steps run on nodes ({id = Value}), each new node appended to order.
+local function run_steps(nodes, steps, order)
+  for _, step in ipairs(steps) do
     local out, op, args = step[1], step[2], step[3]
     local values = {}
     for i, a in ipairs(args) do
@@ -146,6 +155,16 @@ local function run(request)
     nodes[out] = v
     order[#order + 1] = v
   end
+end
+
+local function run(request)
+  local nodes, order = {}, {}
+  for _, input in ipairs(request.inputs) do
+    local v = new(number(input[2]))
+    nodes[input[1]] = v
+    order[#order + 1] = v
+  end
+  run_steps(nodes, request.steps, order)
   for _ = 1, request.backward_calls or 1 do
     backward(nodes[request.output])
   end
@@ -156,15 +175,79 @@ local function run(request)
   return concat(pairs_out, ",")
 end
 
+-- The nn half: the losses and every parameter's gradients after each pass, as JSON.
+local function run_mlp(request)
+  local known = false
+  for _, kind in ipairs(mlp and NN_KINDS or {}) do
+    known = known or kind == request.activations
+  end
+  if not known then
+    unsupported("mlp")
+  end
+  local sizes, nouts = request.sizes, {}
+  for i = 2, #sizes do
+    nouts[i - 1] = sizes[i]
+  end
+  local model = mlp(sizes[1], nouts, request.activations:match("^(%a+)%-(%a+)$"))
+  local count = #request.parameters
+  local function params()
+    local found = parameters(model)
+    if #found ~= count then
+      error(format("parameters() gives %d Values; the MLP has %d parameters", #found, count), 0)
+    end
+    return found
+  end
+  for k, p in ipairs(params()) do
+    set_data(p, number(request.parameters[k]))
+  end
+  local rate, losses, gradients = number(request.learning_rate), {}, {}
+  for pass = 1, request.steps + 1 do
+    if pass > 1 then   -- micrograd's demo: p.data -= learning_rate * p.grad
+      for _, p in ipairs(params()) do
+        set_data(p, data(p) - rate * grad(p))
+      end
+    end
+    local nodes = {}
+    for i, row in ipairs(request.inputs) do
+      local xs = {}
+      for j, x in ipairs(row) do
+        xs[j] = new(number(x))
+      end
+      local outs = call(model, xs)
+      outs = (type(outs) == "table" and getmetatable(outs) == nil) and outs or {outs}
+      for j, v in ipairs(outs) do
+        nodes["out" .. (i - 1) .. "_" .. (j - 1)] = v
+      end
+    end
+    for k, p in ipairs(params()) do
+      nodes["p" .. (k - 1)] = p
+    end
+    run_steps(nodes, request.loss.steps, {})
+    local loss = nodes[request.loss.output]
+    zero_grad(model)
+    backward(loss)
+    losses[pass] = wire(data(loss), "the loss's data")
+    local grads = {}
+    for k, p in ipairs(params()) do
+      grads[k] = wire(grad(p), "a parameter's grad")
+    end
+    gradients[pass] = "[" .. concat(grads, ",") .. "]"
+  end
+  return '"losses":[' .. concat(losses, ",") .. '],"gradients":[' .. concat(gradients, ",") .. "]"
+end
+
 local function answer(request)
   local head = '{"kind":"%s","id":' .. format("%d", request.id)
-  local done, nodes = pcall(run, request)
-  if not done and type(nodes) == "table" and nodes.unsupported then
-    return format(head, "unsupported") .. ',"op":' .. json.encode(nodes.unsupported) .. "}"
+  local is_mlp = request.kind == "mlp"
+  local done, body = pcall(is_mlp and run_mlp or run, request)
+  if not done and type(body) == "table" and body.unsupported then
+    return format(head, "unsupported") .. ',"op":' .. json.encode(body.unsupported) .. "}"
   elseif not done then
-    return format(head, "error") .. ',"message":' .. json.encode(tostring(nodes)) .. "}"
+    return format(head, "error") .. ',"message":' .. json.encode(tostring(body)) .. "}"
+  elseif is_mlp then
+    return format(head, "mlp_result") .. "," .. body .. "}"
   end
-  return format(head, "result") .. ',"nodes":[' .. nodes .. "]}"
+  return format(head, "result") .. ',"nodes":[' .. body .. "]}"
 end
 
 local function send(line)
@@ -173,7 +256,7 @@ local function send(line)
 end
 
 send(json.encode({kind = "hello", protocol = 1, name = PORT_NAME, language = "lua",
-                  version = jit and jit.version or _VERSION}))
+                  version = jit and jit.version or _VERSION, nn = mlp and NN_KINDS or nil}))
 for line in io.lines() do
   send(answer(json.decode(line)))
 end

@@ -1,7 +1,7 @@
 // Speak the port protocol (docs/protocol.md) for a JavaScript port of
 // micrograd, under node:
 //
-//   node node_driver.js MODULE [EXPORT] [--name NAME]
+//   node node_driver.js MODULE [EXPORT] [--name NAME] [--nn MLP|none] [--nn-kinds KINDS]
 //
 // MODULE is the port's file, relative to the working directory (CommonJS or
 // an ES module, or TypeScript under `node --import tsx`); EXPORT the name of
@@ -15,6 +15,12 @@
 // "unsupported", and the hello lists no ops (the harness asks for each).
 // What the port throws is answered "error" with its name and message, and
 // the place in the port's code it was thrown ([at engine.js:40 in Value.sub]).
+//
+// The nn half (an "mlp" request, docs/protocol.md): the MLP class of the
+// same file (--nn names it, default MLP; --nn none: the port has no nn),
+// built as new MLP(nin, nouts) and reached as the part to edit says;
+// --nn-kinds names the kinds of MLP it builds (default relu-linear,
+// micrograd's).
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -22,11 +28,15 @@ const readline = require("readline");
 const { pathToFileURL } = require("url");
 const vm = require("vm");
 
-const NAME_AT = process.argv.indexOf("--name", 2);
-const NAME = NAME_AT > 0 ? process.argv[NAME_AT + 1] : undefined;
-const POSITIONAL = process.argv.slice(2).filter((_, i) => NAME_AT < 0 || (i !== NAME_AT - 2 && i !== NAME_AT - 1));
+const FLAGS = ["--name", "--nn", "--nn-kinds"];
+const ARGS = process.argv.slice(2);
+const option = (flag) => (ARGS.includes(flag) ? ARGS[ARGS.indexOf(flag) + 1] : undefined);
+const MISSING_VALUE = FLAGS.some((flag) => ARGS.includes(flag) && !option(flag));
+const NAME = option("--name");
+const POSITIONAL = ARGS.filter((a, i) => !FLAGS.includes(a) && !FLAGS.includes(ARGS[i - 1]));
 const MODULE_FILE = POSITIONAL[0];
 const EXPORT = POSITIONAL[1] || "Value";
+const NN_EXPORT = option("--nn") || "MLP";
 
 // == how to reach the port: edit this part =====================================
 const make = (Value, x) => new Value(x);
@@ -40,6 +50,16 @@ const backward = (v) => v.backward();
 // are functions of the class: Value.sum(values, start), Value.dot(ws, xs,
 // start).  RENAMED names a method the port calls otherwise: { tanh: "myTanh" }.
 const RENAMED = {};
+
+// The nn half: how to build the MLP and reach its parameters, its forward,
+// its zero_grad and a parameter's data (micrograd's API in JavaScript).
+const nn = {
+  make: (MLP, nin, nouts, hidden, last) => new MLP(nin, nouts),
+  parameters: (m) => m.parameters(),
+  call: (m, xs) => (typeof m.forward === "function" ? m.forward(xs) : m.call(xs)),
+  zeroGrad: (m) => (typeof m.zeroGrad === "function" ? m.zeroGrad() : m.zero_grad()),
+  setData: (v, x) => { v.data = x; },
+};
 // == end of the part to edit ===================================================
 
 const NUMBER_STRINGS = { inf: Infinity, "-inf": -Infinity, nan: NaN, "-0.0": -0 };
@@ -74,7 +94,6 @@ function has(Value, op) {
 }
 
 function run(Value, request) {
-  const lift = (x) => (x instanceof Value ? x : make(Value, x));
   const nodes = new Map();
   const order = [];
   for (const [id, x] of request.inputs) {
@@ -82,7 +101,17 @@ function run(Value, request) {
     nodes.set(id, v);
     order.push(v);
   }
-  for (const [out, op, args] of request.steps) {
+  runSteps(Value, nodes, request.steps, order);
+  for (let i = 0; i < (request.backward_calls || 1); i++) {
+    backward(nodes.get(request.output));
+  }
+  return order.map((v) => [wire(data(v), "data"), wire(grad(v), "grad")]);
+}
+
+// A program's steps run on nodes (a Map of id to Value), each new node appended to order.
+function runSteps(Value, nodes, steps, order) {
+  const lift = (x) => (x instanceof Value ? x : make(Value, x));
+  for (const [out, op, args] of steps) {
     const values = args.map((a) =>
       typeof a === "string" && !(a in NUMBER_STRINGS) ? nodes.get(a) : number(a));
     let v;
@@ -97,18 +126,58 @@ function run(Value, request) {
     nodes.set(out, v);
     order.push(v);
   }
-  for (let i = 0; i < (request.backward_calls || 1); i++) {
-    backward(nodes.get(request.output));
-  }
-  return order.map((v) => [wire(data(v), "data"), wire(grad(v), "grad")]);
 }
 
-function answer(Value, request) {
-  const missing = request.steps.find(([, op]) => !has(Value, op));
+// The nn half: [the loss after each pass, every parameter's gradient after each pass].
+function runMlp(Value, MLP, request) {
+  const [nin, ...nouts] = request.sizes;
+  const model = nn.make(MLP, nin, nouts, ...request.activations.split("-"));
+  const count = request.parameters.length;
+  const params = () => {
+    const found = nn.parameters(model);
+    if (found.length !== count) {
+      throw new Error(`parameters() gives ${found.length} Values; the MLP has ${count} parameters`);
+    }
+    return found;
+  };
+  params().forEach((p, k) => nn.setData(p, number(request.parameters[k])));
+  const rate = number(request.learning_rate);
+  const losses = [];
+  const gradients = [];
+  for (let pass = 0; pass <= request.steps; pass++) {
+    if (pass > 0) {   // micrograd's demo: p.data -= learning_rate * p.grad
+      for (const p of params()) nn.setData(p, data(p) - rate * grad(p));
+    }
+    const nodes = new Map();
+    request.inputs.forEach((row, i) => {
+      const out = nn.call(model, row.map((x) => make(Value, number(x))));
+      (Array.isArray(out) ? out : [out]).forEach((v, j) => nodes.set(`out${i}_${j}`, v));
+    });
+    params().forEach((p, k) => nodes.set(`p${k}`, p));
+    runSteps(Value, nodes, request.loss.steps, []);
+    const loss = nodes.get(request.loss.output);
+    nn.zeroGrad(model);
+    backward(loss);
+    losses.push(wire(data(loss), "the loss's data"));
+    gradients.push(params().map((p) => wire(grad(p), "a parameter's grad")));
+  }
+  return { losses, gradients };
+}
+
+function answer(Value, MLP, kinds, request) {
+  const mlp = request.kind === "mlp";
+  if (mlp && !kinds.includes(request.activations)) {
+    return { kind: "unsupported", id: request.id, op: "mlp",
+             message: `no ${request.activations} MLP (--nn, --nn-kinds)` };
+  }
+  const missing = (mlp ? request.loss.steps : request.steps).find(([, op]) => !has(Value, op));
   if (missing) {
     return { kind: "unsupported", id: request.id, op: missing[1] };
   }
   try {
+    if (mlp) {
+      return { kind: "mlp_result", id: request.id, ...runMlp(Value, MLP, request) };
+    }
     return { kind: "result", id: request.id, nodes: run(Value, request) };
   } catch (error) {
     const name = error && error.name ? error.name : "Error";
@@ -133,36 +202,48 @@ function portPlace(error) {
   return "";
 }
 
-// The class EXPORT of the port's file: exported, or (a script that exports
-// nothing) defined at the top level of the file run as a script.
-async function loadClass() {
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+// A function that finds a class of the port's file by name: exported, or
+// (a script that exports nothing) defined at the top level of the file run
+// as a script.
+async function loadClasses() {
   const module = await import(pathToFileURL(path.resolve(MODULE_FILE)).href);
-  const exported = module[EXPORT] || (module.default && module.default[EXPORT]);
-  if (typeof exported === "function" || !/^[A-Za-z_$][\w$]*$/.test(EXPORT)) {
+  const exported = (name) => module[name] || (module.default && module.default[name]);
+  if (typeof exported(EXPORT) === "function" || !IDENTIFIER.test(EXPORT)) {
     return exported;
   }
   // Top-level class and let declarations of a script stay in the global
   // scope of later scripts, where the next one finds the class by name.
   vm.runInThisContext(fs.readFileSync(MODULE_FILE, "utf8"), { filename: path.resolve(MODULE_FILE) });
-  return vm.runInThisContext(`typeof ${EXPORT} === "function" ? ${EXPORT} : undefined`);
+  return (name) => (IDENTIFIER.test(name)
+    ? vm.runInThisContext(`typeof ${name} === "function" ? ${name} : undefined`) : undefined);
 }
 
 async function main() {
-  if (!MODULE_FILE || (NAME_AT > 0 && !NAME)) {
-    console.error("usage: node node_driver.js MODULE [EXPORT] [--name NAME]");
+  if (!MODULE_FILE || MISSING_VALUE) {
+    console.error("usage: node node_driver.js MODULE [EXPORT] [--name NAME] [--nn MLP|none] "
+                  + "[--nn-kinds KINDS]");
     process.exit(2);
   }
-  const Value = await loadClass();
+  const find = await loadClasses();
+  const Value = find(EXPORT);
   if (typeof Value !== "function") {
     console.error(`node_driver: ${MODULE_FILE} neither exports nor defines a class ${EXPORT}`);
     process.exit(2);
   }
+  const MLP = NN_EXPORT === "none" ? undefined : find(NN_EXPORT);
+  if (option("--nn") && NN_EXPORT !== "none" && typeof MLP !== "function") {
+    console.error(`node_driver: ${MODULE_FILE} neither exports nor defines a class ${NN_EXPORT}`);
+    process.exit(2);
+  }
+  const kinds = typeof MLP === "function" ? (option("--nn-kinds") || "relu-linear").split(",") : [];
   const send = (message) => protocolWrite(JSON.stringify(message) + "\n");
   send({ kind: "hello", protocol: 1, name: NAME || path.basename(MODULE_FILE), language: "javascript",
-         version: `node ${process.version}` });
+         version: `node ${process.version}`, ...(kinds.length ? { nn: kinds } : {}) });
   const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
-    send(answer(Value, JSON.parse(line)));
+    send(answer(Value, MLP, kinds, JSON.parse(line)));
   }
 }
 

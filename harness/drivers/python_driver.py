@@ -3,6 +3,7 @@
     python python_driver.py MODULE:CLASS [--path DIR] [--name NAME]
         [--data ATTR] [--grad ATTR] [--backward METHOD]
         [--method OP=NAME] [--sum NAME] [--dot NAME]
+        [--nn MODULE:MLP | --nn none] [--nn-kinds HIDDEN-LAST,...]
 
 MODULE:CLASS is the Value class (e.g. micrograd.engine:Value); --path puts a
 folder (relative to the working directory) first on sys.path to find it.
@@ -14,6 +15,16 @@ tanh=my_tanh renames one), sum and dot only if --sum / --dot name static
 functions called as sum(values, start) and dot(ws, xs, start).  The driver
 has no list of ops: the hello names none, and the harness asks for each.
 
+The nn half (an `mlp` request): the port's MLP class, found beside the Value
+class (an MLP in its module, or in the module nn of its package, as
+micrograd.nn.MLP is) or named by --nn MODULE:MLP, is built as MLP(nin,
+nouts); --nn MODULE:EXPR builds it with an expression of nin, nouts, hidden
+and last instead (python_ref: "python_ref.nn:MLP(nin, nouts, nonlin=hidden,
+last_nonlin=last)").  --nn-kinds names the kinds of MLP it builds (default
+relu-linear, micrograd's); --nn none: the port has no nn.  The driver then
+reaches it as micrograd's demo does: model.parameters(), model(xs),
+model.zero_grad(), p.data set (--data) for its weights and the SGD step.
+
 What the port raises is answered as an `error` with the exception's type and
 message (ZeroDivisionError, RecursionError...) and the place in the port's
 code it was raised ([at engine.py:42 in __sub__]): the driver does not catch
@@ -23,6 +34,7 @@ copy it next to your own port if you like.
 """
 import argparse
 import functools
+import gc
 import importlib
 import importlib.metadata
 import json
@@ -52,6 +64,10 @@ def parse_args(argv):
                         help="the method that runs a unary op, if not named like it")
     parser.add_argument("--sum", help="static function: sum(values, start)")
     parser.add_argument("--dot", help="static function: dot(ws, xs, start)")
+    parser.add_argument("--nn", help="MODULE:MLP, MODULE:EXPR of nin, nouts, hidden and last, "
+                                     "or none (default: an MLP beside the Value class)")
+    parser.add_argument("--nn-kinds", default="relu-linear",
+                        help="the kinds of MLP it builds, HIDDEN-LAST, comma separated")
     return parser.parse_args(argv)
 
 
@@ -62,6 +78,29 @@ def load_class(target, paths):
     for path in reversed(paths):
         sys.path.insert(0, os.path.abspath(path))
     return importlib.import_module(module_name), class_name
+
+
+def load_mlp(target, value_module):
+    """make(nin, nouts, hidden, last) -> the port's MLP, or None (no nn)."""
+    if target == "none":
+        return None
+    if target is None:
+        package = value_module.__name__.rpartition(".")[0]
+        for name in (value_module.__name__, f"{package}.nn" if package else "nn"):
+            try:
+                module = importlib.import_module(name)
+            except ImportError:
+                continue
+            if isinstance(getattr(module, "MLP", None), type):
+                return lambda nin, nouts, hidden, last: module.MLP(nin, nouts)
+        return None
+    module_name, _, expression = target.partition(":")
+    module = importlib.import_module(module_name)
+    if expression.isidentifier():
+        return lambda nin, nouts, hidden, last: getattr(module, expression)(nin, nouts)
+    code = compile(expression, "--nn", "eval")
+    return lambda nin, nouts, hidden, last: eval(code, vars(module), {
+        "nin": nin, "nouts": nouts, "hidden": hidden, "last": last})
 
 
 def port_version(module):
@@ -93,8 +132,9 @@ def installed_distribution(module, top):
 class Port:
     """The class under test and how each op reaches it."""
 
-    def __init__(self, value_class, args):
-        self.value_class, self.args = value_class, args
+    def __init__(self, value_class, args, make_mlp=None):
+        self.value_class, self.args, self.make_mlp = value_class, args, make_mlp
+        self.nn_kinds = [k for k in args.nn_kinds.split(",") if k] if make_mlp else []
         self.methods = {}   # op -> the method that runs it, where not named like it
         for pair in args.method:
             op, _, name = pair.partition("=")
@@ -123,20 +163,55 @@ class Port:
         method = self.methods.get(op, op)
         return operator.methodcaller(method) if hasattr(self.value_class, method) else None
 
+    def run_steps(self, nodes, steps, order):
+        """Run a program's steps on nodes ({id: Value}), each new node appended to order."""
+        for out, op, args in steps:
+            values = [nodes[a] if isinstance(a, str) and a not in NUMBER_STRINGS else number(a)
+                      for a in args]
+            nodes[out] = self.apply(op)(*values)
+            order.append(nodes[out])
+
     def run(self, request):
         """Every node's (data, grad) in program order; raises what the port raises."""
         nodes, order = {}, []
         for node_id, x in request["inputs"]:
             nodes[node_id] = self.value_class(number(x))
             order.append(nodes[node_id])
-        for out, op, args in request["steps"]:
-            values = [nodes[a] if isinstance(a, str) and a not in NUMBER_STRINGS else number(a)
-                      for a in args]
-            nodes[out] = self.apply(op)(*values)
-            order.append(nodes[out])
+        self.run_steps(nodes, request["steps"], order)
         for _ in range(request.get("backward_calls", 1)):
             getattr(nodes[request["output"]], self.args.backward)()
         return [[wire(getattr(v, self.args.data)), wire(getattr(v, self.args.grad))] for v in order]
+
+    def run_mlp(self, request):
+        """(losses, gradients) of an mlp request (docs/protocol.md, the nn half)."""
+        data, grad = self.args.data, self.args.grad
+        sizes = request["sizes"]
+        model = self.make_mlp(sizes[0], sizes[1:], *request["activations"].split("-"))
+        params = list(model.parameters())
+        if len(params) != len(request["parameters"]):
+            raise ValueError(f"parameters() gives {len(params)} Values; an MLP of sizes "
+                             f"{sizes} has {len(request['parameters'])}")
+        for p, x in zip(params, request["parameters"]):
+            setattr(p, data, number(x))
+        rate = number(request["learning_rate"])
+        losses, gradients = [], []
+        for step in range(request["steps"] + 1):
+            if step:   # micrograd's demo: p.data -= learning_rate * p.grad
+                for p in model.parameters():
+                    setattr(p, data, getattr(p, data) - rate * getattr(p, grad))
+            nodes = {}
+            for i, row in enumerate(request["inputs"]):
+                outputs = model([self.value_class(number(x)) for x in row])
+                for j, v in enumerate(outputs if isinstance(outputs, (list, tuple)) else [outputs]):
+                    nodes[f"out{i}_{j}"] = v
+            nodes.update((f"p{k}", p) for k, p in enumerate(model.parameters()))
+            self.run_steps(nodes, request["loss"]["steps"], [])
+            loss = nodes[request["loss"]["output"]]
+            model.zero_grad()
+            getattr(loss, self.args.backward)()
+            losses.append(wire(getattr(loss, data)))
+            gradients.append([wire(getattr(p, grad)) for p in model.parameters()])
+        return losses, gradients
 
 
 def number(x):
@@ -158,15 +233,28 @@ def wire(x):
 
 def answer(port, request):
     reply = {"id": request["id"]}
-    missing = next((op for _, op, _ in request["steps"] if port.apply(op) is None), None)
+    is_mlp = request["kind"] == "mlp"
+    if is_mlp and request["activations"] not in port.nn_kinds:
+        return {"kind": "unsupported", **reply, "op": "mlp",
+                "message": f"no {request['activations']} MLP (--nn, --nn-kinds)"}
+    steps = request["loss"]["steps"] if is_mlp else request["steps"]
+    missing = next((op for _, op, _ in steps if port.apply(op) is None), None)
     if missing:
         return {"kind": "unsupported", **reply, "op": missing,
                 "message": f"{port.value_class.__name__} has no {missing}"}
     try:
+        if is_mlp:
+            # a graph is full of reference cycles: collecting while four passes
+            # of a 60,000-node graph are built makes them 14 times slower
+            gc.disable()
+            losses, gradients = port.run_mlp(request)
+            return {"kind": "mlp_result", **reply, "losses": losses, "gradients": gradients}
         return {"kind": "result", **reply, "nodes": port.run(request)}
     except Exception as error:   # the port's own fault, reported as it is, and where
         return {"kind": "error", **reply,
                 "message": f"{type(error).__name__}: {error}{port_place(error)}"}
+    finally:
+        gc.enable()
 
 
 def port_place(error):
@@ -194,14 +282,15 @@ def main(argv=None):
     os.dup2(2, 1)
     sys.stdout = sys.stderr
     module, class_name = load_class(args.target, args.path)
-    port = Port(getattr(module, class_name), args)
+    port = Port(getattr(module, class_name), args, load_mlp(args.nn, module))
 
     def send(message):
         protocol_out.write(json.dumps(message, separators=(",", ":"), allow_nan=False) + "\n")
         protocol_out.flush()
 
     send({"kind": "hello", "protocol": PROTOCOL, "name": args.name or args.target,
-          "language": "python", "version": port_version(module)})
+          "language": "python", "version": port_version(module),
+          **({"nn": port.nn_kinds} if port.nn_kinds else {})})
     for line in sys.stdin.buffer:
         send(answer(port, json.loads(line)))
 

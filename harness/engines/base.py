@@ -78,6 +78,15 @@ class Engine:
         """Why the engine cannot start (an EngineFailure), or None."""
         return None
 
+    def nn_kinds(self):
+        """The MLP kinds its own nn builds ("relu-linear", ...: harness.nn),
+        () when it has none."""
+        return ()
+
+    def mlp(self, request):
+        """Its own MLP on a harness.nn.request.MlpRequest: an MlpAnswer."""
+        raise Unsupported("mlp", f"{self.name} has no nn")
+
     def restart(self):
         """A fresh engine: nothing of earlier programs kept."""
 

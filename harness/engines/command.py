@@ -25,7 +25,8 @@ from .base import FLOATS, INTEGERS, Engine, EngineFailure, Unsupported
 from .budgets import command_port_budget
 from .command_process import (ChildExited, ChildMisbehaved, ChildProcess, ChildTimedOut,
     describe_exit)
-from .command_protocol import ProtocolError, decode_message, decode_result, encode_program
+from .command_protocol import (ProtocolError, decode_message, decode_mlp_answer, decode_result,
+    encode_mlp, encode_program)
 from .cpu_clock import WALL_BACKSTOP
 
 # How a process that ran out of memory says so: node ("JavaScript heap out of
@@ -34,6 +35,7 @@ OUT_OF_MEMORY = re.compile(r"out of memory|not enough memory|MemoryError|bad_all
                            r"Cannot allocate memory", re.IGNORECASE)
 HELLO_MAX_BYTES = 1 << 20
 REPLY_BYTES_PER_NODE = 128      # a [data, grad] pair is at most about 50 bytes
+REPLY_BYTES_PER_NUMBER = 64     # an mlp_result's numbers: at most about 25 bytes each
 EXIT_GRACE_SECONDS = 1.0        # after it closed stdout, for its exit code
 HELLO_SECONDS = 10.0            # at least, for the hello: a JVM or ts-node starts slowly
 
@@ -112,23 +114,42 @@ class CommandEngine(Engine):
         return frozenset(self.hello["ops"]) if self.hello and "ops" in self.hello else None
 
     def evaluate(self, program, *, integers=False):
+        node_ids = program.node_ids()
+        return self._ask(lambda request_id: encode_program(program, request_id, integers,
+                                                           self.backward_calls),
+                         "program", "result", REPLY_BYTES_PER_NODE * len(node_ids),
+                         lambda message: decode_result(message, node_ids))
+
+    def nn_kinds(self):
+        """The MLP kinds its hello lists (the port starts if it has not yet)."""
+        self.start_failure()
+        return tuple(self.hello.get("nn", ())) if self.hello else ()
+
+    def mlp(self, request):
+        """The port's own MLP on an MlpRequest (harness.nn): an MlpAnswer."""
+        numbers = (request.steps + 1) * (len(request.parameters) + 1)
+        return self._ask(lambda request_id: encode_mlp(request, request_id), "mlp request",
+                         "mlp_result", REPLY_BYTES_PER_NUMBER * numbers,
+                         lambda message: decode_mlp_answer(message, request))
+
+    def _ask(self, encode, what, answer_kind, reply_bytes, decode):
+        """Send encode(request id), read the reply: decode(message) of an
+        answer_kind reply, Unsupported or EngineFailure otherwise."""
         if self._child is None:
             self.restart()
         request_id, self._next_id = self._next_id, self._next_id + 1
-        node_ids = program.node_ids()
-        request = encode_program(program, request_id, integers, self.backward_calls)
-        limit = HELLO_MAX_BYTES + REPLY_BYTES_PER_NODE * len(node_ids)
-        where = f"program {request_id}"
-        message = self._receive(request, limit, where, self.timeout)
+        where = f"{what} {request_id}"
+        message = self._receive(encode(request_id), HELLO_MAX_BYTES + reply_bytes, where,
+                                self.timeout)
         try:
-            if message["kind"] not in ("result", "unsupported", "error"):
+            if message["kind"] not in (answer_kind, "unsupported", "error"):
                 raise ProtocolError(f"field kind: {message['kind']!r} where a reply "
-                                    "(result, unsupported or error) was due")
+                                    f"({answer_kind}, unsupported or error) was due")
             if message["id"] != request_id:
                 raise ProtocolError(f"field id: {message['id']} answers no request; "
                                     f"expected {request_id}")
-            if message["kind"] == "result":
-                return decode_result(message, node_ids)
+            if message["kind"] == answer_kind:
+                return decode(message)
         except ProtocolError as error:
             raise self._fail("protocol", f"reply to {where}: {error}") from None
         if message["kind"] == "unsupported":

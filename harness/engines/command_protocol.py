@@ -190,3 +190,44 @@ def decode_result(message, node_ids):
                 except ValueError as error:
                     raise ProtocolError(f"field nodes[{i}][{j}]: {error}") from None
     return evaluation
+
+
+# -- the nn half --------------------------------------------------------------------
+
+def encode_mlp(request, request_id):
+    """One mlp request line (bytes) for a harness.nn.request.MlpRequest."""
+    plain = request.to_plain()
+
+    def numbers(values):
+        return [encode_number(x) for x in values]
+    plain["parameters"] = numbers(plain["parameters"])
+    plain["inputs"] = [numbers(row) for row in plain["inputs"]]
+    plain["learning_rate"] = encode_number(plain["learning_rate"])
+    plain["loss"]["steps"] = [
+        [out, op, [encode_number(a) if isinstance(a, float) else wire_id(a) for a in args]]
+        for out, op, args in plain["loss"]["steps"]]
+    plain["loss"]["output"] = wire_id(plain["loss"]["output"])
+    return (json.dumps({"kind": "mlp", "id": int(request_id), **plain}, allow_nan=False,
+                       separators=(",", ":")) + "\n").encode()
+
+
+def decode_mlp_answer(message, request):
+    """A validated mlp_result as a harness.nn.request.MlpAnswer; ProtocolError
+    naming the field when its shape does not answer the request."""
+    from ..nn.request import MlpAnswer
+
+    def floats(values, field):
+        out = []
+        for i, x in enumerate(values):
+            try:
+                out.append(decode_number(x))
+            except ValueError as error:
+                raise ProtocolError(f"field {field}[{i}]: {error}") from None
+        return tuple(out)
+    answer = MlpAnswer(floats(message["losses"], "losses"),
+                       tuple(floats(g, f"gradients[{s}]")
+                             for s, g in enumerate(message["gradients"])))
+    problem = answer.check_shape(request)
+    if problem:
+        raise ProtocolError(f"the answer's shape: {problem}")
+    return answer

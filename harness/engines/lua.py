@@ -37,6 +37,7 @@ from pathlib import Path
 
 from lua_port.runtimes import INTEGER_RUNTIMES
 
+from ..ops import OPS
 from .base import FLOATS, INTEGERS, Engine, EngineFailure, Unsupported
 from .cpu_clock import WALL_BACKSTOP, cpu_seconds
 from .lua_chunks import chunks
@@ -77,6 +78,15 @@ def _is_missing_op(op, message):
     or metamethod: the port does not have the op."""
     head = f"[ops] {op}:"
     return message.startswith(head) and MISSING_OP.search(message, len(head)) is not None
+
+
+def _missing(message):
+    """The op whose expression, or "mlp" when [nn] mlp's, hit a missing
+    method or global (the port has no such op, no MLP), or None."""
+    head = re.match(r"\[(ops|nn)\] (\w+):", message)
+    if not head or (head[1] == "nn" and head[2] != "mlp"):
+        return None
+    return head[2] if MISSING_OP.search(message, head.end()) else None
 
 
 class _Program:
@@ -321,8 +331,8 @@ class LuaPortEngine(Engine):
             worker = self._ready()
             op_errors = self._hello["op_errors"]
             for step in program.steps:
-                if step.op in op_errors:
-                    raise EngineFailure("error", f"[ops] {step.op}: {op_errors[step.op]}")
+                if f"op:{step.op}" in op_errors:
+                    raise EngineFailure("error", f"[ops] {step.op}: {op_errors[f'op:{step.op}']}")
             try:
                 reply = worker.ask(payload, self.timeout, self.name)
             except EngineFailure:
@@ -337,6 +347,45 @@ class LuaPortEngine(Engine):
             if isinstance(failure, EngineFailure) and failure.kind == "memory":
                 self._discard()  # the next program gets a fresh runtime
             raise failure
+
+    def nn_kinds(self):
+        return self.manifest.nn.kinds if self.manifest.nn else ()
+
+    def mlp(self, request):
+        """The port's own MLP, through its manifest's [nn] (harness.nn): an MlpAnswer."""
+        from ..nn.request import MlpAnswer
+        if self.manifest.nn is None:
+            raise Unsupported("mlp", "the manifest says the port has no MLP ([nn] mlp = false)")
+        for op in sorted(request.loss_ops()):
+            if self.manifest.ops.get(op) is None or OPS[op].kind == "nary":
+                raise Unsupported(op, f"the manifest says the port has no {op}")
+        payload = pickle.dumps(("mlp", request.to_plain()), pickle.HIGHEST_PROTOCOL)
+        with self._lock:
+            worker = self._ready()
+            broken = [why for key, why in self._hello["op_errors"].items()
+                      if key.startswith("nn:") or key[3:] in request.loss_ops()]
+            if broken:   # an expression that compiled here but not in the worker
+                raise EngineFailure("error", broken[0])
+            try:
+                reply = worker.ask(payload, self.timeout, self.name)
+            except EngineFailure:
+                self._discard()
+                raise
+        if reply[0] == "ok":
+            return MlpAnswer(tuple(reply[1]), tuple(map(tuple, reply[2])))
+        if reply[0] != "failed":
+            if reply[0] == "memory":
+                self.close()   # the next request gets a fresh runtime
+            raise EngineFailure(reply[0], reply[1])
+        _, where, _, message = reply
+        missing = _missing(message)
+        if missing in ("mlp", *request.loss_ops()):
+            raise Unsupported(missing, message)
+        if message == "not enough memory":
+            self.close()
+            raise EngineFailure("memory", f"{where}: over the memory limit of "
+                                          f"{self.manifest.max_memory} MiB")
+        raise EngineFailure("error", f"{where}: {message}")
 
     def _failure(self, program, ids, where, index, message):
         """The exception for a port that raised at `where` (see interpret_port.lua)."""

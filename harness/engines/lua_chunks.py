@@ -25,12 +25,18 @@ def op_params(op):
         return ("v",)
     return _NARY_PARAMS[op]
 
-__all__ = ["chunks", "first_syntax_error", "op_params"]
+# The [nn] fields: the names each sees, and whether it is an expression (else a statement).
+NN_FIELDS = {"mlp": (("nin", "nouts", "hidden", "last"), True), "parameters": (("m",), True),
+             "call": (("m", "x"), True), "zero_grad": (("m",), False),
+             "set_data": (("v", "x"), False)}
+
+__all__ = ["chunks", "first_syntax_error", "op_params", "NN_FIELDS"]
 
 
 def chunks(manifest):
     """{key: (chunk name, Lua source, manifest field parts)} for setup, new,
-    data, grad, backward and every op the port has ("op:tanh")."""
+    data, grad, backward, every op the port has ("op:tanh") and its [nn]
+    fields ("nn:mlp")."""
     out = {"setup": ("=[port] setup", manifest.setup, ("port", "setup"))}
     functions = [("new", ("x",), manifest.new, True), ("data", ("v",), manifest.data, True),
                  ("grad", ("v",), manifest.grad, True),
@@ -40,6 +46,9 @@ def chunks(manifest):
     for op, text in manifest.ops.items():
         if text is not None:
             out[f"op:{op}"] = (f"=[ops] {op}", _function(op_params(op), text, True), ("ops", op))
+    for key, (params, is_expression) in NN_FIELDS.items() if manifest.nn else ():
+        out[f"nn:{key}"] = (f"=[nn] {key}", _function(params, getattr(manifest.nn, key),
+                                                      is_expression), ("nn", key))
     return out
 
 
@@ -59,6 +68,9 @@ def _bare(manifest):
     for op, text in manifest.ops.items():
         if text is not None:
             yield f"=[ops] {op}", f"return {text}", ("ops", op)
+    for key, (_, is_expression) in NN_FIELDS.items() if manifest.nn else ():
+        text = getattr(manifest.nn, key)
+        yield f"=[nn] {key}", f"return {text}" if is_expression else text, ("nn", key)
 
 
 def first_syntax_error(manifest):

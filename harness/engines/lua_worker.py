@@ -14,6 +14,8 @@ its parent closes the pipe:
     ("evaluate", n, flat)  -> ("ok", data, grads)
                             | ("failed", where, index, message)  the port raised
                             | ("memory", message) | ("error", message)
+    ("mlp", request)       -> ("ok", losses, gradients)   the nn half (interpret_nn.lua)
+                            | ("failed", where, 0, message) | ("memory", ...) | ("error", ...)
     ("status",)            -> {"jit": jit.status(), "traces": how many} (None on PUC Lua)
 
 The port runs in lua_port's sandbox with one global table for its modules,
@@ -35,6 +37,7 @@ from pathlib import Path
 from lua_port.bridge import PACKAGE_DIR, LuaError, LuaMemoryLimitError, LuaSandbox
 
 INTERPRETER = PACKAGE_DIR / "interpret_port.lua"
+NN_INTERPRETER = PACKAGE_DIR / "interpret_nn.lua"
 # Headroom above max_memory for Python's own work (the answer's lists), so
 # that on PUC Lua lupa's cap, and its clean error, comes first.
 RLIMIT_SLACK = 64 * 2**20
@@ -68,34 +71,49 @@ class Port:
                                   jit="early", shared_globals=True)
         _cap_address_space(config["max_memory"])
         started()
-        self.error, self.op_errors, self.interpreter = None, {}, None
+        self.error, self.op_errors, self.interpreter, self.nn_interpreter = None, {}, None, None
         chunks = dict(config["chunks"])
         sandbox, env = self.sandbox, self.sandbox.env
         try:
             chunkname, source = chunks.pop("setup")
             sandbox.run(sandbox.compile(source, chunkname, env))
-            functions, ops = {}, {}
+            functions, ops, nn = {}, {}, {}
             for key, (chunkname, source) in chunks.items():
                 try:
                     function = sandbox.run(sandbox.compile(source, chunkname, env))
                 except LuaError as exc:
-                    if not key.startswith("op:"):
+                    if not key.startswith(("op:", "nn:")):
                         raise
-                    self.op_errors[key[3:]] = str(exc)
+                    self.op_errors[key] = str(exc)
                     continue
-                (ops if key.startswith("op:") else functions)[key.removeprefix("op:")] = function
+                group, _, name = key.rpartition(":")
+                {"op": ops, "nn": nn, "": functions}[group][name] = function
         except LuaMemoryLimitError as exc:
             self.error = ("memory", str(exc))
             return
         except LuaError as exc:
             self.error = ("error", str(exc))
             return
-        make = sandbox.run(sandbox.compile(INTERPRETER.read_text(), "@lua_port/interpret_port.lua"))
-        self.interpreter = sandbox.run(make, sandbox.table({**functions, "ops": sandbox.table(ops)}))
+        port = {**functions, "ops": sandbox.table(ops), "nn": sandbox.table(nn)}
+        for attribute, path in (("interpreter", INTERPRETER), ("nn_interpreter", NN_INTERPRETER)):
+            make = sandbox.run(sandbox.compile(path.read_text(), f"@lua_port/{path.name}"))
+            setattr(self, attribute, sandbox.run(make, sandbox.table(port)))
 
     def hello(self):
         return {"version": self.sandbox.version, "jit": self.sandbox.jit_status(),
                 "error": self.error, "op_errors": self.op_errors}
+
+    def mlp(self, request):
+        """The nn half's request (a plain dict: harness.nn.request.MlpRequest.to_plain)."""
+        try:
+            result = self.sandbox.call(self.nn_interpreter, request)
+        except LuaMemoryLimitError as exc:
+            return ("memory", str(exc))
+        except LuaError as exc:
+            return ("error", str(exc))
+        if result[0] is None:
+            return ("failed", result[1], 0, result[2])
+        return ("ok", result[0], result[1])
 
     def evaluate(self, n, flat):
         try:
@@ -136,6 +154,8 @@ def serve(read_fd, write_fd):
         try:
             if request[0] == "evaluate":
                 reply = port.evaluate(*request[1:])
+            elif request[0] == "mlp":
+                reply = port.mlp(request[1])
             elif request[0] == "status":
                 reply = {"jit": port.sandbox.jit_status(), "traces": port.sandbox.jit_traces()}
             else:

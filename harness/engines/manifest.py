@@ -15,6 +15,10 @@ own global table after `setup` ran:
     [ops]     binary ops see a and b, unary ops v, sum start and vs (a Lua
               array), dot start, ws and xs; DEFAULT_OPS below (derived from
               harness.ops), false for an op the port does not have.
+    [nn]      the port's MLP (the nn half): mlp (of nin, nouts, hidden, last;
+              false for a port without one), parameters, call (m, x),
+              zero_grad (m), set_data (v, x) and the kinds of MLP it builds;
+              DEFAULT_NN below, micrograd's API.
 """
 import json
 from dataclasses import dataclass, field, fields
@@ -29,8 +33,8 @@ from ..toml_errors import field_name, first_schema_error, key_place, read_toml
 from .build import CACHE_PLACEHOLDER, DEFAULT_BUILD_TIMEOUT, cache_folder
 from .lua_chunks import first_syntax_error, op_params
 
-__all__ = ["Manifest", "ManifestError", "load_manifest", "DEFAULT_OPS", "op_params",
-           "SCHEMA_PATH"]
+__all__ = ["Manifest", "ManifestError", "load_manifest", "DEFAULT_OPS", "DEFAULT_NN", "NnApi",
+           "op_params", "SCHEMA_PATH"]
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "port.schema.json"
 SCHEMA_NAME = "harness/schema/port.schema.json"
@@ -57,6 +61,20 @@ def lua_default(op):
 
 
 DEFAULT_OPS = MappingProxyType({name: lua_default(op) for name, op in OPS.items()})
+
+
+@dataclass(frozen=True)
+class NnApi:
+    """How a Lua port's MLP is reached ([nn]); see the module docstring."""
+    mlp: str = "MLP(nin, nouts)"
+    parameters: str = "m:parameters()"
+    call: str = "m(x)"
+    zero_grad: str = "m:zero_grad()"
+    set_data: str = "v.data = x"
+    kinds: tuple = ("relu-linear",)
+
+
+DEFAULT_NN = NnApi()
 
 
 def _rebuilt(state):
@@ -98,6 +116,7 @@ class Manifest:
     build_timeout: float = DEFAULT_BUILD_TIMEOUT   # wall-clock seconds for the build
     sources: tuple = ()         # command: more paths the build reads (absolute)
     cache: Path | None = None   # command: the build cache folder ({cache})
+    nn: NnApi | None = None     # lua: how its MLP is reached ([nn]), None: mlp = false
 
     @property
     def folder(self):
@@ -162,6 +181,12 @@ def _explainer(schema, data):
                            f"({', '.join(RUNTIMES)})")
         if error.validator == "enum" and parts == ["port", "language"]:
             return parts, f"{json.dumps(error.instance)} is not a language (\"lua\" or \"command\")"
+        if error.validator == "anyOf" and parts == ["nn", "mlp"]:
+            return parts, (f"{json.dumps(error.instance)} is neither a Lua expression (a string) "
+                           "nor false (the port has no MLP)")
+        if error.validator == "pattern" and parts[:2] == ["nn", "kinds"]:
+            return parts, (f"{json.dumps(error.instance)} is not a kind of MLP HIDDEN-LAST "
+                           "(each relu, tanh or linear), e.g. \"relu-linear\"")
         if error.validator == "anyOf" and where[:1] == ["ops"]:
             return parts, (f"{json.dumps(error.instance)} is neither a Lua expression (a string) "
                            "nor false (the port has no such op)")
@@ -208,9 +233,12 @@ def _build(path, shown, raw, data):
                     for op, expression in data.get("ops", {}).items()})
         runtimes = tuple(port.get("runtimes", RUNTIMES))
         root = (path.parent / api.pop("root")).resolve()
+        nn = data.get("nn", {})
+        nn = None if nn.get("mlp") is False else NnApi(
+            **{**nn, "kinds": tuple(nn.get("kinds", DEFAULT_NN.kinds))})
     else:
         api = {key: "" for key in DEFAULT_API if key != "root"}
-        ops, runtimes, root = {}, (), None
+        ops, runtimes, root, nn = {}, (), None, None
     cache = None if lua else cache_folder(path)
 
     def argv(key):   # {cache} names the build cache folder
@@ -223,7 +251,7 @@ def _build(path, shown, raw, data):
                     raw=raw, build=argv("build"),
                     build_timeout=float(port.get("build_timeout", DEFAULT_BUILD_TIMEOUT)),
                     sources=tuple((path.parent / s).resolve() for s in port.get("sources", ())),
-                    cache=cache, **api)
+                    cache=cache, nn=nn, **api)
 
 
 def _at_line(manifest, parts, line, reason):

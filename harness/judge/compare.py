@@ -117,6 +117,8 @@ class Mismatch:
     bound: Optional[float] = None   # the budget as an absolute error (when it matters)
 
     def where(self):
+        if self.text and not self.line:   # a node no fixture line says (the nn half's)
+            return f"node {self.node} ({self.op}, {self.text})"
         return f"node {self.node} ({self.op}, " + (
             f"line {self.line}: {self.text})" if self.text else f"{self.op})")
 

@@ -151,14 +151,17 @@ def _ulp(x):
     return math.ulp(x) if math.isfinite(x) else math.inf
 
 
-def node_budgets(program, reference, table, reorders=False):
+def node_budgets(program, reference, table, reorders=False, free_order=frozenset()):
     """{node id: (data ulps, grad ulps)} allowed against reference (python_ref's
     evaluation of program) for an engine whose ops differ as table says
     ({op: OpBudget}) and which adds gradient contributions in its own order
-    when reorders.  Empty when everything must be exact."""
-    if not table and not reorders:
+    when reorders.  free_order: ops whose terms the engine adds in an order of
+    its own (a port's Neuron computing b + w . x as a dot node stands for):
+    each of their roundings counts, exact inputs or not.  Empty when
+    everything must be exact."""
+    if not table and not reorders and not free_order:
         return {}
-    if not any(step.op in table for step in program.steps) and not (
+    if not any(step.op in table or step.op in free_order for step in program.steps) and not (
             reorders and _has_reuse(program)):
         return {}
     data = {node: pair[0] for node, pair in reference.items()}
@@ -178,7 +181,7 @@ def node_budgets(program, reference, table, reorders=False):
         locals_[step.out] = (vals, errs, partials)
         own = table.get(step.op)
         propagated = sum(_times(abs(d), e) for (d, _), e in zip(partials, errs))
-        roundings = op.roundings(vals) if propagated else 0
+        roundings = op.roundings(vals) if propagated or step.op in free_order else 0
         scale = op.rounding_scale(vals, out)
         err[step.out] = propagated + ((own.data if own else 0) * _ulp(out)
                                       + roundings * _ulp(scale))

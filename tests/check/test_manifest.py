@@ -2,12 +2,13 @@
 tests/check/malformed_manifests/ is refused with exactly one line,
 `file:line:col: reason`."""
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from harness.engines.manifest import (DEFAULT_OPS, SCHEMA_PATH, ManifestError, load_manifest,
-    op_params)
+from harness.engines.manifest import (DEFAULT_NN, DEFAULT_OPS, SCHEMA_PATH, ManifestError, NnApi,
+    load_manifest, op_params)
 from harness.ops import OPS
 from harness.toml_errors import key_place
 from lua_port import RUNTIMES
@@ -49,6 +50,14 @@ EXPECTED = {
     "floor_division_on_lua51": "9:7: [ops] div: does not compile on lua51: unexpected symbol "
                                "near '/'",
     "setup_syntax": "7:1: [port] setup: does not compile on lua51: '<name>' expected near '='",
+    "nn_mlp_not_an_expression": "7:7: [nn] mlp: true is neither a Lua expression (a string) "
+                                "nor false (the port has no MLP)",
+    "nn_unknown_field": f"7:1: [nn] forward: unknown field {SCHEMA_LINK}",
+    "nn_expression_syntax": "7:7: [nn] mlp: does not compile on lua51: unexpected symbol "
+                            "near '<eof>'",
+    "nn_bad_kind": '7:10: [nn] kinds: "relu" is not a kind of MLP HIDDEN-LAST (each relu, tanh '
+                   'or linear), e.g. "relu-linear"',
+    "nn_in_command_port": '6:1: nn: not a field of a "command" port',
 }
 
 
@@ -79,6 +88,18 @@ def test_our_own_port_manifest():
                             "dot": "Value.dot(ws, xs, start)"}
     assert manifest.timeout == 60.0 and manifest.max_memory == 2048
     assert manifest.place("ops", "dot") == (13, 1)
+    assert manifest.nn == replace(DEFAULT_NN, kinds=("relu-linear", "tanh-tanh"), mlp=(
+        'require("micrograd").MLP(nin, nouts, {nonlin = hidden, last_nonlin = last})'))
+
+
+def test_nn_defaults_to_micrograds_api_and_mlp_false_turns_it_off(tmp_path):
+    (tmp_path / "port.toml").write_text('[port]\nname = "p"\nlanguage = "lua"\nsetup = ""\n')
+    assert load_manifest(tmp_path / "port.toml").nn == DEFAULT_NN == NnApi(
+        "MLP(nin, nouts)", "m:parameters()", "m(x)", "m:zero_grad()", "v.data = x",
+        ("relu-linear",))
+    (tmp_path / "port.toml").write_text('[port]\nname = "p"\nlanguage = "lua"\nsetup = ""\n'
+                                        '[nn]\nmlp = false\n')
+    assert load_manifest(tmp_path / "port.toml").nn is None
 
 
 def test_ops_set_false_and_limits(tmp_path):

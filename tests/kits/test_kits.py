@@ -1,8 +1,9 @@
 """The driver kits of harness/drivers/ (Go, Rust, C++, Java), where the
-toolchain is installed: each kit's example port passes the check and the
-driver conformance check, and its buggy test port (tests/ports/<kit>-buggy/,
-gradients assigned instead of accumulated, through the same kit) is
-diagnosed by name, with its own error reported as an `error`.
+toolchain is installed: each kit's example port passes the check, its nn
+rows and the driver conformance check, and its buggy test port
+(tests/ports/<kit>-buggy/, gradients assigned instead of accumulated,
+through the same kit, without the nn part) is diagnosed by name, with its
+own error reported as an `error`, and has no nn.
 
 Each port is built once per run (conftest.py: one build cache)."""
 import re
@@ -16,7 +17,8 @@ from harness.check.cli import check_port
 from harness.engines.command import open_command_port
 from harness.engines.manifest import load_manifest
 from harness.engines.base import EngineFailure, Unsupported
-from harness.run import CheckSettings
+from harness.nn.cases import all_cases
+from harness.run import CheckSettings, nn_case_cell
 from harness.drivers import KITS
 from harness.fixture import load_corpus
 from harness.parse import parse_program
@@ -110,6 +112,37 @@ def test_what_the_port_raises_is_an_error_reply_and_what_it_prints_goes_to_stder
         values = runtime.evaluate(parse_program("y = x * 2.0", {"x": 3.0}, "y"))
         assert values == {"x": (3.0, 2.0), "y": (6.0, 1.0)}
         assert runtime.pid == pid
+    finally:
+        runtime.close()
+
+
+@pytest.mark.parametrize("language", kit_params())
+def test_the_example_ports_mlp_passes_every_nn_row(language):
+    """The kit's nn part (nn.go, nn.rs, nn.hpp, Nn.java) reaches the example's
+    small MLP: its gradients and SGD steps are python_ref's, within the
+    budget of the language's own tanh."""
+    manifest = load_manifest(example(language))
+    ensure_built(manifest)
+    [runtime] = open_command_port(manifest)
+    try:
+        assert runtime.nn_kinds() == ("relu-linear", "tanh-tanh")
+        cells = {case.name: nn_case_cell(runtime, case.request) for case in all_cases()}
+    finally:
+        runtime.close()
+    assert {c.status for c in cells.values()} <= {"EXACT", "CLOSE"}, \
+        {name: c.summary() for name, c in cells.items()}
+
+
+@pytest.mark.parametrize("language", kit_params())
+def test_a_kit_port_without_the_nn_part_has_no_nn(language):
+    manifest = load_manifest(buggy(language))
+    ensure_built(manifest)
+    [runtime] = open_command_port(manifest)
+    try:
+        assert runtime.nn_kinds() == () and "nn" not in runtime.hello
+        with pytest.raises(Unsupported) as lacking:   # asked all the same, it says so
+            runtime.mlp(all_cases()[0].request)
+        assert lacking.value.op == "mlp"
     finally:
         runtime.close()
 

@@ -10,10 +10,14 @@
 // made a value with make first.  An op without a function is unsupported:
 // the kit never builds one op from others.
 //
+// The nn half (an `mlp` request) is optional: nn.hpp, beside the adapter,
+// defines struct Nn (see it); without the file the port has no nn.
+//
 // Lines of any length; numbers that cross exactly ("inf", "-inf", "nan",
 // "-0.0" as strings, finite ones in the shortest form that reads back);
 // what the port throws becomes an `error` reply; what it prints goes to
 // stderr.
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -34,6 +38,10 @@
 
 #include "adapter.hpp"
 #include "ops.hpp"
+#if __has_include("nn.hpp")
+#include "nn.hpp"
+#define MICROGRAD_KIT_NN 1
+#endif
 
 namespace kit {
 
@@ -231,13 +239,26 @@ const std::map<std::string, Op> OPS = find_ops<Port>();
 
 // -- answering -------------------------------------------------------------------
 
+const std::map<std::string, double> NUMBER_STRINGS = {
+    {"inf", INFINITY}, {"-inf", -INFINITY}, {"nan", NAN}, {"-0.0", -0.0}};
+
+// A number of the request: a JSON number, or one of the four number strings.
+double number(const Json& arg) {
+    return arg.type == Json::Number ? arg.number : NUMBER_STRINGS.at(arg.text);
+}
+
 V number_or_node(const Json& arg, const std::map<std::string, V>& nodes) {
-    if (arg.type == Json::Number) return Port::make(arg.number);
-    if (arg.text == "inf") return Port::make(INFINITY);
-    if (arg.text == "-inf") return Port::make(-INFINITY);
-    if (arg.text == "nan") return Port::make(NAN);
-    if (arg.text == "-0.0") return Port::make(-0.0);
+    if (arg.type == Json::Number || NUMBER_STRINGS.count(arg.text)) return Port::make(number(arg));
     return nodes.at(arg.text);
+}
+
+// Run a program's steps on nodes, each new node appended to order.
+void run_steps(std::map<std::string, V>& nodes, const Json& steps, std::vector<V>& order) {
+    for (const Json& step : steps.items) {
+        std::vector<V> args;
+        for (const Json& arg : step.items[2].items) args.push_back(number_or_node(arg, nodes));
+        order.push_back(nodes[step.items[0].text] = OPS.at(step.items[1].text)(args));
+    }
 }
 
 std::string run(const Json& program) {
@@ -246,11 +267,7 @@ std::string run(const Json& program) {
     for (const Json& input : program["inputs"].items) {
         order.push_back(nodes[input.items[0].text] = number_or_node(input.items[1], nodes));
     }
-    for (const Json& step : program["steps"].items) {
-        std::vector<V> args;
-        for (const Json& arg : step.items[2].items) args.push_back(number_or_node(arg, nodes));
-        order.push_back(nodes[step.items[0].text] = OPS.at(step.items[1].text)(args));
-    }
+    run_steps(nodes, program["steps"], order);
     const Json* calls = program.find("backward_calls");
     for (int i = 0; i < (calls ? int(calls->number) : 1); ++i) Port::backward(nodes.at(program["output"].text));
     std::string out;
@@ -258,6 +275,69 @@ std::string run(const Json& program) {
         out += (out.empty() ? "[" : ",[") + wire(Port::data(v)) + "," + wire(Port::grad(v)) + "]";
     }
     return out;
+}
+
+// -- the nn half (nn.hpp) ---------------------------------------------------------
+
+std::vector<std::string> nn_kinds() {
+#ifdef MICROGRAD_KIT_NN
+    return Nn::kinds();
+#else
+    return {};
+#endif
+}
+
+// The losses and every parameter's gradients after each pass of an mlp request.
+std::string run_mlp(const Json& request) {
+#ifdef MICROGRAD_KIT_NN
+    std::vector<int> sizes;
+    for (const Json& size : request["sizes"].items) sizes.push_back(int(size.number));
+    const std::string& kind = request["activations"].text;
+    auto model = Nn::mlp(sizes[0], std::vector<int>(sizes.begin() + 1, sizes.end()),
+                         kind.substr(0, kind.find('-')), kind.substr(kind.find('-') + 1));
+    const std::vector<Json>& given = request["parameters"].items;
+    auto params = [&] {
+        std::vector<V> found = Nn::parameters(model);
+        if (found.size() != given.size()) {
+            throw std::length_error("parameters() gives " + std::to_string(found.size()) +
+                                    " values; the MLP has " + std::to_string(given.size()) + " parameters");
+        }
+        return found;
+    };
+    std::vector<V> first = params();
+    for (size_t k = 0; k < first.size(); ++k) Nn::set_data(first[k], number(given[k]));
+    double rate = number(request["learning_rate"]);
+    std::string losses, gradients;
+    for (int pass = 0; pass <= int(request["steps"].number); ++pass) {
+        if (pass > 0) {  // micrograd's demo: p.data -= learning_rate * p.grad
+            for (const V& p : params()) Nn::set_data(p, Port::data(p) - rate * Port::grad(p));
+        }
+        std::map<std::string, V> nodes;
+        const std::vector<Json>& rows = request["inputs"].items;
+        for (size_t i = 0; i < rows.size(); ++i) {
+            std::vector<V> xs;
+            for (const Json& x : rows[i].items) xs.push_back(Port::make(number(x)));
+            std::vector<V> outs = Nn::forward(model, xs);
+            for (size_t j = 0; j < outs.size(); ++j) {
+                nodes["out" + std::to_string(i) + "_" + std::to_string(j)] = outs[j];
+            }
+        }
+        std::vector<V> now = params();
+        for (size_t k = 0; k < now.size(); ++k) nodes["p" + std::to_string(k)] = now[k];
+        std::vector<V> made;
+        run_steps(nodes, request["loss"]["steps"], made);
+        V loss = nodes.at(request["loss"]["output"].text);
+        Nn::zero_grad(model);
+        Port::backward(loss);
+        losses += (losses.empty() ? "" : ",") + wire(Port::data(loss));
+        std::string grads;
+        for (const V& p : params()) grads += (grads.empty() ? "" : ",") + wire(Port::grad(p));
+        gradients += (gradients.empty() ? "[" : ",[") + grads + "]";
+    }
+    return "\"losses\":[" + losses + "],\"gradients\":[" + gradients + "]";
+#else
+    return "";
+#endif
 }
 
 std::string demangled(const char* name) {
@@ -270,7 +350,17 @@ std::string demangled(const char* name) {
 std::string answer(const std::string& line) {
     Json program = Reader(line).value();
     std::string id = wire(program["id"].number);
-    for (const Json& step : program["steps"].items) {
+    const Json* kind = program.find("kind");
+    bool is_mlp = kind && kind->text == "mlp";
+    if (is_mlp) {
+        std::vector<std::string> kinds = nn_kinds();
+        const std::string& wanted = program["activations"].text;
+        if (std::find(kinds.begin(), kinds.end(), wanted) == kinds.end()) {
+            return "{\"kind\":\"unsupported\",\"id\":" + id + ",\"op\":\"mlp\",\"message\":" +
+                   quote("nn.hpp builds no " + wanted + " MLP") + "}";
+        }
+    }
+    for (const Json& step : (is_mlp ? program["loss"]["steps"] : program["steps"]).items) {
         const std::string& op = step.items[1].text;
         if (!OPS.count(op)) {
             return "{\"kind\":\"unsupported\",\"id\":" + id + ",\"op\":" + quote(op) +
@@ -279,6 +369,7 @@ std::string answer(const std::string& line) {
     }
     std::string message;
     try {
+        if (is_mlp) return "{\"kind\":\"mlp_result\",\"id\":" + id + "," + run_mlp(program) + "}";
         return "{\"kind\":\"result\",\"id\":" + id + ",\"nodes\":[" + run(program) + "]}";
     } catch (const std::exception& error) {
         message = demangled(typeid(error).name()) + ": " + error.what();
@@ -301,12 +392,13 @@ int main(int argc, char** argv) {
     dup2(2, 1);
     std::ios::sync_with_stdio(false);
     std::string name = argc == 3 && std::string(argv[1]) == "--name" ? argv[2] : "c++ port";
-    std::string ops;
+    std::string ops, kinds;
     for (const auto& op : kit::OPS) ops += (ops.empty() ? "" : ",") + kit::quote(op.first);
+    for (const auto& kind : kit::nn_kinds()) kinds += (kinds.empty() ? "" : ",") + kit::quote(kind);
     std::string hello = "{\"kind\":\"hello\",\"protocol\":1,\"name\":" + kit::quote(name) +
                         ",\"language\":\"c++\",\"version\":" +
                         kit::quote("C++ " + std::to_string(__cplusplus) + ", compiler " + __VERSION__) +
-                        ",\"ops\":[" + ops + "]}\n";
+                        ",\"ops\":[" + ops + "]" + (kinds.empty() ? "" : ",\"nn\":[" + kinds + "]") + "}\n";
     std::fputs(hello.c_str(), protocol);
     std::fflush(protocol);
     for (std::string line; std::getline(std::cin, line);) {  // lines of any length

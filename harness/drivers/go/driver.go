@@ -10,6 +10,10 @@
 // made a value with New first.  An op without a method is unsupported:
 // the kit never builds one op from others.
 //
+// The nn half (an `mlp` request) is optional: nn.go, beside the adapter,
+// gives the methods NNKinds, MLP, Parameters, Forward, ZeroGrad and SetData
+// (see it); without them the port has no nn.
+//
 // Lines of any length; numbers that cross exactly ("inf", "-inf", "nan",
 // "-0.0" as strings, finite ones in the shortest form that reads back); a
 // panic or an error of the port becomes an `error` reply; what the port
@@ -32,8 +36,10 @@ import (
 	"unicode"
 )
 
-// The adapter's methods that are not ops.
-var core = map[string]bool{"New": true, "Data": true, "Grad": true, "Backward": true}
+// The adapter's methods that are not ops: the core, and nn.go's.
+var core = map[string]bool{"New": true, "Data": true, "Grad": true, "Backward": true,
+	"NNKinds": true, "MLP": true, "Parameters": true, "Forward": true, "ZeroGrad": true,
+	"SetData": true}
 
 var numberStrings = map[string]float64{
 	"inf": math.Inf(1), "-inf": math.Inf(-1), "nan": math.NaN(), "-0.0": math.Copysign(0, -1),
@@ -170,11 +176,16 @@ func (k *kit) hello(name string) string {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	return fmt.Sprintf(`{"kind":"hello","protocol":1,"name":%s,"language":"go","version":%s,"ops":%s}`,
-		quote(name), quote(strings.TrimSpace(runtime.Version()+" "+module+" "+version)), toJSON(names))
+	nn := ""
+	if kinds := k.nnKinds(); len(kinds) > 0 {
+		nn = `,"nn":` + toJSON(kinds)
+	}
+	return fmt.Sprintf(`{"kind":"hello","protocol":1,"name":%s,"language":"go","version":%s,"ops":%s%s}`,
+		quote(name), quote(strings.TrimSpace(runtime.Version()+" "+module+" "+version)), toJSON(names), nn)
 }
 
 type program struct {
+	Kind          string              `json:"kind"`
 	ID            int64               `json:"id"`
 	Inputs        [][]json.RawMessage `json:"inputs"`
 	Steps         [][]json.RawMessage `json:"steps"`
@@ -184,16 +195,15 @@ type program struct {
 
 func (k *kit) answer(line []byte) string {
 	var p program
+	if json.Unmarshal(line, &struct{ Kind *string }{&p.Kind}); p.Kind == "mlp" {
+		json.Unmarshal(line, &struct{ ID *int64 }{&p.ID})
+		return k.answerMLP(line, p.ID)
+	}
 	if err := json.Unmarshal(line, &p); err != nil {
 		return fmt.Sprintf(`{"kind":"error","id":%d,"message":%s}`, p.ID, quote("go kit: "+err.Error()))
 	}
-	for _, step := range p.Steps {
-		var name string
-		json.Unmarshal(step[1], &name)
-		if _, ok := k.ops[name]; !ok {
-			return fmt.Sprintf(`{"kind":"unsupported","id":%d,"op":%s,"message":%s}`, p.ID, quote(name),
-				quote("adapter.go has no method for "+name))
-		}
+	if reply := k.unsupported(p.Steps, p.ID); reply != "" {
+		return reply
 	}
 	nodes, err := k.run(&p)
 	if err != nil {
@@ -202,14 +212,23 @@ func (k *kit) answer(line []byte) string {
 	return fmt.Sprintf(`{"kind":"result","id":%d,"nodes":[%s]}`, p.ID, nodes)
 }
 
+// unsupported is the reply to steps with an op the adapter lacks, or "".
+func (k *kit) unsupported(steps [][]json.RawMessage, id int64) string {
+	for _, step := range steps {
+		var name string
+		json.Unmarshal(step[1], &name)
+		if _, ok := k.ops[name]; !ok {
+			return fmt.Sprintf(`{"kind":"unsupported","id":%d,"op":%s,"message":%s}`, id, quote(name),
+				quote("adapter.go has no method for "+name))
+		}
+	}
+	return ""
+}
+
 // run builds the program's graph, runs backward and writes every node's
 // [data, grad]; a panic of the port is returned as an error.
 func (k *kit) run(p *program) (nodes string, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("panic: %v", r)
-		}
-	}()
+	defer recovered(&err)
 	byID := map[string]reflect.Value{}
 	order := []reflect.Value{}
 	for _, in := range p.Inputs {
@@ -219,30 +238,8 @@ func (k *kit) run(p *program) (nodes string, err error) {
 		byID[id] = k.call("New", reflect.ValueOf(x))
 		order = append(order, byID[id])
 	}
-	for _, step := range p.Steps {
-		var out, name string
-		var raw []json.RawMessage
-		json.Unmarshal(step[0], &out)
-		json.Unmarshal(step[1], &name)
-		json.Unmarshal(step[2], &raw)
-		args := make([]reflect.Value, len(raw))
-		for i, a := range raw {
-			if x, isNumber, e := number(a); e != nil {
-				return "", e
-			} else if isNumber {
-				args[i] = k.call("New", reflect.ValueOf(x))
-			} else {
-				var id string
-				json.Unmarshal(a, &id)
-				args[i] = byID[id]
-			}
-		}
-		v, e := k.apply(k.ops[name], args)
-		if e != nil {
-			return "", e
-		}
-		byID[out] = v
-		order = append(order, v)
+	if order, err = k.runSteps(byID, p.Steps, order); err != nil {
+		return "", err
 	}
 	calls := p.BackwardCalls
 	if calls == 0 {
@@ -259,6 +256,44 @@ func (k *kit) run(p *program) (nodes string, err error) {
 		b.WriteString("[" + wire(k.float("Data", v)) + "," + wire(k.float("Grad", v)) + "]")
 	}
 	return b.String(), nil
+}
+
+// recovered turns a panic of the port into the error of the function it ends.
+func recovered(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("panic: %v", r)
+	}
+}
+
+// runSteps runs a program's steps on byID, each new node appended to order.
+func (k *kit) runSteps(byID map[string]reflect.Value, steps [][]json.RawMessage,
+	order []reflect.Value) ([]reflect.Value, error) {
+	for _, step := range steps {
+		var out, name string
+		var raw []json.RawMessage
+		json.Unmarshal(step[0], &out)
+		json.Unmarshal(step[1], &name)
+		json.Unmarshal(step[2], &raw)
+		args := make([]reflect.Value, len(raw))
+		for i, a := range raw {
+			if x, isNumber, e := number(a); e != nil {
+				return order, e
+			} else if isNumber {
+				args[i] = k.call("New", reflect.ValueOf(x))
+			} else {
+				var id string
+				json.Unmarshal(a, &id)
+				args[i] = byID[id]
+			}
+		}
+		v, e := k.apply(k.ops[name], args)
+		if e != nil {
+			return order, e
+		}
+		byID[out] = v
+		order = append(order, v)
+	}
+	return order, nil
 }
 
 func (k *kit) apply(o op, args []reflect.Value) (reflect.Value, error) {
@@ -335,4 +370,111 @@ func quote(s string) string {
 func toJSON(v interface{}) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// -- the nn half (nn.go) ----------------------------------------------------------
+
+type mlpRequest struct {
+	Sizes       []int               `json:"sizes"`
+	Activations string              `json:"activations"`
+	Parameters  []json.RawMessage   `json:"parameters"`
+	Inputs      [][]json.RawMessage `json:"inputs"`
+	Loss        struct {
+		Steps  [][]json.RawMessage `json:"steps"`
+		Output string              `json:"output"`
+	} `json:"loss"`
+	Steps        int             `json:"steps"`
+	LearningRate json.RawMessage `json:"learning_rate"`
+}
+
+// nnKinds gives the kinds of MLP nn.go says the port builds: none without it.
+func (k *kit) nnKinds() []string {
+	if _, ok := k.adapter.Type().MethodByName("MLP"); !ok {
+		return nil
+	}
+	return k.call("NNKinds").Interface().([]string)
+}
+
+func (k *kit) answerMLP(line []byte, id int64) string {
+	var r mlpRequest
+	if err := json.Unmarshal(line, &r); err != nil {
+		return fmt.Sprintf(`{"kind":"error","id":%d,"message":%s}`, id, quote("go kit: "+err.Error()))
+	}
+	known := false
+	for _, kind := range k.nnKinds() {
+		known = known || kind == r.Activations
+	}
+	if !known {
+		return fmt.Sprintf(`{"kind":"unsupported","id":%d,"op":"mlp","message":%s}`, id,
+			quote("nn.go builds no "+r.Activations+" MLP"))
+	}
+	if reply := k.unsupported(r.Loss.Steps, id); reply != "" {
+		return reply
+	}
+	losses, gradients, err := k.runMLP(&r)
+	if err != nil {
+		return fmt.Sprintf(`{"kind":"error","id":%d,"message":%s}`, id, quote(err.Error()))
+	}
+	return fmt.Sprintf(`{"kind":"mlp_result","id":%d,"losses":[%s],"gradients":[%s]}`, id, losses, gradients)
+}
+
+// runMLP builds the MLP, sets its parameters and runs every pass (forward,
+// loss, zero_grad, backward; p.data -= learning_rate * p.grad between passes).
+func (k *kit) runMLP(r *mlpRequest) (losses, gradients string, err error) {
+	defer recovered(&err)
+	hidden, last, _ := strings.Cut(r.Activations, "-")
+	model := k.call("MLP", reflect.ValueOf(r.Sizes[0]), reflect.ValueOf(r.Sizes[1:]),
+		reflect.ValueOf(hidden), reflect.ValueOf(last))
+	params := func() []reflect.Value {
+		found := k.call("Parameters", model)
+		if found.Len() != len(r.Parameters) {
+			panic(fmt.Sprintf("Parameters gives %d values; the MLP has %d parameters", found.Len(), len(r.Parameters)))
+		}
+		out := make([]reflect.Value, found.Len())
+		for i := range out {
+			out[i] = found.Index(i)
+		}
+		return out
+	}
+	for i, p := range params() {
+		x, _, _ := number(r.Parameters[i])
+		k.call("SetData", p, reflect.ValueOf(x))
+	}
+	rate, _, _ := number(r.LearningRate)
+	var ls, gs []string
+	for pass := 0; pass <= r.Steps; pass++ {
+		if pass > 0 { // micrograd's demo: p.data -= learning_rate * p.grad
+			for _, p := range params() {
+				k.call("SetData", p, reflect.ValueOf(k.float("Data", p)-rate*k.float("Grad", p)))
+			}
+		}
+		byID := map[string]reflect.Value{}
+		for i, row := range r.Inputs {
+			xs := reflect.MakeSlice(reflect.SliceOf(k.value), len(row), len(row))
+			for j, a := range row {
+				x, _, _ := number(a)
+				xs.Index(j).Set(k.call("New", reflect.ValueOf(x)))
+			}
+			outs := k.call("Forward", model, xs)
+			for j := 0; j < outs.Len(); j++ {
+				byID[fmt.Sprintf("out%d_%d", i, j)] = outs.Index(j)
+			}
+		}
+		for i, p := range params() {
+			byID[fmt.Sprintf("p%d", i)] = p
+		}
+		if _, err := k.runSteps(byID, r.Loss.Steps, nil); err != nil {
+			return "", "", err
+		}
+		loss := byID[r.Loss.Output]
+		k.call("ZeroGrad", model)
+		k.call("Backward", loss)
+		ls = append(ls, wire(k.float("Data", loss)))
+		grads := []string{}
+		for _, p := range params() {
+			grads = append(grads, wire(k.float("Grad", p)))
+		}
+		gs = append(gs, "["+strings.Join(grads, ",")+"]")
+	}
+	return strings.Join(ls, ","), strings.Join(gs, ","), nil
 }

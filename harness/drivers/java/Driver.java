@@ -10,6 +10,10 @@
 // a value with make first.  An op without a method is unsupported: the kit
 // never builds one op from others.
 //
+// The nn half (an `mlp` request) is optional: the class Nn, beside the
+// adapter (Nn.java, see it), gives its static methods kinds, mlp,
+// parameters, forward, zeroGrad and setData; without it the port has no nn.
+//
 // Lines of any length; numbers that cross exactly ("inf", "-inf", "nan",
 // "-0.0" as strings, finite ones in a form that reads back); whatever the
 // port throws (StackOverflowError too) becomes an `error` reply; what the
@@ -38,6 +42,7 @@ public final class Driver {
 
     private final Map<String, Method> ops = new TreeMap<>();
     private final Map<String, Method> core = new HashMap<>();
+    private final Map<String, Method> nn = new HashMap<>();   // Nn's, if there is an Nn
     private Class<?> value;
 
     public static void main(String[] args) throws Exception {
@@ -49,6 +54,7 @@ public final class Driver {
         Driver kit = new Driver();
         try {
             kit.find(Adapter.class);
+            kit.findNn();
         } catch (IllegalStateException problem) {
             System.err.println("java kit: Adapter.java: " + problem.getMessage());
             System.exit(2);
@@ -93,26 +99,54 @@ public final class Driver {
         }
     }
 
+    // The nn half: the class Nn's static methods, if the port has one.
+    private void findNn() {
+        try {
+            for (Method m : Class.forName("Nn").getDeclaredMethods()) {
+                m.setAccessible(true);
+                nn.put(m.getName(), m);
+            }
+        } catch (ClassNotFoundException absent) {
+            // no Nn.java: the port has no nn
+        }
+    }
+
+    private List<String> nnKinds() throws Exception {
+        return nn.isEmpty() ? List.of() : Arrays.asList((String[]) nn.get("kinds").invoke(null));
+    }
+
     private boolean isList(Class<?> type) {
         return type.isArray() && type.getComponentType() == value || type == List.class;
     }
 
-    private String hello(String name) {
-        StringBuilder names = new StringBuilder();
-        for (String op : ops.keySet()) {
-            names.append(names.length() == 0 ? "" : ",").append(quote(op));
-        }
+    private String hello(String name) throws Exception {
         String version = "Java " + System.getProperty("java.version") + " ("
             + System.getProperty("java.vm.name") + ")";
+        List<String> kinds = nnKinds();
         return "{\"kind\":\"hello\",\"protocol\":1,\"name\":" + quote(name != null ? name : value.getName())
-            + ",\"language\":\"java\",\"version\":" + quote(version) + ",\"ops\":[" + names + "]}";
+            + ",\"language\":\"java\",\"version\":" + quote(version) + ",\"ops\":" + quoted(ops.keySet())
+            + (kinds.isEmpty() ? "" : ",\"nn\":" + quoted(kinds)) + "}";
+    }
+
+    private static String quoted(Iterable<String> texts) {
+        StringBuilder list = new StringBuilder();
+        for (String text : texts) {
+            list.append(list.length() == 0 ? "" : ",").append(quote(text));
+        }
+        return "[" + list + "]";
     }
 
     @SuppressWarnings("unchecked")
-    private String answer(String line) {
+    private String answer(String line) throws Exception {
         Map<String, Object> program = (Map<String, Object>) new Json(line).value();
         long id = ((Double) program.get("id")).longValue();
-        List<List<Object>> steps = (List<List<Object>>) program.get("steps");
+        boolean isMlp = "mlp".equals(program.get("kind"));
+        if (isMlp && !nnKinds().contains(program.get("activations"))) {
+            return "{\"kind\":\"unsupported\",\"id\":" + id + ",\"op\":\"mlp\",\"message\":"
+                + quote("Nn.java builds no " + program.get("activations") + " MLP") + "}";
+        }
+        List<List<Object>> steps = (List<List<Object>>) (isMlp
+            ? ((Map<String, Object>) program.get("loss")).get("steps") : program.get("steps"));
         for (List<Object> step : steps) {
             if (!ops.containsKey((String) step.get(1))) {
                 return "{\"kind\":\"unsupported\",\"id\":" + id + ",\"op\":" + quote((String) step.get(1))
@@ -120,6 +154,9 @@ public final class Driver {
             }
         }
         try {
+            if (isMlp) {
+                return "{\"kind\":\"mlp_result\",\"id\":" + id + "," + runMlp(program, steps) + "}";
+            }
             return "{\"kind\":\"result\",\"id\":" + id + ",\"nodes\":[" + run(program, steps) + "]}";
         } catch (InvocationTargetException thrown) {
             return "{\"kind\":\"error\",\"id\":" + id + ",\"message\":" + quote(thrown.getCause().toString()) + "}";
@@ -138,6 +175,23 @@ public final class Driver {
             byId.put((String) pair.get(0), v);
             order.add(v);
         }
+        runSteps(byId, steps, order);
+        Object calls = program.get("backward_calls");
+        for (int i = 0; i < (calls == null ? 1 : ((Double) calls).intValue()); i++) {
+            core.get("backward").invoke(null, byId.get((String) program.get("output")));
+        }
+        StringBuilder nodes = new StringBuilder();
+        for (Object v : order) {
+            nodes.append(nodes.length() == 0 ? "[" : ",[").append(wire(core.get("data").invoke(null, v)))
+                 .append(',').append(wire(core.get("grad").invoke(null, v))).append(']');
+        }
+        return nodes.toString();
+    }
+
+    // A program's steps run on byId, each new node appended to order.
+    @SuppressWarnings("unchecked")
+    private void runSteps(Map<String, Object> byId, List<List<Object>> steps, List<Object> order)
+            throws Exception {
         for (List<Object> step : steps) {
             List<Object> raw = (List<Object>) step.get(2);
             Object[] args = new Object[raw.size()];
@@ -150,16 +204,73 @@ public final class Driver {
             byId.put((String) step.get(0), v);
             order.add(v);
         }
-        Object calls = program.get("backward_calls");
-        for (int i = 0; i < (calls == null ? 1 : ((Double) calls).intValue()); i++) {
-            core.get("backward").invoke(null, byId.get((String) program.get("output")));
+    }
+
+    // The nn half: the losses and every parameter's gradients after each pass, as reply fields.
+    @SuppressWarnings("unchecked")
+    private String runMlp(Map<String, Object> request, List<List<Object>> lossSteps) throws Exception {
+        List<Object> sizes = (List<Object>) request.get("sizes");
+        int[] nouts = new int[sizes.size() - 1];
+        for (int i = 0; i < nouts.length; i++) {
+            nouts[i] = ((Double) sizes.get(i + 1)).intValue();
         }
-        StringBuilder nodes = new StringBuilder();
-        for (Object v : order) {
-            nodes.append(nodes.length() == 0 ? "[" : ",[").append(wire(core.get("data").invoke(null, v)))
-                 .append(',').append(wire(core.get("grad").invoke(null, v))).append(']');
+        String[] kind = ((String) request.get("activations")).split("-");
+        Object model = nn.get("mlp").invoke(null, ((Double) sizes.get(0)).intValue(), nouts, kind[0], kind[1]);
+        List<Object> given = (List<Object>) request.get("parameters");
+        List<Object> first = parameters(model, given.size());
+        for (int k = 0; k < given.size(); k++) {
+            nn.get("setData").invoke(null, first.get(k), number(given.get(k)));
         }
-        return nodes.toString();
+        double rate = number(request.get("learning_rate"));
+        Map<String, Object> loss = (Map<String, Object>) request.get("loss");
+        StringBuilder losses = new StringBuilder();
+        StringBuilder gradients = new StringBuilder();
+        for (int pass = 0; pass <= ((Double) request.get("steps")).intValue(); pass++) {
+            if (pass > 0) {   // micrograd's demo: p.data -= learning_rate * p.grad
+                for (Object p : parameters(model, given.size())) {
+                    double data = ((Number) core.get("data").invoke(null, p)).doubleValue();
+                    double grad = ((Number) core.get("grad").invoke(null, p)).doubleValue();
+                    nn.get("setData").invoke(null, p, data - rate * grad);
+                }
+            }
+            Map<String, Object> byId = new HashMap<>();
+            List<Object> rows = (List<Object>) request.get("inputs");
+            for (int i = 0; i < rows.size(); i++) {
+                List<Object> xs = new ArrayList<>();
+                for (Object x : (List<Object>) rows.get(i)) {
+                    xs.add(core.get("make").invoke(null, number(x)));
+                }
+                List<Object> outs = (List<Object>) nn.get("forward").invoke(null, model, xs);
+                for (int j = 0; j < outs.size(); j++) {
+                    byId.put("out" + i + "_" + j, outs.get(j));
+                }
+            }
+            List<Object> params = parameters(model, given.size());
+            for (int k = 0; k < params.size(); k++) {
+                byId.put("p" + k, params.get(k));
+            }
+            runSteps(byId, lossSteps, new ArrayList<>());
+            Object output = byId.get((String) loss.get("output"));
+            nn.get("zeroGrad").invoke(null, model);
+            core.get("backward").invoke(null, output);
+            losses.append(losses.length() == 0 ? "" : ",").append(wire(core.get("data").invoke(null, output)));
+            StringBuilder grads = new StringBuilder();
+            for (Object p : parameters(model, given.size())) {
+                grads.append(grads.length() == 0 ? "" : ",").append(wire(core.get("grad").invoke(null, p)));
+            }
+            gradients.append(gradients.length() == 0 ? "[" : ",[").append(grads).append(']');
+        }
+        return "\"losses\":[" + losses + "],\"gradients\":[" + gradients + "]";
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Object> parameters(Object model, int count) throws Exception {
+        List<Object> found = (List<Object>) nn.get("parameters").invoke(null, model);
+        if (found.size() != count) {
+            throw new IllegalStateException("parameters() gives " + found.size() + " values; the MLP has "
+                + count + " parameters");
+        }
+        return found;
     }
 
     private Object apply(Method op, Object[] args) throws Exception {

@@ -2,8 +2,10 @@
 // V is the port's value type; op(name) gives the port's function for each
 // op it has (add ... sigmoid; sum and dot if it has them), None otherwise.
 #[path = "value.rs"] mod value; // your port
+#[path = "nn.rs"] mod nn; // its MLP (optional: without nn.rs, NN is None)
 use crate::Op;
 pub use value::Value as V;
+pub const NN: Option<crate::Nn<V>> = Some(nn::NN);
 
 pub fn new(x: f64) -> V { V::new(x) }
 pub fn data(v: &V) -> f64 { v.data() }

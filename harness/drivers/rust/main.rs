@@ -8,6 +8,10 @@
 // number argument is made a value with new first.  An op the adapter does
 // not give is unsupported: the kit never builds one op from others.
 //
+// The nn half (an `mlp` request) is optional: adapter.rs's NN is Some(an
+// Nn) that nn.rs gives (the kinds of MLP the port builds, how to make one
+// and set a value's data; the MLP itself an Mlp), or None.
+//
 // Lines of any length; numbers that cross exactly ("inf", "-inf", "nan",
 // "-0.0" as strings, finite ones in the shortest form that reads back); a
 // panic of the port becomes an `error` reply; what it prints goes to stderr.
@@ -60,6 +64,22 @@ impl<V> Op<V> {
             }
         }
     }
+}
+
+/// The port's MLP, as the kit reaches it (the nn half).
+pub trait Mlp<V> {
+    fn parameters(&self) -> Vec<V>;
+    fn forward(&self, xs: Vec<V>) -> Vec<V>;
+    fn zero_grad(&self);
+}
+
+/// The nn half of the adapter: the kinds of MLP (HIDDEN-LAST activations)
+/// the port builds, how to make one of (nin, nouts, hidden, last), how to set
+/// a value's data.
+pub struct Nn<V> {
+    pub kinds: &'static [&'static str],
+    pub make: fn(usize, &[usize], &str, &str) -> Box<dyn Mlp<V>>,
+    pub set_data: fn(&V, f64),
 }
 
 // -- a reader of the JSON the harness sends ------------------------------------
@@ -230,25 +250,39 @@ fn number(arg: &Json) -> Option<f64> {
     }
 }
 
-fn run(program: &Json, ops: &HashMap<&str, Op<adapter::V>>) -> String {
-    let mut nodes: HashMap<String, adapter::V> = HashMap::new();
-    let mut order: Vec<adapter::V> = Vec::new();
-    let value = |arg: &Json, nodes: &HashMap<String, adapter::V>| match number(arg) {
+type Ops = HashMap<&'static str, Op<adapter::V>>;
+
+fn value(arg: &Json, nodes: &HashMap<String, adapter::V>) -> adapter::V {
+    match number(arg) {
         Some(x) => adapter::new(x),
         None => nodes[arg.text()].clone(),
-    };
-    for input in program.get("inputs").map(Json::items).unwrap_or(&[]) {
-        let v = value(&input.items()[1], &nodes);
-        nodes.insert(input.items()[0].text().to_string(), v.clone());
-        order.push(v);
     }
-    for step in program.get("steps").map(Json::items).unwrap_or(&[]) {
+}
+
+fn items<'a>(json: &'a Json, key: &str) -> &'a [Json] {
+    json.get(key).map(Json::items).unwrap_or(&[])
+}
+
+/// Run a program's steps on nodes, each new node appended to order.
+fn run_steps(nodes: &mut HashMap<String, adapter::V>, steps: &[Json], ops: &Ops, order: &mut Vec<adapter::V>) {
+    for step in steps {
         let s = step.items();
-        let args = s[2].items().iter().map(|a| value(a, &nodes)).collect();
+        let args = s[2].items().iter().map(|a| value(a, nodes)).collect();
         let v = ops[s[1].text()].apply(args);
         nodes.insert(s[0].text().to_string(), v.clone());
         order.push(v);
     }
+}
+
+fn run(program: &Json, ops: &Ops) -> String {
+    let mut nodes: HashMap<String, adapter::V> = HashMap::new();
+    let mut order: Vec<adapter::V> = Vec::new();
+    for input in items(program, "inputs") {
+        let v = value(&input.items()[1], &nodes);
+        nodes.insert(input.items()[0].text().to_string(), v.clone());
+        order.push(v);
+    }
+    run_steps(&mut nodes, items(program, "steps"), ops, &mut order);
     let calls = match program.get("backward_calls") {
         Some(Json::Number(n)) => *n as usize,
         _ => 1,
@@ -263,25 +297,69 @@ fn run(program: &Json, ops: &HashMap<&str, Op<adapter::V>>) -> String {
     pairs.join(",")
 }
 
-fn answer(line: &str, ops: &HashMap<&str, Op<adapter::V>>) -> String {
-    let program = Reader { s: line.as_bytes(), at: 0 }.value();
-    let id = match program.get("id") {
-        Some(Json::Number(n)) => *n as u64,
-        _ => 0,
-    };
-    for step in program.get("steps").map(Json::items).unwrap_or(&[]) {
-        let op = step.items()[1].text();
-        if !ops.contains_key(op) {
-            return format!(
-                "{{\"kind\":\"unsupported\",\"id\":{},\"op\":{},\"message\":{}}}",
-                id,
-                quote(op),
-                quote(&format!("adapter.rs gives no op {}", op))
-            );
+// -- the nn half -------------------------------------------------------------------
+
+/// The losses and every parameter's gradients after each pass of an mlp
+/// request, as the fields of its reply.
+fn run_mlp(request: &Json, nn: &Nn<adapter::V>, ops: &Ops) -> String {
+    let numbers = |values: &[Json]| values.iter().map(|x| number(x).unwrap_or(f64::NAN)).collect::<Vec<f64>>();
+    let sizes: Vec<usize> = numbers(items(request, "sizes")).iter().map(|&n| n as usize).collect();
+    let kind = request.get("activations").map(Json::text).unwrap_or("");
+    let (hidden, last) = kind.split_once('-').unwrap_or(("", ""));
+    let model = (nn.make)(sizes[0], &sizes[1..], hidden, last);
+    let given = numbers(items(request, "parameters"));
+    let params = || {
+        let found = model.parameters();
+        if found.len() != given.len() {
+            panic!("parameters() gives {} values; the MLP has {} parameters", found.len(), given.len());
         }
+        found
+    };
+    for (p, x) in params().iter().zip(&given) {
+        (nn.set_data)(p, *x);
     }
-    match panic::catch_unwind(AssertUnwindSafe(|| run(&program, ops))) {
-        Ok(nodes) => format!("{{\"kind\":\"result\",\"id\":{},\"nodes\":[{}]}}", id, nodes),
+    let rate = request.get("learning_rate").and_then(number).unwrap_or(0.0);
+    let passes = request.get("steps").and_then(number).unwrap_or(0.0) as usize + 1;
+    let loss = request.get("loss").expect("the request has a loss");
+    let (mut losses, mut gradients) = (Vec::new(), Vec::new());
+    for pass in 0..passes {
+        if pass > 0 {
+            // micrograd's demo: p.data -= learning_rate * p.grad
+            for p in params() {
+                (nn.set_data)(&p, adapter::data(&p) - rate * adapter::grad(&p));
+            }
+        }
+        let mut nodes = HashMap::new();
+        for (i, row) in items(request, "inputs").iter().enumerate() {
+            let xs = numbers(row.items()).into_iter().map(adapter::new).collect();
+            for (j, v) in model.forward(xs).into_iter().enumerate() {
+                nodes.insert(format!("out{}_{}", i, j), v);
+            }
+        }
+        for (k, p) in params().into_iter().enumerate() {
+            nodes.insert(format!("p{}", k), p);
+        }
+        run_steps(&mut nodes, items(loss, "steps"), ops, &mut Vec::new());
+        let output = nodes[loss.get("output").map(Json::text).unwrap_or("")].clone();
+        model.zero_grad();
+        adapter::backward(&output);
+        losses.push(wire(adapter::data(&output)));
+        let grads: Vec<String> = params().iter().map(|p| wire(adapter::grad(p))).collect();
+        gradients.push(format!("[{}]", grads.join(",")));
+    }
+    format!("\"losses\":[{}],\"gradients\":[{}]", losses.join(","), gradients.join(","))
+}
+
+// -- replies -------------------------------------------------------------------------
+
+fn unsupported(id: u64, op: &str, message: &str) -> String {
+    format!("{{\"kind\":\"unsupported\",\"id\":{},\"op\":{},\"message\":{}}}", id, quote(op), quote(message))
+}
+
+/// The reply of a request run by answering: its own, or an error for a panic.
+fn caught(id: u64, answering: impl FnOnce() -> String) -> String {
+    match panic::catch_unwind(AssertUnwindSafe(answering)) {
+        Ok(reply) => reply,
         Err(payload) => {
             let message = payload
                 .downcast_ref::<&str>()
@@ -290,6 +368,35 @@ fn answer(line: &str, ops: &HashMap<&str, Op<adapter::V>>) -> String {
                 .unwrap_or_else(|| "a panic without a message".to_string());
             format!("{{\"kind\":\"error\",\"id\":{},\"message\":{}}}", id, quote(&format!("panic: {}", message)))
         }
+    }
+}
+
+fn answer(line: &str, ops: &Ops) -> String {
+    let request = Reader { s: line.as_bytes(), at: 0 }.value();
+    let id = match request.get("id") {
+        Some(Json::Number(n)) => *n as u64,
+        _ => 0,
+    };
+    let is_mlp = request.get("kind").map(Json::text) == Some("mlp");
+    if is_mlp {
+        let kind = request.get("activations").map(Json::text).unwrap_or("");
+        match &adapter::NN {
+            Some(nn) if nn.kinds.contains(&kind) => {}
+            _ => return unsupported(id, "mlp", &format!("adapter.rs builds no {} MLP", kind)),
+        }
+    }
+    let steps = if is_mlp { request.get("loss").map(|l| items(l, "steps")).unwrap_or(&[]) } else { items(&request, "steps") };
+    for step in steps {
+        let op = step.items()[1].text();
+        if !ops.contains_key(op) {
+            return unsupported(id, op, &format!("adapter.rs gives no op {}", op));
+        }
+    }
+    match &adapter::NN {
+        Some(nn) if is_mlp => caught(id, || {
+            format!("{{\"kind\":\"mlp_result\",\"id\":{},{}}}", id, run_mlp(&request, nn, ops))
+        }),
+        _ => caught(id, || format!("{{\"kind\":\"result\",\"id\":{},\"nodes\":[{}]}}", id, run(&request, ops))),
     }
 }
 
@@ -318,12 +425,15 @@ fn main() {
     names.sort();
     let listed: Vec<String> = names.iter().map(|n| quote(n)).collect();
     let version = format!("Rust ({} {})", std::env::consts::OS, std::env::consts::ARCH);
+    let kinds: Vec<String> = adapter::NN.as_ref().map(|nn| nn.kinds).unwrap_or(&[]).iter().map(|k| quote(k)).collect();
+    let nn = if kinds.is_empty() { String::new() } else { format!(",\"nn\":[{}]", kinds.join(",")) };
     writeln!(
         protocol,
-        "{{\"kind\":\"hello\",\"protocol\":1,\"name\":{},\"language\":\"rust\",\"version\":{},\"ops\":[{}]}}",
+        "{{\"kind\":\"hello\",\"protocol\":1,\"name\":{},\"language\":\"rust\",\"version\":{},\"ops\":[{}]{}}}",
         quote(&name),
         quote(&version),
-        listed.join(",")
+        listed.join(","),
+        nn
     )
     .and_then(|_| protocol.flush())
     .expect("stdout");

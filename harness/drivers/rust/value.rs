@@ -43,6 +43,12 @@ impl Value {
     pub fn grad(&self) -> f64 {
         self.0.borrow().grad
     }
+    pub fn set_data(&self, x: f64) {
+        self.0.borrow_mut().data = x;
+    }
+    pub fn zero_grad(&self) {
+        self.0.borrow_mut().grad = 0.0;
+    }
 
     pub fn add(&self, b: &Value) -> Value {
         Value::node(self.data() + b.data(), vec![self.clone(), b.clone()], Kind::Add)

@@ -3,6 +3,7 @@
 use crate::Op;
 pub use value::V;
 use value::node;
+pub const NN: Option<crate::Nn<V>> = None; // no MLP
 
 pub fn new(x: f64) -> V { value::leaf(x) }
 pub fn data(v: &V) -> f64 { value::data(v) }
