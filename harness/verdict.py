@@ -250,7 +250,8 @@ def judge(backend, program, reference, evaluation, budgets=None):
     if backend.kind == "fd":
         return decide(reference, evaluation, program, _fd_allowance(backend))
     budgets = budgets if budgets is not None else tolerances.Budgets(program, reference)
-    cell = decide(reference, evaluation, program, tolerances.UlpAllowance(budgets[backend.name]))
+    allowance = tolerances.UlpAllowance(lambda: budgets.of(backend.name, evaluation))
+    cell = decide(reference, evaluation, program, allowance)
     if cell.status == FAIL:
         why = tolerances.known_deviation(program, reference, backend.name)
         if why:
@@ -264,8 +265,8 @@ def judge_vs_torch(backend, program, reference, evaluation, torch_eval, torch_ce
         return Cell.not_applicable(f"torch has no result ({torch_cell.status})")
     if backend.kind == "fd":
         return decide(torch_eval, evaluation, program, _fd_allowance(backend))
-    cell = decide(torch_eval, evaluation, program,
-                  tolerances.UlpAllowance(budgets.pair(backend.name, TORCH)))
+    cell = decide(torch_eval, evaluation, program, tolerances.UlpAllowance(
+        lambda: budgets.pair(backend.name, evaluation, TORCH, torch_eval)))
     if cell.status == FAIL:
         why = tolerances.known_deviation(program, reference, TORCH)
         if why:
@@ -284,9 +285,11 @@ def judge_expected(fixture, reference, torch_eval, budgets):
     cell = decide(expected, reference, fixture.program, tolerances.UlpAllowance(ulps))
     if torch_eval is None:
         return cell, None
-    budget = {node: (b[0] + ulps, b[1] + ulps) for node, b in budgets[TORCH].items()}
-    return cell, decide(expected, torch_eval, fixture.program,
-                        tolerances.UlpAllowance(budget or ulps))
+
+    def budget():
+        torch_budget = budgets.of(TORCH, torch_eval)
+        return {node: (b[0] + ulps, b[1] + ulps) for node, b in torch_budget.items()} or ulps
+    return cell, decide(expected, torch_eval, fixture.program, tolerances.UlpAllowance(budget))
 
 
 def evaluate_and_judge(backend, program, reference):

@@ -2,11 +2,15 @@
 ulp distance; a backend that raises is an ERROR cell."""
 import math
 
+import pytest
+
 from harness.compare import ulp_distance
-from harness.verdict import ERROR, EXACT, FAIL
+from harness.fixture import load_corpus
+from harness.verdict import CLOSE, ERROR, EXACT, FAIL
 from harness.interpret import interpret
 from harness.parse import parse_program
 from harness.verdict import evaluate_and_judge
+from python_ref import ieee
 from python_ref.engine import Value
 
 
@@ -31,6 +35,35 @@ class DivByPower(Value):
     def __truediv__(self, other):
         other = other if isinstance(other, Value) else DivByPower(other)
         return self * other ** -1
+
+
+class TanhGradCancelling(Value):
+    """tanh's local gradient as 1 - t*t, which cancels as t nears 1."""
+    __slots__ = ()
+
+    def tanh(self):
+        out = Value.tanh(self)
+
+        def _backward(out):
+            t = out.data
+            self.grad += out.grad * (1.0 - t * t)
+        out._backward = _backward
+        return out
+
+
+class DivGradOverSquare(Value):
+    """d(a/b)/db as -a/b**2, whose b*b over- or underflows where the answer does not."""
+    __slots__ = ()
+
+    def __truediv__(self, other):
+        out = Value.__truediv__(self, other)
+
+        def _backward(out):
+            a, b = out._prev
+            a.grad += ieee.div(out.grad, b.data)
+            b.grad += -out.grad * ieee.div(a.data, b.data * b.data)
+        out._backward = _backward
+        return out
 
 
 class Engine:
@@ -97,3 +130,35 @@ def test_a_backend_that_raises_is_an_error_with_one_line():
     cell = evaluate_and_judge(Broken(), NEURON, interpret(NEURON))
     assert cell.status == ERROR and not cell.passed
     assert "\n" not in cell.message and cell.message.startswith("RuntimeError: attempt to index")
+
+
+def fixture(name):
+    (found,), _ = load_corpus(names=[name])
+    return found
+
+
+@pytest.mark.parametrize("name, status", [("tanh-at-0p5", EXACT), ("tanh-at-1", EXACT),
+                                          ("tanh-at-3", FAIL), ("tanh-at-7", FAIL),
+                                          ("tanh-at-10", FAIL)])
+def test_tanh_allowance_never_excuses_a_cancelling_derivative(name, status):
+    # Judged as lua54, whose tanh may be 2 ulp off: that allowance once
+    # reached the derivative and let 1 - t*t pass (CLOSE, 26 ulp at tanh(3)
+    # where 513 were allowed).  Here t is C's, exact: nothing excuses it.
+    p = fixture(name).program
+    cell = evaluate_and_judge(Engine("lua54", TanhGradCancelling), p, interpret(p))
+    assert cell.status == status, cell.detail()
+    if status == FAIL:
+        assert (cell.first_fail.node, cell.first_fail.field) == ("x", "grad")
+
+
+@pytest.mark.parametrize("name, status", [("div-1-3", EXACT), ("div-2-minus-0p1", CLOSE),
+                                          ("div-edge-1e200-1e200", FAIL),
+                                          ("div-edge-1em200-1em200", FAIL)])
+def test_division_gradient_as_a_over_b_squared_fails_where_b_squared_overflows(name, status):
+    # Judged as a Python port, allowed 2 ulp for another formula of div's
+    # derivative: -a/(b*b) rounds like -(a/b)/b until b*b leaves the range.
+    p = fixture(name).program
+    cell = evaluate_and_judge(Engine("port-python", DivGradOverSquare), p, interpret(p))
+    assert cell.status == status, cell.detail()
+    if status == FAIL:
+        assert (cell.first_fail.node, cell.first_fail.field) == ("b", "grad")

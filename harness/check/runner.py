@@ -122,9 +122,7 @@ class References:
         self._results = {}      # index -> (evaluation, None) or (None, why it failed)
         self._left = [consumers] * len(fixtures)
         self._lock = threading.Lock()
-        self._budget_lock = threading.Lock()
         self._stop = False
-        self.budgets = {}       # (fixture index, budget name) -> node budgets
         threading.Thread(target=self._compute, daemon=True).start()
 
     def _compute(self):
@@ -147,22 +145,17 @@ class References:
         with self._lock:
             return self._results[index]
 
-    def budget(self, index, name, reference):
-        with self._budget_lock:
-            key = (index, name)
-            if key not in self.budgets:
-                self.budgets[key] = tolerances.node_budgets(self.fixtures[index].program,
-                                                            reference, name)
-            return self.budgets[key]
+    def budget(self, index, name, reference, evaluation):
+        """The node budgets of one runtime's evaluation (measured from its
+        own values: each runtime gets its own)."""
+        return tolerances.node_budgets(self.fixtures[index].program, reference, name,
+                                       evaluation)
 
     def done(self, index):
         with self._lock:
             self._left[index] -= 1
             if self._left[index] == 0:
                 self._results.pop(index, None)
-        if self._left[index] == 0:
-            with self._budget_lock:
-                self.budgets = {k: v for k, v in self.budgets.items() if k[0] != index}
 
     def stop(self):
         self._stop = True
@@ -189,8 +182,8 @@ class Lowered:
 
 def run_cell(runtime, program, evaluated, reference, tags, budget):
     """One fixture on one runtime: (Cell, evaluation or None).  evaluated is
-    the program the port runs (lowered or not); budget() gives the node
-    budgets when the values are not bit-identical."""
+    the program the port runs (lowered or not); budget(evaluation) gives the
+    node budgets when the values are not bit-identical."""
     try:
         evaluation = runtime.evaluate(evaluated)
     except PortUnsupported as exc:
@@ -201,7 +194,7 @@ def run_cell(runtime, program, evaluated, reference, tags, budget):
         return Cell.error(exc), None
     cell = compare(reference, evaluation, program)
     if cell.status != EXACT:
-        bound = budget()
+        bound = budget(evaluation)
         cell = judge_port(program, reference, evaluation, bound, tags)
     return cell, evaluation
 
@@ -232,7 +225,7 @@ def _run_one(runtime, language, fixtures, references, lowered, settings, twice_o
                 evaluated = lowered.get(index, fixture.program, lower_ops)
                 cell, evaluation = run_cell(
                     runtime, fixture.program, evaluated, reference, fixture.tags,
-                    lambda: references.budget(index, name, reference))
+                    lambda evaluation: references.budget(index, name, reference, evaluation))
                 run.evidence += diagnosis.examine(fixture, evaluated, reference, evaluation,
                                                   cell, runtime.name)
                 if evaluation is not None and probes.kept_for_determinism(fixture):
