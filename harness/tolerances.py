@@ -287,7 +287,7 @@ def node_budgets(program, reference, backend, candidate=None):
         g, g_err = grad[step.out], gerr[step.out]
         own = table.get(step.op)
         # where the candidate's operands or output moved: the derivatives there
-        shifted = (_derivatives_at(step, candidate, data, moved)
+        shifted = (_derivatives_at(step, candidate, data)
                    if candidate is not None and (moved[step.out] or any(errs)) else None)
         for i, (arg, (d, sens)) in enumerate(zip(step.args, partials)):
             if arg.kind != "node":
@@ -331,10 +331,11 @@ def _measured_shifts(data, candidate, bounds):
     return out
 
 
-def _derivatives_at(step, candidate, data, moved):
+def _derivatives_at(step, candidate, data):
     """The step's local derivatives at the candidate's own values (python_ref's
-    where it gives none): what the candidate's derivative should be, exactly
-    computed, so no product of a sensitivity and an error can overflow."""
+    where it gives none): what the candidate's derivative should be, computed
+    rather than estimated, so no product of a sensitivity and an error (such
+    as 1/x**2 times x's shift) can overflow where the change itself does not."""
     def value(node):
         pair = candidate.get(node)
         return data[node] if pair is None or pair[0] is None else pair[0]
@@ -415,7 +416,8 @@ class UlpAllowance:
     only when a value differs (bit-identical evaluations need no budget)."""
     relative = False
     why = ("the error bound propagated to this value (first-order error analysis of the "
-           "listed ops, doubled: harness/tolerances.py)")
+           "listed ops, a derivative's from the engine's own measured values, doubled: "
+           "harness/tolerances.py)")
 
     def __init__(self, budget=None):
         self._budget = budget
