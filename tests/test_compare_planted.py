@@ -1,5 +1,6 @@
 """Planted wrong engines: the comparator names the node, the field and the
 ulp distance; a backend that raises is an ERROR cell."""
+import functools
 import math
 
 import pytest
@@ -132,11 +133,6 @@ def test_a_backend_that_raises_is_an_error_with_one_line():
     assert "\n" not in cell.message and cell.message.startswith("RuntimeError: attempt to index")
 
 
-def fixture(name):
-    (found,), _ = load_corpus(names=[name])
-    return found
-
-
 # (judged as, engine, fixture, verdict).  lua54's tanh may be 2 ulp off:
 # that allowance once reached the derivative and let 1 - t*t pass (CLOSE,
 # 26 ulp at tanh(3) where 513 were allowed); here t is C's, exact, and
@@ -152,10 +148,19 @@ WRONG_FORMULAS = [
 ]
 
 
+
+
+@functools.cache
+def wrong_formula_fixtures():
+    """{name: fixture} of WRONG_FORMULAS (the corpus read once for all of them)."""
+    fixtures, _ = load_corpus(names=sorted({n for _, _, n, _ in WRONG_FORMULAS}))
+    return {f.name: f for f in fixtures}
+
+
 @pytest.mark.parametrize("budget, value_class, name, status", WRONG_FORMULAS,
                          ids=[f"{c.__name__}-{n}" for _, c, n, _ in WRONG_FORMULAS])
 def test_a_wrong_derivative_formula_fails_where_it_shows(budget, value_class, name, status):
-    p = fixture(name).program
+    p = wrong_formula_fixtures()[name].program
     cell = evaluate_and_judge(Engine(budget, value_class), p, interpret(p))
     assert cell.status == status, cell.detail()
     if status == FAIL:   # an input's gradient: the derivative, not the value
