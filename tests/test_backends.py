@@ -96,6 +96,15 @@ def test_fd_not_applicable_off_the_domain(text, x):
     assert evaluate_and_judge(get_engine("fd"), p, interpret(p)).status == NA
 
 
+def test_fd_not_applicable_where_its_quotient_overflows():
+    # x + x * 1.797e308: the slope 1.7976931348458363e308 is finite, a hair
+    # under the largest double; the quotient's rounding carries it over (inf)
+    p = parse_program("y = x + x * 1.7976931348458363e308", {"x": 0.5}, "y")
+    with pytest.raises(NotApplicable, match="quotient at input x is not finite"):
+        get_backend("fd").evaluate(p)
+    assert evaluate_and_judge(get_backend("fd"), p, interpret(p)).status == NA
+
+
 def test_fd_relu_away_from_kink_agrees():
     p = parse_program("y = x.relu()\nz = y * 3 + x", {"x": 0.5}, "z")
     got = get_engine("fd").evaluate(p)

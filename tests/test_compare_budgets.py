@@ -5,15 +5,16 @@ import math
 
 import pytest
 
-from harness.judge import tolerances
 from harness.engines.registry import ENGINES, get_engine
-from harness.judge.verdict import CLOSE, EXACT, NA
+from harness.judge import tolerances
+from harness.judge.compare import ulp_distance
+from harness.judge.verdict import CLOSE, EXACT, NA, judge
 from harness.interpret import interpret
 from harness.parse import parse_program
 from harness.run import evaluate_and_judge
 
-def node_budgets(program, reference, engine):
-    return ENGINES[engine].budget.node_budgets(program, reference)
+def node_budgets(program, reference, engine, candidate=None):
+    return ENGINES[engine].budget.node_budgets(program, reference, candidate)
 
 
 MIXED = parse_program("u = a * b\nt = c.tanh()\ny = u + t", {"a": 1.5, "b": 0.3, "c": 0.7}, "y")
@@ -84,3 +85,51 @@ def test_every_deviation_names_a_known_class_and_a_reason():
     port = tolerances.port_budget("port-luajit20", ("luajit20",))
     assert port.table["log"].data == 1 and port.table["log"].grad == 1
     assert "LuaJIT 2.0" in port.table["log"].reason and "g/x" in port.table["log"].reason
+
+
+# The fuzzer's program on which luajit20 failed: n2 = n1 ** 0.75 is 1 ulp
+# off (LuaJIT 2.0's own pow), and its gradient 1/n2 with it.
+POW_THEN_LOG = parse_program("n1 = 7.092506517744907e-266 * x1\nn2 = n1 ** 0.75\nn3 = n2.log()",
+                             {"x1": 6.664230538482197e+16}, "n3")
+
+
+def test_a_derivative_inherits_its_operands_measured_error():
+    ref = interpret(POW_THEN_LOG)
+    # n2 as python_ref has it: its gradient 1/n2 has nothing to be excused
+    assert node_budgets(POW_THEN_LOG, ref, "luajit20", ref)["n2"][1] == 0
+    n2 = math.nextafter(ref["n2"][0], math.inf)
+    moved = dict(ref, n2=(n2, 1.0 / n2), n3=(math.log(n2), 1.0))
+    budget = node_budgets(POW_THEN_LOG, ref, "luajit20", moved)
+    # 1/n2**2 overflows (n2 is about 5.7e-187): the bound must not
+    assert budget["n2"][1] >= ulp_distance(ref["n2"][1], 1.0 / n2) == 1
+
+
+def test_the_libm_allowance_of_tanh_never_reaches_its_derivative():
+    p = parse_program("y = x.tanh()", {"x": 7.0}, "y")
+    ref = interpret(p)
+    exact = node_budgets(p, ref, "lua54", ref)
+    assert exact["y"][0] >= 2 * tolerances.SAFETY   # the value may be its 2 ulp off
+    assert exact["x"][1] <= 4                       # t is not: (1 - t)(1 + t) must hold
+    t = math.nextafter(math.nextafter(ref["y"][0], 0.0), 0.0)   # a tanh 2 ulp off
+    slope = (1.0 - t) * (1.0 + t)
+    moved = {"x": (7.0, slope), "y": (t, 1.0)}
+    budget = node_budgets(p, ref, "lua54", moved)
+    assert budget["x"][1] >= ulp_distance(ref["x"][1], slope) > 100000
+
+
+def test_bit_identical_evaluations_compute_no_budget(monkeypatch):
+    computed = []
+    real = tolerances.node_budgets
+    monkeypatch.setattr(tolerances, "node_budgets",
+                        lambda *args, **kw: computed.append(args[2]) or real(*args, **kw))
+    p = parse_program("y = x.tanh()", {"x": 0.5}, "y")
+    ref = interpret(p)
+    lua54 = ENGINES["lua54"].budget
+    cache = tolerances.BudgetCache(p, ref)
+    assert judge(lua54, p, ref, dict(ref), cache).status == EXACT
+    assert computed == []
+    t = math.nextafter(ref["y"][0], 1.0)
+    moved = dict(ref, y=(t, 1.0))
+    assert judge(lua54, p, ref, moved, cache).status == CLOSE
+    assert judge(lua54, p, ref, moved, cache).status == CLOSE
+    assert len(computed) == 1   # once for that evaluation

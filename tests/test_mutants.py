@@ -111,3 +111,14 @@ def test_a_mutant_equivalent_on_some_runtimes_counts_only_where_it_is_a_bug():
     lines = score_lines([Outcome(wraps, {"lua51": [], "lua54": ["probe numbers: wraps"],
                                          "luajit21": []})])
     assert "  PUC Lua: 1 / 1" in lines and "  LuaJIT: 0 / 0, 1 equivalent" in lines
+
+
+@pytest.mark.skipif("lua54" not in available_runtimes(), reason="lupa has no lua54 here")
+def test_a_cancelling_tanh_derivative_is_caught_where_its_t_is_exact():
+    # Lua 5.4's own tanh may be 2 ulp off, but at 7 it gives C's t: only a
+    # measured error may excuse the derivative, so 1 - t*t fails there.
+    outcome = run_mutant(_mutant("tanh-grad-cancelling", "lua"),
+                         _fixtures("tanh-at-7", "tanh-at-0p5"), ("lua54",), _nn_reference(),
+                         probes=())
+    assert "tanh-at-7: FAIL" in outcome.caught["lua54"]
+    assert not any(w.startswith("tanh-at-0p5:") for w in outcome.caught["lua54"])

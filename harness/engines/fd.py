@@ -19,8 +19,8 @@ swamps the slope, cancelling paths, a result in the subnormals).
 
 Not applicable (NotApplicable: an N/A cell, not a failure) where any node
 sits on a kink or a domain edge (its op's `branch` is None), where a
-perturbation moves a node to another branch, or where a value is not
-finite.  At most MAX_INPUTS inputs are differentiated (evenly spaced, first
+perturbation moves a node to another branch, or where a value, or a
+difference quotient, is not finite.  At most MAX_INPUTS inputs are differentiated (evenly spaced, first
 and last included), so a 2,000-input dot costs what a 64-input one does;
 the others get None (not compared).
 """
@@ -119,6 +119,16 @@ def _truncation(coarse, fine, rounding):
     return gap, ""
 
 
+def _finite_slope(slope, name):
+    """slope, unless rounding carried it past the largest double: a slope
+    near it (x + x * 1.797e308) is finite, but a quotient a little over it
+    is inf, which is no estimate at all."""
+    if not math.isfinite(slope):
+        raise NotApplicable(f"the difference quotient at input {name} is not finite (a slope "
+                            "near the largest double)")
+    return slope
+
+
 class FdEvaluation(dict):
     """fd's gradients of the inputs, with its own error estimate of each:
     noise {input: absolute error} and its parts in words (reasons), which
@@ -151,7 +161,7 @@ class FiniteDifferenceEngine(Engine):
             rounding += _noise(plan, data, grads, output)
         if not all(math.isfinite(v) for v in f):
             raise NotApplicable(f"the output is not finite near input {name}")
-        return (f[1] - f[0]) / (hi - lo), rounding / (hi - lo)
+        return _finite_slope((f[1] - f[0]) / (hi - lo), name), rounding / (hi - lo)
 
     def evaluate(self, program, *, integers=False):
         center = self.reference.evaluate(program)   # interpret(program), kept
@@ -171,7 +181,7 @@ class FiniteDifferenceEngine(Engine):
             coarse, rounding_coarse = self._quotient(program, name, x, h, walk)
             fine, rounding_fine = self._quotient(program, name, x, h / 2, walk)
             # fine + (fine - coarse) / 3 == (4 fine - coarse) / 3 without overflowing
-            result[name] = (None, fine + (fine - coarse) / 3.0)
+            result[name] = (None, _finite_slope(fine + (fine - coarse) / 3.0, name))
             rounding = (4.0 * rounding_fine + rounding_coarse) / 3.0
             truncation, why = _truncation(coarse, fine, rounding_coarse + rounding_fine)
             noise[name] = rounding + truncation

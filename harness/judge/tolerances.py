@@ -13,16 +13,31 @@ derivatives, plus its op's own ulps, plus one rounding once an input is off:
     E(v) = sum_i |dv/da_i| E(a_i) + (own ulps + [any E(a_i) > 0]) ulp(v)
 
 Backward, each contribution g_p * d to a gradient carries |d| G(p) +
-|g_p| E(d) + its rounding, where E(d) is how far the local derivative d moves
-when its inputs move (tanh: d = 1 - t*t moves by 2|t| E(t); the cancellation
-near |t| = 1 is why a 1-ulp tanh can shift a gradient by thousands of ulps).
-A backend that adds gradient contributions in another order (torch) adds the
-reordering error of every node with three or more contributions.  Bounds are
-doubled (SAFETY) for the neglected second-order terms and turned into ulps of
-the reference value.  A value that is not finite, or whose bound is not,
-must match exactly.
+|g_p| E(d) + its rounding, where E(d) is how far the candidate's local
+derivative d may be from python_ref's.  A derivative is computed from values
+(tanh's (1 - t)(1 + t) from the output t, div's from a/b and b), so E(d) is
+what the candidate's own values do to it: the derivative evaluated at the
+candidate's operands and output, against python_ref's (at least the
+sensitivity |dd/dv| times the measured |v_candidate - v_python_ref|), plus
+the `grad` ulps of its op (another formula, or a libm call inside it).  A
+value's allowance never reaches a derivative, only its measured error does:
+a tanh allowed 2 ulp but bit-identical leaves (1 - t)(1 + t) nothing to
+excuse, so 1 - t*t, which cancels near |t| = 1 (26 ulp at tanh(3), 75,926
+at tanh(7)), fails; a t really 2 ulp off moves the derivative by thousands
+of ulps there, and those are allowed.  Without a candidate's evaluation,
+E(d) comes from the forward bounds instead (what a correct engine could need
+at most).  A backend that adds gradient contributions in another order
+(torch) adds the reordering error of every node with three or more
+contributions.  Bounds are doubled (SAFETY) for the neglected second-order
+terms and turned into ulps of the reference value.  A value that is not
+finite, or whose bound is not, must match exactly.
+
+A measured allowance is no wider than the forward bounds would give as long
+as every value is within its first-order bound; a value may pass with up to
+SAFETY times that, and its derivative then inherits what it really is.
 """
 import math
+from functools import lru_cache
 import sys
 from dataclasses import dataclass
 from typing import Callable, ClassVar
@@ -51,6 +66,7 @@ FD_RULE = ("central differences, h = cbrt(eps) * max(1, |x|), Richardson-extrapo
 
 # -- what an engine may be off: its budget, fixed when it opens ----------------------
 
+@lru_cache(maxsize=None)
 def _merged(classes):
     """{op: OpBudget} of an engine with these deviation classes (harness.ops):
     per op, the larger ulps of each class that lists it, both reasons."""
@@ -96,8 +112,9 @@ class UlpBudget:
     def table(self):
         return _merged(self.classes)
 
-    def node_budgets(self, program, reference):
-        return node_budgets(program, reference, self.table, bool(self.reorders))
+    def node_budgets(self, program, reference, candidate=None):
+        return node_budgets(program, reference, self.table, bool(self.reorders),
+                            candidate=candidate)
 
     def known_deviation(self, program, reference):
         """Why this engine is expected to differ on this program, or None."""
@@ -151,14 +168,21 @@ def _ulp(x):
     return math.ulp(x) if math.isfinite(x) else math.inf
 
 
-def node_budgets(program, reference, table, reorders=False, free_order=frozenset()):
+def node_budgets(program, reference, table, reorders=False, free_order=frozenset(),
+                 candidate=None):
     """{node id: (data ulps, grad ulps)} allowed against reference (python_ref's
     evaluation of program) for an engine whose ops differ as table says
     ({op: OpBudget}) and which adds gradient contributions in its own order
     when reorders.  free_order: ops whose terms the engine adds in an order of
     its own (a port's Neuron computing b + w . x as a dot node stands for):
     each of their roundings counts, exact inputs or not.  Empty when
-    everything must be exact."""
+    everything must be exact.
+
+    candidate: the engine's own evaluation of program.  With it, a local
+    derivative's allowance comes from the candidate's measured forward
+    values (how far each operand and the op's output are from python_ref's);
+    without, from the forward bounds (the most a correct engine could be off,
+    libm allowances included)."""
     if not table and not reorders and not free_order:
         return {}
     if not any(step.op in table or step.op in free_order for step in program.steps) and not (
@@ -185,6 +209,7 @@ def node_budgets(program, reference, table, reorders=False, free_order=frozenset
         scale = op.rounding_scale(vals, out)
         err[step.out] = propagated + ((own.data if own else 0) * _ulp(out)
                                       + roundings * _ulp(scale))
+    moved = err if candidate is None else _measured_shifts(data, candidate, err)
 
     upstream = program.upstream([program.output])
     for step in reversed(program.steps):
@@ -193,15 +218,25 @@ def node_budgets(program, reference, table, reorders=False, free_order=frozenset
         if reorders:  # every contribution to step.out is in: reorder them before they flow on
             gerr[step.out] += _reordering(count[step.out], abs_sum[step.out])
         vals, errs, partials = locals_[step.out]
+        if candidate is not None:
+            errs = [moved[a.value] if a.kind == "node" else 0.0 for a in step.args]
         g, g_err = grad[step.out], gerr[step.out]
         own = table.get(step.op)
+        # where the candidate's operands or output moved: the derivatives there
+        shifted = (_derivatives_at(step, candidate, data)
+                   if candidate is not None and (moved[step.out] or any(errs)) else None)
         for i, (arg, (d, sens)) in enumerate(zip(step.args, partials)):
             if arg.kind != "node":
                 continue
-            d_err = sum(_times(s, err[step.out] if j == "out" else errs[j])
+            d_err = sum(_times(s, moved[step.out] if j == "out" else errs[j])
                         for j, s in sens.items())
+            d_size = abs(d)
+            if shifted is not None:
+                d_new = shifted[i][0]
+                d_err = _finite_max(d_err, abs(d_new - d))
+                d_size = _finite_max(d_size, abs(d_new))
             d_err += (own.grad if own else 0) * _ulp(d)
-            e = _times(abs(d), g_err) + _times(abs(g), d_err)
+            e = _times(d_size, g_err) + _times(abs(g), d_err)
             if e:
                 e += _ulp(g * d)
             gerr[arg.value] += e
@@ -212,6 +247,42 @@ def node_budgets(program, reference, table, reorders=False, free_order=frozenset
             gerr[name] += _reordering(count[name], abs_sum[name])
     return {node: (_to_ulps(err.get(node, 0.0), data[node]), _to_ulps(gerr[node], grad[node]))
             for node in data}
+
+
+def _measured_shifts(data, candidate, bounds):
+    """{node: |candidate's value - python_ref's|}: 0 where they are equal (or
+    both nan), inf where they differ in kind; the forward bound where the
+    candidate gives no value."""
+    out = {}
+    for node, ref in data.items():
+        pair = candidate.get(node)
+        cand = pair[0] if pair is not None else None
+        if cand is None:
+            out[node] = bounds.get(node, 0.0)
+        elif cand == ref or (cand != cand and ref != ref):
+            out[node] = 0.0
+        else:
+            shift = abs(cand - ref)
+            out[node] = shift if shift == shift else math.inf
+    return out
+
+
+def _derivatives_at(step, candidate, data):
+    """The step's local derivatives at the candidate's own values (python_ref's
+    where it gives none): what the candidate's derivative should be, computed
+    rather than estimated, so no product of a sensitivity and an error (such
+    as 1/x**2 times x's shift) can overflow where the change itself does not."""
+    def value(node):
+        pair = candidate.get(node)
+        return data[node] if pair is None or pair[0] is None else pair[0]
+    return OPS[step.op].derivatives(step.resolve(value), value(step.out))
+
+
+def _finite_max(a, b):
+    """The larger of two estimates of one error, ignoring one that overflowed
+    or is nan (inf when both did)."""
+    finite = [x for x in (a, b) if math.isfinite(x)]
+    return max(finite) if finite else math.inf
 
 
 def _has_reuse(program):
@@ -249,22 +320,29 @@ def _to_ulps(bound, value):
 
 
 class BudgetCache:
-    """The node budgets of one program under each engine's budget, computed
-    once (the matrix asks for torch's several times per fixture)."""
+    """The node budgets of one program under each engine's budget, for each
+    evaluation judged against it, each computed once (the matrix asks for
+    torch's several times per fixture, once for each column judged against
+    torch)."""
 
     def __init__(self, program, reference):
         self.program, self.reference = program, reference
-        self._made = {}
+        self._kept = {}   # (budget, id(evaluation)) -> (evaluation, its node budgets)
 
-    def of(self, budget):
-        if budget.name not in self._made:
-            self._made[budget.name] = budget.node_budgets(self.program, self.reference)
-        return self._made[budget.name]
+    def of(self, budget, evaluation=None):
+        """The budgets of an evaluation by an engine with this budget
+        (measured from its own values: see node_budgets)."""
+        key = (budget.name, id(evaluation))
+        kept = self._kept.get(key)
+        if kept is None or kept[0] is not evaluation:
+            kept = (evaluation, budget.node_budgets(self.program, self.reference, evaluation))
+            self._kept[key] = kept
+        return kept[1]
 
-    def pair(self, a, b):
-        """Budget of a against b when both are judged against the reference:
-        the two budgets add (triangle inequality)."""
-        ba, bb = self.of(a), self.of(b)
+    def pair(self, a, a_evaluation, b, b_evaluation):
+        """Budget of a's evaluation against b's when both are judged against
+        the reference: the two budgets add (triangle inequality)."""
+        ba, bb = self.of(a, a_evaluation), self.of(b, b_evaluation)
         return {node: tuple(x + y for x, y in zip(ba.get(node, (0, 0)), bb.get(node, (0, 0))))
                 for node in set(ba) | set(bb)}
 
@@ -272,18 +350,23 @@ class BudgetCache:
 class UlpAllowance:
     """Every value within so many ulps of the reference: budget None (bit-
     identical), one number for every value, {node id: (data ulps, grad
-    ulps)} (missing nodes: 0), or a function giving that dict, called once
-    when the first value differs (most cells are bit-identical)."""
+    ulps)} (missing nodes: 0), or a function giving one of those, called
+    only when a value differs (bit-identical evaluations need no budget)."""
     relative = False
     why = ("the error bound propagated to this value (first-order error analysis of the "
-           "listed ops, doubled: harness/judge/tolerances.py)")
+           "listed ops, a derivative's from the engine's own measured values, doubled: "
+           "harness/judge/tolerances.py)")
 
     def __init__(self, budget=None):
-        self.budget = budget
+        self._budget = budget
+
+    @property
+    def budget(self):
+        if callable(self._budget):
+            self._budget = self._budget()
+        return self._budget
 
     def allowed(self, node, index):
-        if callable(self.budget):
-            self.budget = self.budget()
         if self.budget is None:
             return 0
         if isinstance(self.budget, (int, float)):

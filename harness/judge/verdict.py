@@ -242,7 +242,7 @@ def reference_failed(cell):
 def _allowance(budget, program, reference, evaluation, cache):
     if budget.kind == "fd":   # finite differences carry their own error estimate
         return tolerances.FdAllowance(evaluation.noise, reasons=evaluation.reasons)
-    return tolerances.UlpAllowance(lambda: cache.of(budget))
+    return tolerances.UlpAllowance(lambda: cache.of(budget, evaluation))
 
 
 def judge(budget, program, reference, evaluation, cache=None, tags=()):
@@ -259,7 +259,8 @@ def judge(budget, program, reference, evaluation, cache=None, tags=()):
     if why:
         return Cell.not_applicable(f"{why} (first difference: {cell.first_fail.describe()})")
     if budget.conventions:
-        return with_conventions(cell, tags, program, reference, evaluation, cache.of(budget))
+        return with_conventions(cell, tags, program, reference, evaluation,
+                                cache.of(budget, evaluation))
     return cell
 
 
@@ -272,7 +273,8 @@ def judge_vs_torch(budget, program, reference, evaluation, torch_eval, torch_cel
         return decide(torch_eval, evaluation, program,
                       _allowance(budget, program, reference, evaluation, cache))
     cell = decide(torch_eval, evaluation, program,
-                  tolerances.UlpAllowance(lambda: cache.pair(budget, torch_budget)))
+                  tolerances.UlpAllowance(
+        lambda: cache.pair(budget, evaluation, torch_budget, torch_eval)))
     if cell.status == FAIL:
         why = torch_budget.known_deviation(program, reference)
         if why:
@@ -291,9 +293,11 @@ def judge_expected(fixture, reference, torch_eval, cache, torch_budget):
     cell = decide(expected, reference, fixture.program, tolerances.UlpAllowance(ulps))
     if torch_eval is None:
         return cell, None
-    budget = {node: (b[0] + ulps, b[1] + ulps) for node, b in cache.of(torch_budget).items()}
-    return cell, decide(expected, torch_eval, fixture.program,
-                        tolerances.UlpAllowance(budget or ulps))
+
+    def budget():
+        torch_budget_of = cache.of(torch_budget, torch_eval)
+        return {node: (b[0] + ulps, b[1] + ulps) for node, b in torch_budget_of.items()} or ulps
+    return cell, decide(expected, torch_eval, fixture.program, tolerances.UlpAllowance(budget))
 
 
 def worse(cells):

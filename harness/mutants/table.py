@@ -63,6 +63,11 @@ MUTANTS = tuple(m for group in [
             "        b.grad += self.grad * ieee.div(self.data, b.data)")],
           [("  b.grad = b.grad + -self.grad * ieee.div(self.data, b.data)",
             "  b.grad = b.grad + self.grad * ieee.div(self.data, b.data)")]),
+    _both("div-grad-over-square", "d(a/b)/db as -a/b**2 (b*b over- or underflows)",
+          [("        b.grad += -self.grad * ieee.div(self.data, b.data)",
+            "        b.grad += -self.grad * ieee.div(a.data, b.data * b.data)")],
+          [("  b.grad = b.grad + -self.grad * ieee.div(self.data, b.data)",
+            "  b.grad = b.grad + -self.grad * ieee.div(a.data, b.data * b.data)")]),
     _both("div-as-pow", "division as a * b**-1 (micrograd's own way: two roundings)",
           [("        out = Value(ieee.div(self.data, other.data), (self, other), \"/\")",
             "        out = Value(self.data * ieee.pow(other.data, -1.0), (self, other), \"/\")")],
@@ -91,12 +96,12 @@ MUTANTS = tuple(m for group in [
     _both("relu-forward-le", "relu(x) = 0 for x <= 0 (the other sign of zero at -0.0)",
           [("0.0 if self.data < 0.0 else self.data", "0.0 if self.data <= 0.0 else self.data")],
           [("self.data < 0.0 and 0.0 or self.data", "self.data <= 0.0 and 0.0 or self.data")]),
+    # Once equivalent on Lua 5.3+, when the 2 ulp their own tanh is allowed
+    # reached the derivative; now only t's measured error does, and their t
+    # is C's at tanh(3), tanh(7) and tanh(10).
     _both("tanh-grad-cancelling", "tanh' as 1 - t*t (cancels near |t| = 1)",
           [("((1.0 - t) * (1.0 + t))", "(1.0 - t * t)")],
-          [("((1.0 - t) * (1.0 + t))", "(1.0 - t * t)")],
-          equivalent_lua="within the budget of Lua 5.3+'s own tanh: its 2 ulps on t move "
-                         "1 - t*t about ten times more than the cancellation does",
-          lua_on=("lua53", "lua54", "lua55")),
+          [("((1.0 - t) * (1.0 + t))", "(1.0 - t * t)")]),
     _both("tanh-through-exp", "tanh as (e^2x - 1)/(e^2x + 1): nan from x = 355",
           [("        t = ieee.tanh(self.data)",
             "        e2 = ieee.exp(2.0 * self.data)\n        t = ieee.div(e2 - 1.0, e2 + 1.0)")],

@@ -4,12 +4,13 @@
 -- module because CPython raises where C returns inf or nan; Lua's operators
 -- already give C's results (x/0 is inf, log(0) is -inf), so here the helpers
 -- only make the nan results the same bits as python_ref's (a positive quiet
--- nan, as math.nan) and mend two LuaJIT 2.0 results (exp of a huge x, pow
--- beyond int32).  Python's _is_odd_integer serves its overflow and pole
--- branches, which Lua's ^ handles itself.  Lua needs one thing more:
--- portable_tanh, because Lua 5.3+ have no math.tanh.
+-- nan, as math.nan) and mend three LuaJIT 2.0 results (exp of a huge x, pow
+-- beyond int32, integer powers).  Python's _is_odd_integer serves its
+-- overflow and pole branches, which Lua's ^ handles itself.  Lua needs one
+-- thing more: portable_tanh, because Lua 5.3+ have no math.tanh.
 
 local exp, log, abs, floor, fmod = math.exp, math.log, math.abs, math.floor, math.fmod
+local frexp, ldexp = math.frexp, math.ldexp   -- nil on Lua 5.3+, used only on LuaJIT 2.0
 
 local ieee = {}
 
@@ -50,6 +51,108 @@ end
 -- An exponent LuaJIT's compiler must not see as a constant (below).
 local opaque = {zero = 0.0}
 
+-- LuaJIT 2.0 computes x^k for an integer k (|k| < 2^31) by repeated
+-- multiplication, interpreter and compiled code alike: every product rounds,
+-- so x^k drifts by about |k|/2 ulps, and x^-k, taken as 1/x^k, overflows or
+-- underflows on the way where the result does not (up to 1e15 ulps at
+-- k = -18).  Here such powers are computed in double-double arithmetic
+-- (Dekker's exact product, about 104 bits) and rounded once: the correctly
+-- rounded x^k, but for a true value within about |k| 2^-100 of a rounding
+-- tie.  C's pow (python_ref's) is within 0.52 ulp of the true value, not
+-- always correctly rounded either, so the two are at most 1 ulp apart
+-- (harness/tolerances.py, luajit20's pow).
+local LUAJIT20 = type(jit) == "table" and type(jit.version) == "string"
+  and jit.version:find("^LuaJIT 2%.0") ~= nil
+local SPLIT = 134217729.0                  -- 2^27 + 1: splits a double into two halves
+local SMALLEST_NORMAL = 2.2250738585072014e-308   -- 2^-1022
+
+-- a * b = p + e exactly (Dekker), for a, b in [1/4, 2]: nothing over- or underflows.
+local function two_product(a, b)
+  local p = a * b
+  local t = SPLIT * a
+  local a1 = t - (t - a)
+  local a2 = a - a1
+  t = SPLIT * b
+  local b1 = t - (t - b)
+  local b2 = b - b1
+  return p, ((a1 * b1 - p) + a1 * b2 + a2 * b1) + a2 * b2
+end
+
+-- hi + lo with hi = the double nearest to it, scaled to hi in [1/2, 1):
+-- (hi, lo, the power of two taken out).
+local function normalised(p, e)
+  local hi = p + e
+  local lo = e - (hi - p)
+  local m, k = frexp(hi)
+  return m, ldexp(lo, -k), k
+end
+
+-- |x|^n for an integer n >= 1, as (hi + lo) * 2^e, by squaring.
+local function power_dd(x, n)
+  local bh, be = frexp(x)
+  local bl = 0.0
+  local rh, rl, re = 1.0, 0.0, 0
+  while true do
+    if n % 2 == 1 then
+      local p, e = two_product(rh, bh)
+      local k
+      rh, rl, k = normalised(p, e + (rh * bl + rl * bh))
+      re = re + be + k
+    end
+    n = floor(n / 2)
+    if n == 0 then
+      return rh, rl, re
+    end
+    local p, e = two_product(bh, bh)
+    local k
+    bh, bl, k = normalised(p, e + 2.0 * bh * bl)
+    be = 2 * be + k
+  end
+end
+
+-- 1 / (hi + lo), hi in [1/2, 1): q = 1/hi and one Newton step.
+local function reciprocal_dd(hi, lo)
+  local q = 1.0 / hi
+  local p, e = two_product(q, hi)
+  local r = ((1.0 - p) - e) - q * lo   -- 1 - q (hi + lo)
+  return normalised(q, q * r)
+end
+
+-- (hi + lo) * 2^e rounded once to a double (hi in [1/2, 1), the double
+-- nearest to hi + lo): a subnormal result rounds hi, and lo decides a tie.
+local function rounded(hi, lo, e)
+  if e > 1024 then
+    return INF
+  elseif e >= -1021 then
+    return ldexp(hi, e)          -- a normal double: exact
+  elseif e < -1074 then
+    return 0.0                   -- below half the smallest subnormal
+  end
+  local h = ldexp(hi, e + 1022)  -- exact; one multiplication rounds to a subnormal
+  local r = h * SMALLEST_NORMAL
+  local back = r / SMALLEST_NORMAL
+  local off = h - back
+  if abs(off) == 1.1102230246251565e-16 and lo ~= 0.0 and (lo > 0.0) == (off > 0.0) then
+    r = (back + 2.0 * off) * SMALLEST_NORMAL   -- h was a tie, and lo lies beyond it
+  end
+  return r
+end
+
+-- x^n for a finite nonzero x and an integer n, 2 <= |n| < 2^31.
+local function integer_power(x, n)
+  local hi, lo, e = power_dd(abs(x), abs(n))
+  if n < 0 then
+    local k
+    hi, lo, k = reciprocal_dd(hi, lo)
+    e = k - e
+  end
+  local r = rounded(hi, lo, e)
+  if x < 0.0 and fmod(n, 2.0) ~= 0.0 then  -- an odd exponent keeps the sign
+    r = -r
+  end
+  return r
+end
+
 -- C99 pow (Lua's ^), with python_ref's positive nan for a negative finite base
 -- and a non-integer exponent.  LuaJIT 2.0's ^ also gives nan for a negative
 -- base and an integer exponent of magnitude >= 2^31 (it tests integrality
@@ -62,6 +165,10 @@ local opaque = {zero = 0.0}
 -- multiplied out for k = -n and as sqrt for 0.5, LuaJIT 2.1 as x*x for 2,
 -- other bits than its interpreter's (2.0: x^-2 at 10,598 of 20,000 points).
 function ieee.pow(x, y)
+  if LUAJIT20 and y == floor(y) and abs(y) >= 2.0 and abs(y) < 2147483648.0
+      and x ~= 0.0 and abs(x) < INF then
+    return integer_power(x, y)
+  end
   local r = x ^ (y + opaque.zero)
   if r ~= r and x == x and y == y then
     if x < 0.0 and y == floor(y) then

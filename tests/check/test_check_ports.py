@@ -285,3 +285,34 @@ def test_the_exponents_gradient_and_a_graph_zeroed_first_in_python():
     assert diagnosed(result) == {"exponent-grad": ["exponent-zeroing"],
                                  "zeroes-graph": ["exponent-zeroing"]}
     assert result.probes["exponent-zeroing"]["backward-twice"].details["behaviour"] == "zeroes"
+
+
+TANH_FIXTURES = ["tanh-at-0p5", "tanh-at-1", "tanh-at-3", "tanh-at-7", "tanh-at-10",
+                 "tanh-edge-20", "lecture-neuron-tanh", "nn-mlp-tanh-3-4-4-1"]
+
+
+def test_tanh_derivative_that_cancels_fails_where_t_nears_1():
+    # 1 - t*t from the port's own t.  Lua 5.1 has C's tanh, and the port's
+    # own tanh on Lua 5.4 gives C's bits at 3, 7 and 10 too: t is exact
+    # there, and only t's measured error may excuse the derivative, never
+    # the 2 ulp tanh's value is allowed.  1 - t*t is 26 ulp off at tanh(3),
+    # 75,926 at 7, 1.03e7 at 10: FAIL.  At 0.5 and 1 it rounds as
+    # (1 - t)(1 + t) does; at 20, t = 1 and both are 0.
+    result = run("tanh-cancels", fixtures=TANH_FIXTURES, runtimes=["lua51", "lua54"])
+    failing = {"tanh-at-3", "tanh-at-7", "tanh-at-10"}
+    for runtime in ("lua51", "lua54"):
+        assert statuses(result, runtime) == {
+            name: (FAIL if name in failing else "passed") for name in TANH_FIXTURES}
+    fail = result.cells_of("lua51")["tanh-at-7"].first_fail
+    assert (fail.node, fail.field, fail.ulps) == ("x", "grad", 75926)
+    assert result.final_line() == "10 passed, 6 failed"
+
+
+def test_tanh_derivative_from_its_own_t_passes():
+    # The correct port: (1 - t)(1 + t), with C's tanh on Lua 5.1 and its own
+    # on Lua 5.4, which is off in the neuron (t = 0.7071...): the derivative
+    # moves with t's measured error, and that is allowed.
+    result = run("correct", fixtures=TANH_FIXTURES, runtimes=["lua51", "lua54"])
+    assert result.final_line() == "16 passed, 0 failed, 0 skipped, 0 unsupported, 0 convention"
+    neuron = result.runs[1].cells["lecture-neuron-tanh"]
+    assert neuron.status == CLOSE and neuron.worst.field == "grad" and neuron.max_ulps >= 1
