@@ -101,7 +101,7 @@ def test_fd_not_applicable_where_its_quotient_overflows():
     # under the largest double; the quotient's rounding carries it over (inf)
     p = parse_program("y = x + x * 1.7976931348458363e308", {"x": 0.5}, "y")
     with pytest.raises(NotApplicable, match="quotient at input x is not finite"):
-        get_backend("fd").evaluate(p)
+        get_engine("fd").evaluate(p)
     assert evaluate_and_judge(get_backend("fd"), p, interpret(p)).status == NA
 
 
