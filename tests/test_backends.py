@@ -102,7 +102,7 @@ def test_fd_not_applicable_where_its_quotient_overflows():
     p = parse_program("y = x + x * 1.7976931348458363e308", {"x": 0.5}, "y")
     with pytest.raises(NotApplicable, match="quotient at input x is not finite"):
         get_engine("fd").evaluate(p)
-    assert evaluate_and_judge(get_backend("fd"), p, interpret(p)).status == NA
+    assert evaluate_and_judge(get_engine("fd"), p, interpret(p)).status == NA
 
 
 def test_fd_relu_away_from_kink_agrees():

@@ -314,5 +314,5 @@ def test_tanh_derivative_from_its_own_t_passes():
     # moves with t's measured error, and that is allowed.
     result = run("correct", fixtures=TANH_FIXTURES, runtimes=["lua51", "lua54"])
     assert result.final_line() == "16 passed, 0 failed"
-    neuron = result.runs[1].cells["lecture-neuron-tanh"]
+    neuron = result.cells_of("lua54")["lecture-neuron-tanh"]
     assert neuron.status == CLOSE and neuron.worst.field == "grad" and neuron.max_ulps >= 1
