@@ -6,6 +6,7 @@ sharing a node add up the same way.  A port whose backward zeroes the graph
 first keeps one call's 6: two losses cannot add up.  A port that assigns
 gradients instead of adding keeps one of the two contributions, 3, after any
 number of calls.  Anything else is reported as it is."""
+from ..levels import LECTURE
 from .common import FAULT, OK, SKIPPED, Entry, Probe, failure_text, node, program
 
 BACKWARD_TWICE = program([("a", 3.0)], [("L", "mul", (node("a"), node("a")))], "L")
@@ -53,4 +54,4 @@ def _run(context):
             twice.close()
 
 
-PROBES = [Entry("backward-twice", 2, _run, test_port="assigned")]
+PROBES = [Entry("backward-twice", 2, _run, test_port="assigned", level=LECTURE)]

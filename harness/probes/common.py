@@ -16,6 +16,7 @@ class Entry:
     order: int            # probes run and show in this order
     run: Callable         # run(Context) -> Probe
     test_port: str        # the test port (tests/ports/<name>/) it finds something in
+    level: str            # the level (harness.levels) its finding belongs to
 
 
 @dataclass

@@ -6,6 +6,7 @@ depth-wide is left out)."""
 import threading
 from functools import lru_cache, wraps
 
+from ..levels import SCALE
 from ..lower import lower
 from .common import FAULT, OK, SKIPPED, WARN, Entry, Probe, failure_text, node, num, program
 
@@ -131,5 +132,7 @@ def _run(kind):
     return run
 
 
-PROBES = [Entry("depth-chain", 4, _run("depth-chain"), test_port="recursive"),
-          Entry("depth-wide", 5, _run("depth-wide"), test_port="recursive")]
+PROBES = [Entry("depth-chain", 4, _run("depth-chain"), test_port="recursive",
+                level=SCALE),
+          Entry("depth-wide", 5, _run("depth-wide"), test_port="recursive",
+                level=SCALE)]

@@ -3,6 +3,7 @@ program whose gradients depend on the order children are walked, and on the
 corpus's reuse and nn fixtures."""
 import struct
 
+from ..levels import SCALE
 from ..lower import lower
 from .common import FAULT, OK, SKIPPED, Entry, Probe, failure_text, node, num, program
 
@@ -91,4 +92,4 @@ def _run(context):
     return probe_determinism(context.engine, context.lower_ops, context.kept, context.fixtures)
 
 
-PROBES = [Entry("determinism", 3, _run, test_port="modules")]
+PROBES = [Entry("determinism", 3, _run, test_port="modules", level=SCALE)]

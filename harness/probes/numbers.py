@@ -5,6 +5,7 @@ import math
 
 from ..interpret import interpret
 from ..judge.verdict import FAIL, compare
+from ..levels import NUMBERS
 from ..lower import lower
 from .common import FAULT, OK, Entry, Probe, failure_text, node, num, program
 from .ops import UNSUPPORTED_OP
@@ -86,4 +87,4 @@ def _run(context):
     return probe_numbers(context.engine, context.ops, context.lower_ops)
 
 
-PROBES = [Entry("numbers", 1, _run, test_port="modules")]
+PROBES = [Entry("numbers", 1, _run, test_port="modules", level=NUMBERS)]
