@@ -58,14 +58,9 @@ def ordinary(x):
     return math.isfinite(x) and low <= abs(x) <= high
 
 
-def parse_levels(text):
-    """A --level argument (comma separated) as a tuple in LEVELS' order;
-    raises ValueError naming an unknown level."""
-    asked = [part.strip() for part in text.split(",") if part.strip()]
-    unknown = [part for part in asked if part not in LEVELS and part != "all"]
-    if unknown:
-        raise ValueError(f"unknown level {', '.join(unknown)} (levels: {', '.join(LEVELS)}, "
-                         "or all)")
-    if "all" in asked:
+def chosen(asked):
+    """The levels a --level list names (empty, or with "all": every one), in
+    LEVELS' order."""
+    if not asked or "all" in asked:
         return LEVELS
     return tuple(level for level in LEVELS if level in asked)

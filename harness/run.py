@@ -33,6 +33,7 @@ from .judge.compare import kept_pairs
 from .judge.tolerances import BudgetCache
 from .judge.verdict import (CONVENTION, ERROR, STATUS, STATUSES, UNSUPPORTED, Cell,
                             unsupported)
+from .levels import LEVELS, level_of
 from .lower import LOWERABLE, lower
 from .nn import cell as nn_cell
 from .ops import OPS
@@ -80,6 +81,8 @@ class RunResult:
     probes: dict = field(default_factory=dict)   # engine -> {probe name: probes.Probe}
     diagnoses: list = field(default_factory=list)   # of diagnoses.Diagnosis
     seconds: float = 0.0
+    levels: tuple = LEVELS       # the levels (harness.levels) whose cells count toward the
+                                 # final line and ok(); the others' are shown, not counted
 
     @property
     def engines(self):
@@ -89,23 +92,67 @@ class RunResult:
         """{fixture name: Cell} of one column."""
         return {f.name: f.cells[column] for f in self.fixtures if column in f.cells}
 
-    def counts(self):
-        """{category: cells} over every cell; a malformed fixture is one failed cell."""
-        counts = Counter({c: 0 for c in COUNTED})
+    def level_counts(self):
+        """{level: {category: cells}} over every cell, counted level or not
+        (a fixture's level: harness.levels.level_of its tags)."""
+        counts = {level: Counter({c: 0 for c in COUNTED}) for level in LEVELS}
         for result in self.fixtures:
+            level = counts[level_of(result.tags)]
             for cell in result.cells.values():
-                counts[CATEGORY[cell.status]] += 1
+                level[CATEGORY[cell.status]] += 1
+        return counts
+
+    def counts(self):
+        """{category: cells} over the cells of the counted levels; a malformed
+        fixture (of no known level) is one failed cell."""
+        counts = Counter({c: 0 for c in COUNTED})
+        for level, found in self.level_counts().items():
+            if level in self.levels:
+                counts.update(found)
         counts["failed"] += len(self.malformed)
         return counts
 
     def final_line(self):
-        """`N passed, M failed`, then the other counts that are not zero."""
-        counts = self.counts()
-        return ", ".join(f"{counts[c]} {c}" for c in COUNTED
-                         if c in ("passed", "failed") or counts[c])
+        """`N passed, M failed`, then the other counts that are not zero, and
+        the levels counted when they are not all."""
+        line = _counts_text(self.counts())
+        if set(self.levels) != set(LEVELS):
+            line += f" (counted: level {', '.join(self.levels)})"
+        return line
+
+    def is_counted(self, fixture):
+        """Do the cells of this FixtureResult count (is its level chosen)?"""
+        return level_of(fixture.tags) in self.levels
+
+    def level_lines(self):
+        """A LevelLine for every level that has a cell, in LEVELS' order."""
+        return [LevelLine(level, dict(counts), level in self.levels)
+                for level, counts in self.level_counts().items() if sum(counts.values())]
 
     def ok(self):
         return self.counts()["failed"] == 0
+
+
+@dataclass(frozen=True)
+class LevelLine:
+    """One level's line of a report's summary."""
+    level: str
+    counts: dict                 # {category of COUNTED: cells}
+    counted: bool                # does it count toward the final line and the exit code?
+
+    @property
+    def text(self):
+        """`N passed, M failed, ...` of its cells."""
+        return _counts_text(self.counts)
+
+    @property
+    def failed(self):
+        return self.counts["failed"]
+
+
+def _counts_text(counts):
+    """`N passed, M failed`, then the other counts of COUNTED that are not zero."""
+    return ", ".join(f"{counts[c]} {c}" for c in COUNTED if c in ("passed", "failed") or counts[c])
 
 
 @dataclass(frozen=True)

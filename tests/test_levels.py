@@ -5,8 +5,7 @@ import math
 import pytest
 
 from harness.interpret import interpret
-from harness.levels import (EDGES, LECTURE, LEVELS, NUMBERS, SCALE, level_of, ordinary,
-                            parse_levels)
+from harness.levels import EDGES, LECTURE, LEVELS, NUMBERS, SCALE, chosen, level_of, ordinary
 from harness.nn.cases import all_cases
 from harness.probes import REGISTRY
 
@@ -64,9 +63,7 @@ def test_every_probe_names_its_level():
         "depth-chain": SCALE, "depth-wide": SCALE}
 
 
-def test_a_level_argument():
-    assert parse_levels("lecture") == (LECTURE,)
-    assert parse_levels("scale, lecture") == (LECTURE, SCALE)   # in LEVELS' order
-    assert parse_levels("all") == LEVELS
-    with pytest.raises(ValueError, match="unknown level lectures .*lecture, edges"):
-        parse_levels("lectures")
+def test_the_levels_a_level_argument_chooses():
+    assert chosen(["lecture"]) == (LECTURE,)
+    assert chosen(["scale", "lecture"]) == (LECTURE, SCALE)   # in LEVELS' order
+    assert chosen(["all", "edges"]) == chosen([]) == LEVELS

@@ -6,8 +6,10 @@ port's own MLP the nn cases (harness/nn: rows tagged nn, filtered alike), runs
 the probes, names the classic bugs the failures point to, and writes
 check.json, check.md and check.html to the report folder.  Ends with the line
 `N passed, N failed, N skipped, N unsupported, N convention` (cells: one
-fixture on one runtime).  Exit 0 when nothing failed, 1 on any FAIL or ERROR
-(or a malformed fixture), 2 on a bad manifest, runtime or option (one line).
+fixture on one runtime), and a line per level (harness/levels.py); --level
+chooses the levels that count.  Exit 0 when nothing of those failed, 1 on
+any FAIL or ERROR there (or a malformed fixture), 2 on a bad manifest,
+runtime or option (one line).
 """
 import argparse
 import re
@@ -20,6 +22,7 @@ from pathlib import Path
 from ..cli_args import list_of, names, positive
 from ..engines.open import port_specs
 from ..fixture import TAGS, UnknownFixtures, load_corpus
+from ..levels import LEVELS, chosen
 from ..nn import cases as nn_cases
 from ..probes import DEPTH_MAX, DEPTH_START, PROBES
 from ..reports.files import write_reports
@@ -56,6 +59,11 @@ def add_arguments(parser):
     parser.add_argument("--tags", type=list_of("tag", TAGS), action="extend", default=[],
                         metavar="TAGS", help="only fixtures with any of these tags, comma "
                                              f"separated ({', '.join(TAGS)})")
+    parser.add_argument("--level", type=list_of("level", LEVELS + ("all",)), action="extend",
+                        default=[], metavar="LEVELS",
+                        help="only these levels count toward the final line and the exit code, "
+                             f"comma separated ({', '.join(LEVELS)}, or all: the default); "
+                             "every level's cells are still run and shown (docs/check.md)")
     parser.add_argument("--runtimes", type=names, action="extend", default=[], metavar="NAMES",
                         help="only these of the manifest's runtimes, comma separated")
     parser.add_argument("--probes", type=list_of("probe", PROBES + ("none",)), action="extend",
@@ -149,8 +157,9 @@ def build(manifest):
 
 
 def check_port(manifest_path, names=(), tags=(), runtimes=(), settings=None,
-               fixtures_dir=None, progress_factory=None, jobs=None):
-    """Read the manifest, load the fixtures, check the port: a run.RunResult.
+               fixtures_dir=None, progress_factory=None, jobs=None, levels=LEVELS):
+    """Read the manifest, load the fixtures, check the port: a run.RunResult
+    whose final line and ok() count the cells of these levels.
     Raises UsageError (one line) for a bad manifest, runtime or filter, or a
     port that does not start (its setup raises, its command does not run or
     says no hello)."""
@@ -167,8 +176,9 @@ def check_port(manifest_path, names=(), tags=(), runtimes=(), settings=None,
     progress = progress_factory(len(fixtures)) if progress_factory else None
     port = Port(manifest.name, manifest.language, manifest.shown)
     try:
-        return run(fixtures, specs, malformed=malformed, check=settings,
-                   port=port, jobs=jobs, progress=progress), manifest
+        result = run(fixtures, specs, malformed=malformed, check=settings,
+                     port=port, jobs=jobs, progress=progress)
+        return replace(result, levels=tuple(levels)), manifest
     except DoesNotStart as exc:
         what = "setup" if manifest.language == "lua" else "command"
         raise UsageError(f"{manifest.shown}: [port] {what}: the port does not start on "
@@ -186,7 +196,7 @@ def main(args):
         result, manifest = check_port(
             args.manifest, args.fixtures, args.tags, args.runtimes,
             CheckSettings(probes=chosen_probes, depth_max=args.depth_max),
-            args.fixtures_dir, _Progress, args.jobs)
+            args.fixtures_dir, _Progress, args.jobs, chosen(args.level))
     except UsageError as exc:
         print(exc, file=sys.stderr)
         return USAGE_ERROR

@@ -50,6 +50,9 @@ def _summary(result):
     if result.port is not None:
         summary.update(unsupported=counts["unsupported"], convention=counts["convention"],
                        ok=result.ok())
+    summary["levels"] = {line.level: {**line.counts, "line": line.text, "counted": line.counted}
+                         for line in result.level_lines()}
+    summary["counted_levels"] = list(result.levels)
     return summary
 
 

@@ -6,6 +6,7 @@ from html import escape
 
 from ..diagnoses.wording import runtime_ranges
 from ..judge.verdict import CLOSE, CONVENTION, ERROR, EXACT, FAIL, NA, UNRESOLVED, UNSUPPORTED
+from ..levels import MEANING as LEVEL_MEANING
 from ..probes import FAULT, OK, SKIPPED, WARN
 from .markdown import deviation_notes
 from .summary import by_tag, group_status, group_text
@@ -23,6 +24,7 @@ tr.tag th { background: #dde; text-align: left; }
 details > summary { cursor: pointer; }
 .detail { font-family: monospace; white-space: pre-wrap; max-width: 40em; }
 .diagnosis { border-left: 4px solid #c62828; padding-left: 1em; margin-bottom: 1em; }
+li.not-counted { color: #777; }
 """ + "\n".join(f"td.{s.replace('/', '')} {{ background: {c}; }}" for s, c in COLOURS.items()) \
     + "\n" + "\n".join(f"td.probe-{s.replace(' ', '-')} {{ background: {c}; }}"
                        for s, c in PROBE_COLOURS.items())
@@ -71,6 +73,16 @@ def _probes(result):
     return f"<h2>Probes</h2>\n<table><tr><th>probe</th>{head}</tr>{rows}</table>"
 
 
+def _levels(result):
+    """The summary's line per level (harness/levels.py)."""
+    items = "".join(
+        f'<li class="{"counted" if line.counted else "not-counted"}">level '
+        f"<strong>{escape(line.level)}</strong> ({escape(LEVEL_MEANING[line.level])}): "
+        f"{escape(line.text)}{'' if line.counted else ' (shown, not counted)'}</li>"
+        for line in result.level_lines())
+    return f"<ul>{items}</ul>" if items else ""
+
+
 def run_html(result):
     cols = list(result.columns)
     head = "".join(f"<th>{escape(c)}</th>" for c in cols)
@@ -103,6 +115,7 @@ def run_html(result):
 <p><strong>{escape(result.final_line())}</strong>; {about}; each cell compares
 every value and gradient with python_ref (hover or open a cell for the first failing node,
 and for the matrix the same comparison against torch).</p>
+{_levels(result)}
 {f"<h2>Malformed fixtures</h2><ul>{malformed}</ul>" if malformed else ""}
 {check}
 <h2>By tag</h2>

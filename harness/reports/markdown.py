@@ -4,6 +4,7 @@ judged by with the bound measured in this run, the engines, every fixture."""
 from ..diagnoses.wording import runtime_ranges
 from ..judge import tolerances
 from ..judge.verdict import STATUS
+from ..levels import MEANING as LEVEL_MEANING
 from .summary import (CONVENTION_TEXT, RULES, VERDICTS, by_tag, deviation_rows, group_text,
                       not_exact, ulp_budgets)
 
@@ -31,6 +32,12 @@ def diagnosis_lines(result):
     return lines
 
 
+def level_lines(result):
+    """The summary's line per level (harness/levels.py), as a list."""
+    return [f"- level **{line.level}** ({LEVEL_MEANING[line.level]}): {line.text}"
+            + ("" if line.counted else " (shown, not counted)") for line in result.level_lines()] + [""]
+
+
 def deviation_notes(result):
     """The budgets, the distances measured, what every verdict means, the rules."""
     lines = ["Every tolerance lives in `harness/judge/tolerances.py`; a node is allowed the "
@@ -55,6 +62,7 @@ def run_markdown(result):
     about = (f"{result.port.language} port `{result.port.manifest}`" if result.port
              else f"{len(result.fixtures)} fixtures")
     out = [f"# {title}", "", f"**{result.final_line()}** ({about}, reference: python_ref)", ""]
+    out += level_lines(result)
     if result.malformed:
         out += ["## Malformed fixtures (each one failed cell)", ""]
         out += [f"- `{line}`" for line in result.malformed] + [""]
@@ -86,4 +94,4 @@ def run_markdown(result):
     return "\n".join(out) + "\n"
 
 
-__all__ = ["run_markdown", "deviation_notes", "table", "escape"]
+__all__ = ["run_markdown", "deviation_notes", "table", "escape", "level_lines"]

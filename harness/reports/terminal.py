@@ -12,6 +12,7 @@ from rich.text import Text
 
 from ..judge.verdict import (CLOSE, CONVENTION, ERROR, EXACT, FAIL, MOST_SEVERE_FIRST, NA,
                              UNRESOLVED, UNSUPPORTED)
+from ..levels import level_of
 from ..probes import FAULT, OK, SKIPPED, WARN
 from . import cell_groups
 from .summary import by_tag, column_cells, not_exact
@@ -129,7 +130,8 @@ def print_report(result, full=None, verbose=False, console=None):
             console.print(_grid(result))
         console.print(_engines(result))
     for f, column, cell in not_exact(result, (FAIL, ERROR)):
-        console.print(Text(f"{f.name}[{column}] {cell.status}: {cell.detail()}",
+        aside = "" if result.is_counted(f) else f" (level {level_of(f.tags)}: not counted)"
+        console.print(Text(f"{f.name}[{column}] {cell.status}{aside}: {cell.detail()}",
                            style=STYLES[cell.status]), soft_wrap=True)
     unresolved = not_exact(result, (UNRESOLVED,))
     if unresolved and verbose:
@@ -144,4 +146,18 @@ def print_report(result, full=None, verbose=False, console=None):
                            "half the value or more, so no digit is checked ("
                            + ", ".join(f"{c} {n}" for c, n in per.items())
                            + "): --verbose lists them", style=STYLES[UNRESOLVED]),
+                      soft_wrap=True)
+    _levels(result, console)
+
+
+def _levels(result, console):
+    """One line per level: its cells' counts; a level --level leaves out is
+    shown, not counted."""
+    lines = result.level_lines()
+    if lines:
+        console.print(Text("levels", style="bold"))
+    for line in lines:
+        style = "dim" if not line.counted else "bold red" if line.failed else "green"
+        console.print(Text(f"  {line.level:<8} {line.text}"
+                           + ("" if line.counted else "  (shown, not counted)"), style=style),
                       soft_wrap=True)
