@@ -33,7 +33,7 @@ from .judge.compare import kept_pairs
 from .judge.tolerances import BudgetCache
 from .judge.verdict import (CONVENTION, ERROR, STATUS, STATUSES, UNSUPPORTED, Cell,
                             unsupported)
-from .levels import LEVELS, level_of
+from .levels import LECTURE, LEVELS, level_of
 from .lower import LOWERABLE, lower
 from .nn import cell as nn_cell
 from .ops import OPS
@@ -206,20 +206,30 @@ def judge_runs(engine, program, reference, cache, evaluated=None, torch=None, ta
     evaluation or None, cell)]): each cell the worse of the runs, marked with
     the run it comes from when that is not floats."""
     evaluated = evaluated or program
+    budget = budget_at_level(engine.budget, tags)
     cells, vs_torch, runs = [], [], []
     for variant in engine.variants(evaluated):
         evaluation, cell = run_engine(engine, evaluated, variant)
         if cell is None:
-            cell = verdict.judge(engine.budget, program, reference, evaluation, cache, tags)
+            cell = verdict.judge(budget, program, reference, evaluation, cache, tags)
             if torch is not None:
                 torch_eval, torch_cell, torch_budget = torch
                 vs_torch.append(replace(verdict.judge_vs_torch(
-                    engine.budget, program, reference, evaluation, torch_eval, torch_cell,
+                    budget, program, reference, evaluation, torch_eval, torch_cell,
                     cache, torch_budget), variant=variant))
         cell = replace(cell, variant=variant)
         cells.append(cell)
         runs.append((variant, evaluation, cell))
     return verdict.worse(cells), (verdict.worse(vs_torch) if vs_torch else None), runs
+
+
+def budget_at_level(budget, tags):
+    """An engine's budget on a fixture (or nn case) with these tags: a
+    port's gains the lecture's own formulas on the lecture level
+    (harness.levels, harness.ops.LECTURE); the lab's engines have none."""
+    if getattr(budget, "lecture", ()) and level_of(tags) == LECTURE:
+        return budget.on_lecture_level()
+    return budget
 
 
 def evaluate_and_judge(engine, program, reference):
@@ -341,8 +351,9 @@ def _work(task):
     spec = plan.specs[args[0]]
     engine = open_engine(spec)
     if kind == "nn":
+        case = plan.check.nn[args[1]]
         with _no_gc():
-            return nn_case_cell(engine, plan.check.nn[args[1]].request)
+            return nn_case_cell(engine, case.request, case.tags)
     if kind == "ops":
         failure = engine.start_failure()
         if failure is not None:
@@ -359,13 +370,14 @@ def _work(task):
     return probes.run_probe(name, context)
 
 
-def nn_case_cell(engine, request):
-    """One nn case (a harness.nn.request.MlpRequest) on one engine: its Cell."""
+def nn_case_cell(engine, request, tags=()):
+    """One nn case (a harness.nn.request.MlpRequest, its row's tags) on one
+    engine: its Cell."""
     cell = nn_cell.kind_cell(engine, request)
     if cell is not None:
         return cell
     answer, cell = attempt(lambda: engine.mlp(request))
-    return cell or nn_cell.judge_answer(engine.budget, request, answer)
+    return cell or nn_cell.judge_answer(budget_at_level(engine.budget, tags), request, answer)
 
 
 def _nn_rows(scheduler, plan):

@@ -38,6 +38,9 @@ local OPERATORS = {
   pow = function(a, b) return a ^ b end,
   neg = function(x) return -x end,
 }
+-- "number-exponent" where the port's ^ takes a number exponent only (as
+-- micrograd's **): the harness then sends no program with a Value exponent.
+local POW = "any"
 -- Every other unary op is the Value's method of its name (v:tanh()), or of
 -- the name given here, e.g. {tanh = "my_tanh"}.
 local RENAMED = {}
@@ -256,7 +259,8 @@ local function send(line)
 end
 
 send(json.encode({kind = "hello", protocol = 1, name = PORT_NAME, language = "lua",
-                  version = jit and jit.version or _VERSION, nn = mlp and NN_KINDS or nil}))
+                  version = jit and jit.version or _VERSION, nn = mlp and NN_KINDS or nil,
+                  pow = POW ~= "any" and POW or nil}))
 for line in io.lines() do
   send(answer(json.decode(line)))
 end

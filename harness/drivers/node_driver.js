@@ -2,6 +2,7 @@
 // micrograd, under node:
 //
 //   node node_driver.js MODULE [EXPORT] [--name NAME] [--nn MLP|none] [--nn-kinds KINDS]
+//        [--pow number-exponent]
 //
 // MODULE is the port's file, relative to the working directory (CommonJS or
 // an ES module, or TypeScript under `node --import tsx`); EXPORT the name of
@@ -20,7 +21,8 @@
 // same file (--nn names it, default MLP; --nn none: the port has no nn),
 // built as new MLP(nin, nouts) and reached as the part to edit says;
 // --nn-kinds names the kinds of MLP it builds (default relu-linear,
-// micrograd's).
+// micrograd's).  --pow number-exponent says the port's pow takes a number
+// exponent only (the hello's "pow"): the harness sends it no Value exponent.
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -28,7 +30,7 @@ const readline = require("readline");
 const { pathToFileURL } = require("url");
 const vm = require("vm");
 
-const FLAGS = ["--name", "--nn", "--nn-kinds"];
+const FLAGS = ["--name", "--nn", "--nn-kinds", "--pow"];
 const ARGS = process.argv.slice(2);
 const option = (flag) => (ARGS.includes(flag) ? ARGS[ARGS.indexOf(flag) + 1] : undefined);
 const MISSING_VALUE = FLAGS.some((flag) => ARGS.includes(flag) && !option(flag));
@@ -37,6 +39,7 @@ const POSITIONAL = ARGS.filter((a, i) => !FLAGS.includes(a) && !FLAGS.includes(A
 const MODULE_FILE = POSITIONAL[0];
 const EXPORT = POSITIONAL[1] || "Value";
 const NN_EXPORT = option("--nn") || "MLP";
+const POW = option("--pow") || "any";
 
 // == how to reach the port: edit this part =====================================
 const make = (Value, x) => new Value(x);
@@ -221,9 +224,9 @@ async function loadClasses() {
 }
 
 async function main() {
-  if (!MODULE_FILE || MISSING_VALUE) {
+  if (!MODULE_FILE || MISSING_VALUE || !["any", "number-exponent"].includes(POW)) {
     console.error("usage: node node_driver.js MODULE [EXPORT] [--name NAME] [--nn MLP|none] "
-                  + "[--nn-kinds KINDS]");
+                  + "[--nn-kinds KINDS] [--pow number-exponent]");
     process.exit(2);
   }
   const find = await loadClasses();
@@ -240,7 +243,8 @@ async function main() {
   const kinds = typeof MLP === "function" ? (option("--nn-kinds") || "relu-linear").split(",") : [];
   const send = (message) => protocolWrite(JSON.stringify(message) + "\n");
   send({ kind: "hello", protocol: 1, name: NAME || path.basename(MODULE_FILE), language: "javascript",
-         version: `node ${process.version}`, ...(kinds.length ? { nn: kinds } : {}) });
+         version: `node ${process.version}`, ...(kinds.length ? { nn: kinds } : {}),
+         ...(POW === "any" ? {} : { pow: POW }) });
   const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
     send(answer(Value, MLP, kinds, JSON.parse(line)));

@@ -4,6 +4,7 @@
         [--data ATTR] [--grad ATTR] [--backward METHOD]
         [--method OP=NAME] [--sum NAME] [--dot NAME]
         [--nn MODULE:MLP | --nn none] [--nn-kinds HIDDEN-LAST,...]
+        [--pow number-exponent]
 
 MODULE:CLASS is the Value class (e.g. micrograd.engine:Value); --path puts a
 folder (relative to the working directory) first on sys.path to find it.
@@ -14,6 +15,8 @@ either side), any other unary op as the method of its name (--method
 tanh=my_tanh renames one), sum and dot only if --sum / --dot name static
 functions called as sum(values, start) and dot(ws, xs, start).  The driver
 has no list of ops: the hello names none, and the harness asks for each.
+--pow number-exponent says the class's ** takes a number exponent only (the
+hello's "pow"): the harness then sends no program with a Value exponent.
 
 The nn half (an `mlp` request): the port's MLP class, found beside the Value
 class (an MLP in its module, or in the module nn of its package, as
@@ -68,6 +71,9 @@ def parse_args(argv):
                                      "or none (default: an MLP beside the Value class)")
     parser.add_argument("--nn-kinds", default="relu-linear",
                         help="the kinds of MLP it builds, HIDDEN-LAST, comma separated")
+    parser.add_argument("--pow", choices=("any", "number-exponent"), default="any",
+                        help="number-exponent: the class's ** takes a number exponent only "
+                             "(micrograd's assert), so the harness sends it no Value exponent")
     return parser.parse_args(argv)
 
 
@@ -290,7 +296,8 @@ def main(argv=None):
 
     send({"kind": "hello", "protocol": PROTOCOL, "name": args.name or args.target,
           "language": "python", "version": port_version(module),
-          **({"nn": port.nn_kinds} if port.nn_kinds else {})})
+          **({"nn": port.nn_kinds} if port.nn_kinds else {}),
+          **({"pow": args.pow} if args.pow != "any" else {})})
     for line in sys.stdin.buffer:
         send(answer(port, json.loads(line)))
 

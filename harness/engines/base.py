@@ -52,6 +52,23 @@ class Unsupported(Exception):
         return type(self), (self.op, str(self))
 
 
+# A port whose ** takes a number exponent only (micrograd asserts it), as its
+# manifest ([port] pow) or its hello ("pow") says: a program with a Value
+# exponent (a ** b, 2 ** x) is never sent to it and reads UNSUPPORTED, the
+# same through every driver.
+NUMBER_EXPONENT = "number-exponent"
+VALUE_EXPONENT = "pow with a Value exponent"   # what such a port lacks, as cells name it
+
+
+def refuse_value_exponents(program):
+    """Raise Unsupported at the first pow of program whose exponent is a Value."""
+    for step in program.steps:
+        if step.op == "pow" and step.args[1].kind == "node":
+            raise Unsupported(VALUE_EXPONENT, f"the port's ** takes a number exponent only "
+                                              f"(pow = \"{NUMBER_EXPONENT}\"): {step.out} is "
+                                              f"a power of a Value")
+
+
 class Engine:
     """The interface every engine keeps; the defaults are an in-process
     engine's, which has every op, one run per program and nothing to start."""
@@ -59,6 +76,7 @@ class Engine:
     version = ""        # what it says of itself
     budget = None       # how far it may be from python_ref
     language = ""       # the language it is written in, as its port says ("lua", "python")
+    number_exponent_only = False   # does its ** take number exponents only (NUMBER_EXPONENT)?
 
     def evaluate(self, program, *, integers=False) -> Evaluation:
         """Forward and backward of program; integers=True (the INTEGERS run):

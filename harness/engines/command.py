@@ -21,7 +21,8 @@ import re
 
 from lua_port.runtimes import INTEGER_RUNTIMES
 
-from .base import FLOATS, INTEGERS, Engine, EngineFailure, Unsupported
+from .base import (FLOATS, INTEGERS, NUMBER_EXPONENT, Engine, EngineFailure, Unsupported,
+                   refuse_value_exponents)
 from .budgets import command_port_budget
 from .command_process import (ChildExited, ChildMisbehaved, ChildProcess, ChildTimedOut,
     describe_exit)
@@ -113,7 +114,16 @@ class CommandEngine(Engine):
                 pass
         return frozenset(self.hello["ops"]) if self.hello and "ops" in self.hello else None
 
+    @property
+    def number_exponent_only(self):
+        """Does its hello say pow takes number exponents only (the port starts
+        if it has not yet)?"""
+        self.start_failure()
+        return bool(self.hello) and self.hello.get("pow") == NUMBER_EXPONENT
+
     def evaluate(self, program, *, integers=False):
+        if self.number_exponent_only:
+            refuse_value_exponents(program)
         node_ids = program.node_ids()
         return self._ask(lambda request_id: encode_program(program, request_id, integers,
                                                            self.backward_calls),

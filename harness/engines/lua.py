@@ -38,7 +38,8 @@ from pathlib import Path
 from lua_port.runtimes import INTEGER_RUNTIMES
 
 from ..ops import OPS
-from .base import FLOATS, INTEGERS, Engine, EngineFailure, Unsupported
+from .base import (FLOATS, INTEGERS, NUMBER_EXPONENT, Engine, EngineFailure, Unsupported,
+                   refuse_value_exponents)
 from .cpu_clock import WALL_BACKSTOP, cpu_seconds
 from .lua_chunks import chunks
 
@@ -322,10 +323,16 @@ class LuaPortEngine(Engine):
         return frozenset(op for op, expression in self.manifest.ops.items()
                          if expression is not None)
 
+    @property
+    def number_exponent_only(self):
+        return self.manifest.pow == NUMBER_EXPONENT
+
     def evaluate(self, program, *, integers=False):
         for step in program.steps:
             if self.manifest.ops.get(step.op) is None:
                 raise Unsupported(step.op, f"the manifest says the port has no {step.op}")
+        if self.number_exponent_only:
+            refuse_value_exponents(program)
         ids, payload = _Program.of(program, integers)
         with self._lock:
             worker = self._ready()

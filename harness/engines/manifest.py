@@ -12,6 +12,8 @@ own global table after `setup` ran:
     data      v -> its data                 (default: v.data)
     grad      v -> its gradient             (default: v.grad)
     backward  a statement on v              (default: v:backward())
+    pow       "number-exponent" where its ** takes a number exponent only
+              (default "any"; harness.engines.base.NUMBER_EXPONENT)
     [ops]     binary ops see a and b, unary ops v, sum start and vs (a Lua
               array), dot start, ws and xs; DEFAULT_OPS below (derived from
               harness.ops), false for an op the port does not have.
@@ -117,6 +119,7 @@ class Manifest:
     sources: tuple = ()         # command: more paths the build reads (absolute)
     cache: Path | None = None   # command: the build cache folder ({cache})
     nn: NnApi | None = None     # lua: how its MLP is reached ([nn]), None: mlp = false
+    pow: str = "any"            # lua: "number-exponent" where its ** takes numbers only
 
     @property
     def folder(self):
@@ -251,7 +254,7 @@ def _build(path, shown, raw, data):
                     raw=raw, build=argv("build"),
                     build_timeout=float(port.get("build_timeout", DEFAULT_BUILD_TIMEOUT)),
                     sources=tuple((path.parent / s).resolve() for s in port.get("sources", ())),
-                    cache=cache, nn=nn, **api)
+                    cache=cache, nn=nn, pow=port.get("pow", "any"), **api)
 
 
 def _at_line(manifest, parts, line, reason):

@@ -39,10 +39,10 @@ SAFETY times that, and its derivative then inherits what it really is.
 import math
 from functools import lru_cache
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, ClassVar
 
-from ..ops import OPS, PORT, TORCH, OpBudget
+from ..ops import LECTURE, OPS, PORT, TORCH, OpBudget
 from .compare import ulp_distance, ulp_reach
 
 EPS = sys.float_info.epsilon
@@ -69,18 +69,40 @@ FD_RULE = ("central differences, h = cbrt(eps) * max(1, |x|), Richardson-extrapo
 @lru_cache(maxsize=None)
 def _merged(classes):
     """{op: OpBudget} of an engine with these deviation classes (harness.ops):
-    per op, the larger ulps of each class that lists it, both reasons."""
+    per op, the larger ulps of each class that lists it, both reasons; where
+    an entry counts its ulps of another magnitude (OpBudget.data_scale), the
+    merged budget keeps each entry (parts) and allows the largest error."""
     table = {}
     for name, op in OPS.items():
-        for cls in classes:
-            entry = op.deviations.get(cls)
-            if entry is None:
-                continue
-            have = table.get(name)
-            table[name] = entry if have is None else OpBudget(
-                max(have.data, entry.data), max(have.grad, entry.grad),
-                f"{have.reason}; {entry.reason}")
+        entries = [op.deviations[cls] for cls in classes if cls in op.deviations]
+        if not entries:
+            continue
+        merged = entries[0]
+        for entry in entries[1:]:
+            merged = OpBudget(max(merged.data, entry.data), max(merged.grad, entry.grad),
+                              f"{merged.reason}; {entry.reason}",
+                              of="; ".join(e.of for e in (merged, entry) if e.of))
+        if any(e.data_scale or e.grad_scale for e in entries) and len(entries) > 1:
+            merged = replace(merged, parts=tuple(entries))
+        table[name] = merged
     return table
+
+
+def _own_data_error(own, args, out):
+    """The absolute error an op's own deviation (its OpBudget, or None)
+    allows its value."""
+    if own is None or not (own.parts or own.data_scale):
+        return (own.data if own else 0) * _ulp(out)
+    return max(e.data * _ulp(e.data_scale(args, out) if e.data_scale else out)
+               for e in own.parts or (own,))
+
+
+def _own_grad_error(own, args, out, d):
+    """The absolute error an op's own deviation allows a local derivative d."""
+    if own is None or not (own.parts or own.grad_scale):
+        return (own.grad if own else 0) * _ulp(d)
+    return max(e.grad * _ulp(e.grad_scale(args, out) if e.grad_scale else d)
+               for e in own.parts or (own,))
 
 
 @dataclass(frozen=True)
@@ -106,11 +128,16 @@ class UlpBudget:
     reorders: str = ""
     known_deviations: tuple = ()
     conventions: bool = False
+    lecture: tuple = ()        # classes it gains on lecture-level fixtures (harness/levels.py)
     kind: ClassVar[str] = "ulps"
 
     @property
     def table(self):
         return _merged(self.classes)
+
+    def on_lecture_level(self):
+        """This budget on a lecture-level fixture: with its lecture classes."""
+        return _on_lecture_level(self) if self.lecture else self
 
     def node_budgets(self, program, reference, candidate=None):
         return node_budgets(program, reference, self.table, bool(self.reorders),
@@ -135,6 +162,12 @@ class FdBudget:
     kind: ClassVar[str] = "fd"
 
 
+@lru_cache(maxsize=None)
+def _on_lecture_level(budget):
+    return replace(budget, name=f"{budget.name} (lecture level)",
+                   classes=budget.classes + budget.lecture, lecture=())
+
+
 EXACT = UlpBudget("exact")
 PORT_REORDERS = ("a port's own topological order (any valid one, and a sum or dot lowered "
                  "to + and *) may add a node's gradient contributions in another order")
@@ -142,8 +175,10 @@ PORT_REORDERS = ("a port's own topological order (any valid one, and a sum or do
 
 def port_budget(name, libm=()):
     """A user's port: its runtime's libm classes, plus what any port may write
-    its own way; nothing else: its forward of + - * / ** is bit-identical."""
-    return UlpBudget(name, tuple(libm) + (PORT,), reorders=PORT_REORDERS, conventions=True)
+    its own way, and on lecture-level fixtures the lecture's own formulas;
+    nothing else: its forward of + - * / ** is bit-identical."""
+    return UlpBudget(name, tuple(libm) + (PORT,), reorders=PORT_REORDERS, conventions=True,
+                     lecture=(LECTURE,))
 
 
 def _torch_sqrt_edge(args, constant):
@@ -207,7 +242,7 @@ def node_budgets(program, reference, table, reorders=False, free_order=frozenset
         propagated = sum(_times(abs(d), e) for (d, _), e in zip(partials, errs))
         roundings = op.roundings(vals) if propagated or step.op in free_order else 0
         scale = op.rounding_scale(vals, out)
-        err[step.out] = propagated + ((own.data if own else 0) * _ulp(out)
+        err[step.out] = propagated + (_own_data_error(own, vals, out)
                                       + roundings * _ulp(scale))
     moved = err if candidate is None else _measured_shifts(data, candidate, err)
 
@@ -235,7 +270,7 @@ def node_budgets(program, reference, table, reorders=False, free_order=frozenset
                 d_new = shifted[i][0]
                 d_err = _finite_max(d_err, abs(d_new - d))
                 d_size = _finite_max(d_size, abs(d_new))
-            d_err += (own.grad if own else 0) * _ulp(d)
+            d_err += _own_grad_error(own, vals, data[step.out], d)
             e = _times(d_size, g_err) + _times(abs(g), d_err)
             if e:
                 e += _ulp(g * d)
@@ -410,6 +445,9 @@ def describe(budgets):
     for engine, budget in budgets.items():
         for op, b in budget.table.items():
             rows.append(f"| {engine} | `{op}` | {b.data} | {b.grad} | {b.reason} |")
+        for op, b in _merged(budget.lecture).items():
+            rows.append(f"| {engine}, lecture-level fixtures | `{op}` | {b.data} | {b.grad} | "
+                        f"{b.reason}{f' (ulps of {b.of})' if b.of else ''} |")
     for engine, budget in budgets.items():
         if budget.reorders:
             rows.append(f"| {engine} | gradient accumulation | - | - | {budget.reorders} |")

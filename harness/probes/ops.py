@@ -9,6 +9,7 @@ from ..ops import OPS
 from .common import OK, WARN, Probe, failure_text, node, num, program
 
 SUPPORTED, UNSUPPORTED_OP, LOWERED, BROKEN = "ok", "unsupported", "lowered", "error"
+NUMBER_EXPONENT_ONLY = "pow with a number exponent only, as the port says (a Value exponent: UNSUPPORTED)"
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,8 @@ def probe_ops(runtime):
         except Exception as exc:   # the op is there and fails: its fixtures say how
             out[op] = OpStatus(BROKEN, failure_text(exc))
         else:
-            out[op] = OpStatus(SUPPORTED)
+            out[op] = OpStatus(SUPPORTED, NUMBER_EXPONENT_ONLY if op == "pow" and
+                               runtime.number_exponent_only else "")
     return out
 
 
@@ -66,6 +68,8 @@ def ops_probe(ops):
         parts.append(f"no {', '.join(lacking)} (their fixtures: UNSUPPORTED)")
     if lowered:
         parts.append(f"{', '.join(lowered)} lowered to + and *")
+    if ops.get("pow") and ops["pow"].message == NUMBER_EXPONENT_ONLY:
+        parts.append(NUMBER_EXPONENT_ONLY)
     parts += [f"{op} fails: {message}" for op, message in sorted(broken.items())]
     return Probe("ops", WARN if lacking or broken else OK, "; ".join(parts),
                  {"ops": {op: {"state": s.state, "message": s.message}
