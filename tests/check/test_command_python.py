@@ -10,7 +10,7 @@ from command_helpers import (PORTS, REPO, awkward_program, backward_twice, chain
 
 from harness.engines.command import CommandEngine
 from harness.engines.command_protocol import schema
-from harness.engines.base import EngineFailure, Unsupported
+from harness.engines.base import NUMBER_EXPONENT, VALUE_EXPONENT, EngineFailure, Unsupported
 from harness.probes import BROKEN, LOWERED, SUPPORTED, UNSUPPORTED_OP
 from harness.interpret import interpret
 from harness.ops import OPS
@@ -117,8 +117,21 @@ def test_micrograd_backward_recurses_past_about_1000_nodes(micrograd):
     assert same_bits(micrograd.evaluate(chain(900)), interpret(chain(900)))
 
 
-def test_micrograd_refuses_a_value_exponent_with_its_own_assertion(micrograd):
-    fault = failure(micrograd, program("y = x ** z", {"x": 2.0, "z": 3.0}, "y"))
+def test_micrograd_says_its_pow_takes_a_number_exponent_and_is_sent_no_other(micrograd):
+    assert micrograd.hello["pow"] == NUMBER_EXPONENT and micrograd.number_exponent_only
+    for text in ("y = x ** z", "y = 2.0 ** x"):
+        with pytest.raises(Unsupported) as caught:
+            micrograd.evaluate(program(text, {"x": 2.0, "z": 3.0}, "y"))
+        assert caught.value.op == VALUE_EXPONENT
+    assert micrograd.evaluate(program("y = x ** 3.0", {"x": 2.0}, "y"))["x"] == (2.0, 12.0)
+
+
+def test_micrograd_without_the_declaration_refuses_a_value_exponent_itself():
+    pytest.importorskip("micrograd", reason="micrograd 0.1.0 is not installed")
+    command = [sys.executable, "-B", str(DRIVER), "micrograd.engine:Value"]
+    with CommandEngine("micrograd", command, REPO, timeout=10, max_memory=512) as runtime:
+        assert not runtime.number_exponent_only and "pow" not in runtime.hello
+        fault = failure(runtime, program("y = x ** z", {"x": 2.0, "z": 3.0}, "y"))
     assert fault.kind == "error"
     # the driver names the place in micrograd's own file (under site-packages)
     assert fault.message.startswith("AssertionError: only supporting int/float powers for now "

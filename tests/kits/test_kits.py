@@ -16,7 +16,7 @@ from harness.engines.build import ensure_built
 from harness.check.cli import check_port
 from harness.engines.command import open_command_port
 from harness.engines.manifest import load_manifest
-from harness.engines.base import EngineFailure, Unsupported
+from harness.engines.base import VALUE_EXPONENT, EngineFailure, Unsupported
 from harness.nn.cases import all_cases
 from harness.run import CheckSettings, nn_case_cell
 from harness.drivers import KITS
@@ -26,7 +26,8 @@ from harness.parse import parse_program
 TAGS = ["lecture", "ops"]
 ADAPTER_LINES = 30
 # The lecture fixtures where a node gets two contributions: the buggy ports fail them
-REUSED = {"lecture-reuse-a-plus-a", "lecture-reuse-ab"}
+REUSED = {"lecture-reuse-a-plus-a", "lecture-reuse-ab", "lecture-f-at-3", "lecture-f-at-minus-3",
+          "lecture-f-at-two-thirds"}
 # What each kit says when the buggy port refuses a nan leaf: the port's own words
 ERROR_MESSAGES = {
     "go": "panic: leaf: nan is not a number",
@@ -90,9 +91,35 @@ def test_the_buggy_port_is_diagnosed_by_name(language):
     assert failed == REUSED
     assert {d.bug.key for d in result.diagnoses} == {"assigned"}
     assert not result.ok()
-    # it lacks div, pow, exp...: those fixtures are unsupported, not failures
+    # it lacks div, exp...: those fixtures are unsupported, not failures
     assert {c.status for c in cells.values()} <= {"EXACT", "CLOSE", "FAIL", "UNSUPPORTED"}
     assert "UNSUPPORTED" in {c.status for c in cells.values()}
+    # its pow takes a number exponent only (the adapter's signature says so)
+    assert cells["lecture-f-at-3"].status == "FAIL" and cells["lecture-div-as-pow"].status == "EXACT"
+
+
+@pytest.mark.parametrize("language", kit_params())
+def test_a_pow_with_a_number_exponent_is_declared_by_its_signature(language):
+    # Pow(V, float64), pow(V, double), Op::NumberExponent: the hello says
+    # number-exponent; the harness sends no Value exponent, and the kit
+    # itself answers unsupported for one (asked all the same)
+    manifest = load_manifest(buggy(language))
+    ensure_built(manifest)
+    [runtime] = open_command_port(manifest)
+    try:
+        assert runtime.hello["pow"] == "number-exponent" and "pow" in runtime.hello["ops"]
+        values = runtime.evaluate(parse_program("y = x ** 3.0", {"x": 2.0}, "y"))
+        assert values == {"x": (2.0, 12.0), "y": (8.0, 1.0)}
+        for text in ("y = x ** z", "y = 2.0 ** x"):
+            with pytest.raises(Unsupported) as refused:
+                runtime.evaluate(parse_program(text, {"x": 2.0, "z": 3.0}, "y"))
+            assert refused.value.op == VALUE_EXPONENT
+        runtime.hello["pow"] = "any"   # as if it had not said so: the kit refuses it itself
+        with pytest.raises(Unsupported) as refused:
+            runtime.evaluate(parse_program("y = x ** z", {"x": 2.0, "z": 3.0}, "y"))
+        assert refused.value.op == "pow" and "number exponent only" in str(refused.value)
+    finally:
+        runtime.close()
 
 
 @pytest.mark.parametrize("language", kit_params())

@@ -7,8 +7,11 @@
 // V tanh(V), V add(V, V), V sum(V start, std::vector<V>), V dot(V start,
 // std::vector<V> ws, std::vector<V> xs).  The kit finds them from the op
 // list of ops.hpp (generated from harness/ops.py).  A number argument is
-// made a value with make first.  An op without a function is unsupported:
-// the kit never builds one op from others.
+// made a value with make first.  pow may be V pow(V, double) instead, for a
+// port whose pow takes a number exponent only (micrograd's assert): the
+// hello says so ("pow": "number-exponent"), and a Value exponent is
+// unsupported.  An op without a function is unsupported: the kit never
+// builds one op from others.
 //
 // The nn half (an `mlp` request) is optional: nn.hpp, beside the adapter,
 // defines struct Nn (see it); without the file the port has no nn.
@@ -226,12 +229,29 @@ using Op = std::function<V(std::vector<V>&)>;
     struct has_##NAME<P, std::void_t<decltype(P::NAME(KIT_ARGS_##SHAPE))>> : std::true_type {};
 MICROGRAD_KIT_OPS(KIT_DETECT)
 
+// V pow(V, double): a number exponent only.
+template <class P, class = void>
+struct has_number_pow : std::false_type {};
+template <class P>
+struct has_number_pow<P, std::void_t<decltype(P::pow(std::declval<V>(), 0.0))>> : std::true_type {};
+constexpr bool NUMBER_EXPONENT = has_number_pow<Port>::value && !has_pow<Port>::value;
+
+template <class P>
+V number_pow(const V& base, double exponent) {
+    if constexpr (has_number_pow<P>::value) {
+        return P::pow(base, exponent);
+    } else {
+        throw std::logic_error("adapter.hpp has no V pow(V, double)");
+    }
+}
+
 template <class P>
 std::map<std::string, Op> find_ops() {
     std::map<std::string, Op> ops;
 #define KIT_FIND(NAME, SHAPE) \
     if constexpr (has_##NAME<P>::value) ops[#NAME] = [](std::vector<V>& a) -> V { return KIT_CALL_##SHAPE(P::NAME); };
     MICROGRAD_KIT_OPS(KIT_FIND)
+    if constexpr (NUMBER_EXPONENT) ops["pow"] = nullptr;   // run_steps calls number_pow
     return ops;
 }
 
@@ -247,14 +267,24 @@ double number(const Json& arg) {
     return arg.type == Json::Number ? arg.number : NUMBER_STRINGS.at(arg.text);
 }
 
+bool is_number(const Json& arg) {
+    return arg.type == Json::Number || NUMBER_STRINGS.count(arg.text);
+}
+
 V number_or_node(const Json& arg, const std::map<std::string, V>& nodes) {
-    if (arg.type == Json::Number || NUMBER_STRINGS.count(arg.text)) return Port::make(number(arg));
+    if (is_number(arg)) return Port::make(number(arg));
     return nodes.at(arg.text);
 }
 
 // Run a program's steps on nodes, each new node appended to order.
 void run_steps(std::map<std::string, V>& nodes, const Json& steps, std::vector<V>& order) {
     for (const Json& step : steps.items) {
+        if (NUMBER_EXPONENT && step.items[1].text == "pow") {
+            const auto& args = step.items[2].items;
+            order.push_back(nodes[step.items[0].text] =
+                                number_pow<Port>(number_or_node(args[0], nodes), number(args[1])));
+            continue;
+        }
         std::vector<V> args;
         for (const Json& arg : step.items[2].items) args.push_back(number_or_node(arg, nodes));
         order.push_back(nodes[step.items[0].text] = OPS.at(step.items[1].text)(args));
@@ -366,6 +396,10 @@ std::string answer(const std::string& line) {
             return "{\"kind\":\"unsupported\",\"id\":" + id + ",\"op\":" + quote(op) +
                    ",\"message\":" + quote("adapter.hpp has no Port::" + op) + "}";
         }
+        if (NUMBER_EXPONENT && op == "pow" && !is_number(step.items[2].items.at(1))) {
+            return "{\"kind\":\"unsupported\",\"id\":" + id + ",\"op\":\"pow\",\"message\":" +
+                   quote("adapter.hpp's Port::pow takes a number exponent only") + "}";
+        }
     }
     std::string message;
     try {
@@ -398,7 +432,8 @@ int main(int argc, char** argv) {
     std::string hello = "{\"kind\":\"hello\",\"protocol\":1,\"name\":" + kit::quote(name) +
                         ",\"language\":\"c++\",\"version\":" +
                         kit::quote("C++ " + std::to_string(__cplusplus) + ", compiler " + __VERSION__) +
-                        ",\"ops\":[" + ops + "]" + (kinds.empty() ? "" : ",\"nn\":[" + kinds + "]") + "}\n";
+                        ",\"ops\":[" + ops + "]" + (kinds.empty() ? "" : ",\"nn\":[" + kinds + "]") +
+                        (kit::NUMBER_EXPONENT ? ",\"pow\":\"number-exponent\"" : "") + "}\n";
     std::fputs(hello.c_str(), protocol);
     std::fflush(protocol);
     for (std::string line; std::getline(std::cin, line);) {  // lines of any length

@@ -7,8 +7,11 @@
 // An op takes and returns the port's value type: one argument for a unary
 // op, two for a binary one, (start, []V) for sum and (start, []V, []V) for
 // dot.  It may return an error as a second result.  A number argument is
-// made a value with New first.  An op without a method is unsupported:
-// the kit never builds one op from others.
+// made a value with New first.  Pow may take its exponent as a float64
+// instead, for a port whose pow takes a number exponent only (micrograd's
+// assert): the hello says so ("pow": "number-exponent"), and a Value
+// exponent is unsupported.  An op without a method is unsupported: the kit
+// never builds one op from others.
 //
 // The nn half (an `mlp` request) is optional: nn.go, beside the adapter,
 // gives the methods NNKinds, MLP, Parameters, Forward, ZeroGrad and SetData
@@ -50,8 +53,9 @@ type kind int
 const (
 	unary kind = iota
 	binary
-	terms // sum: start, v1..vn
-	pairs // dot: start, w1..wn, x1..xn
+	terms          // sum: start, v1..vn
+	pairs          // dot: start, w1..wn, x1..xn
+	numberExponent // Pow(V, float64): a number exponent only
 )
 
 type op struct {
@@ -131,8 +135,10 @@ func newKit(adapter reflect.Value) (*kit, error) {
 			kd = terms
 		case sameTypes(in, k.value, slice, slice):
 			kd = pairs
+		case m.Name == "Pow" && sameTypes(in, k.value, reflect.TypeOf(0.0)):
+			kd = numberExponent
 		default:
-			return nil, fmt.Errorf("method %s: an op takes V, (V, V), (V, []V) or (V, []V, []V), where V is %v", m.Name, k.value)
+			return nil, fmt.Errorf("method %s: an op takes V, (V, V), (V, []V) or (V, []V, []V), where V is %v (Pow may take (V, float64))", m.Name, k.value)
 		}
 		out := m.Type.NumOut()
 		errorType := reflect.TypeOf((*error)(nil)).Elem()
@@ -180,6 +186,9 @@ func (k *kit) hello(name string) string {
 	if kinds := k.nnKinds(); len(kinds) > 0 {
 		nn = `,"nn":` + toJSON(kinds)
 	}
+	if k.ops["pow"].kind == numberExponent {
+		nn += `,"pow":"number-exponent"`
+	}
 	return fmt.Sprintf(`{"kind":"hello","protocol":1,"name":%s,"language":"go","version":%s,"ops":%s%s}`,
 		quote(name), quote(strings.TrimSpace(runtime.Version()+" "+module+" "+version)), toJSON(names), nn)
 }
@@ -217,9 +226,18 @@ func (k *kit) unsupported(steps [][]json.RawMessage, id int64) string {
 	for _, step := range steps {
 		var name string
 		json.Unmarshal(step[1], &name)
-		if _, ok := k.ops[name]; !ok {
+		o, ok := k.ops[name]
+		if !ok {
 			return fmt.Sprintf(`{"kind":"unsupported","id":%d,"op":%s,"message":%s}`, id, quote(name),
 				quote("adapter.go has no method for "+name))
+		}
+		var args []json.RawMessage
+		json.Unmarshal(step[2], &args)
+		if o.kind == numberExponent && len(args) == 2 {
+			if _, isNumber, _ := number(args[1]); !isNumber {
+				return fmt.Sprintf(`{"kind":"unsupported","id":%d,"op":"pow","message":%s}`, id,
+					quote("adapter.go's Pow takes a number exponent only"))
+			}
 		}
 	}
 	return ""
@@ -278,6 +296,8 @@ func (k *kit) runSteps(byID map[string]reflect.Value, steps [][]json.RawMessage,
 		for i, a := range raw {
 			if x, isNumber, e := number(a); e != nil {
 				return order, e
+			} else if isNumber && k.ops[name].kind == numberExponent && i == 1 {
+				args[i] = reflect.ValueOf(x)
 			} else if isNumber {
 				args[i] = k.call("New", reflect.ValueOf(x))
 			} else {
@@ -299,7 +319,7 @@ func (k *kit) runSteps(byID map[string]reflect.Value, steps [][]json.RawMessage,
 func (k *kit) apply(o op, args []reflect.Value) (reflect.Value, error) {
 	var in []reflect.Value
 	switch o.kind {
-	case unary, binary:
+	case unary, binary, numberExponent:
 		in = args
 	case terms:
 		in = []reflect.Value{args[0], k.slice(args[1:])}

@@ -7,8 +7,11 @@
 // An op takes and returns the port's value type V (what make returns): one
 // argument for a unary op, two for a binary one, (V start, V[] or List<V>)
 // for sum and (V start, V[] ws, V[] xs) for dot.  A number argument is made
-// a value with make first.  An op without a method is unsupported: the kit
-// never builds one op from others.
+// a value with make first.  pow may take its exponent as a double instead,
+// for a port whose pow takes a number exponent only (micrograd's assert):
+// the hello says so ("pow": "number-exponent"), and a Value exponent is
+// unsupported.  An op without a method is unsupported: the kit never builds
+// one op from others.
 //
 // The nn half (an `mlp` request) is optional: the class Nn, beside the
 // adapter (Nn.java, see it), gives its static methods kinds, mlp,
@@ -90,11 +93,12 @@ public final class Driver {
             Class<?>[] in = m.getParameterTypes();
             boolean values = in.length >= 1 && in.length <= 3 && in[0] == value && m.getReturnType() == value;
             for (int i = 1; i < in.length && values; i++) {
-                values = in.length == 2 && in[i] == value || isList(in[i]);
+                values = in.length == 2 && in[i] == value || isList(in[i]) || numberExponent(m);
             }
             if (!values) {
                 throw new IllegalStateException("method " + m.getName() + ": an op takes V, (V, V), "
-                    + "(V, V[]) or (V, V[], V[]) and returns V, where V is " + value.getName());
+                    + "(V, V[]) or (V, V[], V[]) and returns V, where V is " + value.getName()
+                    + " (pow may take (V, double))");
             }
         }
     }
@@ -115,6 +119,12 @@ public final class Driver {
         return nn.isEmpty() ? List.of() : Arrays.asList((String[]) nn.get("kinds").invoke(null));
     }
 
+    // pow(V, double): a number exponent only.
+    private boolean numberExponent(Method m) {
+        Class<?>[] in = m.getParameterTypes();
+        return m.getName().equals("pow") && in.length == 2 && in[1] == double.class;
+    }
+
     private boolean isList(Class<?> type) {
         return type.isArray() && type.getComponentType() == value || type == List.class;
     }
@@ -125,7 +135,9 @@ public final class Driver {
         List<String> kinds = nnKinds();
         return "{\"kind\":\"hello\",\"protocol\":1,\"name\":" + quote(name != null ? name : value.getName())
             + ",\"language\":\"java\",\"version\":" + quote(version) + ",\"ops\":" + quoted(ops.keySet())
-            + (kinds.isEmpty() ? "" : ",\"nn\":" + quoted(kinds)) + "}";
+            + (kinds.isEmpty() ? "" : ",\"nn\":" + quoted(kinds))
+            + (ops.containsKey("pow") && numberExponent(ops.get("pow")) ? ",\"pow\":\"number-exponent\"" : "")
+            + "}";
     }
 
     private static String quoted(Iterable<String> texts) {
@@ -151,6 +163,11 @@ public final class Driver {
             if (!ops.containsKey((String) step.get(1))) {
                 return "{\"kind\":\"unsupported\",\"id\":" + id + ",\"op\":" + quote((String) step.get(1))
                     + ",\"message\":" + quote("Adapter.java has no method " + step.get(1)) + "}";
+            }
+            Object exponent = ((List<Object>) step.get(2)).get(((List<Object>) step.get(2)).size() - 1);
+            if (numberExponent(ops.get((String) step.get(1))) && isNode(exponent)) {
+                return "{\"kind\":\"unsupported\",\"id\":" + id + ",\"op\":\"pow\",\"message\":"
+                    + quote("Adapter.java's pow takes a number exponent only") + "}";
             }
         }
         try {
@@ -195,12 +212,14 @@ public final class Driver {
         for (List<Object> step : steps) {
             List<Object> raw = (List<Object>) step.get(2);
             Object[] args = new Object[raw.size()];
+            Method op = ops.get((String) step.get(1));
             for (int i = 0; i < args.length; i++) {
                 Object a = raw.get(i);
-                args[i] = a instanceof String && !NUMBERS.containsKey(a)
-                    ? byId.get(a) : core.get("make").invoke(null, number(a));
+                args[i] = isNode(a) ? byId.get(a)
+                    : i == 1 && numberExponent(op) ? (Object) number(a)
+                    : core.get("make").invoke(null, number(a));
             }
-            Object v = apply(ops.get((String) step.get(1)), args);
+            Object v = apply(op, args);
             byId.put((String) step.get(0), v);
             order.add(v);
         }
@@ -284,6 +303,11 @@ public final class Driver {
             call[2] = list(in[2], args, 1 + n, args.length);
         }
         return op.invoke(null, Arrays.copyOf(call, in.length));
+    }
+
+    // An argument of a step is a node's id, or a number.
+    private static boolean isNode(Object arg) {
+        return arg instanceof String && !NUMBERS.containsKey(arg);
     }
 
     private Object list(Class<?> type, Object[] args, int from, int to) {

@@ -5,8 +5,11 @@
 // adapter.rs gives the port's value type V (Clone), new, data, grad and
 // backward, and op(name): the port's function for each op it has, as an Op
 // of the shape ops.rs (generated from harness/ops.py) gives that op.  A
-// number argument is made a value with new first.  An op the adapter does
-// not give is unsupported: the kit never builds one op from others.
+// number argument is made a value with new first.  pow may be an
+// Op::NumberExponent instead, for a port whose pow takes a number exponent
+// only (micrograd's assert): the hello says so ("pow": "number-exponent"),
+// and a Value exponent is unsupported.  An op the adapter does not give is
+// unsupported: the kit never builds one op from others.
 //
 // The nn half (an `mlp` request) is optional: adapter.rs's NN is Some(an
 // Nn) that nn.rs gives (the kinds of MLP the port builds, how to make one
@@ -40,13 +43,14 @@ pub enum Op<V> {
     Binary(fn(V, V) -> V),
     Terms(fn(V, Vec<V>) -> V),
     Pairs(fn(V, Vec<V>, Vec<V>) -> V),
+    NumberExponent(fn(V, f64) -> V), // pow with a number exponent only
 }
 
 impl<V> Op<V> {
     fn shape(&self) -> Shape {
         match self {
             Op::Unary(_) => Shape::Unary,
-            Op::Binary(_) => Shape::Binary,
+            Op::Binary(_) | Op::NumberExponent(_) => Shape::Binary,
             Op::Terms(_) => Shape::Terms,
             Op::Pairs(_) => Shape::Pairs,
         }
@@ -62,6 +66,7 @@ impl<V> Op<V> {
                 let xs = a.split_off(a.len() / 2);
                 f(start, a, xs)
             }
+            Op::NumberExponent(_) => unreachable!("run_steps calls it with its number"),
         }
     }
 }
@@ -267,8 +272,11 @@ fn items<'a>(json: &'a Json, key: &str) -> &'a [Json] {
 fn run_steps(nodes: &mut HashMap<String, adapter::V>, steps: &[Json], ops: &Ops, order: &mut Vec<adapter::V>) {
     for step in steps {
         let s = step.items();
-        let args = s[2].items().iter().map(|a| value(a, nodes)).collect();
-        let v = ops[s[1].text()].apply(args);
+        let a = s[2].items();
+        let v = match ops[s[1].text()] {
+            Op::NumberExponent(f) => f(value(&a[0], nodes), number(&a[1]).unwrap_or(f64::NAN)),
+            ref op => op.apply(a.iter().map(|x| value(x, nodes)).collect()),
+        };
         nodes.insert(s[0].text().to_string(), v.clone());
         order.push(v);
     }
@@ -391,6 +399,9 @@ fn answer(line: &str, ops: &Ops) -> String {
         if !ops.contains_key(op) {
             return unsupported(id, op, &format!("adapter.rs gives no op {}", op));
         }
+        if matches!(ops[op], Op::NumberExponent(_)) && number(&step.items()[2].items()[1]).is_none() {
+            return unsupported(id, op, "adapter.rs's pow takes a number exponent only");
+        }
     }
     match &adapter::NN {
         Some(nn) if is_mlp => caught(id, || {
@@ -414,7 +425,7 @@ fn main() {
     let mut ops = HashMap::new();
     for (op, shape) in ops::OPS {
         if let Some(function) = adapter::op(op) {
-            if function.shape() != *shape {
+            if function.shape() != *shape || (matches!(function, Op::NumberExponent(_)) && *op != "pow") {
                 eprintln!("rust kit: adapter.rs: op {} takes its arguments as {:?}, not {:?}", op, shape, function.shape());
                 std::process::exit(2);
             }
@@ -426,7 +437,10 @@ fn main() {
     let listed: Vec<String> = names.iter().map(|n| quote(n)).collect();
     let version = format!("Rust ({} {})", std::env::consts::OS, std::env::consts::ARCH);
     let kinds: Vec<String> = adapter::NN.as_ref().map(|nn| nn.kinds).unwrap_or(&[]).iter().map(|k| quote(k)).collect();
-    let nn = if kinds.is_empty() { String::new() } else { format!(",\"nn\":[{}]", kinds.join(",")) };
+    let mut nn = if kinds.is_empty() { String::new() } else { format!(",\"nn\":[{}]", kinds.join(",")) };
+    if matches!(ops.get("pow"), Some(Op::NumberExponent(_))) {
+        nn += ",\"pow\":\"number-exponent\"";
+    }
     writeln!(
         protocol,
         "{{\"kind\":\"hello\",\"protocol\":1,\"name\":{},\"language\":\"rust\",\"version\":{},\"ops\":[{}]{}}}",

@@ -1,6 +1,7 @@
 // A test port in Go with one classic bug: every backward step ASSIGNS the
 // gradient (grad = ...) instead of adding to it, so a node used twice keeps
-// only its last contribution.  It has add, sub, mul and tanh; it refuses a
+// only its last contribution.  It has add, sub, mul, tanh and pow with a
+// number exponent only (adapter.go's Pow takes a float64); it refuses a
 // nan leaf and prints on stdout in backward, which the kit must turn into an
 // error reply and send to stderr.  driver.go is the Go kit's own (a link).
 package main
@@ -14,6 +15,7 @@ type Value struct {
 	data, grad float64
 	op         string
 	args       []*Value
+	exponent   float64
 }
 
 func leaf(x float64) *Value {
@@ -33,6 +35,9 @@ func (v *Value) Mul(w *Value) *Value {
 	return &Value{data: v.data * w.data, op: "*", args: []*Value{v, w}}
 }
 func (v *Value) Tanh() *Value { return &Value{data: math.Tanh(v.data), op: "tanh", args: []*Value{v}} }
+func (v *Value) Pow(n float64) *Value {
+	return &Value{data: math.Pow(v.data, n), op: "^", args: []*Value{v}, exponent: n}
+}
 
 func (v *Value) step() {
 	switch v.op {
@@ -47,6 +52,8 @@ func (v *Value) step() {
 		v.args[1].grad = v.args[0].data * v.grad
 	case "tanh":
 		v.args[0].grad = v.grad * ((1 - v.data) * (1 + v.data))
+	case "^":
+		v.args[0].grad = v.grad * (v.exponent * math.Pow(v.args[0].data, v.exponent-1))
 	}
 }
 

@@ -9,4 +9,6 @@ final class Adapter {
     static Scalar sub(Scalar a, Scalar b) { return new Scalar(a.value - b.value, '-', a, b); }
     static Scalar mul(Scalar a, Scalar b) { return new Scalar(a.value * b.value, '*', a, b); }
     static Scalar tanh(Scalar v) { return new Scalar(Math.tanh(v.value), 't', v); }
+    // a number exponent only: the kit says so in the hello
+    static Scalar pow(Scalar a, double n) { return Scalar.power(a, n); }
 }

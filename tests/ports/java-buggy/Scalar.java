@@ -1,6 +1,7 @@
 // A test port in Java with one classic bug: every backward step ASSIGNS the
 // gradient (grad = ...) instead of adding to it, so a node used twice keeps
-// only its last contribution.  It has add, sub, mul and tanh; it refuses a
+// only its last contribution.  It has add, sub, mul, tanh and pow with a
+// number exponent only (Adapter.java's pow takes a double); it refuses a
 // nan leaf and prints on stdout in backward, which the kit must turn into an
 // error reply and send to stderr.  Driver.java is the Java kit's own (a
 // link).
@@ -14,11 +15,18 @@ final class Scalar {
     double gradient;
     final char op;
     final Scalar[] from;
+    double exponent;
 
     Scalar(double value, char op, Scalar... from) {
         this.value = value;
         this.op = op;
         this.from = from;
+    }
+
+    static Scalar power(Scalar a, double n) {
+        Scalar out = new Scalar(Math.pow(a.value, n), '^', a);
+        out.exponent = n;
+        return out;
     }
 
     static Scalar leaf(double x) {
@@ -40,6 +48,7 @@ final class Scalar {
                 case '-': n.from[0].gradient = n.gradient; n.from[1].gradient = -n.gradient; break;
                 case '*': n.from[0].gradient = n.from[1].value * n.gradient; n.from[1].gradient = n.from[0].value * n.gradient; break;
                 case 't': n.from[0].gradient = n.gradient * ((1 - n.value) * (1 + n.value)); break;
+                case '^': n.from[0].gradient = n.gradient * (n.exponent * Math.pow(n.from[0].value, n.exponent - 1)); break;
                 default: break;
             }
         }

@@ -16,6 +16,8 @@ pub fn op(name: &str) -> Option<Op<V>> {
         "sub" => Op::Binary(|a, b| node(a.data - b.data, '-', vec![a, b])),
         "mul" => Op::Binary(|a, b| node(a.data * b.data, '*', vec![a, b])),
         "tanh" => Op::Unary(|v| node(v.data.tanh(), 't', vec![v])),
+        // a number exponent only: the kit says so in the hello
+        "pow" => Op::NumberExponent(value::power),
         _ => return None,
     })
 }

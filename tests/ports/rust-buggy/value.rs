@@ -1,6 +1,7 @@
 // A test port in Rust with one classic bug: every backward step ASSIGNS the
 // gradient (grad = ...) instead of adding to it, so a node used twice keeps
-// only its last contribution.  It has add, sub, mul and tanh; it refuses a
+// only its last contribution.  It has add, sub, mul, tanh and pow with a
+// number exponent only (adapter.rs's pow is an Op::NumberExponent); it refuses a
 // nan leaf and prints on stdout in backward, which the kit must turn into an
 // error reply and send to stderr.  main.rs and ops.rs are the Rust kit's own
 // (links).
@@ -12,6 +13,7 @@ pub struct Node {
     grad: Cell<f64>,
     op: char,
     args: Vec<Rc<Node>>,
+    exponent: f64,
 }
 
 pub type V = Rc<Node>;
@@ -24,7 +26,11 @@ pub fn leaf(x: f64) -> V {
 }
 
 pub fn node(data: f64, op: char, args: Vec<V>) -> V {
-    Rc::new(Node { data, grad: Cell::new(0.0), op, args })
+    Rc::new(Node { data, grad: Cell::new(0.0), op, args, exponent: 0.0 })
+}
+
+pub fn power(a: V, n: f64) -> V {
+    Rc::new(Node { data: a.data.powf(n), grad: Cell::new(0.0), op: '^', args: vec![a], exponent: n })
 }
 
 pub fn data(v: &V) -> f64 {
@@ -47,6 +53,7 @@ pub fn backward(v: &V) {
             '-' => { a[0].grad.set(g); a[1].grad.set(-g); }
             '*' => { a[0].grad.set(a[1].data * g); a[1].grad.set(a[0].data * g); }
             't' => a[0].grad.set(g * ((1.0 - n.data) * (1.0 + n.data))),
+            '^' => a[0].grad.set(g * (n.exponent * a[0].data.powf(n.exponent - 1.0))),
             _ => {}
         }
     }
