@@ -1,0 +1,166 @@
+"""Levels in a check (harness/levels.py): --level chooses the levels that
+count toward the final line and the exit code, every report shows a line
+per level, and on the lecture level a port may write the lecture's own
+formulas (harness.ops.LECTURE) while a real gradient bug fails there too.
+
+micrograd 0.1.0 (PyPI) and the lecture test port (tests/ports/lecture/:
+a * b^-1, tanh through exp with 1 - t^2, ^ of a number exponent only) pass
+the lecture level and fail the others, with their known findings."""
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from harness.__main__ import main
+from harness.check.cli import check_port
+from harness.levels import EDGES, LECTURE, LEVELS, NUMBERS, SCALE, level_of
+from harness.judge.verdict import CLOSE, FAIL
+from harness.nn.cases import all_cases
+from harness.run import CheckSettings
+from lua_port import available_runtimes
+
+from shared_corpus import FIXTURES
+
+REPO = Path(__file__).resolve().parents[2]
+MICROGRAD = REPO / "harness" / "ports" / "micrograd-0.1.0.toml"
+LECTURE_PORT = REPO / "tests" / "ports" / "lecture" / "port.toml"
+# the corpus and the nn cases, without the 100,000-node chains (scale: their
+# reference costs the most; the 1,000-node graphs stand for them)
+NOT_DEEP = [f.name for f in FIXTURES if len(f.program.steps) < 10_000] + [
+    case.name for case in all_cases()]
+PROBES = CheckSettings(probes=("numbers", "backward-twice", "determinism", "depth-chain"),
+                       depth_max=2000)
+
+
+def lines(result):
+    return {line.level: line for line in result.level_lines()}
+
+
+def harness(capsys, *argv):
+    try:
+        code = main([str(a) for a in argv])
+    except SystemExit as exit_:
+        code = exit_.code
+    out, err = capsys.readouterr()
+    return code, out.splitlines(), err
+
+
+@pytest.fixture(scope="module")
+def micrograd():
+    pytest.importorskip("micrograd", reason="micrograd 0.1.0 is not installed "
+                                            "(pip install -e '.[dev]')")
+    return check_port(MICROGRAD, NOT_DEEP, settings=PROBES)[0]
+
+
+def test_micrograd_passes_the_lecture_level(micrograd):
+    lecture = replace(micrograd, levels=(LECTURE,))
+    assert lecture.ok()
+    assert lines(micrograd)[LECTURE].failed == 0
+    assert lecture.final_line().endswith("(counted: level lecture)")
+    cells = micrograd.cells_of("micrograd 0.1.0")
+    # its division a * b**-1, 1 ulp off 3 / 10: the lecture's own, allowed there
+    assert cells["div-3-10"].status == CLOSE and cells["div-3-10"].max_ulps == 1
+    # its ** takes a number exponent (declared): a Value exponent is not asked
+    assert cells["pow-value-2-to-3"].status == cells["rpow-2-to-3"].status == "UNSUPPORTED"
+    assert cells["pow-2-to-minus-1"].status == "EXACT"
+    # the nn rows are lecture: its MLP (relu-linear) passes
+    assert cells["mlp-lecture-relu-linear"].status in ("EXACT", CLOSE)
+
+
+def test_micrograd_fails_all_levels_with_its_known_findings(micrograd):
+    assert not micrograd.ok()
+    assert micrograd.levels == LEVELS
+    by_level = lines(micrograd)
+    assert by_level[EDGES].failed and by_level[SCALE].failed
+    assert by_level[NUMBERS].failed == 0
+    found = {d.bug.key for d in micrograd.diagnoses}
+    # a recursive sort (RecursionError past ~1,000 nodes), division as b**-1
+    # (1 ulp where the value is not ordinary), its slope -a/b**2 overflowing
+    assert {"recursion", "div-pow", "div-square"} <= found
+    cells = micrograd.cells_of("micrograd 0.1.0")
+    assert cells["found-f1f7ee5216fe"].status == FAIL
+    assert cells["div-edge-1e200-1e200"].status == FAIL
+    assert cells["reuse-add-same-node-1000"].status == "ERROR"
+    assert micrograd.probes["micrograd 0.1.0"]["depth-chain"].status == "fail"
+
+
+def test_the_lecture_port_passes_the_lecture_level_on_every_runtime_kind():
+    runtimes = [r for r in ("lua51", "lua54", "luajit20") if r in available_runtimes()]
+    result, _ = check_port(LECTURE_PORT, NOT_DEEP, runtimes=runtimes,
+                           settings=CheckSettings(probes=()))
+    assert lines(result)[LECTURE].failed == 0 and replace(result, levels=(LECTURE,)).ok()
+    assert not result.ok()
+    for runtime in runtimes:
+        cells = result.cells_of(runtime)
+        # tanh through exp and 1 - t**2 on ordinary values; its MLP too
+        assert cells["tanh-at-3"].status == CLOSE and cells["tanh-at-3"].max_ulps == 26
+        assert cells["mlp-lecture-tanh-tanh"].status in ("EXACT", CLOSE)
+        assert cells["nn-lecture-mlp-loss"].status == CLOSE
+        # where the lecture's formulas end: saturation, overflow, cancellation
+        for name in ("tanh-at-7", "tanh-at-10", "tanh-edge-400", "tanh-edge-1em10",
+                     "div-edge-1e200-1e200"):
+            assert cells[name].status == FAIL and level_of(result_tags(result, name)) == EDGES
+    assert {d.bug.key for d in result.diagnoses} >= {"tanh-exp", "div-pow", "div-square"}
+
+
+def result_tags(result, name):
+    return next(f.tags for f in result.fixtures if f.name == name)
+
+
+def test_a_gradient_bug_fails_at_the_lecture_level(tmp_path, capsys):
+    # gradients assigned instead of accumulated: the lecture's reuse example
+    code, out, _ = harness(capsys, "check", REPO / "tests" / "ports" / "assigned" / "port.toml",
+                           "--level", "lecture", "--tags", "lecture", "--runtimes", "lua54",
+                           "--probes", "none", "--report-dir", tmp_path)
+    assert (code, out[-1]) == (1, "8 passed, 16 failed (counted: level lecture)")
+    assert any(line.startswith("lecture-reuse-a-plus-a[lua54] FAIL: node a") for line in out)
+    # the lecture port with tanh's derivative written 1 - t (no square): the
+    # lecture class excuses the rounding of t**2, never a wrong formula
+    wrong = tmp_path / "wrong.toml"
+    wrong.write_text(LECTURE_PORT.read_text().replace(
+        "[ops]", "[ops]\ntanh = 'wrong_tanh(v)'").replace(
+        'setup = \'Value = require("value"); MLP = require("nn")\'',
+        'root = "' + str(LECTURE_PORT.parent) + '"\nsetup = \'\'\'\nValue = require("value")\n'
+        "function wrong_tanh(v)\n  local out = v:tanh()\n  local t = out.data\n"
+        "  out.backward_step = function() v.grad = v.grad + (1 - t) * out.grad end\n"
+        "  return out\nend\n'''"))
+    code, out, _ = harness(capsys, "check", wrong, "--level", "lecture", "--fixtures",
+                           "tanh-at-0p5,lecture-neuron-tanh", "--runtimes", "lua54",
+                           "--probes", "none", "--report-dir", tmp_path / "wrong")
+    assert code == 1 and out[-1] == "0 passed, 2 failed (counted: level lecture)"
+
+
+def test_the_level_lines_of_every_report_and_the_exit_code(tmp_path, capsys):
+    pytest.importorskip("micrograd", reason="micrograd 0.1.0 is not installed")
+    argv = ["check", MICROGRAD, "--fixtures", "div-3-10,pow-value-2-to-3,div-edge-1e200-1e200",
+            "--probes", "none", "--report-dir", tmp_path]
+    code, out, _ = harness(capsys, *argv, "--level", "lecture")
+    assert code == 0
+    assert out[-1] == "1 passed, 0 failed, 1 unsupported (counted: level lecture)"
+    assert "  lecture  1 passed, 0 failed, 1 unsupported" in out
+    assert "  edges    0 passed, 1 failed  (shown, not counted)" in out
+    assert any(line.startswith("div-edge-1e200-1e200[micrograd 0.1.0] FAIL (level edges: not "
+                               "counted): ") for line in out)
+    summary = json.loads((tmp_path / "check.json").read_text())["summary"]
+    assert summary["counted_levels"] == ["lecture"] and summary["ok"] is True
+    assert summary["levels"]["edges"] == {
+        "passed": 0, "failed": 1, "skipped": 0, "unsupported": 0, "convention": 0,
+        "line": "0 passed, 1 failed", "counted": False}
+    assert "- level **edges** (IEEE overflow, subnormals, inf, nan, signed zero, saturation): " \
+           "0 passed, 1 failed (shown, not counted)" in (tmp_path / "check.md").read_text()
+    html = (tmp_path / "check.html").read_text()
+    assert '<li class="not-counted">level <strong>edges</strong>' in html
+    # every level (the default, or all): the edge counts
+    code, out, _ = harness(capsys, *argv)
+    assert code == 1 and out[-1] == "1 passed, 1 failed, 1 unsupported"
+    code, out, _ = harness(capsys, *argv, "--level", "lecture,all")
+    assert code == 1 and out[-1] == "1 passed, 1 failed, 1 unsupported"
+
+
+def test_an_unknown_level_is_one_line_and_exit_2(capsys):
+    code, out, err = harness(capsys, "check", LECTURE_PORT, "--level", "lectures")
+    assert code == 2 and not out
+    assert err.strip().splitlines() == [
+        "python -m harness check: argument --level: unknown level lectures; choose from "
+        "lecture, edges, scale, numbers, all"]
