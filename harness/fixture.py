@@ -37,7 +37,8 @@ TAGS = {
     "lecture": "an example from the lecture or the study notes, with its numbers",
     "micrograd": "micrograd's own README example and test_engine.py sanity checks",
     "ops": "one op at ordinary points, value and gradient derived by hand",
-    "edges": "an op at an IEEE edge: 0, -0.0, tiny, subnormal, huge, inf, nan, kinks, poles",
+    "edges": "an op at an IEEE edge: 0, -0.0, tiny, subnormal, huge, inf, nan, kinks, poles, "
+             "saturation (tanh(7))",
     "pow": "powers: constant exponents, Value**Value and number**Value",
     "reuse": "one node used more than once: gradients must accumulate",
     "deep": "long chains and wide graphs (thousands of nodes)",
