@@ -87,12 +87,22 @@ class RunResult:
         """{fixture name: Cell} of one column."""
         return {f.name: f.cells[column] for f in self.fixtures if column in f.cells}
 
+    def probe_cells(self):
+        """[(engine, Probe)]: each probe on each engine is one cell of the
+        final line (the op probe is not: its findings are the fixtures'
+        UNSUPPORTED cells)."""
+        return [(engine, probe) for engine, found in self.probes.items()
+                for name, probe in found.items() if name in probes.REGISTRY]
+
     def counts(self):
-        """{category: cells} over every cell; a malformed fixture is one failed cell."""
+        """{category: cells} over every cell, a probe on an engine included
+        (probes.Probe.counted); a malformed fixture is one failed cell."""
         counts = Counter({c: 0 for c in COUNTED})
         for result in self.fixtures:
             for cell in result.cells.values():
                 counts[CATEGORY[cell.status]] += 1
+        for _, probe in self.probe_cells():
+            counts[probe.counted] += 1
         counts["failed"] += len(self.malformed)
         return counts
 

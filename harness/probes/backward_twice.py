@@ -16,7 +16,7 @@ def probe_backward_twice(twice):
         values = twice.evaluate(BACKWARD_TWICE)
     except Exception as exc:
         return Probe("backward-twice", FAULT, f"the second backward fails: {failure_text(exc)}",
-                     {"error": failure_text(exc)})
+                     {"error": failure_text(exc)}, raised=True)
     grads = (values["a"][1], values["b"][1])
     details = {"a.grad": grads[0], "b.grad": grads[1], "once": [-2.0, 3.0]}
     if grads == (-4.0, 6.0):

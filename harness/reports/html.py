@@ -7,7 +7,7 @@ from html import escape
 from ..judge.verdict import CLOSE, CONVENTION, ERROR, EXACT, FAIL, NA, UNRESOLVED, UNSUPPORTED
 from ..probes import FAULT, OK, SKIPPED, WARN
 from .markdown import deviation_notes
-from .summary import by_tag, group_status, group_text
+from .summary import by_tag, group_status, group_text, probe_label
 
 COLOURS = {EXACT: "#c8e6c9", CONVENTION: "#dcedc8", CLOSE: "#fff3b0", NA: "#e0e0e0",
            UNSUPPORTED: "#cfd8dc", UNRESOLVED: "#b3d7f5", FAIL: "#ffab91", ERROR: "#ef9a9a"}
@@ -65,6 +65,7 @@ def _probes(result):
     rows = "".join(
         f"<tr><th>{escape(name)}</th>" + "".join(
             f'<td class="probe-{result.probes[e][name].status.replace(" ", "-")}">'
+            f"<strong>{escape(probe_label(result.probes[e][name]))}</strong>: "
             f"{escape(result.probes[e][name].summary)}</td>"
             if name in result.probes.get(e, {}) else "<td></td>" for e in engines) + "</tr>"
         for name in names)

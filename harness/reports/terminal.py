@@ -14,7 +14,7 @@ from ..judge.verdict import (CLOSE, CONVENTION, ERROR, EXACT, FAIL, MOST_SEVERE_
                              UNRESOLVED, UNSUPPORTED)
 from ..probes import FAULT, OK, SKIPPED, WARN
 from . import cell_groups
-from .summary import by_tag, column_cells, not_exact
+from .summary import by_tag, column_cells, failing_probes, not_exact, probe_label
 
 WIDTH = 100
 STYLES = {EXACT: "green", CONVENTION: "green", CLOSE: "yellow", NA: "dim", UNSUPPORTED: "dim",
@@ -80,6 +80,13 @@ def _engines(result):
         failed = counted[FAIL] + counted[ERROR]
         skipped = len(cells) - passed - failed
         rest = cell_groups.text([c for c in cells if c.status != EXACT])
+        probed = [p for engine, p in result.probe_cells() if engine == column]
+        if probed:   # each probe is a cell of the final line too
+            passed += sum(p.counted == "passed" for p in probed)
+            failed += sum(p.counted == "failed" for p in probed)
+            skipped += sum(p.counted == "skipped" for p in probed)
+            bad = [f"probe {p.name} {p.verdict}" for p in probed if p.verdict]
+            rest = ", ".join(bad + ([rest] if rest != "-" else [])) or "-"
         version = result.versions.get(column, "the fixtures' own numbers")
         table.add_row(column, version, str(passed), Text(str(failed), style="bold red" if failed
                                                          else ""), str(skipped),
@@ -98,11 +105,12 @@ def _probes(result, console):
         for engine, probes in result.probes.items():
             probe = probes.get(name)
             if probe is not None:
-                groups.setdefault((probe.status, probe.summary), []).append(engine)
-        for (status, summary), engines in groups.items():
+                groups.setdefault((probe_label(probe), probe.status, probe.summary),
+                                  []).append(engine)
+        for (label, status, summary), engines in groups.items():
             on = "" if len(groups) == 1 and len(engines) == len(result.probes) and \
                 len(engines) > 1 else f" [{', '.join(engines)}]"
-            console.print(Text(f"  {name}{on}: {status}: {summary}",
+            console.print(Text(f"  {name}{on}: {label}: {summary}",
                                style=PROBE_STYLES[status]), soft_wrap=True)
 
 
@@ -131,6 +139,9 @@ def print_report(result, full=None, verbose=False, console=None):
     for f, column, cell in not_exact(result, (FAIL, ERROR)):
         console.print(Text(f"{f.name}[{column}] {cell.status}: {cell.detail()}",
                            style=STYLES[cell.status]), soft_wrap=True)
+    for engine, probe in failing_probes(result):
+        console.print(Text(f"probe {probe.name}[{engine}] {probe.verdict}: {probe.summary}",
+                           style=STYLES[probe.verdict]), soft_wrap=True)
     unresolved = not_exact(result, (UNRESOLVED,))
     if unresolved and verbose:
         for f, column, cell in unresolved:
