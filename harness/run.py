@@ -279,6 +279,11 @@ def _run_fixture(plan, index, group, with_expected, ops):
                 out.evidence += diagnoses.examine(fixture, evaluated, reference, evaluation,
                                                   run_cell, spec.name)
             floats = runs[0][1]
+            if floats is not None and probes.has_fan_in(program):
+                # the same engine again: a port whose bits change from run to run FAILs
+                again = probes.run_again(engine, evaluated, floats)
+                if again is not None:
+                    part.cells[spec.name] = again
             if floats is not None and probes.kept_for_determinism(fixture):
                 out.kept.setdefault(spec.name, {})[fixture.name] = floats
     return out
@@ -503,9 +508,13 @@ def _probes(scheduler, plan, result, ops, kept):
     tasks = [("probe", i, name, ops[i], kept.get(spec.name, {}) if name == "determinism"
               else {}) for i, spec in enumerate(plan.specs) for name in chosen]
     found = {(task[1], task[2]): probe for task, probe in scheduler.map(tasks)}
+    by_name = {f.name: f for f in result.fixtures}
     for i, spec in enumerate(plan.specs):
         result.probes[spec.name] = {"ops": probes.ops_probe(result.ops[spec.name]),
                                     **{name: found[(i, name)] for name in chosen}}
+        for name in chosen:   # a probe's verdict on a fixture's cell (runs that differ)
+            for fixture, cell in found[(i, name)].cells.items():
+                by_name[fixture].cells[spec.name] = cell
 
 
 __all__ = ["run", "RunResult", "FixtureResult", "Port", "CheckSettings", "DoesNotStart",

@@ -26,6 +26,8 @@ class Probe:
     summary: str          # one line for the terminal
     details: dict = field(default_factory=dict)   # JSON-able facts for the reports
     raised: bool = False  # a fault where the port raised or crashed, not a wrong value
+    cells: dict = field(default_factory=dict)   # fixture name -> the Cell the probe found
+                                                # for that fixture's cell (runs that differ)
 
     @property
     def verdict(self):
