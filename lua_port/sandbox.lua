@@ -91,9 +91,23 @@ end
 local loaded, loading = {}, {}
 local shared_env
 local private_require
+
+-- The source a name stands for, found as package.path's ?.lua and
+-- ?/init.lua find a file under the port's root: each "." of the name is a
+-- directory separator, and so is a "/" ("lib/middleclass" and
+-- "lib.middleclass" are lib/middleclass.lua).  Python keys the sources by
+-- the dotted name (bridge.module_name).  As with Lua's own require, a
+-- module is loaded once per name as written.
+local function source_of(name)
+  if type(name) ~= "string" then
+    return nil
+  end
+  return sources[(name:gsub("/", "."))]
+end
+
 private_require = function(name)
   if loaded[name] == nil then
-    local entry = sources[name]
+    local entry = source_of(name)
     if entry == nil then
       error("module '" .. tostring(name) .. "' is not part of the port", 2)
     end
