@@ -77,6 +77,11 @@ class Engine:
         """Why the engine cannot start (an EngineFailure), or None."""
         return None
 
+    def printed(self):
+        """What the port printed since the last call (engines/printed.py's
+        summary), or None: print() of a Lua port, a command port's stderr."""
+        return None
+
     def restart(self):
         """A fresh engine: nothing of earlier programs kept."""
 

@@ -71,6 +71,7 @@ def _check(result):
         "port": {"name": result.port.name, "language": result.port.language,
                  "manifest": result.port.manifest},
         "diagnoses": [d.to_json() for d in result.diagnoses],
+        "printed": result.printed,
         "engines": {name: {
             "version": result.versions.get(name, ""),
             "budget": getattr(result.budgets.get(name), "name", None),

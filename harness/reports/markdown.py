@@ -4,7 +4,8 @@ judged by with the bound measured in this run, the engines, every fixture."""
 from ..judge import tolerances
 from ..judge.verdict import STATUS
 from .summary import (CONVENTION_TEXT, RULES, VERDICTS, by_tag, deviation_rows, failing_probes,
-                      group_text, not_exact, probe_label, ulp_budgets)
+                      group_text, not_exact, printed_groups, printed_lines, probe_label,
+                      ulp_budgets)
 
 
 def escape(text):
@@ -67,6 +68,12 @@ def run_markdown(result):
             [name] + [f"{probe_label(result.probes[e][name])}: {result.probes[e][name].summary}"
                       if name in result.probes.get(e, {}) else "" for e in engines]
             for name in names]), ""]
+        printed = printed_groups(result)
+        if printed:
+            out += ["## What the port printed", ""]
+        for engines, summary in printed:   # an indented block: the port's text as it is
+            out += [f"On {', '.join(engines)}, {summary['total']} lines:", ""]
+            out += ["    " + line for line in printed_lines(summary)] + [""]
     groups = by_tag(result.fixtures)
     out += ["## By tag", "", table(["tag", "fixtures"] + list(result.columns),
             [[tag, str(len(fs))] + [group_text(fs, c) for c in result.columns]

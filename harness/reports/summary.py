@@ -95,6 +95,29 @@ def probe_label(probe):
     return probe.verdict or probe.status
 
 
+def printed_groups(result):
+    """[(engines, summary)]: what the port printed (print(), or a command
+    port's stderr), one entry per distinct summary with the engines that
+    printed it."""
+    groups = []
+    for engine, summary in result.printed.items():
+        for entry in groups:
+            if entry[1] == summary:
+                entry[0].append(engine)
+                break
+        else:
+            groups.append(([engine], summary))
+    return groups
+
+
+def printed_lines(summary):
+    """The summary's lines as text, each with how often it came."""
+    lines = [(f"(x{n}) " if n > 1 else "") + line for line, n in summary["lines"]]
+    if summary["more"]:
+        lines.append(f"... and {summary['more']} more lines")
+    return lines
+
+
 def ulp_budgets(result):
     """{engine: its UlpBudget} of the engines judged in ulps."""
     return {name: b for name, b in result.budgets.items()
