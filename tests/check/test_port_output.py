@@ -9,28 +9,21 @@ from pathlib import Path
 
 import pytest
 
-from harness.__main__ import main
 from harness.engines import printed
 from lua_port import available_runtimes
+
+from test_check_cli import harness
 
 PORTS = Path(__file__).resolve().parents[1] / "ports"
 FAKE = Path(__file__).resolve().parent / "command_fakes" / "fake_port.py"
 DRIVER = Path(__file__).resolve().parents[2] / "harness" / "drivers" / "python_driver.py"
 
 
-def harness(argv, capsys):
-    try:
-        code = main(argv)
-    except SystemExit as exit_:
-        code = exit_.code
-    out, _ = capsys.readouterr()
-    return code, out
-
 
 def test_a_lua_ports_print_reaches_every_report(capsys, tmp_path):
     if "lua54" not in available_runtimes():
         pytest.skip("lupa has no lua54 here")
-    code, out = harness(["check", str(PORTS / "classes" / "port.toml"), "--runtimes", "lua54",
+    code, out, _ = harness(["check", str(PORTS / "classes" / "port.toml"), "--runtimes", "lua54",
                          "--fixtures", "lecture-d-abc", "--probes", "none", "--jobs", "1",
                          "--report-dir", str(tmp_path)], capsys)
     assert code == 0
@@ -82,7 +75,7 @@ def test_a_python_ports_print_reaches_the_report_through_stderr(capsys, tmp_path
         language = "command"
         command = ["python3", "-B", "{DRIVER}", "chatty_value:Value", "--path", "."]
         '''))
-    code, out = harness(["check", str(tmp_path / "port.toml"), "--fixtures",
+    code, out, _ = harness(["check", str(tmp_path / "port.toml"), "--fixtures",
                          "lecture-d-abc,lecture-l-minus-8", "--probes", "none", "--jobs", "1",
                          "--report-dir", str(tmp_path / "report")], capsys)
     assert code == 0, out
@@ -104,7 +97,7 @@ def test_a_port_printing_on_stdout_is_one_finding_and_the_summary_follows(capsys
         command = ["{sys.executable}", "-B", "{FAKE}", "chatty"]
         timeout = 5
         '''))
-    code, out = harness(["check", str(tmp_path / "port.toml"), "--tags", "lecture,micrograd",
+    code, out, _ = harness(["check", str(tmp_path / "port.toml"), "--tags", "lecture,micrograd",
                          "--probes", "none", "--jobs", "1", "--report-dir",
                          str(tmp_path / "report")], capsys)
     lines = out.splitlines()

@@ -8,31 +8,23 @@ from pathlib import Path
 
 import pytest
 
-from harness.__main__ import main
 from harness.engines.base import EngineFailure
 from harness.interpret import interpret
 from harness.probes import FAULT, OK, SKIPPED, WARN, Probe, depth, numbers
 from harness.run import CheckSettings, Port, run
 
 from check_fakes import FakeEngine, FakeSpec
+from test_check_cli import harness
 from test_check_runner import fixtures
 
 PORTS = Path(__file__).resolve().parents[1] / "ports"
 SWAPPED = str(PORTS / "rsub-swapped" / "port.toml")
 
 
-def harness(argv, capsys):
-    try:
-        code = main(argv)
-    except SystemExit as exit_:
-        code = exit_.code
-    out, _ = capsys.readouterr()
-    return code, out
-
 
 def test_a_port_whose_2_minus_x_is_x_minus_2_exits_1_on_the_numbers_probe(capsys, tmp_path):
     # lecture-d-abc has no number minus a Value: only the probe sees the bug
-    code, out = harness(["check", SWAPPED, "--fixtures", "lecture-d-abc", "--probes", "numbers",
+    code, out, _ = harness(["check", SWAPPED, "--fixtures", "lecture-d-abc", "--probes", "numbers",
                          "--report-dir", str(tmp_path)], capsys)
     assert code == 1
     assert out.splitlines()[-1] == "1 passed, 1 failed"
@@ -54,7 +46,7 @@ def test_a_port_whose_2_minus_x_is_x_minus_2_exits_1_on_the_numbers_probe(capsys
 
 
 def test_the_corpus_catches_it_too(capsys, tmp_path):
-    code, out = harness(["check", SWAPPED, "--fixtures", "lecture-number-2-*,lecture-number-x-*",
+    code, out, _ = harness(["check", SWAPPED, "--fixtures", "lecture-number-2-*,lecture-number-x-*",
                          "--probes", "none", "--report-dir", str(tmp_path)], capsys)
     assert code == 1
     assert out.splitlines()[-1] == "9 passed, 1 failed"
@@ -63,7 +55,7 @@ def test_the_corpus_catches_it_too(capsys, tmp_path):
 
 
 def test_a_right_port_passes_the_numbers_probe_and_it_counts_as_passed(capsys, tmp_path):
-    code, out = harness(["check", str(PORTS / "correct" / "port.toml"), "--runtimes", "lua54",
+    code, out, _ = harness(["check", str(PORTS / "correct" / "port.toml"), "--runtimes", "lua54",
                          "--fixtures", "lecture-number-*", "--probes", "numbers",
                          "--report-dir", str(tmp_path)], capsys)
     assert code == 0
