@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 
 from . import diagnoses, probes
 from .engines.base import EngineFailure, NotApplicable, Unsupported
+from .engines.printed import merge as merge_printed
 from .engines.registry import ENGINES, REFERENCE, TORCH, close_engines, open_engine
 from .judge import verdict
 from .judge.compare import kept_pairs
@@ -79,6 +80,8 @@ class RunResult:
     languages: dict = field(default_factory=dict)   # engine -> its language, as it says
     probes: dict = field(default_factory=dict)   # engine -> {probe name: probes.Probe}
     diagnoses: list = field(default_factory=list)   # of diagnoses.Diagnosis
+    printed: dict = field(default_factory=dict)     # engine -> what the port printed
+                                                    # (engines/printed.py's summary)
     seconds: float = 0.0
 
     @property
@@ -89,12 +92,22 @@ class RunResult:
         """{fixture name: Cell} of one column."""
         return {f.name: f.cells[column] for f in self.fixtures if column in f.cells}
 
+    def probe_cells(self):
+        """[(engine, Probe)]: each probe on each engine is one cell of the
+        final line (the op probe is not: its findings are the fixtures'
+        UNSUPPORTED cells)."""
+        return [(engine, probe) for engine, found in self.probes.items()
+                for name, probe in found.items() if name in probes.REGISTRY]
+
     def counts(self):
-        """{category: cells} over every cell; a malformed fixture is one failed cell."""
+        """{category: cells} over every cell, a probe on an engine included
+        (probes.Probe.counted); a malformed fixture is one failed cell."""
         counts = Counter({c: 0 for c in COUNTED})
         for result in self.fixtures:
             for cell in result.cells.values():
                 counts[CATEGORY[cell.status]] += 1
+        for _, probe in self.probe_cells():
+            counts[probe.counted] += 1
         counts["failed"] += len(self.malformed)
         return counts
 
@@ -223,6 +236,7 @@ class TaskResult:
     versions: dict
     evidence: list               # of diagnoses.Evidence
     kept: dict                   # engine -> evaluation kept for the determinism probe
+    printed: dict = field(default_factory=dict)   # engine -> what the port printed meanwhile
 
 
 def _run_fixture(plan, index, group, with_expected, ops):
@@ -279,8 +293,16 @@ def _run_fixture(plan, index, group, with_expected, ops):
                 out.evidence += diagnoses.examine(fixture, evaluated, reference, evaluation,
                                                   run_cell, spec.name)
             floats = runs[0][1]
+            if floats is not None and probes.has_fan_in(program):
+                # the same engine again: a port whose bits change from run to run FAILs
+                again = probes.run_again(engine, evaluated, floats)
+                if again is not None:
+                    part.cells[spec.name] = again
             if floats is not None and probes.kept_for_determinism(fixture):
                 out.kept.setdefault(spec.name, {})[fixture.name] = floats
+    if plan.check is not None:
+        for i in group:
+            out.printed[plan.specs[i].name] = open_engine(plan.specs[i]).printed()
     return out
 
 
@@ -299,17 +321,18 @@ def _work(task):
     if kind == "ops":
         failure = engine.start_failure()
         if failure is not None:
-            return str(engine.version or spec.name), failure, None, engine.language
+            return str(engine.version or spec.name), failure, None, engine.language, \
+                engine.printed()
         try:
             found = probes.probe_ops(engine)
         except Exception as exc:   # declared_ops() itself failed: the fixtures say the rest
             found = {op: probes.OpStatus(probes.BROKEN, f"{type(exc).__name__}: {exc}")
                      for op in OPS}
-        return str(engine.version or spec.name), None, found, engine.language
+        return str(engine.version or spec.name), None, found, engine.language, engine.printed()
     name, ops, kept = args[1:]
     context = probes.Context(engine, spec, ops, _lowering(ops)[1], kept, plan.fixtures,
                              plan.check.depth_max)
-    return probes.run_probe(name, context)
+    return probes.run_probe(name, context), engine.printed()
 
 
 def nn_case_cell(engine, request):
@@ -474,7 +497,8 @@ def run(fixtures, specs, *, malformed=(), expected=False, vs_torch=False, check=
     _LOWERED.clear()   # keyed by fixture index: an earlier run's are another corpus's
     try:
         with _Scheduler(jobs) as scheduler:
-            ops = (_op_probe(scheduler, specs, result) if check is not None
+            printed = []   # (order, engine, what it printed): put in order at the end
+            ops = (_op_probe(scheduler, specs, result, printed) if check is not None
                    else (None,) * len(specs))
             parts = {i: [] for i in range(len(fixtures))}
             tasks = _fixture_tasks(plan, jobs, ops)
@@ -487,6 +511,7 @@ def run(fixtures, specs, *, malformed=(), expected=False, vs_torch=False, check=
                 evidence += out.evidence
                 for name, evaluations in out.kept.items():
                     kept.setdefault(name, {}).update(evaluations)
+                printed += [((1, index), name, p) for name, p in out.printed.items() if p]
                 pending[index] -= 1
                 if pending[index] == 0 and progress:
                     progress(len(fixtures) - sum(1 for n in pending.values() if n),
@@ -495,8 +520,9 @@ def run(fixtures, specs, *, malformed=(), expected=False, vs_torch=False, check=
             if check is not None and check.nn:
                 result.fixtures += _nn_rows(scheduler, plan)
             if check is not None:
-                _probes(scheduler, plan, result, ops, kept)
+                _probes(scheduler, plan, result, ops, kept, printed)
                 result.diagnoses = diagnoses.diagnose(result, evidence)
+                result.printed = _printed_by_engine(result.engines, printed)
     finally:
         _PLAN = None
         _LOWERED.clear()
@@ -507,12 +533,15 @@ def run(fixtures, specs, *, malformed=(), expected=False, vs_torch=False, check=
     return result
 
 
-def _op_probe(scheduler, specs, result):
+def _op_probe(scheduler, specs, result, printed):
     """Which ops each engine has (the op probe), per spec; raises
     DoesNotStart for the first engine that cannot run any program."""
     found = {}
-    for task, answer in scheduler.map([("ops", i) for i in range(len(specs))]):
-        found[task[1]] = answer
+    for task, (version, failure, ops, language, said) in scheduler.map(
+            [("ops", i) for i in range(len(specs))]):
+        found[task[1]] = (version, failure, ops, language)
+        if said:
+            printed.append(((0, task[1]), specs[task[1]].name, said))
     for i, spec in enumerate(specs):
         version, failure, ops, language = found[i]
         if failure is not None:
@@ -523,14 +552,35 @@ def _op_probe(scheduler, specs, result):
     return tuple(found[i][2] for i in range(len(specs)))
 
 
-def _probes(scheduler, plan, result, ops, kept):
+def _probes(scheduler, plan, result, ops, kept, printed):
     chosen = [name for name in probes.PROBES if name in plan.check.probes]
     tasks = [("probe", i, name, ops[i], kept.get(spec.name, {}) if name == "determinism"
               else {}) for i, spec in enumerate(plan.specs) for name in chosen]
-    found = {(task[1], task[2]): probe for task, probe in scheduler.map(tasks)}
+    found = {}
+    for task, (probe, said) in scheduler.map(tasks):
+        found[(task[1], task[2])] = probe
+        if said:
+            printed.append(((2, chosen.index(task[2])), plan.specs[task[1]].name, said))
+    by_name = {f.name: f for f in result.fixtures}
     for i, spec in enumerate(plan.specs):
         result.probes[spec.name] = {"ops": probes.ops_probe(result.ops[spec.name]),
                                     **{name: found[(i, name)] for name in chosen}}
+        for name in chosen:   # a probe's verdict on a fixture's cell (runs that differ)
+            for fixture, cell in found[(i, name)].cells.items():
+                by_name[fixture].cells[spec.name] = cell
+
+
+def _printed_by_engine(engines, printed):
+    """{engine: what it printed in the whole run}, in the run's order (the op
+    probe, the fixtures in corpus order, the probes), whatever order the
+    tasks finished in."""
+    out = {}
+    for engine in engines:
+        said = [p for order, name, p in sorted(printed, key=lambda t: t[0]) if name == engine]
+        merged = merge_printed(said)
+        if merged:
+            out[engine] = merged
+    return out
 
 
 __all__ = ["run", "RunResult", "FixtureResult", "Port", "CheckSettings", "DoesNotStart",

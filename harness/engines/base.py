@@ -87,6 +87,11 @@ class Engine:
         """Its own MLP on a harness.nn.request.MlpRequest: an MlpAnswer."""
         raise Unsupported("mlp", f"{self.name} has no nn")
 
+    def printed(self):
+        """What the port printed since the last call (engines/printed.py's
+        summary), or None: print() of a Lua port, a command port's stderr."""
+        return None
+
     def restart(self):
         """A fresh engine: nothing of earlier programs kept."""
 

@@ -28,6 +28,7 @@ from .command_process import (ChildExited, ChildMisbehaved, ChildProcess, ChildT
 from .command_protocol import (ProtocolError, decode_message, decode_mlp_answer, decode_result,
     encode_mlp, encode_program)
 from .cpu_clock import WALL_BACKSTOP
+from .printed import Printed
 
 # How a process that ran out of memory says so: node ("JavaScript heap out of
 # memory"), C++ (std::bad_alloc), Lua ("not enough memory"), Python (MemoryError).
@@ -38,6 +39,11 @@ REPLY_BYTES_PER_NODE = 128      # a [data, grad] pair is at most about 50 bytes
 REPLY_BYTES_PER_NUMBER = 64     # an mlp_result's numbers: at most about 25 bytes each
 EXIT_GRACE_SECONDS = 1.0        # after it closed stdout, for its exit code
 HELLO_SECONDS = 10.0            # at least, for the hello: a JVM or ts-node starts slowly
+# A port that writes what is not the protocol on stdout (a print where the
+# protocol owns stdout) fails program after program the same way, each after
+# a new process (or every other one, when the print comes after the reply):
+# after this many, it fails the rest at once with the cause said once.
+NOISE_LIMIT = 3
 
 
 LUA_VERSION = re.compile(r"(lua|luajit) (\d)\.(\d)", re.IGNORECASE)
@@ -89,6 +95,8 @@ class CommandEngine(Engine):
         self.last_start_failure = None    # EngineFailure of the last start, or None
         self._child = None
         self._next_id = 1
+        self._printed = Printed()     # its stderr, for the reports
+        self._noise = []              # the programs it answered with stdout noise
 
     @property
     def language(self):
@@ -135,6 +143,11 @@ class CommandEngine(Engine):
     def _ask(self, encode, what, answer_kind, reply_bytes, decode):
         """Send encode(request id), read the reply: decode(message) of an
         answer_kind reply, Unsupported or EngineFailure otherwise."""
+        if len(self._noise) >= NOISE_LIMIT:
+            raise EngineFailure("protocol", f"not run: the port wrote on stdout what is not the "
+                                f"protocol on {len(self._noise)} programs (a print? the "
+                                "protocol owns stdout: print to stderr); the first time: "
+                                f"{self._noise[0]}")
         if self._child is None:
             self.restart()
         request_id, self._next_id = self._next_id, self._next_id + 1
@@ -163,7 +176,8 @@ class CommandEngine(Engine):
         self._stop()
         self.last_start_failure = None
         try:
-            self._child = ChildProcess(self.command, self.cwd, self.max_memory)
+            self._child = ChildProcess(self.command, self.cwd, self.max_memory,
+                                       on_stderr=self._printed.add)
         except OSError as error:
             self.last_start_failure = EngineFailure(
                 "crash", f"cannot start {' '.join(self.command)} in {self.cwd}: {error}")
@@ -187,6 +201,13 @@ class CommandEngine(Engine):
                 and has_lua_integers(program)):
             return (FLOATS, INTEGERS)
         return (FLOATS,)
+
+    def printed(self):
+        """What the port wrote on stderr since the last call (where the
+        drivers send its prints)."""
+        if self._child is not None:
+            self._child.poll_stderr()
+        return self._printed.take()
 
     def start_failure(self):
         """Start the port (if it is not running) and read its hello: the
@@ -228,14 +249,18 @@ class CommandEngine(Engine):
             how = "did not exit (killed)" if code is None else describe_exit(code)
             raise self._fail("crash", f"the port {exited} during {where} and {how}") from None
         except ChildMisbehaved as error:
-            raise self._fail("protocol", f"{where}: {error}") from None
+            raise self._fail("protocol", f"{where}: {error}", error.noise) from None
         try:
             return decode_message(line)
-        except ProtocolError as error:
-            raise self._fail("protocol", f"{where}: {error}") from None
+        except ProtocolError as error:   # a line that is no JSON object: noise
+            raise self._fail("protocol", f"{where}: {error}",
+                             not line.lstrip().startswith(b"{")) from None
 
-    def _fail(self, kind, message):
-        """Kill the child; the EngineFailure to raise, with its stderr's last lines."""
+    def _fail(self, kind, message, noise=False):
+        """Kill the child; the EngineFailure to raise, with its stderr's last
+        lines.  noise: the port wrote on stdout what nobody asked for."""
+        if noise:
+            self._noise.append(message)
         child, self._child = self._child, None
         child.kill()
         tail = child.stderr_tail()

@@ -52,7 +52,12 @@ class ChildTimedOut(Exception):
 
 
 class ChildMisbehaved(Exception):
-    """A line too long, or a line before the request was read."""
+    """A line too long, or a line before the request was read.  noise:
+    the child wrote a line nobody asked for (a print on stdout, most likely)."""
+
+    def __init__(self, message, noise=False):
+        super().__init__(message)
+        self.noise = noise
 
 
 def _limits(max_memory_bytes):
@@ -86,8 +91,10 @@ def describe_exit(returncode):
 class ChildProcess:
     """One started child.  exchange() sends a line and waits for one back."""
 
-    def __init__(self, argv, cwd, max_memory_mib):
+    def __init__(self, argv, cwd, max_memory_mib, on_stderr=None):
+        """on_stderr(bytes): called with each piece of stderr as it is read."""
         self.argv = list(argv)
+        self._on_stderr = on_stderr
         self._popen = subprocess.Popen(
             self.argv, cwd=cwd, env=child_environment(),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -136,7 +143,7 @@ class ChildProcess:
                         if line is not None:
                             if pending:
                                 raise ChildMisbehaved("the port answered before it had read "
-                                                      "the whole program")
+                                                      "the whole program", noise=True)
                             return line
         finally:
             if pending:
@@ -149,7 +156,7 @@ class ChildProcess:
             unasked = self._read_stdout(READ_SIZE) or bytes(self._stdout_buffer)
         if unasked:
             raise ChildMisbehaved("the port wrote more than one line for the last message: "
-                                  f"{unasked[:80]!r}")
+                                  f"{unasked[:80]!r}", noise=True)
 
     def _write(self, pending):
         try:
@@ -190,8 +197,15 @@ class ChildProcess:
                 return
             self._stderr_buffer += chunk
             del self._stderr_buffer[:-STDERR_KEPT]
+            if self._on_stderr is not None:
+                self._on_stderr(chunk)
             if not to_the_end:
                 return
+
+    def poll_stderr(self):
+        """Read what stderr holds now (on_stderr sees it), without waiting."""
+        if not self._killed:
+            self._drain_stderr()
 
     def stderr_tail(self, lines=6):
         """The last lines the child wrote on stderr, joined with ' | '."""

@@ -41,6 +41,7 @@ from ..ops import OPS
 from .base import FLOATS, INTEGERS, Engine, EngineFailure, Unsupported
 from .cpu_clock import WALL_BACKSTOP, cpu_seconds
 from .lua_chunks import chunks
+from .printed import Printed
 
 __all__ = ["LuaPortEngine", "open_lua_port", "has_lua_integers", "is_lua_integer",
            "flattened"]
@@ -225,6 +226,7 @@ class LuaPortEngine(Engine):
         self._worker = None
         self._hello = None
         self._broken = None   # why the port cannot run here (its setup failed)
+        self._printed = Printed()
 
     # -- the worker's life ----------------------------------------------------------
 
@@ -301,8 +303,27 @@ class LuaPortEngine(Engine):
         """The worker's process id (None before it starts)."""
         return self._worker.pid if self._worker is not None else None
 
+    def printed(self):
+        """What the port's print() wrote since the last call (its worker keeps it)."""
+        with self._lock:
+            self._collect_printed()
+            return self._printed.take()
+
+    def _collect_printed(self):
+        if self._worker is None or self._hello is None or self._hello["error"] is not None:
+            return
+        try:
+            lines, more = self._worker.ask(pickle.dumps(("printed",)), self.timeout, self.name)
+        except EngineFailure:
+            self._discard()
+            return
+        for line in lines:
+            self._printed.add_line(line)
+        self._printed.add_uncounted(more)
+
     def restart(self):
         with self._lock:
+            self._collect_printed()   # what the old worker printed is not lost with it
             self._discard()
             self._broken = None
             self.start()

@@ -24,8 +24,9 @@ from typing import Optional
 
 from ..program import FLOATS
 from . import conventions, tolerances
-from .compare import (Mismatch, differences, expected_evaluation, fmt_ulps, json_number,
-                      mismatch, relative_distance, scaled_error)
+from .compare import (FIELDS, Difference, Mismatch, differences, expected_evaluation,
+                      first_bit_difference, fmt_ulps, json_number, mismatch,
+                      relative_distance, scaled_error, ulp_distance)
 
 EXACT, CLOSE, FAIL, ERROR, NA = "EXACT", "CLOSE", "FAIL", "ERROR", "N/A"
 UNRESOLVED, UNSUPPORTED, CONVENTION = "UNRESOLVED", "UNSUPPORTED", "CONVENTION"
@@ -118,7 +119,9 @@ class Cell:
         if self.status == CLOSE:
             return f"CLOSE {fmt_ulps(self.max_ulps)} ulp"
         if self.status == FAIL:
-            return f"FAIL {self.first_fail.node}.{self.first_fail.field}"
+            differ = " (runs differ)" if self.message.startswith(NON_DETERMINISTIC) else ""
+            where = f" {self.first_fail.node}.{self.first_fail.field}" if self.first_fail else ""
+            return f"FAIL{where}{differ}"
         if self.status == UNRESOLVED:
             return f"UNRESOLVED {self.unresolved.node}.{self.unresolved.field}"
         return self.status
@@ -133,7 +136,7 @@ class Cell:
             return (f"{self.first_fail.describe()}; farthest off: "
                     f"{self.worst_fail.describe_briefly()}")
         if self.status == FAIL:
-            return self.first_fail.describe()
+            return self.message or self.first_fail.describe()
         if self.status == CLOSE and self.worst is not None:
             return "worst: " + self.worst.describe()
         return self.message
@@ -298,6 +301,31 @@ def judge_expected(fixture, reference, torch_eval, cache, torch_budget):
         torch_budget_of = cache.of(torch_budget, torch_eval)
         return {node: (b[0] + ulps, b[1] + ulps) for node, b in torch_budget_of.items()} or ulps
     return cell, decide(expected, torch_eval, fixture.program, tolerances.UlpAllowance(budget))
+
+
+NON_DETERMINISTIC = "non-deterministic"   # how the message of a FAIL for runs that differ begins
+
+
+def runs_differ(program, first, other, how):
+    """A FAIL for one engine whose two runs of program are not bit-identical
+    (first: the run judged; other: a run again, made as `how` says), naming
+    the first value that differs; None when every bit agrees.  A port whose
+    answer changes from run to run cannot be trusted in any of them."""
+    found = first_bit_difference(program, first, other)
+    if found is None:
+        return None
+    node, field, a, b = found
+    seen = mismatch(program.step_by_id(), Difference(node, FIELDS.index(field), a, b,
+                                                     ulp_distance(a, b)), 0)
+    return Cell(FAIL, seen.ulps, seen, seen, message=(
+        f"{NON_DETERMINISTIC}: {seen.where()} {field} is {a!r} in the run judged and {b!r} "
+        f"{how}"))
+
+
+def runs_differ_by_failure(program, how, failure):
+    """A FAIL for one engine that answered program once and raised another time."""
+    return Cell(FAIL, message=f"{NON_DETERMINISTIC}: the run judged answered, the run {how} "
+                              f"raised: {failure}"[:500])
 
 
 def worse(cells):

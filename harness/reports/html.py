@@ -8,7 +8,7 @@ from ..diagnoses.wording import runtime_ranges
 from ..judge.verdict import CLOSE, CONVENTION, ERROR, EXACT, FAIL, NA, UNRESOLVED, UNSUPPORTED
 from ..probes import FAULT, OK, SKIPPED, WARN
 from .markdown import deviation_notes
-from .summary import by_tag, group_status, group_text
+from .summary import by_tag, group_status, group_text, printed_groups, printed_lines, probe_label
 
 COLOURS = {EXACT: "#c8e6c9", CONVENTION: "#dcedc8", CLOSE: "#fff3b0", NA: "#e0e0e0",
            UNSUPPORTED: "#cfd8dc", UNRESOLVED: "#b3d7f5", FAIL: "#ffab91", ERROR: "#ef9a9a"}
@@ -64,11 +64,22 @@ def _probes(result):
     rows = "".join(
         f"<tr><th>{escape(name)}</th>" + "".join(
             f'<td class="probe-{result.probes[e][name].status.replace(" ", "-")}">'
+            f"<strong>{escape(probe_label(result.probes[e][name]))}</strong>: "
             f"{escape(result.probes[e][name].summary)}</td>"
             if name in result.probes.get(e, {}) else "<td></td>" for e in engines) + "</tr>"
         for name in names)
     head = "".join(f"<th>{escape(e)}</th>" for e in engines)
     return f"<h2>Probes</h2>\n<table><tr><th>probe</th>{head}</tr>{rows}</table>"
+
+
+def _printed(result):
+    groups = printed_groups(result)
+    if not groups:
+        return ""
+    parts = [f"<p>On {escape(', '.join(engines))}, {summary['total']} lines:</p>"
+             f'<pre class="detail">{escape(chr(10).join(printed_lines(summary)))}</pre>'
+             for engines, summary in groups]
+    return "\n<h2>What the port printed</h2>\n" + "\n".join(parts)
 
 
 def run_html(result):
@@ -93,7 +104,8 @@ def run_html(result):
         versions = ", ".join(f"{e} ({result.versions.get(e, '')})" for e in result.engines)
         about = (f"{escape(result.port.language)} port <code>{escape(result.port.manifest)}"
                  f"</code> on {escape(versions)}")
-        check = (f"<h2>Diagnosis</h2>\n{_diagnoses(result)}\n{_probes(result)}")
+        check = (f"<h2>Diagnosis</h2>\n{_diagnoses(result)}\n{_probes(result)}"
+                 f"{_printed(result)}")
     else:
         title, about, check = "Parity matrix", "reference: python_ref", ""
     return f"""<!DOCTYPE html>
