@@ -132,11 +132,12 @@ class Cell:
         return text if self.variant == FLOATS else f"as Lua integers: {text}"
 
     def _detail(self):
-        if self.status == FAIL and self.worst_fail is not None:
-            return (f"{self.first_fail.describe()}; farthest off: "
-                    f"{self.worst_fail.describe_briefly()}")
+        if self.status == FAIL and self.message.startswith(NON_DETERMINISTIC):
+            return self.message   # the runs that differ: their own account
         if self.status == FAIL:
-            return self.message or self.first_fail.describe()
+            farthest = (f"; farthest off: {self.worst_fail.describe_briefly()}"
+                        if self.worst_fail is not None else "")
+            return self.first_fail.describe() + farthest
         if self.status == CLOSE and self.worst is not None:
             return "worst: " + self.worst.describe()
         return self.message
