@@ -11,15 +11,15 @@ from rich.table import Table
 from rich.text import Text
 
 from ..judge.verdict import (CLOSE, CONVENTION, ERROR, EXACT, FAIL, MOST_SEVERE_FIRST, NA,
-                             UNRESOLVED, UNSUPPORTED)
+                             NOT_RUN, UNRESOLVED, UNSUPPORTED)
 from ..probes import FAULT, OK, SKIPPED, WARN
 from . import cell_groups
-from .summary import by_tag, column_cells, not_exact
+from .summary import by_tag, column_cells, not_exact, not_run_causes
 
 WIDTH = 100
 STYLES = {EXACT: "green", CONVENTION: "green", CLOSE: "yellow", NA: "dim", UNSUPPORTED: "dim",
-          UNRESOLVED: "cyan", FAIL: "bold red", ERROR: "bold magenta"}
-SHORT = {UNSUPPORTED: "UNSUP", UNRESOLVED: "UNRES", CONVENTION: "CONV"}
+          UNRESOLVED: "cyan", FAIL: "bold red", ERROR: "bold magenta", NOT_RUN: "bold yellow"}
+SHORT = {UNSUPPORTED: "UNSUP", UNRESOLVED: "UNRES", CONVENTION: "CONV", NOT_RUN: "NORUN"}
 PROBE_STYLES = {OK: "green", WARN: "yellow", FAULT: "bold red", SKIPPED: "dim"}
 SUMMARY_ABOVE = 40   # fixtures: more than this and the default is one row per tag
 TAG_WIDTH, CELL_WIDTH = 18, 10   # a tag's row name, and one engine's cell, with padding
@@ -77,7 +77,7 @@ def _engines(result):
         cells = [c for c in column_cells(result.fixtures, column) if c is not None]
         counted = cell_groups.counts(cells)
         passed = sum(n for s, n in counted.items() if s in (EXACT, CLOSE, CONVENTION))
-        failed = counted[FAIL] + counted[ERROR]
+        failed = counted[FAIL] + counted[ERROR] + counted[NOT_RUN]
         skipped = len(cells) - passed - failed
         rest = cell_groups.text([c for c in cells if c.status != EXACT])
         version = result.versions.get(column, "the fixtures' own numbers")
@@ -131,6 +131,9 @@ def print_report(result, full=None, verbose=False, console=None):
     for f, column, cell in not_exact(result, (FAIL, ERROR)):
         console.print(Text(f"{f.name}[{column}] {cell.status}: {cell.detail()}",
                            style=STYLES[cell.status]), soft_wrap=True)
+    for cause, columns in not_run_causes(result):   # each cause once, not once per cell
+        console.print(Text(f"NOT RUN ({', '.join(f'{n} on {c}' for c, n in columns.items())}"
+                           f"): {cause}", style=STYLES[NOT_RUN]), soft_wrap=True)
     unresolved = not_exact(result, (UNRESOLVED,))
     if unresolved and verbose:
         for f, column, cell in unresolved:
