@@ -44,10 +44,13 @@ class Interrupted(KeyboardInterrupt):
 @dataclass(frozen=True)
 class Limits:
     """What a command asks of a run: budget (wall-clock seconds for all of
-    it, None: none) and fail_after (timeouts in a row that stop an engine,
-    0: never)."""
+    it, None: none), counted from started (a time.monotonic(); None: the
+    run's start), less reserve seconds kept for what follows the run (its
+    reports); fail_after (timeouts in a row that stop an engine, 0: never)."""
     budget: float = None
     fail_after: int = FAIL_AFTER
+    started: float = None
+    reserve: float = 0.0
 
 
 def budget_message(budget):
@@ -59,12 +62,12 @@ class Control:
     """One run's limits, as its tasks see them (made before the workers
     fork; each worker gets a copy, the stop flags are shared)."""
 
-    def __init__(self, limits, names, timeouts=(), start=None):
+    def __init__(self, limits, names, timeouts=()):
         """names: the engines', in order; timeouts: their programs' time
-        limits (None where none); start: time.monotonic() the budget counts from."""
-        start = time.monotonic() if start is None else start
+        limits (None where none)."""
+        start = time.monotonic() if limits.started is None else limits.started
         self.limits = limits
-        self.deadline = start + limits.budget if limits.budget else None
+        self.deadline = start + limits.budget - limits.reserve if limits.budget else None
         self.names = tuple(names)
         self.timeouts = tuple(timeouts) or (None,) * len(self.names)
         self.stopped = multiprocessing.RawArray("b", len(self.names) or 1)
