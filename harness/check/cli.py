@@ -32,7 +32,8 @@ from .targets import BadInput, resolve, shard
 
 USAGE_ERROR = 2
 DEFAULT_BUDGET = 60.0    # seconds per port: a healthy port's 7-runtime check fits
-REPORT_RESERVE = 2.0     # seconds of the budget kept for writing the reports
+REPORT_RESERVE = 2.0     # seconds of the budget kept for writing the reports (at most)
+RESERVE_SHARE = 0.1      # ... and at most this share of it
 
 
 def _seconds(text):
@@ -132,7 +133,7 @@ def settings_of(args):
     """The check's settings and limits from the command line."""
     chosen_probes = () if "none" in args.probes else tuple(args.probes or PROBES)
     limits = Limits(budget=args.budget or None, fail_after=max(args.fail_after, 0),
-                    reserve=REPORT_RESERVE if args.budget else 0.0)
+                    reserve=min(REPORT_RESERVE, RESERVE_SHARE * args.budget))
     return CheckSettings(probes=chosen_probes, depth_max=args.depth_max), limits
 
 
