@@ -40,6 +40,7 @@ from .program import FLOATS, INTEGERS
 from .run_control import (INTERRUPTED, Control, Interrupted, Limits, NotRun, no_second_interrupt,
                           stop_workers, worker_init)
 
+NOT_PROBED = "not probed: the run stopped this runtime first (NOT RUN below says why)"
 EXPECTED = "expected"   # the column checking the fixtures' own numbers against python_ref
 # How every status counts on the final line: the verdict's count, with
 # UNSUPPORTED and CONVENTION counted apart.
@@ -304,6 +305,9 @@ def _work(task):
         except Exception as exc:   # declared_ops() itself failed: the fixtures say the rest
             found = {op: probes.OpStatus(probes.BROKEN, f"{type(exc).__name__}: {exc}")
                      for op in OPS}
+        # an op the run stopped before it was probed: the NOT RUN cells name why, once
+        found = {op: probes.OpStatus(s.state, NOT_PROBED) if s.message.startswith("NotRun: ")
+                 else s for op, s in found.items()}
         return str(engine.version or spec.name), None, found
     name, ops, kept = args[1:]
     why = plan.control.why_not(args[0])

@@ -101,10 +101,10 @@ def _run_local(chosen, job, jobs, done):
             try:
                 outcome = check_one(target, job)
             except KeyboardInterrupt:
-                raise ClassInterrupted(chosen[n:], {target}) from None
+                raise ClassInterrupted({target}) from None
             done(outcome)
             if outcome.state == outcomes.INTERRUPTED:
-                raise ClassInterrupted(chosen[n + 1:], set())
+                raise ClassInterrupted(set())
         return
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=worker_init,
                                mp_context=multiprocessing.get_context("fork"))
@@ -116,7 +116,7 @@ def _run_local(chosen, job, jobs, done):
         running = {t for f, t in futures.items() if f.running()}
         stop_workers(list((pool._processes or {}).values()))
         pool.shutdown(wait=False, cancel_futures=True)
-        raise _unfinished(futures, running) from None
+        raise ClassInterrupted(running) from None
     pool.shutdown()
 
 
@@ -138,21 +138,19 @@ def _run_dask(chosen, job, address, done):
         for future in dask_completed(futures):
             done(future.result())
     except KeyboardInterrupt:
+        running = {t for f, t in futures.items() if f.status == "processing"}
         client.cancel(list(futures))
-        raise _unfinished(futures, set()) from None
+        raise ClassInterrupted(running) from None
     finally:
         client.close()
 
 
 class ClassInterrupted(Exception):
-    def __init__(self, targets_left, running):
+    """Ctrl-C during a class: `running` holds the targets whose check it stopped."""
+
+    def __init__(self, running):
         super().__init__("interrupted")
-        self.targets_left, self.running = targets_left, running
-
-
-def _unfinished(futures, running):
-    left = [t for f, t in futures.items() if not f.done() or f.cancelled()]
-    return ClassInterrupted(left, running)
+        self.running = running
 
 
 # -- the command ------------------------------------------------------------------------
@@ -198,9 +196,10 @@ def class_main(args, manifests, settings, limits):
         print(exc, file=sys.stderr)
         return USAGE_ERROR
     except ClassInterrupted as stop:
+        seen = {o.slug for o in finished}
         finished += [outcomes.failed(t.manifest, t.slug, outcomes.INTERRUPTED if t in stop.running
-                                     else outcomes.NOT_CHECKED, "Ctrl-C") for t in stop.targets_left
-                     if t.slug not in {o.slug for o in finished}]
+                                     else outcomes.NOT_CHECKED, "Ctrl-C stopped the class")
+                     for t in chosen if t.slug not in seen]
         write_summary(finished, folder, args.shard)
         print(f"interrupted: {sum(o.state == outcomes.CHECKED for o in finished)} of "
               f"{len(chosen)} ports checked; the partial summary is in {folder}/class.json",
