@@ -298,6 +298,9 @@ def _work(task):
     engine = plan.control.guard(open_engine(spec), args[0])
     if kind == "ops":
         failure = engine.start_failure()
+        if failure is not None and failure.kind == "stopped":   # the budget, not the port
+            return spec.name, None, {op: probes.OpStatus(probes.BROKEN, NOT_PROBED)
+                                     for op in OPS}
         if failure is not None:
             return str(engine.version or spec.name), failure, None
         try:

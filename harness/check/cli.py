@@ -32,7 +32,7 @@ from .targets import BadInput, resolve, shard
 
 USAGE_ERROR = 2
 DEFAULT_BUDGET = 60.0    # seconds per port: a healthy port's 7-runtime check fits
-REPORT_RESERVE = 2.0     # seconds of the budget kept for writing the reports (at most)
+REPORT_RESERVE = 3.0     # seconds of the budget kept for the reports and the exit (at most)
 RESERVE_SHARE = 0.1      # ... and at most this share of it
 
 
@@ -129,16 +129,17 @@ class _Progress:
             print("\r\033[K", end="", file=sys.stderr, flush=True)
 
 
-def settings_of(args):
-    """The check's settings and limits from the command line."""
+def settings_of(args, started=None):
+    """The check's settings and limits from the command line; started: the
+    time.monotonic() the budget counts from (None: each port's check's start)."""
     chosen_probes = () if "none" in args.probes else tuple(args.probes or PROBES)
     limits = Limits(budget=args.budget or None, fail_after=max(args.fail_after, 0),
-                    reserve=min(REPORT_RESERVE, RESERVE_SHARE * args.budget))
+                    started=started, reserve=min(REPORT_RESERVE, RESERVE_SHARE * args.budget))
     return CheckSettings(probes=chosen_probes, depth_max=args.depth_max), limits
 
 
 def main(args):
-    start = time.perf_counter()
+    start, began = time.perf_counter(), time.monotonic()
     try:
         manifests, globbed = resolve(args.ports)
         if len(manifests) > 1 or globbed:
@@ -150,7 +151,7 @@ def main(args):
     except (BadInput, UsageError, UnwritableFolder) as exc:
         print(exc, file=sys.stderr)
         return USAGE_ERROR
-    settings, limits = settings_of(args)
+    settings, limits = settings_of(args, began)   # one port: the budget counts from here
     try:
         result, manifest = check_port(
             manifests[0], args.fixtures, args.tags, args.runtimes, settings,

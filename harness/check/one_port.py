@@ -77,15 +77,20 @@ def check_port(manifest_path, names=(), tags=(), runtimes=(), settings=None,
     Raises UsageError (one line) for a bad manifest, runtime or filter, or
     DoesNotStartError for a port that does not start (its setup raises, its
     command does not run or says no hello, every op fails alike).  limits
-    (run_control.Limits): its time budget counts from after the build;
+    (run_control.Limits): its time budget counts from limits.started (or
+    this call), the build's time left out;
     timeout: seconds per program instead of the manifest's; shard
     (targets.Shard): only that share of the fixtures, the probes in the
     first share only; corpus: (fixtures, malformed) loaded and filtered
     already (a class loads it once for all its ports)."""
+    limits = limits or Limits()
+    started = time.monotonic() if limits.started is None else limits.started
     manifest, specs = _read(manifest_path, list(runtimes), timeout)
     fixtures, malformed = corpus or load_filtered(fixtures_dir, names, tags)
+    before_build = time.monotonic()
     build(manifest)
-    limits = dataclasses.replace(limits or Limits(), started=time.monotonic())
+    # the build has a limit of its own (build_timeout): the budget waits for it
+    limits = dataclasses.replace(limits, started=started + time.monotonic() - before_build)
     settings = settings or CheckSettings()
     if shard is not None:
         fixtures, malformed = shard.take(fixtures), shard.take(malformed)
