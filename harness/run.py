@@ -506,6 +506,7 @@ def run(fixtures, specs, *, malformed=(), expected=False, vs_torch=False, check=
         _PLAN = None
         _LOWERED.clear()
         close_engines([s for s in specs if s.key not in ENGINES])
+        control.end()
     return _finish(result, start)
 
 

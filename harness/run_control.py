@@ -1,8 +1,9 @@
 """How a run stops short: its time budget, fail-fast, and Ctrl-C.
 
-* The budget: a deadline (wall clock) for the whole run.  Every wait on a
-  port ends there (engines/deadline.py kills the worker or the command
-  port); what was not run by then reads NOT RUN, the budget named as why.
+* The budget: CPU seconds for the whole run, every process of it counted
+  (engines/deadline.py), with a wall-clock backstop.  Every wait on a port
+  ends when it is spent (the Lua worker or the command port is killed);
+  what was not run by then reads NOT RUN, the budget named as why.
 * Fail-fast: after `fail_after` programs in a row ran past their time limit
   on one engine, its remaining programs are not run (NOT RUN, the cause
   named once): a port that loops forever costs a few timeouts per runtime,
@@ -43,10 +44,11 @@ class Interrupted(KeyboardInterrupt):
 
 @dataclass(frozen=True)
 class Limits:
-    """What a command asks of a run: budget (wall-clock seconds for all of
-    it, None: none), counted from started (a time.monotonic(); None: the
-    run's start), less reserve seconds kept for what follows the run (its
-    reports); fail_after (timeouts in a row that stop an engine, 0: never)."""
+    """What a command asks of a run: budget (CPU seconds for all of it, and
+    deadline.WALL_FACTOR times as many of wall clock from started, a
+    time.monotonic(); None: no budget), less reserve seconds kept for what
+    follows the run (its reports); fail_after (timeouts in a row that stop
+    an engine, 0: never)."""
     budget: float = None
     fail_after: int = FAIL_AFTER
     started: float = None
@@ -54,7 +56,7 @@ class Limits:
 
 
 def budget_message(budget):
-    return (f"the time budget ({budget:g} s) ran out before this cell ran "
+    return (f"the time budget ({budget:g} s of CPU) ran out before this cell ran "
             "(--budget gives more)")
 
 
@@ -65,20 +67,24 @@ class Control:
     def __init__(self, limits, names, timeouts=()):
         """names: the engines', in order; timeouts: their programs' time
         limits (None where none)."""
-        start = time.monotonic() if limits.started is None else limits.started
         self.limits = limits
-        self.deadline = start + limits.budget - limits.reserve if limits.budget else None
+        self.budget = (deadline.Budget(limits.budget - limits.reserve, limits.started)
+                       if limits.budget else None)
         self.names = tuple(names)
         self.timeouts = tuple(timeouts) or (None,) * len(self.names)
         self.stopped = multiprocessing.RawArray("b", len(self.names) or 1)
         self.in_a_row = [0] * len(self.names)
 
     def begin(self):
-        """Before a task: the engines' waits end at the run's deadline."""
-        deadline.set_deadline(self.deadline)
+        """Before a task: the engines' waits end when the budget is spent."""
+        deadline.set_budget(self.budget)
+
+    def end(self):
+        """After the run, in the process that ran it: no budget any more."""
+        deadline.set_budget(None)
 
     def out_of_time(self):
-        return self.deadline is not None and time.monotonic() >= self.deadline
+        return self.budget is not None and self.budget.passed()
 
     def why_not(self, index):
         """Why engine index runs nothing more; None: it runs."""

@@ -31,7 +31,7 @@ from ..reports.files import UnwritableFolder, writable_folder, write_reports
 from .targets import BadInput, resolve, shard
 
 USAGE_ERROR = 2
-DEFAULT_BUDGET = 60.0    # seconds per port: a healthy port's 7-runtime check fits
+DEFAULT_BUDGET = 60.0    # CPU seconds per port: a healthy port's 7-runtime check fits
 REPORT_RESERVE = 3.0     # seconds of the budget kept for the reports and the exit (at most)
 RESERVE_SHARE = 0.1      # ... and at most this share of it
 
@@ -89,9 +89,10 @@ def add_arguments(parser):
     parser.add_argument("--fixtures-dir", type=existing_folder, default=None, metavar="DIR",
                         help="load fixtures from DIR instead of harness/fixtures/")
     parser.add_argument("--budget", type=_seconds, default=DEFAULT_BUDGET, metavar="SECONDS",
-                        help=f"wall-clock seconds for each port's check after its build "
-                             f"(default {DEFAULT_BUDGET:g}; 0: no limit); what is not run "
-                             "by then reads NOT RUN")
+                        help=f"seconds for each port's check, its build left out: CPU "
+                             f"seconds of all its processes, and at most 3 times as many of "
+                             f"wall clock (default {DEFAULT_BUDGET:g}; 0: no limit); what is "
+                             "not run by then reads NOT RUN")
     parser.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
                         help="seconds per program for every port, instead of its manifest's "
                              "timeout (CPU seconds)")

@@ -24,6 +24,11 @@ def forget(child):
     _LIVE.discard(child)
 
 
+def live():
+    """The children tracked now."""
+    return list(_LIVE)
+
+
 def kill_all():
     """SIGKILL every tracked child's process group; waits for none."""
     for child in list(_LIVE):
