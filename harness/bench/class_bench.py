@@ -18,6 +18,7 @@ asserts a time.
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -50,32 +51,45 @@ def healthy_class(folder, count):
     return folder
 
 
+def _cpu_of_children():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _load():
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+
+
 def bench_class(count=CLASS_PORTS):
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         healthy_class(tmp / "class", count)
         command = _harness("check", f"{tmp}/class/*/", "--report-dir", tmp / "out")
-        start = time.monotonic()
+        start, cpu, load = time.monotonic(), _cpu_of_children(), _load()
         done = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
-        seconds = time.monotonic() - start
+        seconds, cpu = time.monotonic() - start, _cpu_of_children() - cpu
         summary = json.loads((tmp / "out" / "class.json").read_text())
         over = [p["slug"] for p in summary["ports"] if p["counts"]["not run"]]
         checked = sum(p["state"] == "checked" for p in summary["ports"])
-    print(f"class of {count} healthy ports on {os.cpu_count()} cores: {seconds:.0f} s wall "
-          f"({checked} checked, {len(over)} ran out of their budget, exit {done.returncode}): "
-          f"{_shown(command)}")
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    # the CPU seconds of every process of the run (all are waited for), so the
+    # wall time on idle cores is about cpu / cores whatever else ran
+    print(f"class of {count} healthy ports on {cores} cores: {seconds:.0f} s wall, "
+          f"{cpu:.0f} CPU s ({cpu / count:.1f} per port; {cpu / cores:.0f} s on {cores} idle "
+          f"cores), load {load:.1f} at the start, {_load():.1f} at the end; {checked} checked, "
+          f"{len(over)} ran out of their budget, exit {done.returncode}: {_shown(command)}")
     return seconds
 
 
 def bench_loop():
     with tempfile.TemporaryDirectory() as tmp:
         command = _harness("check", LOOPS, "--timeout", DEFAULT_TIMEOUT, "--report-dir", tmp)
-        start = time.monotonic()
+        start, cpu, load = time.monotonic(), _cpu_of_children(), _load()
         done = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
-        seconds = time.monotonic() - start
+        seconds, cpu = time.monotonic() - start, _cpu_of_children() - cpu
         last = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr
-    print(f"a port that loops forever, every runtime and probe: {seconds:.1f} s wall "
-          f"({last}): {_shown(command)}")
+    print(f"a port that loops forever, every runtime and probe: {seconds:.1f} s wall, "
+          f"{cpu:.1f} CPU s, load {load:.1f} at the start ({last}): {_shown(command)}")
     return seconds
 
 
@@ -124,7 +138,7 @@ def bench_interrupt():
             start = time.monotonic()
             child.sendintr()
             child.expect(pexpect.EOF)
-            seconds = time.monotonic() - start
+            seconds = time.monotonic() - start   # pexpect reads the pty every few ms
             child.close()
             print(f"Ctrl-C latency, {name}: {seconds:.2f} s to exit {child.exitstatus}: "
                   f"{_shown(_harness(*args))}")
