@@ -10,7 +10,7 @@ import pytest
 
 from harness.__main__ import main
 from harness.engines import deadline
-from harness.engines.command import HELLO_BACKSTOP, HELLO_WALL_MIN, open_command_port
+from harness.engines.command import HELLO_BACKSTOP, HELLO_WALL_MIN, CommandEngine
 from harness.engines.manifest import load_manifest
 
 CLASS = Path(__file__).resolve().parents[1] / "class"
@@ -55,12 +55,12 @@ def test_a_looping_port_stops_after_timeouts_in_a_row(capsys, tmp_path):
 
 def test_the_budget_ends_a_check_with_a_report(capsys, tmp_path):
     # fail-fast off: only the budget stops the op probe's timeouts
-    code, out, _ = harness(["check", LOOPS, "--runtimes", "lua54", *FEW, "--budget", "3",
+    code, out, _ = harness(["check", LOOPS, "--runtimes", "lua54", *FEW, "--budget", "1",
                             "--fail-after", "0", "--jobs", "1", "--report-dir", str(tmp_path)],
                            capsys)
     assert not deadline.passed()   # the run in this process left no budget behind
     assert code == 1
-    assert "the time budget (3 s of CPU) ran out before this cell ran (--budget gives more)" \
+    assert "the time budget (1 s of CPU) ran out before this cell ran (--budget gives more)" \
         in out
     assert {cell["status"] for _, _, cell in cells(tmp_path)} == {"NOT RUN"}
     assert (tmp_path / "check.html").is_file() and (tmp_path / "results.json").is_file()
@@ -71,15 +71,19 @@ def test_the_hello_honours_the_manifest_timeout(tmp_path):
     manifest.write_text(f'[port]\nname = "sleepy"\nlanguage = "command"\n'
                         f'command = [{json.dumps(sys.executable)}, "-B", '
                         f'{json.dumps(str(FAKE))}, "hello-sleep"]\ntimeout = 1.5\n')
-    [engine] = open_command_port(load_manifest(manifest))
+    port = load_manifest(manifest)
+    # as open_command_port makes it, before it starts
+    engine = CommandEngine(port.name, port.command, port.folder, timeout=port.timeout,
+                           max_memory=port.max_memory)
     try:
         # 1.5 CPU seconds, and HELLO_BACKSTOP times that of wall clock, at
         # least HELLO_WALL_MIN (it was 10 s of CPU and 100 s of wall clock)
         assert engine.hello_timeout == 1.5
         assert engine.hello_wall == max(HELLO_BACKSTOP * 1.5, HELLO_WALL_MIN) == 5.0
+        engine.hello_wall = 0.5   # the same path, sooner
         failure = engine.start_failure()
         assert failure.kind == "timeout"
-        assert "of wall clock (its limit of 5 s)" in failure.message
+        assert "of wall clock (its limit of 0.5 s)" in failure.message
     finally:
         engine.close()
 
