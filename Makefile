@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 ARGS   ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup test parity check lua-test fuzz plots notes same-bytes bench mutants stability clean
+.PHONY: help setup test parity check lua-test fuzz plots notes same-bytes bench bench-class mutants stability clean
 
 help: ## list every target with what it does
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -52,6 +52,9 @@ same-bytes: $(STAMP) ## plots and notes under each CPU kernel torch can pick: ex
 bench: $(STAMP) ## benchmarks against micrograd 0.1.0 (installs it into .venv)
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	$(PY) -m harness bench $(ARGS)
+
+bench-class: $(STAMP) ## class mode and run control: 30 healthy ports, a looping port, Ctrl-C latency
+	$(PY) -m harness.bench.class_bench $(ARGS)
 
 mutants: $(STAMP) ## plant classic port bugs in copies of both engines, score what the checks catch
 	$(PY) -m harness mutants $(ARGS)

@@ -32,20 +32,23 @@ from .engines.registry import ENGINES, REFERENCE, TORCH, close_engines, open_eng
 from .judge import verdict
 from .judge.compare import kept_pairs
 from .judge.tolerances import BudgetCache
-from .judge.verdict import (CONVENTION, ERROR, STATUS, STATUSES, UNSUPPORTED, Cell,
+from .judge.verdict import (CONVENTION, ERROR, NOT_RUN, STATUS, STATUSES, UNSUPPORTED, Cell,
                             unsupported)
 from .lower import LOWERABLE, lower
 from .nn import cell as nn_cell
 from .ops import OPS
 from .probes import DEPTH_MAX, PROBES
 from .program import FLOATS, INTEGERS
+from .run_control import (INTERRUPTED, Control, Interrupted, Limits, NotRun, no_second_interrupt,
+                          stop_workers, worker_init)
 
+NOT_PROBED = "not probed: the run stopped this runtime first (NOT RUN below says why)"
 EXPECTED = "expected"   # the column checking the fixtures' own numbers against python_ref
 # How every status counts on the final line: the verdict's count, with
 # UNSUPPORTED and CONVENTION counted apart.
 CATEGORY = {**{s: STATUS[s].counted for s in STATUSES},
-            UNSUPPORTED: "unsupported", CONVENTION: "convention"}
-COUNTED = ("passed", "failed", "skipped", "unsupported", "convention")
+            UNSUPPORTED: "unsupported", CONVENTION: "convention", NOT_RUN: "not run"}
+COUNTED = ("passed", "failed", "skipped", "unsupported", "convention", "not run")
 
 
 @dataclass
@@ -83,6 +86,7 @@ class RunResult:
     printed: dict = field(default_factory=dict)     # engine -> what the port printed
                                                     # (engines/printed.py's summary)
     seconds: float = 0.0
+    interrupted: bool = False    # Ctrl-C stopped it: the cells not run read NOT RUN
 
     @property
     def engines(self):
@@ -118,7 +122,8 @@ class RunResult:
                          if c in ("passed", "failed") or counts[c])
 
     def ok(self):
-        return self.counts()["failed"] == 0
+        counts = self.counts()
+        return counts["failed"] == 0 and counts["not run"] == 0
 
 
 @dataclass(frozen=True)
@@ -155,6 +160,8 @@ def attempt(ask):
         return ask(), None
     except NotApplicable as exc:
         return None, Cell.not_applicable(str(exc))
+    except NotRun as exc:
+        return None, Cell.not_run(str(exc))
     except Unsupported as exc:
         return None, unsupported({exc.op})
     except EngineFailure as exc:
@@ -204,6 +211,7 @@ class Plan:
     expected: bool
     vs_torch: bool
     check: CheckSettings = None
+    control: Control = None      # the budget, fail-fast (run_control.py)
 
 
 _PLAN = None   # the current run's Plan, inherited by forked workers
@@ -248,6 +256,10 @@ def _run_fixture(plan, index, group, with_expected, ops):
                          len(program.node_ids()), {}, {})
     out = TaskResult(part, {}, [], {})
     columns = ((EXPECTED,) if with_expected else ()) + tuple(plan.specs[i].name for i in group)
+    stopped = {i: plan.control.why_not(i) for i in group}
+    if all(stopped.values()) and not with_expected:   # nothing to run: not even python_ref
+        part.cells = {plan.specs[i].name: Cell.not_run(stopped[i]) for i in group}
+        return out
     start = time.perf_counter()
     reference, ref_error = run_engine(open_engine(ENGINES[REFERENCE]), program)
     part.seconds[REFERENCE] = time.perf_counter() - start
@@ -269,7 +281,7 @@ def _run_fixture(plan, index, group, with_expected, ops):
             part.vs_torch[EXPECTED] = vs_torch
     for i, found in zip(group, ops):
         spec = plan.specs[i]
-        engine = open_engine(spec)
+        engine = plan.control.guard(open_engine(spec), i)
         out.versions[spec.name] = str(engine.version or spec.name)
         start = time.perf_counter()
         missing, lower_ops = _lowering(found)
@@ -310,16 +322,20 @@ def _work(task):
     """A task in a worker (or in this process): (kind, arguments)."""
     kind, *args = task
     plan = _PLAN
+    plan.control.begin()
     if kind == "fixture":
         with _no_gc(), kept_pairs():
             return _run_fixture(plan, *args)
     spec = plan.specs[args[0]]
-    engine = open_engine(spec)
+    engine = plan.control.guard(open_engine(spec), args[0])
     if kind == "nn":
         with _no_gc():
             return nn_case_cell(engine, plan.check.nn[args[1]].request)
     if kind == "ops":
         failure = engine.start_failure()
+        if failure is not None and failure.kind == "stopped":   # the budget, not the port
+            return spec.name, None, {op: probes.OpStatus(probes.BROKEN, NOT_PROBED)
+                                     for op in OPS}, engine.language, None
         if failure is not None:
             return str(engine.version or spec.name), failure, None, engine.language, \
                 engine.printed()
@@ -328,8 +344,14 @@ def _work(task):
         except Exception as exc:   # declared_ops() itself failed: the fixtures say the rest
             found = {op: probes.OpStatus(probes.BROKEN, f"{type(exc).__name__}: {exc}")
                      for op in OPS}
+        # an op the run stopped before it was probed: the NOT RUN cells name why, once
+        found = {op: probes.OpStatus(s.state, NOT_PROBED) if s.message.startswith("NotRun: ")
+                 else s for op, s in found.items()}
         return str(engine.version or spec.name), None, found, engine.language, engine.printed()
     name, ops, kept = args[1:]
+    why = plan.control.why_not(args[0])
+    if why is not None:
+        return probes.Probe(name, probes.SKIPPED, why), None
     context = probes.Context(engine, spec, ops, _lowering(ops)[1], kept, plan.fixtures,
                              plan.check.depth_max)
     return probes.run_probe(name, context), engine.printed()
@@ -452,13 +474,18 @@ class _Scheduler:
             if fork:
                 gc.freeze()   # the corpus (a million objects) is never walked in a worker
             self.pool = ProcessPoolExecutor(
-                max_workers=self.jobs,
+                max_workers=self.jobs, initializer=worker_init,
                 mp_context=multiprocessing.get_context("fork") if fork else None)
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, kind, *exc):
         if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
+            if kind is not None and issubclass(kind, KeyboardInterrupt):
+                # Ctrl-C: end the workers and their ports now, waiting for no task
+                stop_workers(list((self.pool._processes or {}).values()))
+                self.pool.shutdown(wait=False, cancel_futures=True)
+            else:
+                self.pool.shutdown(cancel_futures=True)
             gc.unfreeze()
 
     def map(self, tasks):
@@ -476,18 +503,22 @@ class _Scheduler:
 # -- the whole run -----------------------------------------------------------------------
 
 def run(fixtures, specs, *, malformed=(), expected=False, vs_torch=False, check=None,
-        port=None, jobs=None, progress=None):
+        port=None, jobs=None, progress=None, limits=None):
     """Every fixture on every engine of specs (registry entries, or the
     PortSpecs of a manifest): a RunResult.  expected, vs_torch: the matrix's
     extra column and second comparison; check (CheckSettings): the op probe
     first, then the probes and the diagnoses.  progress(done, total, name) is
-    called after each fixture.  Raises DoesNotStart for an engine that
-    cannot run any program (before any fixture runs)."""
+    called after each fixture.  limits (run_control.Limits): the time budget
+    and fail-fast; the cells they stop read NOT RUN.  Raises DoesNotStart
+    for an engine that cannot run any program (before any fixture runs), and
+    Interrupted (a KeyboardInterrupt) with the partial result on Ctrl-C."""
     global _PLAN
     start = time.perf_counter()
     fixtures, specs = tuple(fixtures), tuple(specs)
     jobs = jobs or default_jobs()
-    plan = Plan(fixtures, specs, expected, vs_torch, check)
+    control = Control(limits or Limits(), [s.name for s in specs],
+                      [getattr(getattr(s, "manifest", None), "timeout", None) for s in specs])
+    plan = Plan(fixtures, specs, expected, vs_torch, check, control)
     columns = ((EXPECTED,) if expected else ()) + tuple(s.name for s in specs)
     result = RunResult(columns, [], [str(m) for m in malformed], {},
                        {s.name: s.budget for s in specs}, port)
@@ -495,12 +526,12 @@ def run(fixtures, specs, *, malformed=(), expected=False, vs_torch=False, check=
         import torch  # noqa: F401  (imported once here, inherited by every worker)
     _PLAN = plan
     _LOWERED.clear()   # keyed by fixture index: an earlier run's are another corpus's
+    parts = {i: [] for i in range(len(fixtures))}
     try:
         with _Scheduler(jobs) as scheduler:
             printed = []   # (order, engine, what it printed): put in order at the end
             ops = (_op_probe(scheduler, specs, result, printed) if check is not None
                    else (None,) * len(specs))
-            parts = {i: [] for i in range(len(fixtures))}
             tasks = _fixture_tasks(plan, jobs, ops)
             pending = Counter(task[1] for task in tasks)
             evidence, kept = [], {}
@@ -523,14 +554,39 @@ def run(fixtures, specs, *, malformed=(), expected=False, vs_torch=False, check=
                 _probes(scheduler, plan, result, ops, kept, printed)
                 result.diagnoses = diagnoses.diagnose(result, evidence)
                 result.printed = _printed_by_engine(result.engines, printed)
+    except KeyboardInterrupt:
+        with no_second_interrupt():
+            close_engines([s for s in specs if s.key not in ENGINES])
+            result.fixtures = [_unfinished(fixtures[i], parts[i], columns)
+                               for i in range(len(fixtures))]
+            result.interrupted = True
+            _finish(result, start)
+        raise Interrupted(result) from None
     finally:
         _PLAN = None
         _LOWERED.clear()
         close_engines([s for s in specs if s.key not in ENGINES])
+        control.end()
+    return _finish(result, start)
+
+
+def _finish(result, start):
     result.versions = {REFERENCE: REFERENCE, **{name: result.versions.get(name, name)
                                                  for name in result.engines}}
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _unfinished(fixture, parts, columns):
+    """A fixture's result after Ctrl-C: the cells its finished tasks gave,
+    NOT RUN for the rest."""
+    if parts:
+        merged = _merge(parts, columns)
+    else:
+        merged = FixtureResult(fixture.name, tuple(fixture.tags), fixture.path, fixture.source,
+                               len(fixture.program.node_ids()), {}, {})
+    merged.cells = {c: merged.cells.get(c) or Cell.not_run(INTERRUPTED) for c in columns}
+    return merged
 
 
 def _op_probe(scheduler, specs, result, printed):
@@ -544,12 +600,23 @@ def _op_probe(scheduler, specs, result, printed):
             printed.append(((0, task[1]), specs[task[1]].name, said))
     for i, spec in enumerate(specs):
         version, failure, ops, language = found[i]
+        failure = failure or _fails_every_op(ops)
         if failure is not None:
             raise DoesNotStart(spec, failure)
         result.versions[spec.name] = version
         result.ops[spec.name] = ops
         result.languages[spec.name] = language
     return tuple(found[i][2] for i in range(len(specs)))
+
+
+def _fails_every_op(ops):
+    """An EngineFailure when every op the op probe tried raised an error (a
+    broken accessor: `data = "v.dtaa"`): the port runs no program."""
+    tried = [s for s in ops.values() if s.state in (probes.SUPPORTED, probes.BROKEN)]
+    if tried and all(s.state == probes.BROKEN and s.message.startswith("error: ")
+                     for s in tried):
+        return EngineFailure("error", "every op fails: " + tried[0].message.removeprefix("error: "))
+    return None
 
 
 def _probes(scheduler, plan, result, ops, kept, printed):

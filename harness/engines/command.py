@@ -29,6 +29,7 @@ from .command_protocol import (ProtocolError, decode_message, decode_mlp_answer,
     encode_mlp, encode_program)
 from .cpu_clock import WALL_BACKSTOP
 from .printed import Printed
+from .deadline import OutOfTime
 
 # How a process that ran out of memory says so: node ("JavaScript heap out of
 # memory"), C++ (std::bad_alloc), Lua ("not enough memory"), Python (MemoryError).
@@ -44,6 +45,13 @@ HELLO_SECONDS = 10.0            # at least, for the hello: a JVM or ts-node star
 # a new process (or every other one, when the print comes after the reply):
 # after this many, it fails the rest at once with the cause said once.
 NOISE_LIMIT = 3
+# The hello gets the manifest's timeout in CPU seconds (at least
+# HELLO_CPU_MIN, for a runtime to start), as a program does, but a shorter
+# wall-clock backstop than a program's: a port that waits before its hello
+# (reads stdin first, waits on something) is hung, not slow.
+HELLO_CPU_MIN = 1.0
+HELLO_BACKSTOP = 3
+HELLO_WALL_MIN = 5.0
 
 
 LUA_VERSION = re.compile(r"(lua|luajit) (\d)\.(\d)", re.IGNORECASE)
@@ -81,14 +89,19 @@ class CommandEngine(Engine):
     def __init__(self, name, command, cwd, *, timeout, max_memory, hello_timeout=None,
                  backward_calls=1, budget=None):
         """command: argv run in folder cwd; timeout: CPU seconds per program
-        (cpu_clock.py); hello_timeout: the same for the hello (default: the
-        longer of timeout and HELLO_SECONDS); max_memory: MiB (RLIMIT_DATA);
+        (cpu_clock.py); hello_timeout: the same for the hello (default:
+        timeout, at least HELLO_CPU_MIN, with a shorter wall-clock
+        backstop, see HELLO_BACKSTOP); max_memory: MiB (RLIMIT_DATA);
         backward_calls: how many times each program runs backward."""
         self.name = name
         self.budget = budget
         self.command, self.cwd = list(command), cwd
         self.timeout, self.max_memory = float(timeout), int(max_memory)
-        self.hello_timeout = float(hello_timeout or max(self.timeout, HELLO_SECONDS))
+        if hello_timeout:
+            self.hello_timeout, self.hello_wall = float(hello_timeout), None
+        else:
+            self.hello_timeout = max(self.timeout, HELLO_CPU_MIN)
+            self.hello_wall = max(HELLO_BACKSTOP * self.hello_timeout, HELLO_WALL_MIN)
         self.backward_calls = int(backward_calls)
         self.version = "not started"
         self.hello = None            # the last hello, as the port wrote it
@@ -183,7 +196,8 @@ class CommandEngine(Engine):
                 "crash", f"cannot start {' '.join(self.command)} in {self.cwd}: {error}")
             raise self.last_start_failure from None
         try:
-            message = self._receive(b"", HELLO_MAX_BYTES, "its hello", self.hello_timeout)
+            message = self._receive(b"", HELLO_MAX_BYTES, "its hello", self.hello_timeout,
+                                    self.hello_wall)
             if message["kind"] != "hello":
                 raise self._fail("protocol", f"its hello: field kind: {message['kind']!r} "
                                              "where the hello was due")
@@ -230,15 +244,20 @@ class CommandEngine(Engine):
 
     # -- the child -------------------------------------------------------------
 
-    def _receive(self, request, limit, where, timeout):
+    def _receive(self, request, limit, where, timeout, wall_limit=None):
         """Send request, return the next message (validated); any failure
         kills the child and raises EngineFailure."""
         try:
-            line = self._child.exchange(request, timeout, limit)
+            line = self._child.exchange(request, timeout, limit, wall_limit)
+        except OutOfTime:
+            raise self._fail("stopped", f"{where}: the run's time budget ran out while the "
+                                        "port worked; killed") from None
         except ChildTimedOut as late:
             if late.backstop:
+                backstop = (f"{WALL_BACKSTOP} times the limit of {timeout:g} s"
+                            if wall_limit is None else f"its limit of {wall_limit:g} s")
                 why = (f"no answer to {where} after {late.wall:.1f} s of wall clock "
-                       f"({WALL_BACKSTOP} times the limit of {timeout:g} s) in which it used "
+                       f"({backstop}) in which it used "
                        f"{late.cpu:.1f} s of CPU: waiting, not computing; killed")
             else:
                 why = (f"no answer to {where} within {timeout:g} s of CPU time "

@@ -38,6 +38,7 @@ from pathlib import Path
 from lua_port.runtimes import INTEGER_RUNTIMES
 
 from ..ops import OPS
+from . import children, deadline
 from .base import FLOATS, INTEGERS, Engine, EngineFailure, Unsupported
 from .cpu_clock import WALL_BACKSTOP, cpu_seconds
 from .lua_chunks import chunks
@@ -135,7 +136,9 @@ def flattened(program):
 
 
 class _Worker:
-    """One worker process and its two pipes."""
+    """One worker process and its two pipes.  It leads its own process group
+    (a Ctrl-C at the terminal is the harness's to handle: it kills the
+    worker, engines/children.py) and leaves by itself when its parent dies."""
 
     def __init__(self, config):
         to_child_r, to_child_w = os.pipe()
@@ -147,7 +150,9 @@ class _Worker:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "harness.engines.lua_worker", str(to_child_r), str(from_child_w)],
                 pass_fds=(to_child_r, from_child_w), stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL, stderr=self.stderr, cwd=REPO_DIR, env=env)
+                stdout=subprocess.DEVNULL, stderr=self.stderr, cwd=REPO_DIR, env=env,
+                start_new_session=True)
+            children.track(self)
         finally:
             os.close(to_child_r)
             os.close(from_child_w)
@@ -161,7 +166,8 @@ class _Worker:
 
     def ask(self, payload, timeout, runtime):
         """Send a pickled request; the reply, or EngineFailure if the worker
-        runs past timeout seconds (then it is killed) or dies."""
+        runs past timeout seconds or the run's deadline (then it is killed)
+        or dies."""
         try:
             if payload is not None:
                 self.outbox.send_bytes(payload)
@@ -174,6 +180,10 @@ class _Worker:
                     self.kill()
                     raise EngineFailure("timeout", f"{runtime}: still running after {timeout:g} s "
                                                  "(the worker was stopped)")
+                if deadline.passed():
+                    self.kill()
+                    raise EngineFailure("stopped", f"{runtime}: the run's time budget ran out "
+                                                   "while the port worked (the worker was stopped)")
             return self.inbox.recv()
         except (EOFError, OSError):
             raise self.died(runtime) from None
@@ -200,6 +210,7 @@ class _Worker:
         return EngineFailure("crash", message)
 
     def kill(self):
+        children.forget(self)
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()

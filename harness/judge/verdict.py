@@ -30,6 +30,7 @@ from .compare import (FIELDS, Difference, Mismatch, differences, expected_evalua
 
 EXACT, CLOSE, FAIL, ERROR, NA = "EXACT", "CLOSE", "FAIL", "ERROR", "N/A"
 UNRESOLVED, UNSUPPORTED, CONVENTION = "UNRESOLVED", "UNSUPPORTED", "CONVENTION"
+NOT_RUN = "NOT RUN"
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
 
 
@@ -51,6 +52,9 @@ _TABLE = (
     Status(CLOSE, PASSED, 4, "within the budget; the largest ulp distance is shown"),
     Status(UNRESOLVED, SKIPPED, 5, "the allowed error is half the value or more, so no "
                                    "digit is checked; the cell gives the bound and why"),
+    Status(NOT_RUN, FAILED, 5.5, "the run stopped before this cell (the time budget, "
+                                 "timeouts in a row on its runtime, or Ctrl-C): nothing shows "
+                                 "the port right here; the report names the cause once"),
     Status(FAIL, FAILED, 6, "gives the first node that differs, with its op, its source "
                             "line, both values and the distance in ulps"),
     Status(ERROR, FAILED, 7, "the backend raised"),
@@ -107,6 +111,10 @@ class Cell:
     @staticmethod
     def not_applicable(reason):
         return Cell(NA, message=reason)
+
+    @staticmethod
+    def not_run(reason):
+        return Cell(NOT_RUN, message=reason)
 
     def summary(self):
         """A short text for a table cell."""

@@ -66,11 +66,11 @@ def ops_probe(ops):
         parts.append(f"no {', '.join(lacking)} (their fixtures: UNSUPPORTED)")
     if lowered:
         parts.append(f"{', '.join(lowered)} lowered to + and *")
-    alike = {}   # ops that fail with one message (a port that cannot answer at all)
+    alike = {}   # one line per message: a port stopped short fails every op alike
     for op, message in sorted(broken.items()):
         alike.setdefault(message, []).append(op)
-    parts += [f"{', '.join(ops)} fail{'s' if len(ops) == 1 else ''}: {message}"
-              for message, ops in alike.items()]
+    parts += [f"{', '.join(ops_)} fail{'s' if len(ops_) == 1 else ''}: {message}"
+              for message, ops_ in alike.items()]
     return Probe("ops", WARN if lacking or broken else OK, "; ".join(parts),
                  {"ops": {op: {"state": s.state, "message": s.message}
                           for op, s in ops.items()}})

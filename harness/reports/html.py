@@ -5,13 +5,19 @@ hover or click."""
 from html import escape
 
 from ..diagnoses.wording import runtime_ranges
-from ..judge.verdict import CLOSE, CONVENTION, ERROR, EXACT, FAIL, NA, UNRESOLVED, UNSUPPORTED
+from ..judge.verdict import (CLOSE, CONVENTION, ERROR, EXACT, FAIL, NA, NOT_RUN, UNRESOLVED,
+                             UNSUPPORTED)
 from ..probes import FAULT, OK, SKIPPED, WARN
 from .markdown import deviation_notes
 from .summary import by_tag, group_status, group_text, printed_groups, printed_lines, probe_label
 
+def _css(status):
+    return status.replace("/", "").replace(" ", "-")
+
+
 COLOURS = {EXACT: "#c8e6c9", CONVENTION: "#dcedc8", CLOSE: "#fff3b0", NA: "#e0e0e0",
-           UNSUPPORTED: "#cfd8dc", UNRESOLVED: "#b3d7f5", FAIL: "#ffab91", ERROR: "#ef9a9a"}
+           UNSUPPORTED: "#cfd8dc", UNRESOLVED: "#b3d7f5", FAIL: "#ffab91", ERROR: "#ef9a9a",
+           NOT_RUN: "#ffe082"}
 PROBE_COLOURS = {OK: "#c8e6c9", WARN: "#fff3b0", FAULT: "#ffab91", SKIPPED: "#e0e0e0"}
 
 STYLE = """
@@ -23,13 +29,10 @@ tr.tag th { background: #dde; text-align: left; }
 details > summary { cursor: pointer; }
 .detail { font-family: monospace; white-space: pre-wrap; max-width: 40em; }
 .diagnosis { border-left: 4px solid #c62828; padding-left: 1em; margin-bottom: 1em; }
-""" + "\n".join(f"td.{s.replace('/', '')} {{ background: {c}; }}" for s, c in COLOURS.items()) \
+""" + "\n".join(f"td.{_css(s)} {{ background: {c}; }}" for s, c in COLOURS.items()) \
     + "\n" + "\n".join(f"td.probe-{s.replace(' ', '-')} {{ background: {c}; }}"
                        for s, c in PROBE_COLOURS.items())
 
-
-def _css(status):
-    return status.replace("/", "")
 
 
 def _cell(cell, vs_torch):

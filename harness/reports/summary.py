@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from ..judge import tolerances
 from ..judge.conventions import CONVENTIONS
-from ..judge.verdict import CLOSE, STATUS, STATUSES
+from ..judge.verdict import CLOSE, NOT_RUN, STATUS, STATUSES
 from . import cell_groups
 
 # What each verdict means (shown by every report, with how it counts).
@@ -116,6 +116,16 @@ def printed_lines(summary):
     if summary["more"]:
         lines.append(f"... and {summary['more']} more lines")
     return lines
+
+
+def not_run_causes(result):
+    """[(cause, {column: NOT RUN cells})]: why cells were not run, each cause
+    once (the budget, fail-fast on a runtime, Ctrl-C), in corpus order."""
+    causes = {}
+    for f, column, cell in not_exact(result, (NOT_RUN,)):
+        per = causes.setdefault(cell.message, {})
+        per[column] = per.get(column, 0) + 1
+    return list(causes.items())
 
 
 def ulp_budgets(result):

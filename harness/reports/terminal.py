@@ -13,16 +13,16 @@ from rich.text import Text
 
 from ..engines.printed import describe as describe_printed
 from ..judge.verdict import (CLOSE, CONVENTION, ERROR, EXACT, FAIL, MOST_SEVERE_FIRST, NA,
-                             UNRESOLVED, UNSUPPORTED)
+                             NOT_RUN, UNRESOLVED, UNSUPPORTED)
 from ..probes import FAULT, OK, SKIPPED, WARN
 from . import cell_groups
-from .summary import (by_tag, column_cells, failing_probes, not_exact, printed_groups,
-                      probe_label)
+from .summary import (by_tag, column_cells, failing_probes, not_exact, not_run_causes,
+                      printed_groups, probe_label)
 
 WIDTH = 100
 STYLES = {EXACT: "green", CONVENTION: "green", CLOSE: "yellow", NA: "dim", UNSUPPORTED: "dim",
-          UNRESOLVED: "cyan", FAIL: "bold red", ERROR: "bold magenta"}
-SHORT = {UNSUPPORTED: "UNSUP", UNRESOLVED: "UNRES", CONVENTION: "CONV"}
+          UNRESOLVED: "cyan", FAIL: "bold red", ERROR: "bold magenta", NOT_RUN: "bold yellow"}
+SHORT = {UNSUPPORTED: "UNSUP", UNRESOLVED: "UNRES", CONVENTION: "CONV", NOT_RUN: "NORUN"}
 PROBE_STYLES = {OK: "green", WARN: "yellow", FAULT: "bold red", SKIPPED: "dim"}
 SUMMARY_ABOVE = 40   # fixtures: more than this and the default is one row per tag
 GROUP_ABOVE = 3      # ERROR cells of one engine that read alike: more share one line
@@ -81,7 +81,7 @@ def _engines(result):
         cells = [c for c in column_cells(result.fixtures, column) if c is not None]
         counted = cell_groups.counts(cells)
         passed = sum(n for s, n in counted.items() if s in (EXACT, CLOSE, CONVENTION))
-        failed = counted[FAIL] + counted[ERROR]
+        failed = counted[FAIL] + counted[ERROR] + counted[NOT_RUN]
         skipped = len(cells) - passed - failed
         rest = cell_groups.text([c for c in cells if c.status != EXACT])
         probed = [p for engine, p in result.probe_cells() if engine == column]
@@ -176,6 +176,9 @@ def print_report(result, full=None, verbose=False, console=None):
     for engine, probe in failing_probes(result):
         console.print(Text(f"probe {probe.name}[{engine}] {probe.verdict}: {probe.summary}",
                            style=STYLES[probe.verdict]), soft_wrap=True)
+    for cause, columns in not_run_causes(result):   # each cause once, not once per cell
+        console.print(Text(f"NOT RUN ({', '.join(f'{n} on {c}' for c, n in columns.items())}"
+                           f"): {cause}", style=STYLES[NOT_RUN]), soft_wrap=True)
     unresolved = not_exact(result, (UNRESOLVED,))
     if unresolved and verbose:
         for f, column, cell in unresolved:

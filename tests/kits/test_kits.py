@@ -159,6 +159,6 @@ def test_a_kit_refuses_an_adapter_it_cannot_use_in_one_line(tmp_path, capsys):
     code, _, err = run(capsys, "check", tmp_path / "port.toml", "--tags", "lecture")
     assert code == 2
     assert len(err) == 1 + err[0].startswith("built")
-    assert re.search(r"port.toml: \[port\] command: the port does not start on go-example "
+    assert re.search(r"port.toml:\d+:\d+: \[port\] command: the port does not start on go-example "
                      r"\(crash\): .* go kit: adapter.go: method Softplus: an op takes V, "
                      r"\(V, V\), \(V, \[\]V\) or \(V, \[\]V, \[\]V\)", err[-1])
