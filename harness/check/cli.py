@@ -14,7 +14,6 @@ class: classrun.py checks them and writes the class summary
 (docs/class-mode.md).
 """
 import argparse
-import re
 import sys
 import threading
 import time
@@ -28,7 +27,7 @@ from ..run import CheckSettings
 from ..run_control import FAIL_AFTER, INTERRUPTED_EXIT, Interrupted, Limits
 from .one_port import DoesNotStartError, UsageError, check_port  # noqa: F401 (the API)
 from ..reports.files import UnwritableFolder, writable_folder, write_reports
-from .targets import BadInput, resolve, shard
+from .targets import BadInput, report_folder, resolve, shard
 
 USAGE_ERROR = 2
 DEFAULT_BUDGET = 60.0    # CPU seconds per port: a healthy port's 7-runtime check fits
@@ -188,11 +187,5 @@ def write_results_json(result, folder, seconds):
 
 
 def _default_report_dir(manifest_path):
-    """report/check/<port name>/ (the manifest read here: a bad one is refused
-    the way the check refuses it)."""
-    from ..engines.manifest import ManifestError, load_manifest
-    try:
-        name = load_manifest(manifest_path).name
-    except ManifestError as exc:
-        raise UsageError(str(exc)) from None
-    return Path("report") / "check" / re.sub(r"[^A-Za-z0-9._-]+", "-", name)
+    """report/check/<the manifest's path>/ (targets.report_folder)."""
+    return report_folder(manifest_path)

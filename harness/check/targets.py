@@ -89,6 +89,22 @@ def targets(manifests):
             for m, n in zip(manifests, names)]
 
 
+def report_folder(manifest):
+    """report/check/<its path>/ under this folder, one per manifest path: the
+    manifest's path from here (ports/alice for ports/alice/port.toml), or,
+    for one outside this folder, its folder's name and a hash of its path."""
+    manifest = Path(manifest).resolve()
+    parts = list(manifest.parts)
+    parts[-1] = "" if parts[-1] == MANIFEST_NAME else Path(parts[-1]).stem
+    try:
+        name = "-".join(p for p in manifest.relative_to(Path.cwd()).parent.parts + (parts[-1],)
+                        if p)
+    except ValueError:   # not under this folder
+        name = (f"{manifest.parent.name}-{parts[-1]}-" if parts[-1] else
+                f"{manifest.parent.name}-") + hashlib.sha1(str(manifest).encode()).hexdigest()[:8]
+    return Path("report") / "check" / _slug(name or manifest.parent.name)
+
+
 @dataclass(frozen=True)
 class Shard:
     """Part `index` (1-based) of `count`: every count-th item from the index-th."""

@@ -98,11 +98,20 @@ def test_a_failing_port_exits_1_and_names_the_bug_first(capsys, tmp_path):
                           "assigns the gradient") < markdown.index("## Probes")
 
 
-def test_the_default_report_folder_is_named_after_the_port(capsys, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    code, _, _ = harness(["check", CORRECT, "--fixtures", "lecture-d-abc"] + QUICK, capsys)
-    assert code == 0
-    assert (tmp_path / "report" / "check" / "correct" / "check.json").is_file()
+def test_the_default_report_folder_is_one_per_manifest_path(capsys, tmp_path, monkeypatch):
+    # two ports that share a name, one beside the caller and one elsewhere: two folders,
+    # under the folder the check was called from
+    import shutil
+    for where in ("mine/a", "mine/b"):
+        shutil.copytree(PORTS / "correct", tmp_path / where)
+    monkeypatch.chdir(tmp_path / "mine")
+    for manifest in ("a/port.toml", "b/port.toml", CORRECT):
+        code, _, _ = harness(["check", str(manifest), "--fixtures", "lecture-d-abc"] + QUICK,
+                             capsys)
+        assert code == 0
+    made = sorted(p.parent.name for p in (tmp_path / "mine" / "report" / "check").glob("*/check.json"))
+    assert made[:2] == ["a", "b"] and len(made) == 3
+    assert made[2].startswith("correct-") and ".." not in made[2]
 
 
 @pytest.mark.parametrize("port, says", [
