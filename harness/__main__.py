@@ -17,7 +17,9 @@ COMMANDS = {
     "check": ("harness.check.cli", "check your own micrograd port (a manifest) against python_ref"),
     "check-driver": ("harness.conformance.cli",
                      "check that a command port's driver speaks the port protocol"),
+    "merge": ("harness.check.merge", "join the class summaries of check --shard runs into one"),
 }
+INTERRUPTED_EXIT = 130   # the shell's code for a process ended by SIGINT
 
 
 def main(argv=None):
@@ -36,5 +38,15 @@ def main(argv=None):
     return module.main(command_parser.parse_args(argv[1:]))
 
 
+def interruptible(argv=None):
+    """main(), with Ctrl-C as one line and exit 130 wherever it lands (each
+    command stops its own workers and writes its partial report first)."""
+    try:
+        return main(argv)
+    except KeyboardInterrupt:
+        print("interrupted (Ctrl-C)", file=sys.stderr)
+        return INTERRUPTED_EXIT
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(interruptible())

@@ -26,3 +26,13 @@ def positive(text):
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return value
+
+
+def existing_folder(text):
+    """A folder that exists (--fixtures-dir): refused before any work."""
+    from pathlib import Path
+    path = Path(text)
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(
+            f"{text}: {'is not a folder' if path.exists() else 'no such folder'}")
+    return path

@@ -27,11 +27,12 @@ from dataclasses import dataclass, field, replace
 
 from . import diagnoses, probes
 from .engines.base import EngineFailure, NotApplicable, Unsupported
+from .engines.printed import merge as merge_printed
 from .engines.registry import ENGINES, REFERENCE, TORCH, close_engines, open_engine
 from .judge import verdict
 from .judge.compare import kept_pairs
 from .judge.tolerances import BudgetCache
-from .judge.verdict import (CONVENTION, ERROR, STATUS, STATUSES, UNSUPPORTED, Cell,
+from .judge.verdict import (CONVENTION, ERROR, NOT_RUN, STATUS, STATUSES, UNSUPPORTED, Cell,
                             unsupported)
 from .levels import LECTURE, LEVELS, level_of
 from .lower import LOWERABLE, lower
@@ -39,13 +40,16 @@ from .nn import cell as nn_cell
 from .ops import OPS
 from .probes import DEPTH_MAX, PROBES
 from .program import FLOATS, INTEGERS
+from .run_control import (INTERRUPTED, Control, Interrupted, Limits, NotRun, no_second_interrupt,
+                          stop_workers, worker_init)
 
+NOT_PROBED = "not probed: the run stopped this runtime first (NOT RUN below says why)"
 EXPECTED = "expected"   # the column checking the fixtures' own numbers against python_ref
 # How every status counts on the final line: the verdict's count, with
 # UNSUPPORTED and CONVENTION counted apart.
 CATEGORY = {**{s: STATUS[s].counted for s in STATUSES},
-            UNSUPPORTED: "unsupported", CONVENTION: "convention"}
-COUNTED = ("passed", "failed", "skipped", "unsupported", "convention")
+            UNSUPPORTED: "unsupported", CONVENTION: "convention", NOT_RUN: "not run"}
+COUNTED = ("passed", "failed", "skipped", "unsupported", "convention", "not run")
 
 
 @dataclass
@@ -80,7 +84,10 @@ class RunResult:
     languages: dict = field(default_factory=dict)   # engine -> its language, as it says
     probes: dict = field(default_factory=dict)   # engine -> {probe name: probes.Probe}
     diagnoses: list = field(default_factory=list)   # of diagnoses.Diagnosis
+    printed: dict = field(default_factory=dict)     # engine -> what the port printed
+                                                    # (engines/printed.py's summary)
     seconds: float = 0.0
+    interrupted: bool = False    # Ctrl-C stopped it: the cells not run read NOT RUN
     levels: tuple = LEVELS       # the levels (harness.levels) whose cells count toward the
                                  # final line and ok(); the others' are shown, not counted
 
@@ -92,14 +99,24 @@ class RunResult:
         """{fixture name: Cell} of one column."""
         return {f.name: f.cells[column] for f in self.fixtures if column in f.cells}
 
+    def probe_cells(self):
+        """[(engine, Probe)]: each probe on each engine is one cell of the
+        final line (the op probe is not: its findings are the fixtures'
+        UNSUPPORTED cells)."""
+        return [(engine, probe) for engine, found in self.probes.items()
+                for name, probe in found.items() if name in probes.REGISTRY]
+
     def level_counts(self):
         """{level: {category: cells}} over every cell, counted level or not
-        (a fixture's level: harness.levels.level_of its tags)."""
+        (a fixture's level: harness.levels.level_of its tags; a probe's: its
+        entry's), a probe on an engine included (probes.Probe.counted)."""
         counts = {level: Counter({c: 0 for c in COUNTED}) for level in LEVELS}
         for result in self.fixtures:
             level = counts[level_of(result.tags)]
             for cell in result.cells.values():
                 level[CATEGORY[cell.status]] += 1
+        for _, probe in self.probe_cells():
+            counts[probes.REGISTRY[probe.name].level][probe.counted] += 1
         return counts
 
     def counts(self):
@@ -130,7 +147,8 @@ class RunResult:
                 for level, counts in self.level_counts().items() if sum(counts.values())]
 
     def ok(self):
-        return self.counts()["failed"] == 0
+        counts = self.counts()
+        return counts["failed"] == 0 and counts["not run"] == 0
 
 
 @dataclass(frozen=True)
@@ -159,10 +177,12 @@ def _counts_text(counts):
 class CheckSettings:
     """What a check adds to the corpus: probes (names, harness.probes), the
     depth probes' largest size, the nn cases (harness.nn.cases.MlpCase: a
-    row each, after the fixtures), and whether the diagnoses run."""
+    row each, after the fixtures), and the levels whose cells count (its
+    RunResult's levels)."""
     probes: tuple = PROBES
     depth_max: int = DEPTH_MAX
     nn: tuple = ()
+    levels: tuple = LEVELS
 
 
 class DoesNotStart(Exception):
@@ -189,6 +209,8 @@ def attempt(ask):
         return ask(), None
     except NotApplicable as exc:
         return None, Cell.not_applicable(str(exc))
+    except NotRun as exc:
+        return None, Cell.not_run(str(exc))
     except Unsupported as exc:
         return None, unsupported({exc.op})
     except EngineFailure as exc:
@@ -248,6 +270,7 @@ class Plan:
     expected: bool
     vs_torch: bool
     check: CheckSettings = None
+    control: Control = None      # the budget, fail-fast (run_control.py)
 
 
 _PLAN = None   # the current run's Plan, inherited by forked workers
@@ -280,6 +303,7 @@ class TaskResult:
     versions: dict
     evidence: list               # of diagnoses.Evidence
     kept: dict                   # engine -> evaluation kept for the determinism probe
+    printed: dict = field(default_factory=dict)   # engine -> what the port printed meanwhile
 
 
 def _run_fixture(plan, index, group, with_expected, ops):
@@ -291,6 +315,10 @@ def _run_fixture(plan, index, group, with_expected, ops):
                          len(program.node_ids()), {}, {})
     out = TaskResult(part, {}, [], {})
     columns = ((EXPECTED,) if with_expected else ()) + tuple(plan.specs[i].name for i in group)
+    stopped = {i: plan.control.why_not(i) for i in group}
+    if all(stopped.values()) and not with_expected:   # nothing to run: not even python_ref
+        part.cells = {plan.specs[i].name: Cell.not_run(stopped[i]) for i in group}
+        return out
     start = time.perf_counter()
     reference, ref_error = run_engine(open_engine(ENGINES[REFERENCE]), program)
     part.seconds[REFERENCE] = time.perf_counter() - start
@@ -312,7 +340,7 @@ def _run_fixture(plan, index, group, with_expected, ops):
             part.vs_torch[EXPECTED] = vs_torch
     for i, found in zip(group, ops):
         spec = plan.specs[i]
-        engine = open_engine(spec)
+        engine = plan.control.guard(open_engine(spec), i)
         out.versions[spec.name] = str(engine.version or spec.name)
         start = time.perf_counter()
         missing, lower_ops = _lowering(found)
@@ -336,8 +364,17 @@ def _run_fixture(plan, index, group, with_expected, ops):
                 out.evidence += diagnoses.examine(fixture, evaluated, reference, evaluation,
                                                   run_cell, spec.name)
             floats = runs[0][1]
+            if floats is not None and probes.has_fan_in(program):
+                # the same engine again: a port whose bits change from run to run FAILs
+                again = probes.run_again(engine, evaluated, floats, lambda other: (
+                    probes.lecture_allows(engine.budget, fixture, other, reference, cache)))
+                if again is not None:
+                    part.cells[spec.name] = again
             if floats is not None and probes.kept_for_determinism(fixture):
                 out.kept.setdefault(spec.name, {})[fixture.name] = floats
+    if plan.check is not None:
+        for i in group:
+            out.printed[plan.specs[i].name] = open_engine(plan.specs[i]).printed()
     return out
 
 
@@ -345,29 +382,40 @@ def _work(task):
     """A task in a worker (or in this process): (kind, arguments)."""
     kind, *args = task
     plan = _PLAN
+    plan.control.begin()
     if kind == "fixture":
         with _no_gc(), kept_pairs():
             return _run_fixture(plan, *args)
     spec = plan.specs[args[0]]
-    engine = open_engine(spec)
+    engine = plan.control.guard(open_engine(spec), args[0])
     if kind == "nn":
         case = plan.check.nn[args[1]]
         with _no_gc():
             return nn_case_cell(engine, case.request, case.tags)
     if kind == "ops":
         failure = engine.start_failure()
+        if failure is not None and failure.kind == "stopped":   # the budget, not the port
+            return spec.name, None, {op: probes.OpStatus(probes.BROKEN, NOT_PROBED)
+                                     for op in OPS}, engine.language, None
         if failure is not None:
-            return str(engine.version or spec.name), failure, None, engine.language
+            return str(engine.version or spec.name), failure, None, engine.language, \
+                engine.printed()
         try:
             found = probes.probe_ops(engine)
         except Exception as exc:   # declared_ops() itself failed: the fixtures say the rest
             found = {op: probes.OpStatus(probes.BROKEN, f"{type(exc).__name__}: {exc}")
                      for op in OPS}
-        return str(engine.version or spec.name), None, found, engine.language
+        # an op the run stopped before it was probed: the NOT RUN cells name why, once
+        found = {op: probes.OpStatus(s.state, NOT_PROBED) if s.message.startswith("NotRun: ")
+                 else s for op, s in found.items()}
+        return str(engine.version or spec.name), None, found, engine.language, engine.printed()
     name, ops, kept = args[1:]
+    why = plan.control.why_not(args[0])
+    if why is not None:
+        return probes.Probe(name, probes.SKIPPED, why), None
     context = probes.Context(engine, spec, ops, _lowering(ops)[1], kept, plan.fixtures,
                              plan.check.depth_max)
-    return probes.run_probe(name, context)
+    return probes.run_probe(name, context), engine.printed()
 
 
 def nn_case_cell(engine, request, tags=()):
@@ -488,13 +536,18 @@ class _Scheduler:
             if fork:
                 gc.freeze()   # the corpus (a million objects) is never walked in a worker
             self.pool = ProcessPoolExecutor(
-                max_workers=self.jobs,
+                max_workers=self.jobs, initializer=worker_init,
                 mp_context=multiprocessing.get_context("fork") if fork else None)
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, kind, *exc):
         if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
+            if kind is not None and issubclass(kind, KeyboardInterrupt):
+                # Ctrl-C: end the workers and their ports now, waiting for no task
+                stop_workers(list((self.pool._processes or {}).values()))
+                self.pool.shutdown(wait=False, cancel_futures=True)
+            else:
+                self.pool.shutdown(cancel_futures=True)
             gc.unfreeze()
 
     def map(self, tasks):
@@ -512,30 +565,36 @@ class _Scheduler:
 # -- the whole run -----------------------------------------------------------------------
 
 def run(fixtures, specs, *, malformed=(), expected=False, vs_torch=False, check=None,
-        port=None, jobs=None, progress=None):
+        port=None, jobs=None, progress=None, limits=None):
     """Every fixture on every engine of specs (registry entries, or the
     PortSpecs of a manifest): a RunResult.  expected, vs_torch: the matrix's
     extra column and second comparison; check (CheckSettings): the op probe
     first, then the probes and the diagnoses.  progress(done, total, name) is
-    called after each fixture.  Raises DoesNotStart for an engine that
-    cannot run any program (before any fixture runs)."""
+    called after each fixture.  limits (run_control.Limits): the time budget
+    and fail-fast; the cells they stop read NOT RUN.  Raises DoesNotStart
+    for an engine that cannot run any program (before any fixture runs), and
+    Interrupted (a KeyboardInterrupt) with the partial result on Ctrl-C."""
     global _PLAN
     start = time.perf_counter()
     fixtures, specs = tuple(fixtures), tuple(specs)
     jobs = jobs or default_jobs()
-    plan = Plan(fixtures, specs, expected, vs_torch, check)
+    control = Control(limits or Limits(), [s.name for s in specs],
+                      [getattr(getattr(s, "manifest", None), "timeout", None) for s in specs])
+    plan = Plan(fixtures, specs, expected, vs_torch, check, control)
     columns = ((EXPECTED,) if expected else ()) + tuple(s.name for s in specs)
     result = RunResult(columns, [], [str(m) for m in malformed], {},
-                       {s.name: s.budget for s in specs}, port)
+                       {s.name: s.budget for s in specs}, port,
+                       levels=check.levels if check is not None else LEVELS)
     if vs_torch or TORCH in result.columns:
         import torch  # noqa: F401  (imported once here, inherited by every worker)
     _PLAN = plan
     _LOWERED.clear()   # keyed by fixture index: an earlier run's are another corpus's
+    parts = {i: [] for i in range(len(fixtures))}
     try:
         with _Scheduler(jobs) as scheduler:
-            ops = (_op_probe(scheduler, specs, result) if check is not None
+            printed = []   # (order, engine, what it printed): put in order at the end
+            ops = (_op_probe(scheduler, specs, result, printed) if check is not None
                    else (None,) * len(specs))
-            parts = {i: [] for i in range(len(fixtures))}
             tasks = _fixture_tasks(plan, jobs, ops)
             pending = Counter(task[1] for task in tasks)
             evidence, kept = [], {}
@@ -546,6 +605,7 @@ def run(fixtures, specs, *, malformed=(), expected=False, vs_torch=False, check=
                 evidence += out.evidence
                 for name, evaluations in out.kept.items():
                     kept.setdefault(name, {}).update(evaluations)
+                printed += [((1, index), name, p) for name, p in out.printed.items() if p]
                 pending[index] -= 1
                 if pending[index] == 0 and progress:
                     progress(len(fixtures) - sum(1 for n in pending.values() if n),
@@ -554,26 +614,56 @@ def run(fixtures, specs, *, malformed=(), expected=False, vs_torch=False, check=
             if check is not None and check.nn:
                 result.fixtures += _nn_rows(scheduler, plan)
             if check is not None:
-                _probes(scheduler, plan, result, ops, kept)
+                _probes(scheduler, plan, result, ops, kept, printed)
                 result.diagnoses = diagnoses.diagnose(result, evidence)
+                result.printed = _printed_by_engine(result.engines, printed)
+    except KeyboardInterrupt:
+        with no_second_interrupt():
+            close_engines([s for s in specs if s.key not in ENGINES])
+            result.fixtures = [_unfinished(fixtures[i], parts[i], columns)
+                               for i in range(len(fixtures))]
+            result.interrupted = True
+            _finish(result, start)
+        raise Interrupted(result) from None
     finally:
         _PLAN = None
         _LOWERED.clear()
         close_engines([s for s in specs if s.key not in ENGINES])
+        control.end()
+    return _finish(result, start)
+
+
+def _finish(result, start):
     result.versions = {REFERENCE: REFERENCE, **{name: result.versions.get(name, name)
                                                  for name in result.engines}}
     result.seconds = time.perf_counter() - start
     return result
 
 
-def _op_probe(scheduler, specs, result):
+def _unfinished(fixture, parts, columns):
+    """A fixture's result after Ctrl-C: the cells its finished tasks gave,
+    NOT RUN for the rest."""
+    if parts:
+        merged = _merge(parts, columns)
+    else:
+        merged = FixtureResult(fixture.name, tuple(fixture.tags), fixture.path, fixture.source,
+                               len(fixture.program.node_ids()), {}, {})
+    merged.cells = {c: merged.cells.get(c) or Cell.not_run(INTERRUPTED) for c in columns}
+    return merged
+
+
+def _op_probe(scheduler, specs, result, printed):
     """Which ops each engine has (the op probe), per spec; raises
     DoesNotStart for the first engine that cannot run any program."""
     found = {}
-    for task, answer in scheduler.map([("ops", i) for i in range(len(specs))]):
-        found[task[1]] = answer
+    for task, (version, failure, ops, language, said) in scheduler.map(
+            [("ops", i) for i in range(len(specs))]):
+        found[task[1]] = (version, failure, ops, language)
+        if said:
+            printed.append(((0, task[1]), specs[task[1]].name, said))
     for i, spec in enumerate(specs):
         version, failure, ops, language = found[i]
+        failure = failure or _fails_every_op(ops)
         if failure is not None:
             raise DoesNotStart(spec, failure)
         result.versions[spec.name] = version
@@ -582,14 +672,45 @@ def _op_probe(scheduler, specs, result):
     return tuple(found[i][2] for i in range(len(specs)))
 
 
-def _probes(scheduler, plan, result, ops, kept):
+def _fails_every_op(ops):
+    """An EngineFailure when every op the op probe tried raised an error (a
+    broken accessor: `data = "v.dtaa"`): the port runs no program."""
+    tried = [s for s in ops.values() if s.state in (probes.SUPPORTED, probes.BROKEN)]
+    if tried and all(s.state == probes.BROKEN and s.message.startswith("error: ")
+                     for s in tried):
+        return EngineFailure("error", "every op fails: " + tried[0].message.removeprefix("error: "))
+    return None
+
+
+def _probes(scheduler, plan, result, ops, kept, printed):
     chosen = [name for name in probes.PROBES if name in plan.check.probes]
     tasks = [("probe", i, name, ops[i], kept.get(spec.name, {}) if name == "determinism"
               else {}) for i, spec in enumerate(plan.specs) for name in chosen]
-    found = {(task[1], task[2]): probe for task, probe in scheduler.map(tasks)}
+    found = {}
+    for task, (probe, said) in scheduler.map(tasks):
+        found[(task[1], task[2])] = probe
+        if said:
+            printed.append(((2, chosen.index(task[2])), plan.specs[task[1]].name, said))
+    by_name = {f.name: f for f in result.fixtures}
     for i, spec in enumerate(plan.specs):
         result.probes[spec.name] = {"ops": probes.ops_probe(result.ops[spec.name]),
                                     **{name: found[(i, name)] for name in chosen}}
+        for name in chosen:   # a probe's verdict on a fixture's cell (runs that differ)
+            for fixture, cell in found[(i, name)].cells.items():
+                by_name[fixture].cells[spec.name] = cell
+
+
+def _printed_by_engine(engines, printed):
+    """{engine: what it printed in the whole run}, in the run's order (the op
+    probe, the fixtures in corpus order, the probes), whatever order the
+    tasks finished in."""
+    out = {}
+    for engine in engines:
+        said = [p for order, name, p in sorted(printed, key=lambda t: t[0]) if name == engine]
+        merged = merge_printed(said)
+        if merged:
+            out[engine] = merged
+    return out
 
 
 __all__ = ["run", "RunResult", "FixtureResult", "Port", "CheckSettings", "DoesNotStart",

@@ -7,6 +7,7 @@ TOML syntax error, the first schema error as (field path, reason), a field
 path as a reader writes it ("[inputs] b"), and the line and column where a
 key (or an item of its array) stands in the file.
 """
+import difflib
 import re
 import tomllib
 
@@ -76,7 +77,10 @@ def first_schema_error(validator, data, schema_name, explain=None):
         return parts + [missing.group(1)], "required field is missing"
     if error.validator == "additionalProperties":
         extra = re.findall(r"'([^']+)'", error.message)
-        return parts + extra[:1], f"unknown field (see {schema_name})"
+        known = list(error.schema.get("properties", {})) if isinstance(error.schema, dict) else []
+        guess = difflib.get_close_matches(extra[0], known, n=1) if extra else []
+        hint = f", did you mean {guess[0]}?" if guess else ""
+        return parts + extra[:1], f"unknown field{hint} (see {schema_name})"
     return parts, f"schema: {error.message}"
 
 

@@ -128,10 +128,13 @@ class LuaSandbox:
     jit: leave LuaJIT's compiler on (True, with LuaJIT's default settings, or
     "early": JIT_EARLY).  shared_globals: the modules and api.env
     share one global table, as a stand-alone program's modules share _G.
+    capture_print: print() keeps its lines for take_printed() instead of
+    writing them.
     """
 
     def __init__(self, runtime, modules, *, max_memory=DEFAULT_MAX_MEMORY,
-                 instruction_budget=DEFAULT_INSTRUCTION_BUDGET, jit=False, shared_globals=False):
+                 instruction_budget=DEFAULT_INSTRUCTION_BUDGET, jit=False, shared_globals=False,
+                 capture_print=False):
         self.runtime = runtime
         self._lupa = lupa_module(runtime)
         self.is_luajit = runtime.startswith("luajit")
@@ -158,7 +161,8 @@ class LuaSandbox:
                 self._lua.execute("jit.off()")
             elif jit == "early":
                 self._lua.globals().jit.opt.start(*JIT_EARLY)
-        options = self._lua.table_from({"shared_globals": shared_globals})
+        options = self._lua.table_from({"shared_globals": shared_globals,
+                                        "capture_print": capture_print})
         self._api = self._lua.execute(SANDBOX_FILE.read_text(),
                                       self._lua.table_from(modules, recursive=True), options)
         self._slice = self._api.slice
@@ -234,6 +238,13 @@ class LuaSandbox:
         if error is not None:
             raise error
         return result
+
+    def take_printed(self):
+        """(the lines print() kept since the last call, how many more it left
+        out): capture_print's; ([], 0) without it."""
+        lines, more = self._api.take_printed()
+        return [line.decode("utf-8", "replace") if isinstance(line, bytes) else str(line)
+                for line in lines.values()], int(more)
 
     def compile(self, source, chunkname, env=None):
         """A Lua function from source text (never bytecode), its globals env

@@ -46,6 +46,36 @@ local function copy(t)
   return c
 end
 
+-- With options.capture_print, print() keeps its lines for Python (a port's
+-- worker has no terminal: its stdout goes nowhere) instead of writing them:
+-- the first PRINT_LINES lines since Python last took them, each cut to
+-- PRINT_CHARS bytes, and a count of the rest.
+local PRINT_LINES, PRINT_CHARS = 200, 400
+local tostring_, select_, concat_ = tostring, select, table.concat
+local printed, printed_more = {}, 0
+
+local function keep_line(line)
+  if #printed < PRINT_LINES then
+    printed[#printed + 1] = line:sub(1, PRINT_CHARS)
+  else
+    printed_more = printed_more + 1
+  end
+end
+
+local function captured_print(...)
+  local parts = {}
+  for i = 1, select_("#", ...) do
+    parts[i] = tostring_((select_(i, ...)))
+  end
+  local text = concat_(parts, "\t") .. "\n"
+  local start = 1
+  while start <= #text do
+    local stop = text:find("\n", start, true)
+    keep_line(text:sub(start, stop - 1))
+    start = stop + 1
+  end
+end
+
 -- A fresh environment: safe functions, copies of the safe libraries.
 local function base_env()
   local env = {}
@@ -62,6 +92,9 @@ local function base_env()
   env.clock = G.os.clock  -- CPU seconds, for benchmarks; the rest of os stays out
   if G.jit then  -- which LuaJIT, read-only facts (jit.on/off stay out)
     env.jit = {version = G.jit.version, version_num = G.jit.version_num, os = G.jit.os, arch = G.jit.arch}
+  end
+  if options.capture_print then
+    env.print = captured_print
   end
   env._G = env
   return env
@@ -91,9 +124,23 @@ end
 local loaded, loading = {}, {}
 local shared_env
 local private_require
+
+-- The source a name stands for, found as package.path's ?.lua and
+-- ?/init.lua find a file under the port's root: each "." of the name is a
+-- directory separator, and so is a "/" ("lib/middleclass" and
+-- "lib.middleclass" are lib/middleclass.lua).  Python keys the sources by
+-- the dotted name (bridge.module_name).  As with Lua's own require, a
+-- module is loaded once per name as written.
+local function source_of(name)
+  if type(name) ~= "string" then
+    return nil
+  end
+  return sources[(name:gsub("/", "."))]
+end
+
 private_require = function(name)
   if loaded[name] == nil then
-    local entry = sources[name]
+    local entry = source_of(name)
     if entry == nil then
       error("module '" .. tostring(name) .. "' is not part of the port", 2)
     end
@@ -217,6 +264,14 @@ function api.compile(source, chunkname, env)
 end
 
 api.require = private_require
+
+-- What print() kept since the last call (options.capture_print): the lines,
+-- and how many more it left out.
+function api.take_printed()
+  local lines, more = printed, printed_more
+  printed, printed_more = {}, 0
+  return lines, more
+end
 api.env = shared_env  -- nil unless options.shared_globals
 
 -- data and grads come back as flat arrays with each -0.0 written as 0.0

@@ -148,3 +148,16 @@ def test_torch_number_over_value_is_a_direct_division(text, x):
     # torch's float / tensor is reciprocal(x) * float: 1 ulp off, and a nan gradient at 0/tiny
     p = parse_program(text, {"x": x}, "y")
     assert compare(interpret(p), get_engine("torch").evaluate(p), p).status == EXACT
+
+
+def test_every_engine_has_its_line_in_the_figures():
+    from harness.companion.style import engine_style
+    from harness.engines.registry import ENGINES
+    colours = {}
+    for name, entry in ENGINES.items():
+        style = engine_style(name)
+        assert style == dict(entry.style) and "color" in style, name
+        colours.setdefault(style["color"], []).append(name)
+    # one colour per engine, the interpreter alone drawn as its runtime is
+    assert all(len(names) == 1 or all(n.startswith(names[0]) for n in names)
+               for names in colours.values()), colours

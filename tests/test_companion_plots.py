@@ -18,7 +18,9 @@ from harness.companion.figures import FIGURES, figure_module
 from harness.companion.figures import (activations, fd_slope, finite_differences,
                                        fixture_ranges, parabola, parity_heatmap,
                                        training as training_figures)
-from harness.companion.paths import PLOTS_DIR, REPO_ROOT
+from harness.companion.paths import PLOTS_DIR
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
 from harness.companion.plots_cli import main as plots_main
 from harness.companion.style import recorded, ulp_ticks
 from harness.companion.training import trained

@@ -16,8 +16,8 @@ from harness.fuzz import profiles
 from harness.fuzz.oracle import Oracle
 from harness.interpret import interpret
 from harness.program import Arg, Program, Step
-from harness.judge.verdict import (CLOSE, CONVENTION, ERROR, EXACT, FAIL, NA, PASSED, PASSING,
-    SKIPPED, STATUS, STATUSES, UNRESOLVED, UNSUPPORTED, FAILED, compare)
+from harness.judge.verdict import (CLOSE, CONVENTION, ERROR, EXACT, FAIL, NA, NOT_RUN, PASSED,
+    PASSING, SKIPPED, STATUS, STATUSES, UNRESOLVED, UNSUPPORTED, FAILED, compare)
 from harness.run import evaluate_and_judge
 
 ONE = Program((("x", 1.0),), (Step("y", "neg", (Arg.node("x"),), 1, "y = -x"),), "y")
@@ -37,11 +37,13 @@ def test_ulp_reach_is_the_farther_of_the_two_directions():
 
 
 def test_every_status_is_counted_passed_failed_or_skipped():
-    assert set(STATUSES) == {EXACT, CLOSE, FAIL, ERROR, NA, UNRESOLVED, UNSUPPORTED, CONVENTION}
-    assert {s for s in STATUSES if STATUS[s].counted == FAILED} == {FAIL, ERROR}
+    assert set(STATUSES) == {EXACT, CLOSE, FAIL, ERROR, NA, UNRESOLVED, UNSUPPORTED, CONVENTION,
+                             NOT_RUN}
+    # NOT RUN (the budget, fail-fast, Ctrl-C stopped the run first) fails a run
+    assert {s for s in STATUSES if STATUS[s].counted == FAILED} == {FAIL, ERROR, NOT_RUN}
     assert {s for s in STATUSES if STATUS[s].counted == SKIPPED} == {NA, UNRESOLVED, UNSUPPORTED}
     assert {s for s in STATUSES if STATUS[s].counted == PASSED} == {EXACT, CLOSE, CONVENTION}
-    assert set(PASSING) == set(STATUSES) - {FAIL, ERROR}
+    assert set(PASSING) == set(STATUSES) - {FAIL, ERROR, NOT_RUN}
     assert len({STATUS[s].severity for s in STATUSES}) == len(STATUSES)
 
 

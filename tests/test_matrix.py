@@ -236,3 +236,23 @@ def test_default_columns_leave_out_missing_lua_runtimes(tmp_path, capsys, monkey
     data = json.loads((tmp_path / "r" / "parity.json").read_text())
     assert code == 0 and data["columns"] == ["expected", "lua54", "torch", "fd"]
     assert "lua51: not available, left out" in err
+
+
+def test_the_terminal_report_fits_100_columns_without_breaking_a_word(tmp_path):
+    """Twelve columns used to fold cells into 'EX/AC/T' below 200 columns."""
+    from rich.console import Console
+
+    from harness.engines.registry import ENGINES, MATRIX_ENGINES
+    from harness.fixture import load_corpus
+    from harness.reports.terminal import print_report
+    from harness.run import run
+    fixtures, _ = load_corpus(names=["lecture-l-minus-8", "tanh-at-0p5", "relu-edge-nan"])
+    result = run(fixtures, [ENGINES[n] for n in MATRIX_ENGINES], expected=True, vs_torch=True,
+                 jobs=1)
+    console = Console(width=100, record=True, highlight=False)
+    print_report(result, full=False, console=console)
+    lines = console.export_text().splitlines()
+    assert lines and max(len(line) for line in lines) <= 100
+    words = {w for line in lines for w in line.replace("│", " ").split()}
+    assert {"EXACT", "luajit21-interp"} <= words
+    assert not {w for w in words if w in ("EX", "AC", "EXAC", "XACT")}

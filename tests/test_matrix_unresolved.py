@@ -106,3 +106,19 @@ def test_the_parity_page_lists_every_verdict_the_matrix_gives():
     for status in MATRIX_STATUSES:   # each says how it is counted, as harness.judge.verdict does
         line = next(l for l in section.splitlines() if l.startswith(f"- **{status}**"))
         assert STATUS[status].counted in line, line
+
+
+def test_without_verbose_the_unresolved_cells_are_one_line(parity_run, tmp_path):
+    # the same run without --verbose: nothing failed, so one line names how many and where
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["parity", "--fixtures", ",".join(CASES), "--backends", "torch,fd",
+                     "--jobs", "1", "--report-dir", str(tmp_path)])
+    lines = out.getvalue().splitlines()
+    assert code == 0
+    assert not [line for line in lines if "] UNRESOLVED:" in line]
+    [summary] = [line for line in lines if line.startswith(f"{len(UNRESOLVED_CELLS)} UNRESOLVED")]
+    assert "fd 8, torch 1" in summary and "--verbose lists them" in summary
+    # the verbose run lists each, with its bound and reason
+    assert sum("] UNRESOLVED:" in line for line in parity_run[1].splitlines()) == \
+        len(UNRESOLVED_CELLS)

@@ -1,39 +1,47 @@
-"""python -m harness check PORT.toml: check a micrograd port against python_ref.
+"""python -m harness check PORT...: check micrograd ports against python_ref.
 
 Runs the corpus (or --tags / --fixtures) on every runtime the manifest names
-(or --runtimes), judges each cell by the parity matrix's rules, asks the
-port's own MLP the nn cases (harness/nn: rows tagged nn, filtered alike), runs
-the probes, names the classic bugs the failures point to, and writes
+(or --runtimes), judges each cell by the parity matrix's rules, runs the
+probes, names the classic bugs the failures point to, and writes
 check.json, check.md and check.html to the report folder.  Ends with the line
 `N passed, N failed, N skipped, N unsupported, N convention` (cells: one
-fixture on one runtime), and a line per level (harness/levels.py); --level
-chooses the levels that count.  Exit 0 when nothing of those failed, 1 on
-any FAIL or ERROR there (or a malformed fixture), 2 on a bad manifest,
-runtime or option (one line).
+fixture on one runtime), after a line per level (harness/levels.py); --level
+chooses the levels that count.  Exit 0 when nothing of those failed, 1 on any
+FAIL or ERROR there (or a malformed fixture), 2 on a bad manifest, runtime or
+option (one line), 130 on Ctrl-C (the partial report written).
+
+Several ports (manifests, folders holding a port.toml, or a glob) are a
+class: classrun.py checks them and writes the class summary
+(docs/class-mode.md).
 """
 import argparse
-import re
 import sys
 import threading
 import time
-from dataclasses import replace
 from pathlib import Path
 
-from ..cli_args import list_of, names, positive
-from ..engines.open import port_specs
-from ..fixture import TAGS, UnknownFixtures, load_corpus
+from ..cli_args import existing_folder, list_of, names, positive
+from ..fixture import TAGS
 from ..levels import LEVELS, chosen
-from ..nn import cases as nn_cases
 from ..probes import DEPTH_MAX, DEPTH_START, PROBES
-from ..reports.files import write_reports
 from ..reports.terminal import print_report
-from ..run import CheckSettings, DoesNotStart, Port, run
+from ..run import CheckSettings
+from ..run_control import FAIL_AFTER, INTERRUPTED_EXIT, Interrupted, Limits
+from .one_port import DoesNotStartError, UsageError, check_port  # noqa: F401 (the API)
+from ..reports.files import UnwritableFolder, writable_folder, write_reports
+from .targets import BadInput, report_folder, resolve, shard
 
 USAGE_ERROR = 2
+DEFAULT_BUDGET = 60.0    # CPU seconds per port: a healthy port's 7-runtime check fits
+REPORT_RESERVE = 3.0     # seconds of the budget kept for the reports and the exit (at most)
+RESERVE_SHARE = 0.1      # ... and at most this share of it
 
 
-class UsageError(Exception):
-    """A bad manifest, runtime or option: one line, exit 2."""
+def _seconds(text):
+    value = float(text)
+    if not value >= 0:
+        raise argparse.ArgumentTypeError("must be a number of seconds, 0 or more")
+    return value
 
 
 def _depth(text):
@@ -51,8 +59,10 @@ def add_arguments(parser):
         "op), CONVENTION (differs only where a tagged convention allows), N/A. Probes: "
         f"{', '.join(PROBES)}. The rows tagged nn ask the port's own MLP (mlp-*: its "
         "gradients, then SGD steps). The report names the classic bugs the failures point to.")
-    parser.add_argument("manifest", type=Path, metavar="PORT.toml",
-                        help="the port's manifest (docs/check.md)")
+    parser.add_argument("ports", type=Path, nargs="+", metavar="PORT",
+                        help="the port's manifest (docs/check.md), or a folder "
+                             "holding its port.toml; several, or a glob (quoted: "
+                             "'class/*/'), check a class (docs/class-mode.md)")
     parser.add_argument("--fixtures", type=names, action="extend", default=[], metavar="NAMES",
                         help="only these fixtures: names or shell globs, comma separated "
                              "or repeated (e.g. 'lecture-*,deep-chain-100000')")
@@ -83,8 +93,25 @@ def add_arguments(parser):
     parser.add_argument("--report-dir", type=Path, default=None, metavar="DIR",
                         help="where check.json, check.md and check.html go (default: "
                              "report/check/<port name>/)")
-    parser.add_argument("--fixtures-dir", type=Path, default=None, metavar="DIR",
+    parser.add_argument("--fixtures-dir", type=existing_folder, default=None, metavar="DIR",
                         help="load fixtures from DIR instead of harness/fixtures/")
+    parser.add_argument("--budget", type=_seconds, default=DEFAULT_BUDGET, metavar="SECONDS",
+                        help=f"seconds for each port's check, its build left out: CPU "
+                             f"seconds of all its processes, and at most 3 times as many of "
+                             f"wall clock (default {DEFAULT_BUDGET:g}; 0: no limit); what is "
+                             "not run by then reads NOT RUN")
+    parser.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
+                        help="seconds per program for every port, instead of its manifest's "
+                             "timeout (CPU seconds)")
+    parser.add_argument("--fail-after", type=int, default=FAIL_AFTER, metavar="N",
+                        help=f"after N programs in a row ran out of time on a runtime, its "
+                             f"other cells are NOT RUN (default {FAIL_AFTER}; 0: never)")
+    parser.add_argument("--shard", type=shard, default=None, metavar="K/N",
+                        help="only the K-th of N shares of the class (of the fixtures, for "
+                             "one port); `python -m harness merge` joins the shards")
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                        help="a class's ports run on this Dask scheduler (tcp://host:8786; "
+                             "pip install '.[class]'), their reports on a folder it shares")
 
     def error(message):   # one line, exit 2 (argparse prints the usage too)
         print(f"{parser.prog}: {message}", file=sys.stderr)
@@ -110,100 +137,63 @@ class _Progress:
             print("\r\033[K", end="", file=sys.stderr, flush=True)
 
 
-def _chosen_runtimes(manifest, asked):
-    """The manifest's runtimes, or the asked subset; Lua runtimes this lupa
-    lacks are left out with a line (a port named only those is an error)."""
-    if manifest.language != "lua":
-        if asked:
-            raise UsageError(f"{manifest.shown}: --runtimes is for Lua ports; a command "
-                             "port is one runtime, its own process")
-        return None
-    unknown = [r for r in asked if r not in manifest.runtimes]
-    if unknown:
-        raise UsageError(f"{manifest.shown}: unknown runtime {', '.join(unknown)}; the port "
-                         f"names {', '.join(manifest.runtimes)}")
-    from lua_port import available_runtimes
-    present = set(available_runtimes())
-    chosen = [r for r in (asked or manifest.runtimes) if r in present]
-    for runtime in asked or manifest.runtimes:
-        if runtime not in present:
-            print(f"{runtime}: not available, left out (lupa has no such runtime here)",
-                  file=sys.stderr)
-    if not chosen:
-        raise UsageError(f"{manifest.shown}: none of its runtimes is available here")
-    return chosen
-
-
-def _read(manifest_path, asked):
-    """(the manifest, its engines to open): a bad one fails before the corpus loads."""
-    from ..engines.manifest import ManifestError, load_manifest
-    try:
-        manifest = load_manifest(manifest_path)
-        return manifest, port_specs(manifest, _chosen_runtimes(manifest, asked))
-    except ManifestError as exc:
-        raise UsageError(str(exc)) from None
-    except ValueError as exc:   # port_specs' one-line refusals
-        raise UsageError(str(exc)) from None
-
-
-def build(manifest):
-    """Run the manifest's build if it has one and something changed
-    (engines/build.py): a build that fails is a UsageError naming [port] build."""
-    from ..engines.build import BuildError, ensure_built
-    try:
-        ensure_built(manifest, say=lambda text: print(text, file=sys.stderr))
-    except BuildError as exc:
-        raise UsageError(str(manifest.error(["port", "build"], exc))) from None
-
-
-def check_port(manifest_path, names=(), tags=(), runtimes=(), settings=None,
-               fixtures_dir=None, progress_factory=None, jobs=None, levels=LEVELS):
-    """Read the manifest, load the fixtures, check the port: a run.RunResult
-    whose final line and ok() count the cells of these levels.
-    Raises UsageError (one line) for a bad manifest, runtime or filter, or a
-    port that does not start (its setup raises, its command does not run or
-    says no hello)."""
-    manifest, specs = _read(manifest_path, list(runtimes))
-    build(manifest)
-    try:
-        fixtures, malformed = load_corpus(fixtures_dir, names=list(names) or None,
-                                          tags=list(tags) or None, known=nn_cases.names())
-    except UnknownFixtures as exc:
-        raise UsageError(f"--fixtures: {exc}") from None
-    settings = replace(settings or CheckSettings(), nn=nn_cases.select(names, tags))
-    if not fixtures and not malformed and not settings.nn:
-        raise UsageError("no fixture matches the filters")
-    progress = progress_factory(len(fixtures)) if progress_factory else None
-    port = Port(manifest.name, manifest.language, manifest.shown)
-    try:
-        result = run(fixtures, specs, malformed=malformed, check=settings,
-                     port=port, jobs=jobs, progress=progress)
-        return replace(result, levels=tuple(levels)), manifest
-    except DoesNotStart as exc:
-        what = "setup" if manifest.language == "lua" else "command"
-        raise UsageError(f"{manifest.shown}: [port] {what}: the port does not start on "
-                         f"{exc.spec.name} ({exc.failure.kind}): "
-                         + " ".join(exc.failure.message.split())[:300]) from None
-    finally:
-        if progress:
-            progress.finish()
+def settings_of(args, started=None):
+    """The check's settings and limits from the command line; started: the
+    time.monotonic() the budget counts from (None: each port's check's start)."""
+    chosen_probes = () if "none" in args.probes else tuple(args.probes or PROBES)
+    limits = Limits(budget=args.budget or None, fail_after=max(args.fail_after, 0),
+                    started=started, reserve=min(REPORT_RESERVE, RESERVE_SHARE * args.budget))
+    return CheckSettings(probes=chosen_probes, depth_max=args.depth_max,
+                         levels=chosen(args.level)), limits
 
 
 def main(args):
-    start = time.perf_counter()
-    chosen_probes = () if "none" in args.probes else tuple(args.probes or PROBES)
+    start, began = time.perf_counter(), time.monotonic()
+    try:
+        manifests, globbed = resolve(args.ports)
+        if len(manifests) > 1 or globbed:
+            from .classrun import class_main
+            return class_main(args, manifests, *settings_of(args))
+        if args.scheduler:
+            raise BadInput("--scheduler: a Dask scheduler runs a class (several ports)")
+        report_dir = writable_folder(args.report_dir or _default_report_dir(manifests[0]))
+    except (BadInput, UsageError, UnwritableFolder) as exc:
+        print(exc, file=sys.stderr)
+        return USAGE_ERROR
+    settings, limits = settings_of(args, began)   # one port: the budget counts from here
     try:
         result, manifest = check_port(
-            args.manifest, args.fixtures, args.tags, args.runtimes,
-            CheckSettings(probes=chosen_probes, depth_max=args.depth_max),
-            args.fixtures_dir, _Progress, args.jobs, chosen(args.level))
+            manifests[0], args.fixtures, args.tags, args.runtimes, settings,
+            args.fixtures_dir, _Progress, args.jobs, limits, args.timeout, args.shard)
     except UsageError as exc:
         print(exc, file=sys.stderr)
         return USAGE_ERROR
+    except Interrupted as stop:
+        write_reports(stop.result, report_dir, "check")
+        print(f"interrupted: {stop.result.final_line()} so far; the partial report is in "
+              f"{report_dir}/check.{{json,md,html}}", file=sys.stderr)
+        return INTERRUPTED_EXIT
     print_report(result, full=args.full, verbose=args.verbose)
-    report_dir = args.report_dir or Path("report") / "check" / re.sub(
-        r"[^A-Za-z0-9._-]+", "-", manifest.name)
     write_reports(result, report_dir, "check")
+    write_results_json(result, report_dir, time.perf_counter() - start)
+    if args.shard is not None:
+        from .classrun import write_shard
+        write_shard(result, report_dir, args.shard, time.perf_counter() - start)
     print(f"reports: {report_dir}/check.{{json,md,html}} ({time.perf_counter() - start:.1f} s)")
     print(result.final_line())
     return 0 if result.ok() else 1
+
+
+def write_results_json(result, folder, seconds):
+    """Gradescope's results.json of the port (class_reports.py)."""
+    import json
+    from .class_reports import gradescope_results
+    from .outcome import from_result
+    outcome = from_result(result, "", folder, seconds)
+    (Path(folder) / "results.json").write_text(
+        json.dumps(gradescope_results(outcome), indent=1, ensure_ascii=False) + "\n")
+
+
+def _default_report_dir(manifest_path):
+    """report/check/<the manifest's path>/ (targets.report_folder)."""
+    return report_folder(manifest_path)

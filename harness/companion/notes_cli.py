@@ -9,7 +9,7 @@ from rich.table import Table
 from harness import lua_engines
 
 from . import engines
-from .paths import PLOTS_DIR, REPO_ROOT, WALKTHROUGH_MD
+from .paths import PLOTS_DIR, WALKTHROUGH_MD
 from .report import CHECKED, HEADER, markdown, rows
 from .walkthrough import MOONS_STEPS, run_section, sections
 
@@ -62,7 +62,7 @@ def _print_section(console, number, section, results, engine_list):
         if text:
             console.print(f"  [yellow]{label}:[/] {text}", highlight=False)
     for fig, _ in section.figures:
-        console.print(f"  [dim]see[/] {(PLOTS_DIR / fig).relative_to(REPO_ROOT)}", highlight=False)
+        console.print(f"  [dim]see[/] {PLOTS_DIR / fig}", highlight=False)
     console.print()
 
 

@@ -1,6 +1,7 @@
-"""Where the companion writes: plots/ at the top of the repository."""
+"""Where the companion writes: plots/ in the folder it is run from (the
+repository's own plots/ when make runs it there; any folder when the lab is
+installed)."""
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-PLOTS_DIR = REPO_ROOT / "plots"
+PLOTS_DIR = Path("plots")
 WALKTHROUGH_MD = PLOTS_DIR / "walkthrough.md"

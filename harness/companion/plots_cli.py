@@ -4,7 +4,7 @@ import time
 from pathlib import Path
 
 from .figures import FIGURES, figure_module
-from .paths import PLOTS_DIR, REPO_ROOT
+from .paths import PLOTS_DIR
 
 
 def add_arguments(parser):
@@ -16,7 +16,7 @@ def add_arguments(parser):
 
 def _shown(path):
     try:
-        return str(Path(path).resolve().relative_to(REPO_ROOT))
+        return str(Path(path).resolve().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
 

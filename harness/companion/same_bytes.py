@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .paths import PLOTS_DIR, REPO_ROOT
+from .paths import PLOTS_DIR
 
 CAPABILITIES = ("default", "avx2", "avx512")
 # What `make plots` writes but git does not keep: the heatmap draws this
@@ -31,7 +31,7 @@ RAW = "raw.txt"
 
 def run(argv, capability, **kwargs):
     env = dict(os.environ, ATEN_CPU_CAPABILITY=capability)
-    return subprocess.run([sys.executable, *argv], cwd=REPO_ROOT, env=env, **kwargs)
+    return subprocess.run([sys.executable, *argv], env=env, **kwargs)
 
 
 def render_all(outdir, capability):

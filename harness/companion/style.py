@@ -22,25 +22,17 @@ RC = {
     "svg.hashsalt": "micrograd-parity-lab",  # stable ids inside SVG files
 }
 
-# One colour and line style per engine, the same in every figure.
-ENGINE_STYLE = {
-    "python_ref": dict(color="black", linestyle="-", linewidth=2.4),
-    "lua51": dict(color="#1f77b4", linestyle="--"),
-    "lua52": dict(color="#ff7f0e", linestyle="--"),
-    "lua53": dict(color="#2ca02c", linestyle="-."),
-    "lua54": dict(color="#d62728", linestyle="-."),
-    "lua55": dict(color="#9467bd", linestyle=":"),
-    "luajit20": dict(color="#8c564b", linestyle=":"),
-    "luajit21": dict(color="#e377c2", linestyle=(0, (3, 1, 1, 1))),
-    "torch": dict(color="#17becf", linestyle=(0, (1, 1)), linewidth=2.0),
-}
 # The fixture's own point, in every figure that marks it.
 POINT_STYLE = dict(marker="D", markersize=8, color="gold", markeredgecolor="black",
                    linestyle="", zorder=5)
 
 
 def engine_style(engine):
-    return dict(ENGINE_STYLE.get(engine, dict(color="grey", linestyle="-")))
+    """The engine's line, as its registry entry gives it (grey for another)."""
+    from harness.engines.registry import ENGINES
+    entry = ENGINES.get(engine)
+    return dict(entry.style) if entry is not None and entry.style else dict(color="grey",
+                                                                               linestyle="-")
 
 
 def group_style(group):

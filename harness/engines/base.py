@@ -26,10 +26,11 @@ class NotApplicable(Exception):
 class EngineFailure(Exception):
     """The engine could not answer this program; `kind` says how:
     "error" (it raised: the message is its own), "crash" (its process died),
-    "timeout" (it ran past its time limit), "memory" (past its memory cap) or
-    "protocol" (it answered something the protocol does not allow)."""
+    "timeout" (it ran past its time limit), "memory" (past its memory cap),
+    "protocol" (it answered something the protocol does not allow) or
+    "stopped" (the run's deadline passed while it worked: engines/deadline.py)."""
 
-    KINDS = ("error", "crash", "timeout", "memory", "protocol")
+    KINDS = ("error", "crash", "timeout", "memory", "protocol", "stopped")
 
     def __init__(self, kind, message):
         if kind not in self.KINDS:
@@ -104,6 +105,11 @@ class Engine:
     def mlp(self, request):
         """Its own MLP on a harness.nn.request.MlpRequest: an MlpAnswer."""
         raise Unsupported("mlp", f"{self.name} has no nn")
+
+    def printed(self):
+        """What the port printed since the last call (engines/printed.py's
+        summary), or None: print() of a Lua port, a command port's stderr."""
+        return None
 
     def restart(self):
         """A fresh engine: nothing of earlier programs kept."""

@@ -29,6 +29,8 @@ from .command_process import (ChildExited, ChildMisbehaved, ChildProcess, ChildT
 from .command_protocol import (ProtocolError, decode_message, decode_mlp_answer, decode_result,
     encode_mlp, encode_program)
 from .cpu_clock import WALL_BACKSTOP
+from .printed import Printed
+from .deadline import OutOfTime
 
 # How a process that ran out of memory says so: node ("JavaScript heap out of
 # memory"), C++ (std::bad_alloc), Lua ("not enough memory"), Python (MemoryError).
@@ -39,6 +41,18 @@ REPLY_BYTES_PER_NODE = 128      # a [data, grad] pair is at most about 50 bytes
 REPLY_BYTES_PER_NUMBER = 64     # an mlp_result's numbers: at most about 25 bytes each
 EXIT_GRACE_SECONDS = 1.0        # after it closed stdout, for its exit code
 HELLO_SECONDS = 10.0            # at least, for the hello: a JVM or ts-node starts slowly
+# A port that writes what is not the protocol on stdout (a print where the
+# protocol owns stdout) fails program after program the same way, each after
+# a new process (or every other one, when the print comes after the reply):
+# after this many, it fails the rest at once with the cause said once.
+NOISE_LIMIT = 3
+# The hello gets the manifest's timeout in CPU seconds (at least
+# HELLO_CPU_MIN, for a runtime to start), as a program does, but a shorter
+# wall-clock backstop than a program's: a port that waits before its hello
+# (reads stdin first, waits on something) is hung, not slow.
+HELLO_CPU_MIN = 1.0
+HELLO_BACKSTOP = 3
+HELLO_WALL_MIN = 5.0
 
 
 LUA_VERSION = re.compile(r"(lua|luajit) (\d)\.(\d)", re.IGNORECASE)
@@ -76,20 +90,27 @@ class CommandEngine(Engine):
     def __init__(self, name, command, cwd, *, timeout, max_memory, hello_timeout=None,
                  backward_calls=1, budget=None):
         """command: argv run in folder cwd; timeout: CPU seconds per program
-        (cpu_clock.py); hello_timeout: the same for the hello (default: the
-        longer of timeout and HELLO_SECONDS); max_memory: MiB (RLIMIT_DATA);
+        (cpu_clock.py); hello_timeout: the same for the hello (default:
+        timeout, at least HELLO_CPU_MIN, with a shorter wall-clock
+        backstop, see HELLO_BACKSTOP); max_memory: MiB (RLIMIT_DATA);
         backward_calls: how many times each program runs backward."""
         self.name = name
         self.budget = budget
         self.command, self.cwd = list(command), cwd
         self.timeout, self.max_memory = float(timeout), int(max_memory)
-        self.hello_timeout = float(hello_timeout or max(self.timeout, HELLO_SECONDS))
+        if hello_timeout:
+            self.hello_timeout, self.hello_wall = float(hello_timeout), None
+        else:
+            self.hello_timeout = max(self.timeout, HELLO_CPU_MIN)
+            self.hello_wall = max(HELLO_BACKSTOP * self.hello_timeout, HELLO_WALL_MIN)
         self.backward_calls = int(backward_calls)
         self.version = "not started"
         self.hello = None            # the last hello, as the port wrote it
         self.last_start_failure = None    # EngineFailure of the last start, or None
         self._child = None
         self._next_id = 1
+        self._printed = Printed()     # its stderr, for the reports
+        self._noise = []              # the programs it answered with stdout noise
 
     @property
     def language(self):
@@ -145,6 +166,11 @@ class CommandEngine(Engine):
     def _ask(self, encode, what, answer_kind, reply_bytes, decode):
         """Send encode(request id), read the reply: decode(message) of an
         answer_kind reply, Unsupported or EngineFailure otherwise."""
+        if len(self._noise) >= NOISE_LIMIT:
+            raise EngineFailure("protocol", f"not run: the port wrote on stdout what is not the "
+                                f"protocol on {len(self._noise)} programs (a print? the "
+                                "protocol owns stdout: print to stderr); the first time: "
+                                f"{self._noise[0]}")
         if self._child is None:
             self.restart()
         request_id, self._next_id = self._next_id, self._next_id + 1
@@ -173,13 +199,15 @@ class CommandEngine(Engine):
         self._stop()
         self.last_start_failure = None
         try:
-            self._child = ChildProcess(self.command, self.cwd, self.max_memory)
+            self._child = ChildProcess(self.command, self.cwd, self.max_memory,
+                                       on_stderr=self._printed.add)
         except OSError as error:
             self.last_start_failure = EngineFailure(
                 "crash", f"cannot start {' '.join(self.command)} in {self.cwd}: {error}")
             raise self.last_start_failure from None
         try:
-            message = self._receive(b"", HELLO_MAX_BYTES, "its hello", self.hello_timeout)
+            message = self._receive(b"", HELLO_MAX_BYTES, "its hello", self.hello_timeout,
+                                    self.hello_wall)
             if message["kind"] != "hello":
                 raise self._fail("protocol", f"its hello: field kind: {message['kind']!r} "
                                              "where the hello was due")
@@ -197,6 +225,13 @@ class CommandEngine(Engine):
                 and has_lua_integers(program)):
             return (FLOATS, INTEGERS)
         return (FLOATS,)
+
+    def printed(self):
+        """What the port wrote on stderr since the last call (where the
+        drivers send its prints)."""
+        if self._child is not None:
+            self._child.poll_stderr()
+        return self._printed.take()
 
     def start_failure(self):
         """Start the port (if it is not running) and read its hello: the
@@ -219,15 +254,20 @@ class CommandEngine(Engine):
 
     # -- the child -------------------------------------------------------------
 
-    def _receive(self, request, limit, where, timeout):
+    def _receive(self, request, limit, where, timeout, wall_limit=None):
         """Send request, return the next message (validated); any failure
         kills the child and raises EngineFailure."""
         try:
-            line = self._child.exchange(request, timeout, limit)
+            line = self._child.exchange(request, timeout, limit, wall_limit)
+        except OutOfTime:
+            raise self._fail("stopped", f"{where}: the run's time budget ran out while the "
+                                        "port worked; killed") from None
         except ChildTimedOut as late:
             if late.backstop:
+                backstop = (f"{WALL_BACKSTOP} times the limit of {timeout:g} s"
+                            if wall_limit is None else f"its limit of {wall_limit:g} s")
                 why = (f"no answer to {where} after {late.wall:.1f} s of wall clock "
-                       f"({WALL_BACKSTOP} times the limit of {timeout:g} s) in which it used "
+                       f"({backstop}) in which it used "
                        f"{late.cpu:.1f} s of CPU: waiting, not computing; killed")
             else:
                 why = (f"no answer to {where} within {timeout:g} s of CPU time "
@@ -238,14 +278,18 @@ class CommandEngine(Engine):
             how = "did not exit (killed)" if code is None else describe_exit(code)
             raise self._fail("crash", f"the port {exited} during {where} and {how}") from None
         except ChildMisbehaved as error:
-            raise self._fail("protocol", f"{where}: {error}") from None
+            raise self._fail("protocol", f"{where}: {error}", error.noise) from None
         try:
             return decode_message(line)
-        except ProtocolError as error:
-            raise self._fail("protocol", f"{where}: {error}") from None
+        except ProtocolError as error:   # a line that is no JSON object: noise
+            raise self._fail("protocol", f"{where}: {error}",
+                             not line.lstrip().startswith(b"{")) from None
 
-    def _fail(self, kind, message):
-        """Kill the child; the EngineFailure to raise, with its stderr's last lines."""
+    def _fail(self, kind, message, noise=False):
+        """Kill the child; the EngineFailure to raise, with its stderr's last
+        lines.  noise: the port wrote on stdout what nobody asked for."""
+        if noise:
+            self._noise.append(message)
         child, self._child = self._child, None
         child.kill()
         tail = child.stderr_tail()

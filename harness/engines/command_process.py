@@ -16,7 +16,8 @@ a child that does not read its stdin, or floods stderr, cannot block the
 harness: the time limit (CPU seconds, with a wall-clock backstop) ends every
 exchange.
 """
-import atexit
+import ctypes
+import ctypes.util
 import os
 import resource
 import selectors
@@ -24,18 +25,19 @@ import signal
 import subprocess
 import sys
 import time
-import weakref
 
+from . import children, deadline
 from .cpu_clock import WALL_BACKSTOP, cpu_seconds
 
 STDERR_KEPT = 16 * 1024   # bytes of stderr kept for messages (its last lines)
 READ_SIZE = 1 << 20
 CLOCK_TICK = 0.05         # seconds between two looks at the child's CPU time
 
-# Children still running when the harness exits (an exception, Ctrl-C) are
-# killed then: in their own session, nothing else would end a hung one.
-_LIVE = weakref.WeakSet()
-atexit.register(lambda: [child.kill() for child in list(_LIVE)])
+PR_SET_PDEATHSIG = 1   # prctl(2): a signal for the child when its parent dies
+try:
+    _PRCTL = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True).prctl
+except (OSError, AttributeError):   # not Linux: the parent's cleanup alone ends it
+    _PRCTL = None
 
 
 class ChildExited(Exception):
@@ -52,15 +54,25 @@ class ChildTimedOut(Exception):
 
 
 class ChildMisbehaved(Exception):
-    """A line too long, or a line before the request was read."""
+    """A line too long, or a line before the request was read.  noise:
+    the child wrote a line nobody asked for (a print on stdout, most likely)."""
+
+    def __init__(self, message, noise=False):
+        super().__init__(message)
+        self.noise = noise
 
 
 def _limits(max_memory_bytes):
     # Runs in the child between fork and exec: no import and no lock in it,
     # which is what makes preexec_fn safe while other threads run.
+    # PDEATHSIG: SIGKILL when the thread that started it ends (the harness was
+    # killed without ending it): in its own session, nothing else would end a
+    # hung port.  Ports are started from the main thread of their process.
     def apply():
         resource.setrlimit(resource.RLIMIT_DATA, (max_memory_bytes, max_memory_bytes))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        if _PRCTL is not None:
+            _PRCTL(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     return apply
 
 
@@ -86,8 +98,10 @@ def describe_exit(returncode):
 class ChildProcess:
     """One started child.  exchange() sends a line and waits for one back."""
 
-    def __init__(self, argv, cwd, max_memory_mib):
+    def __init__(self, argv, cwd, max_memory_mib, on_stderr=None):
+        """on_stderr(bytes): called with each piece of stderr as it is read."""
         self.argv = list(argv)
+        self._on_stderr = on_stderr
         self._popen = subprocess.Popen(
             self.argv, cwd=cwd, env=child_environment(),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -105,27 +119,30 @@ class ChildProcess:
         self._stdout_buffer = bytearray()
         self._stderr_buffer = bytearray()
         self._killed = False
-        _LIVE.add(self)
+        children.track(self)
 
-    def exchange(self, request, limit, max_line_bytes):
+    def exchange(self, request, limit, max_line_bytes, wall_limit=None):
         """Write request (bytes; may be empty), then return the next line the
         child writes (without its newline).  Raises ChildTimedOut once the
-        child used limit CPU seconds on it (or WALL_BACKSTOP times as many
-        wall-clock seconds: cpu_clock.py), ChildExited, or ChildMisbehaved."""
+        child used limit CPU seconds on it (or wall_limit wall-clock seconds,
+        by default WALL_BACKSTOP times limit: cpu_clock.py), ChildExited, ChildMisbehaved, or
+        deadline.OutOfTime once the run's deadline passed."""
         if request:
             self._take_unasked()
         pending = memoryview(request)
         if pending:
             self._selector.register(self._stdin, selectors.EVENT_WRITE)
         cpu_start, wall_start = cpu_seconds(self.pid), time.monotonic()
+        wall_limit = WALL_BACKSTOP * limit if wall_limit is None else wall_limit
         try:
             while True:
                 wall = time.monotonic() - wall_start
                 cpu = cpu_seconds(self.pid)
                 used = wall if cpu is None or cpu_start is None else cpu - cpu_start
-                if used > limit or wall > WALL_BACKSTOP * limit:
+                if used > limit or wall > wall_limit:
                     raise ChildTimedOut(used, wall, used <= limit)
-                wait = min(CLOCK_TICK, WALL_BACKSTOP * limit - wall)
+                deadline.check()
+                wait = min(CLOCK_TICK, wall_limit - wall)
                 for key, _ in self._selector.select(max(wait, 0.0)):
                     if key.fd == self._stdin:
                         pending = self._write(pending)
@@ -136,7 +153,7 @@ class ChildProcess:
                         if line is not None:
                             if pending:
                                 raise ChildMisbehaved("the port answered before it had read "
-                                                      "the whole program")
+                                                      "the whole program", noise=True)
                             return line
         finally:
             if pending:
@@ -149,7 +166,7 @@ class ChildProcess:
             unasked = self._read_stdout(READ_SIZE) or bytes(self._stdout_buffer)
         if unasked:
             raise ChildMisbehaved("the port wrote more than one line for the last message: "
-                                  f"{unasked[:80]!r}")
+                                  f"{unasked[:80]!r}", noise=True)
 
     def _write(self, pending):
         try:
@@ -190,8 +207,15 @@ class ChildProcess:
                 return
             self._stderr_buffer += chunk
             del self._stderr_buffer[:-STDERR_KEPT]
+            if self._on_stderr is not None:
+                self._on_stderr(chunk)
             if not to_the_end:
                 return
+
+    def poll_stderr(self):
+        """Read what stderr holds now (on_stderr sees it), without waiting."""
+        if not self._killed:
+            self._drain_stderr()
 
     def stderr_tail(self, lines=6):
         """The last lines the child wrote on stderr, joined with ' | '."""
@@ -212,6 +236,7 @@ class ChildProcess:
         """Kill the child's whole process group (idempotent), keep its stderr."""
         if self._killed:
             return
+        children.forget(self)
         try:
             os.killpg(self.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):

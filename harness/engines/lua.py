@@ -38,10 +38,12 @@ from pathlib import Path
 from lua_port.runtimes import INTEGER_RUNTIMES
 
 from ..ops import OPS
+from . import children, deadline
 from .base import (FLOATS, INTEGERS, NUMBER_EXPONENT, Engine, EngineFailure, Unsupported,
                    refuse_value_exponents)
 from .cpu_clock import WALL_BACKSTOP, cpu_seconds
 from .lua_chunks import chunks
+from .printed import Printed
 
 __all__ = ["LuaPortEngine", "open_lua_port", "has_lua_integers", "is_lua_integer",
            "flattened"]
@@ -135,7 +137,9 @@ def flattened(program):
 
 
 class _Worker:
-    """One worker process and its two pipes."""
+    """One worker process and its two pipes.  It leads its own process group
+    (a Ctrl-C at the terminal is the harness's to handle: it kills the
+    worker, engines/children.py) and leaves by itself when its parent dies."""
 
     def __init__(self, config):
         to_child_r, to_child_w = os.pipe()
@@ -147,7 +151,9 @@ class _Worker:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "harness.engines.lua_worker", str(to_child_r), str(from_child_w)],
                 pass_fds=(to_child_r, from_child_w), stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL, stderr=self.stderr, cwd=REPO_DIR, env=env)
+                stdout=subprocess.DEVNULL, stderr=self.stderr, cwd=REPO_DIR, env=env,
+                start_new_session=True)
+            children.track(self)
         finally:
             os.close(to_child_r)
             os.close(from_child_w)
@@ -161,7 +167,8 @@ class _Worker:
 
     def ask(self, payload, timeout, runtime):
         """Send a pickled request; the reply, or EngineFailure if the worker
-        runs past timeout seconds (then it is killed) or dies."""
+        runs past timeout seconds or the run's deadline (then it is killed)
+        or dies."""
         try:
             if payload is not None:
                 self.outbox.send_bytes(payload)
@@ -174,6 +181,10 @@ class _Worker:
                     self.kill()
                     raise EngineFailure("timeout", f"{runtime}: still running after {timeout:g} s "
                                                  "(the worker was stopped)")
+                if deadline.passed():
+                    self.kill()
+                    raise EngineFailure("stopped", f"{runtime}: the run's time budget ran out "
+                                                   "while the port worked (the worker was stopped)")
             return self.inbox.recv()
         except (EOFError, OSError):
             raise self.died(runtime) from None
@@ -200,6 +211,7 @@ class _Worker:
         return EngineFailure("crash", message)
 
     def kill(self):
+        children.forget(self)
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
@@ -226,6 +238,7 @@ class LuaPortEngine(Engine):
         self._worker = None
         self._hello = None
         self._broken = None   # why the port cannot run here (its setup failed)
+        self._printed = Printed()
 
     # -- the worker's life ----------------------------------------------------------
 
@@ -302,8 +315,27 @@ class LuaPortEngine(Engine):
         """The worker's process id (None before it starts)."""
         return self._worker.pid if self._worker is not None else None
 
+    def printed(self):
+        """What the port's print() wrote since the last call (its worker keeps it)."""
+        with self._lock:
+            self._collect_printed()
+            return self._printed.take()
+
+    def _collect_printed(self):
+        if self._worker is None or self._hello is None or self._hello["error"] is not None:
+            return
+        try:
+            lines, more = self._worker.ask(pickle.dumps(("printed",)), self.timeout, self.name)
+        except EngineFailure:
+            self._discard()
+            return
+        for line in lines:
+            self._printed.add_line(line)
+        self._printed.add_uncounted(more)
+
     def restart(self):
         with self._lock:
+            self._collect_printed()   # what the old worker printed is not lost with it
             self._discard()
             self._broken = None
             self.start()

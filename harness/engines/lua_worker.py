@@ -17,6 +17,7 @@ its parent closes the pipe:
     ("mlp", request)       -> ("ok", losses, gradients)   the nn half (interpret_nn.lua)
                             | ("failed", where, 0, message) | ("memory", ...) | ("error", ...)
     ("status",)            -> {"jit": jit.status(), "traces": how many} (None on PUC Lua)
+    ("printed",)           -> ([lines the port printed since last asked], how many more)
 
 The port runs in lua_port's sandbox with one global table for its modules,
 setup and expressions, LuaJIT's compiler on and compiling as early as it can
@@ -68,7 +69,7 @@ class Port:
     def __init__(self, config, started):
         self.sandbox = LuaSandbox(config["runtime"], config["modules"],
                                   max_memory=config["max_memory"], instruction_budget=None,
-                                  jit="early", shared_globals=True)
+                                  jit="early", shared_globals=True, capture_print=True)
         _cap_address_space(config["max_memory"])
         started()
         self.error, self.op_errors, self.interpreter, self.nn_interpreter = None, {}, None, None
@@ -156,6 +157,8 @@ def serve(read_fd, write_fd):
                 reply = port.evaluate(*request[1:])
             elif request[0] == "mlp":
                 reply = port.mlp(request[1])
+            elif request[0] == "printed":
+                reply = port.sandbox.take_printed()
             elif request[0] == "status":
                 reply = {"jit": port.sandbox.jit_status(), "traces": port.sandbox.jit_traces()}
             else:

@@ -32,6 +32,7 @@ class EngineEntry:
     opens: Callable     # opens(entry) -> an Engine
     budget: object      # a harness.judge.tolerances budget: how far from python_ref
     weight: float = 1.0   # its cost on a deep chain relative to one Lua run
+    style: tuple = ()     # its line in every figure: matplotlib keywords, as pairs
 
     @property
     def key(self):
@@ -87,15 +88,30 @@ def _lua(entry):
 _LUA_CLASSES = {**{r: (LUA_TANH,) for r in INTEGER_RUNTIMES}, "luajit20": (LUAJIT20,)}
 _LUA_BUDGETS = {r: UlpBudget(r, _LUA_CLASSES.get(r, ())) for r in RUNTIMES}
 
+# One colour and line style per engine, the same in every figure.
+_LUA_STYLES = {
+    "lua51": (("color", "#1f77b4"), ("linestyle", "--")),
+    "lua52": (("color", "#ff7f0e"), ("linestyle", "--")),
+    "lua53": (("color", "#2ca02c"), ("linestyle", "-.")),
+    "lua54": (("color", "#d62728"), ("linestyle", "-.")),
+    "lua55": (("color", "#9467bd"), ("linestyle", ":")),
+    "luajit20": (("color", "#8c564b"), ("linestyle", ":")),
+    "luajit21": (("color", "#e377c2"), ("linestyle", (0, (3, 1, 1, 1)))),
+}
+
 ENGINES = {e.name: e for e in [
-    EngineEntry(REFERENCE, "reference", _python_ref, UlpBudget(REFERENCE)),
+    EngineEntry(REFERENCE, "reference", _python_ref, UlpBudget(REFERENCE),
+                style=(("color", "black"), ("linestyle", "-"), ("linewidth", 2.4))),
     *[EngineEntry(r, "lua", _lua, _LUA_BUDGETS[r],
                   # Lua 5.3+ runs a program with integral numbers twice
-                  weight=2.0 if r in INTEGER_RUNTIMES else 1.0) for r in RUNTIMES],
-    *[EngineEntry(c, "lua-interp", _lua, _LUA_BUDGETS[column_runtime(c)])
-      for c in INTERPRETER_COLUMNS],
-    EngineEntry(TORCH, "torch", _torch, TORCH_BUDGET, weight=0.0),
-    EngineEntry(FD, "fd", _fd, FdBudget(), weight=3.0),
+                  weight=2.0 if r in INTEGER_RUNTIMES else 1.0, style=_LUA_STYLES[r])
+      for r in RUNTIMES],
+    *[EngineEntry(c, "lua-interp", _lua, _LUA_BUDGETS[column_runtime(c)],
+                  style=_LUA_STYLES[column_runtime(c)]) for c in INTERPRETER_COLUMNS],
+    EngineEntry(TORCH, "torch", _torch, TORCH_BUDGET, weight=0.0,
+                style=(("color", "#17becf"), ("linestyle", (0, (1, 1))), ("linewidth", 2.0))),
+    EngineEntry(FD, "fd", _fd, FdBudget(), weight=3.0,
+                style=(("color", "grey"), ("linestyle", "--"))),
 ]}
 ENGINE_NAMES = tuple(ENGINES)
 # The parity matrix's columns: every engine but the reference it is judged against.

@@ -228,6 +228,25 @@ def mismatch(steps, difference, allowed, bound=None):
                     abs_error(ref, cand), rel_error(ref, cand), allowed, bound)
 
 
+def same_bits(a, b):
+    """The same double to the bit (-0.0 is not 0.0); any nan matches any nan."""
+    if a is None or b is None:
+        return a is b
+    a, b = float(a), float(b)
+    return (a != a and b != b) or struct.pack("<d", a) == struct.pack("<d", b)
+
+
+def first_bit_difference(program, one, two):
+    """(node, "data" or "grad", one's value, two's) of the first value in
+    program order whose bits differ between two evaluations, or None."""
+    for node in program.node_ids():
+        for index, field in enumerate(FIELDS):
+            a, b = one[node][index], two[node][index]
+            if not same_bits(a, b):
+                return node, field, a, b
+    return None
+
+
 def fmt_ulps(ulps):
     return "inf" if ulps == math.inf else f"{ulps:g}"
 

@@ -24,11 +24,13 @@ from typing import Optional
 
 from ..program import FLOATS
 from . import conventions, tolerances
-from .compare import (Mismatch, differences, expected_evaluation, fmt_ulps, json_number,
-                      mismatch, relative_distance, scaled_error)
+from .compare import (FIELDS, Difference, Mismatch, differences, expected_evaluation,
+                      first_bit_difference, fmt_ulps, json_number, mismatch,
+                      relative_distance, scaled_error, ulp_distance)
 
 EXACT, CLOSE, FAIL, ERROR, NA = "EXACT", "CLOSE", "FAIL", "ERROR", "N/A"
 UNRESOLVED, UNSUPPORTED, CONVENTION = "UNRESOLVED", "UNSUPPORTED", "CONVENTION"
+NOT_RUN = "NOT RUN"
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
 
 
@@ -50,6 +52,9 @@ _TABLE = (
     Status(CLOSE, PASSED, 4, "within the budget; the largest ulp distance is shown"),
     Status(UNRESOLVED, SKIPPED, 5, "the allowed error is half the value or more, so no "
                                    "digit is checked; the cell gives the bound and why"),
+    Status(NOT_RUN, FAILED, 5.5, "the run stopped before this cell (the time budget, "
+                                 "timeouts in a row on its runtime, or Ctrl-C): nothing shows "
+                                 "the port right here; the report names the cause once"),
     Status(FAIL, FAILED, 6, "gives the first node that differs, with its op, its source "
                             "line, both values and the distance in ulps"),
     Status(ERROR, FAILED, 7, "the backend raised"),
@@ -107,6 +112,10 @@ class Cell:
     def not_applicable(reason):
         return Cell(NA, message=reason)
 
+    @staticmethod
+    def not_run(reason):
+        return Cell(NOT_RUN, message=reason)
+
     def summary(self):
         """A short text for a table cell."""
         text = self._summary()
@@ -118,7 +127,9 @@ class Cell:
         if self.status == CLOSE:
             return f"CLOSE {fmt_ulps(self.max_ulps)} ulp"
         if self.status == FAIL:
-            return f"FAIL {self.first_fail.node}.{self.first_fail.field}"
+            differ = " (runs differ)" if self.message.startswith(NON_DETERMINISTIC) else ""
+            where = f" {self.first_fail.node}.{self.first_fail.field}" if self.first_fail else ""
+            return f"FAIL{where}{differ}"
         if self.status == UNRESOLVED:
             return f"UNRESOLVED {self.unresolved.node}.{self.unresolved.field}"
         return self.status
@@ -129,11 +140,12 @@ class Cell:
         return text if self.variant == FLOATS else f"as Lua integers: {text}"
 
     def _detail(self):
-        if self.status == FAIL and self.worst_fail is not None:
-            return (f"{self.first_fail.describe()}; farthest off: "
-                    f"{self.worst_fail.describe_briefly()}")
+        if self.status == FAIL and self.message.startswith(NON_DETERMINISTIC):
+            return self.message   # the runs that differ: their own account
         if self.status == FAIL:
-            return self.first_fail.describe()
+            farthest = (f"; farthest off: {self.worst_fail.describe_briefly()}"
+                        if self.worst_fail is not None else "")
+            return self.first_fail.describe() + farthest
         if self.status == CLOSE and self.worst is not None:
             return "worst: " + self.worst.describe()
         return self.message
@@ -298,6 +310,31 @@ def judge_expected(fixture, reference, torch_eval, cache, torch_budget):
         torch_budget_of = cache.of(torch_budget, torch_eval)
         return {node: (b[0] + ulps, b[1] + ulps) for node, b in torch_budget_of.items()} or ulps
     return cell, decide(expected, torch_eval, fixture.program, tolerances.UlpAllowance(budget))
+
+
+NON_DETERMINISTIC = "non-deterministic"   # how the message of a FAIL for runs that differ begins
+
+
+def runs_differ(program, first, other, how):
+    """A FAIL for one engine whose two runs of program are not bit-identical
+    (first: the run judged; other: a run again, made as `how` says), naming
+    the first value that differs; None when every bit agrees.  A port whose
+    answer changes from run to run cannot be trusted in any of them."""
+    found = first_bit_difference(program, first, other)
+    if found is None:
+        return None
+    node, field, a, b = found
+    seen = mismatch(program.step_by_id(), Difference(node, FIELDS.index(field), a, b,
+                                                     ulp_distance(a, b)), 0)
+    return Cell(FAIL, seen.ulps, seen, seen, message=(
+        f"{NON_DETERMINISTIC}: {seen.where()} {field} is {a!r} in the run judged and {b!r} "
+        f"{how}"))
+
+
+def runs_differ_by_failure(program, how, failure):
+    """A FAIL for one engine that answered program once and raised another time."""
+    return Cell(FAIL, message=f"{NON_DETERMINISTIC}: the run judged answered, the run {how} "
+                              f"raised: {failure}"[:500])
 
 
 def worse(cells):

@@ -10,14 +10,15 @@ from pathlib import Path
 
 from lua_port.runtimes import INTEGER_RUNTIMES, INTERPRETER_COLUMNS, RUNTIMES
 
-from ..cli_args import list_of, names, positive
+from ..cli_args import existing_folder, list_of, names, positive
 from ..engines.registry import ENGINE_NAMES, ENGINES, LUA_ENGINES, MATRIX_ENGINES, REFERENCE
 from ..fixture import TAGS, UnknownFixtures, load_corpus
 from ..judge.verdict import MATRIX_STATUSES, STATUS
 from ..reports.as_json import timings_json
-from ..reports.files import write_reports
+from ..reports.files import UnwritableFolder, writable_folder, write_reports
 from ..reports.terminal import print_report
 from ..run import default_jobs, run
+from ..run_control import INTERRUPTED_EXIT, Interrupted
 
 
 def add_arguments(parser):
@@ -53,7 +54,7 @@ def add_arguments(parser):
     parser.add_argument("--report-dir", type=Path, default=Path("report"), metavar="DIR",
                         help="where parity.json, parity-timings.json, parity.md and "
                              "parity.html go (default: report/)")
-    parser.add_argument("--fixtures-dir", type=Path, default=None, metavar="DIR",
+    parser.add_argument("--fixtures-dir", type=existing_folder, default=None, metavar="DIR",
                         help="load fixtures from DIR instead of harness/fixtures/")
 
 
@@ -112,13 +113,24 @@ def main(args):
     if not fixtures and not malformed:
         print("no fixture matches the filters", file=sys.stderr)
         return 1
+    try:
+        writable_folder(args.report_dir)
+    except UnwritableFolder as exc:
+        print(exc, file=sys.stderr)
+        return 2
     chosen = tuple(dict.fromkeys(n for n in args.backends if n != REFERENCE)) \
         or _available(MATRIX_ENGINES)
     jobs = args.jobs or default_jobs()
     start = time.perf_counter()
-    with _Progress(len(fixtures)) as progress:
-        result = run(fixtures, [ENGINES[name] for name in chosen], malformed=malformed,
-                     expected=True, vs_torch=True, jobs=jobs, progress=progress)
+    try:
+        with _Progress(len(fixtures)) as progress:
+            result = run(fixtures, [ENGINES[name] for name in chosen], malformed=malformed,
+                         expected=True, vs_torch=True, jobs=jobs, progress=progress)
+    except Interrupted as stop:
+        write_reports(stop.result, args.report_dir, "parity")
+        print(f"interrupted: {stop.result.final_line()} so far; the partial report is in "
+              f"{args.report_dir}/parity.{{json,md,html}}", file=sys.stderr)
+        return INTERRUPTED_EXIT
     seconds = time.perf_counter() - start
     print_report(result, full=args.full, verbose=args.verbose)
     write_reports(result, args.report_dir, "parity")

@@ -10,7 +10,6 @@ JIT-on worker holds at the end (the compiler really ran), and the count per
 runtime.  Exit 1 when a cell differs: a difference is fixed in the port or
 given its measured budget in harness/engines/registry.py.
 """
-import struct
 import sys
 from dataclasses import dataclass
 
@@ -18,25 +17,8 @@ from lua_port.runtimes import INTERPRETER_SUFFIX
 
 from . import jit_cli
 from ..engines.registry import get_engine
+from ..judge.compare import first_bit_difference as first_difference, same_bits  # noqa: F401
 from ..run import run_engine
-
-
-def same_bits(a, b):
-    """The same double to the bit (-0.0 is not 0.0); any nan matches any nan."""
-    if a is None or b is None:
-        return a is b
-    return (a != a and b != b) or struct.pack("<d", a) == struct.pack("<d", b)
-
-
-def first_difference(program, jit_on, jit_off):
-    """(node, "data" or "grad", JIT on's value, JIT off's) of the first value
-    in program order whose bits differ, or None."""
-    for node in program.node_ids():
-        for index, field in enumerate(("data", "grad")):
-            a, b = jit_on[node][index], jit_off[node][index]
-            if not same_bits(a, b):
-                return node, field, a, b
-    return None
 
 
 @dataclass

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 from .common import FAULT, OK, SKIPPED, WARN, Entry, Probe, failure_text  # noqa: F401 (the API)
 from .depth import DEPTH_MAX, DEPTH_START  # noqa: F401
-from .determinism import kept_for_determinism  # noqa: F401
+from .determinism import (has_fan_in, kept_for_determinism, lecture_allows,  # noqa: F401
+                          run_again)
 from .ops import (BROKEN, LOWERED, SUPPORTED, UNSUPPORTED_OP, OpStatus,  # noqa: F401
                   ops_probe, probe_ops)
 

@@ -34,7 +34,7 @@ def probe_backward_twice(twice):
         values = twice.evaluate(BACKWARD_TWICE)
     except Exception as exc:
         return Probe("backward-twice", FAULT, f"the second backward fails: {failure_text(exc)}",
-                     {"error": failure_text(exc)})
+                     {"error": failure_text(exc)}, raised=True)
     grad = values["a"][1]
     details = {"a.grad": grad, "once": ONCE}
     if grad in BEHAVIOURS:

@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..engines.base import EngineFailure, Unsupported
+from ..judge.verdict import ERROR, FAIL, FAILED, PASSED, SKIPPED as SKIPPED_CELL
 from ..program import Arg, Program, Step
 
 # Probe statuses: ok, a finding worth a look (warn), a fault (fail), not run.
@@ -25,6 +26,24 @@ class Probe:
     status: str           # OK, WARN, FAULT or SKIPPED
     summary: str          # one line for the terminal
     details: dict = field(default_factory=dict)   # JSON-able facts for the reports
+    raised: bool = False  # a fault where the port raised or crashed, not a wrong value
+    cells: dict = field(default_factory=dict)   # fixture name -> the Cell the probe found
+                                                # for that fixture's cell (runs that differ)
+
+    @property
+    def verdict(self):
+        """The probe as a cell of the final line: FAIL (a wrong value, runs
+        that differ), ERROR (the port raised or crashed), or None."""
+        if self.status != FAULT:
+            return None
+        return ERROR if self.raised else FAIL
+
+    @property
+    def counted(self):
+        """Which count of the final line the probe joins: a fault fails; ok
+        passes; a warn (the manifest's time or memory limit cut it short) and
+        a probe not run are skipped."""
+        return {OK: PASSED, FAULT: FAILED}.get(self.status, SKIPPED_CELL)
 
 
 def node(node_id):

@@ -3,6 +3,7 @@ operator (2 * x and x * 2), and integral inputs and constants as integers
 (Lua 5.3+ and JSON have them), where x + x doubled 63 times reaches 2^63."""
 import math
 
+from ..engines.base import Unsupported
 from ..interpret import interpret
 from ..judge.verdict import FAIL, compare
 from ..levels import NUMBERS
@@ -33,17 +34,20 @@ def doubling_program(n=DOUBLINGS):
 
 
 def _check(runtime, program, integers, lower_ops):
-    """(None, evaluation) when the port agrees with python_ref, else (what
-    went wrong, evaluation or None)."""
+    """(what went wrong or None, evaluation or None, how: None (a wrong value
+    or none), "raised" (the port raised or crashed) or "unsupported" (the
+    port says it has no such op: not a fault))."""
     try:
         evaluation = runtime.evaluate(lower(program, lower_ops), integers=integers)
+    except Unsupported as exc:
+        return None, None, f"unsupported: {exc}"
     except Exception as exc:
-        return failure_text(exc), None
+        return failure_text(exc), None, "raised"
     reference = interpret(program)   # python_ref (not the backend's cache: threads)
     cell = compare(reference, evaluation, program)
     if cell.status == FAIL:
-        return cell.first_fail.describe(), evaluation
-    return None, evaluation
+        return cell.first_fail.describe(), evaluation, None
+    return None, evaluation, None
 
 
 def probe_numbers(runtime, ops, lower_ops):
@@ -54,13 +58,13 @@ def probe_numbers(runtime, ops, lower_ops):
         if ops[op].state == UNSUPPORTED_OP:
             continue
         for integers in (False, True):
-            problem, _ = _check(runtime, program, integers, lower_ops)
+            problem, _, how = _check(runtime, program, integers, lower_ops)
             cases.append({"case": label, "op": op, "integers": integers,
                           "side": "left" if label.startswith("2") else "right",
-                          "problem": problem})
-    problem, evaluation = _check(runtime, doubling_program(), True, lower_ops)
+                          "problem": problem, **({"how": how} if how else {})})
+    problem, evaluation, how = _check(runtime, doubling_program(), True, lower_ops)
     cases.append({"case": f"x + x doubled {DOUBLINGS} times", "op": "add", "integers": True,
-                  "side": "none", "problem": problem,
+                  "side": "none", "problem": problem, **({"how": how} if how else {}),
                   "values": _doubling_values(evaluation)})
     bad = [c for c in cases if c["problem"]]
     if not bad:
@@ -70,8 +74,9 @@ def probe_numbers(runtime, ops, lower_ops):
     shown = "; ".join(f"{c['case']}{' (integers)' if c['integers'] else ''}: {c['problem']}"
                       for c in bad[:3])
     more = f" (and {len(bad) - 3} more)" if len(bad) > 3 else ""
+    # a wrong value is a FAIL; only cases that raised make an ERROR
     return Probe("numbers", FAULT, f"{len(bad)} of {len(cases)} cases fail: {shown}{more}",
-                 {"cases": cases})
+                 {"cases": cases}, raised=all(c.get("how") == "raised" for c in bad))
 
 
 def _doubling_values(evaluation):

@@ -70,7 +70,11 @@ def ops_probe(ops):
         parts.append(f"{', '.join(lowered)} lowered to + and *")
     if ops.get("pow") and ops["pow"].message == NUMBER_EXPONENT_ONLY:
         parts.append(NUMBER_EXPONENT_ONLY)
-    parts += [f"{op} fails: {message}" for op, message in sorted(broken.items())]
+    alike = {}   # one line per message: a port stopped short fails every op alike
+    for op, message in sorted(broken.items()):
+        alike.setdefault(message, []).append(op)
+    parts += [f"{', '.join(ops_)} fail{'s' if len(ops_) == 1 else ''}: {message}"
+              for message, ops_ in alike.items()]
     return Probe("ops", WARN if lacking or broken else OK, "; ".join(parts),
                  {"ops": {op: {"state": s.state, "message": s.message}
                           for op, s in ops.items()}})

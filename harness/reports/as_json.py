@@ -6,7 +6,9 @@ import json
 import math
 
 from ..judge.verdict import PASSING, STATUS
-from .summary import CONVENTION_TEXT, RULES, VERDICTS, max_ulps, status_counts, tolerance_table
+from ..probes import REGISTRY as probe_registry
+from .summary import (CONVENTION_TEXT, RULES, VERDICTS, failing_probes, max_ulps, status_counts,
+                      tolerance_table)
 
 
 def jsonable(value):
@@ -49,11 +51,21 @@ def _summary(result):
                "counted_as": {s.name: s.counted for s in STATUS.values()}}
     if result.port is not None:
         summary.update(unsupported=counts["unsupported"], convention=counts["convention"],
-                       ok=result.ok())
+                       ok=result.ok(), probes=_probe_counts(result))
     summary["levels"] = {line.level: {**line.counts, "line": line.text, "counted": line.counted}
                          for line in result.level_lines()}
     summary["counted_levels"] = list(result.levels)
     return summary
+
+
+def _probe_counts(result):
+    """How the probes joined the counts: {passed, failed, skipped}, and each
+    one that failed."""
+    cells = result.probe_cells()
+    out = {c: sum(p.counted == c for _, p in cells) for c in ("passed", "failed", "skipped")}
+    out["failing"] = [{"engine": e, "probe": p.name, "verdict": p.verdict, "summary": p.summary}
+                      for e, p in failing_probes(result)]
+    return out
 
 
 def _check(result):
@@ -62,12 +74,15 @@ def _check(result):
         "port": {"name": result.port.name, "language": result.port.language,
                  "manifest": result.port.manifest},
         "diagnoses": [d.to_json() for d in result.diagnoses],
+        "printed": result.printed,
         "engines": {name: {
             "version": result.versions.get(name, ""),
             "budget": getattr(result.budgets.get(name), "name", None),
             "ops": {op: {"state": s.state, "message": s.message}
                     for op, s in (result.ops.get(name) or {}).items()},
             "probes": {p: {"status": probe.status, "summary": probe.summary,
+                           "verdict": probe.verdict, "counted": probe.counted
+                           if p in probe_registry else None,
                            "details": jsonable(probe.details)}
                        for p, probe in result.probes.get(name, {}).items()},
         } for name in result.engines},

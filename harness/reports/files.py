@@ -1,4 +1,7 @@
 """Write a run's report files: STEM.json, STEM.md and STEM.html in a folder."""
+import tempfile
+from pathlib import Path
+
 from .as_json import run_json
 from .html import run_html
 from .markdown import run_markdown
@@ -13,3 +16,21 @@ def write_reports(result, folder, stem):
         path.write_text(render(result))
         paths.append(path)
     return paths
+
+
+class UnwritableFolder(Exception):
+    """A report folder that cannot be written: one line (exit 2)."""
+
+
+def writable_folder(folder, option="--report-dir"):
+    """Make folder (and its parents) and write a file in it, before any work:
+    UnwritableFolder if that fails.  The folder."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise UnwritableFolder(f"{option} {folder}: cannot write there: "
+                               f"{exc.strerror or exc}") from None
+    return folder

@@ -5,14 +5,20 @@ hover or click."""
 from html import escape
 
 from ..diagnoses.wording import runtime_ranges
-from ..judge.verdict import CLOSE, CONVENTION, ERROR, EXACT, FAIL, NA, UNRESOLVED, UNSUPPORTED
+from ..judge.verdict import (CLOSE, CONVENTION, ERROR, EXACT, FAIL, NA, NOT_RUN, UNRESOLVED,
+                             UNSUPPORTED)
 from ..levels import MEANING as LEVEL_MEANING
 from ..probes import FAULT, OK, SKIPPED, WARN
 from .markdown import deviation_notes
-from .summary import by_tag, group_status, group_text
+from .summary import by_tag, group_status, group_text, printed_groups, printed_lines, probe_label
+
+def _css(status):
+    return status.replace("/", "").replace(" ", "-")
+
 
 COLOURS = {EXACT: "#c8e6c9", CONVENTION: "#dcedc8", CLOSE: "#fff3b0", NA: "#e0e0e0",
-           UNSUPPORTED: "#cfd8dc", UNRESOLVED: "#b3d7f5", FAIL: "#ffab91", ERROR: "#ef9a9a"}
+           UNSUPPORTED: "#cfd8dc", UNRESOLVED: "#b3d7f5", FAIL: "#ffab91", ERROR: "#ef9a9a",
+           NOT_RUN: "#ffe082"}
 PROBE_COLOURS = {OK: "#c8e6c9", WARN: "#fff3b0", FAULT: "#ffab91", SKIPPED: "#e0e0e0"}
 
 STYLE = """
@@ -25,13 +31,10 @@ details > summary { cursor: pointer; }
 .detail { font-family: monospace; white-space: pre-wrap; max-width: 40em; }
 .diagnosis { border-left: 4px solid #c62828; padding-left: 1em; margin-bottom: 1em; }
 li.not-counted { color: #777; }
-""" + "\n".join(f"td.{s.replace('/', '')} {{ background: {c}; }}" for s, c in COLOURS.items()) \
+""" + "\n".join(f"td.{_css(s)} {{ background: {c}; }}" for s, c in COLOURS.items()) \
     + "\n" + "\n".join(f"td.probe-{s.replace(' ', '-')} {{ background: {c}; }}"
                        for s, c in PROBE_COLOURS.items())
 
-
-def _css(status):
-    return status.replace("/", "")
 
 
 def _cell(cell, vs_torch):
@@ -66,6 +69,7 @@ def _probes(result):
     rows = "".join(
         f"<tr><th>{escape(name)}</th>" + "".join(
             f'<td class="probe-{result.probes[e][name].status.replace(" ", "-")}">'
+            f"<strong>{escape(probe_label(result.probes[e][name]))}</strong>: "
             f"{escape(result.probes[e][name].summary)}</td>"
             if name in result.probes.get(e, {}) else "<td></td>" for e in engines) + "</tr>"
         for name in names)
@@ -81,6 +85,16 @@ def _levels(result):
         f"{escape(line.text)}{'' if line.counted else ' (shown, not counted)'}</li>"
         for line in result.level_lines())
     return f"<ul>{items}</ul>" if items else ""
+
+
+def _printed(result):
+    groups = printed_groups(result)
+    if not groups:
+        return ""
+    parts = [f"<p>On {escape(', '.join(engines))}, {summary['total']} lines:</p>"
+             f'<pre class="detail">{escape(chr(10).join(printed_lines(summary)))}</pre>'
+             for engines, summary in groups]
+    return "\n<h2>What the port printed</h2>\n" + "\n".join(parts)
 
 
 def run_html(result):
@@ -105,7 +119,8 @@ def run_html(result):
         versions = ", ".join(f"{e} ({result.versions.get(e, '')})" for e in result.engines)
         about = (f"{escape(result.port.language)} port <code>{escape(result.port.manifest)}"
                  f"</code> on {escape(versions)}")
-        check = (f"<h2>Diagnosis</h2>\n{_diagnoses(result)}\n{_probes(result)}")
+        check = (f"<h2>Diagnosis</h2>\n{_diagnoses(result)}\n{_probes(result)}"
+                 f"{_printed(result)}")
     else:
         title, about, check = "Parity matrix", "reference: python_ref", ""
     return f"""<!DOCTYPE html>

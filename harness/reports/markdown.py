@@ -5,8 +5,9 @@ from ..diagnoses.wording import runtime_ranges
 from ..judge import tolerances
 from ..judge.verdict import STATUS
 from ..levels import MEANING as LEVEL_MEANING
-from .summary import (CONVENTION_TEXT, RULES, VERDICTS, by_tag, deviation_rows, group_text,
-                      not_exact, ulp_budgets)
+from .summary import (CONVENTION_TEXT, RULES, VERDICTS, by_tag, deviation_rows, failing_probes,
+                      group_text, not_exact, printed_groups, printed_lines, probe_label,
+                      ulp_budgets)
 
 
 def escape(text):
@@ -71,17 +72,23 @@ def run_markdown(result):
         names = list(dict.fromkeys(n for probes in result.probes.values() for n in probes))
         engines = result.engines
         out += ["## Probes", "", table(["probe"] + list(engines), [
-            [name] + [f"{result.probes[e][name].status}: {result.probes[e][name].summary}"
+            [name] + [f"{probe_label(result.probes[e][name])}: {result.probes[e][name].summary}"
                       if name in result.probes.get(e, {}) else "" for e in engines]
             for name in names]), ""]
+        printed = printed_groups(result)
+        if printed:
+            out += ["## What the port printed", ""]
+        for engines, summary in printed:   # an indented block: the port's text as it is
+            out += [f"On {', '.join(engines)}, {summary['total']} lines:", ""]
+            out += ["    " + line for line in printed_lines(summary)] + [""]
     groups = by_tag(result.fixtures)
     out += ["## By tag", "", table(["tag", "fixtures"] + list(result.columns),
             [[tag, str(len(fs))] + [group_text(fs, c) for c in result.columns]
              for tag, fs in groups.items()]), ""]
-    notable = not_exact(result)
+    notable = [(f.name, c, cell.summary(), cell.detail()) for f, c, cell in not_exact(result)]
+    notable += [(f"probe {p.name}", e, p.verdict, p.summary) for e, p in failing_probes(result)]
     out += ["## Every cell that is not EXACT", ""]
-    out += [table(["fixture", "backend", "verdict", "detail"],
-                  [(f.name, c, cell.summary(), cell.detail()) for f, c, cell in notable])
+    out += [table(["fixture", "backend", "verdict", "detail"], notable)
             if notable else "None.", ""]
     out += ["## Deviation classes and their measured bounds", "", deviation_notes(result)]
     out += ["", "## Backends", ""]

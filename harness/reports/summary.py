@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from ..judge import tolerances
 from ..judge.conventions import CONVENTIONS
-from ..judge.verdict import CLOSE, STATUS, STATUSES
+from ..judge.verdict import CLOSE, NOT_RUN, STATUS, STATUSES
 from . import cell_groups
 
 # What each verdict means (shown by every report, with how it counts).
@@ -20,8 +20,11 @@ RULES = {
     "expected": "the fixture's expected values against python_ref, within the fixture's "
                 "[tolerance] ulps (default 0)",
     "vs_torch": "the same evaluation against torch, with both budgets added",
-    "counts": "a cell is one fixture on one backend; FAIL and ERROR fail, N/A and UNRESOLVED "
-              "are skipped, a malformed fixture is one failed cell",
+    "counts": "a cell is one fixture on one backend, or one probe on one runtime of a port; "
+              "FAIL and ERROR fail, N/A and UNRESOLVED are skipped, a malformed fixture is one "
+              "failed cell; a probe that finds a wrong value or runs that differ is a FAIL, one "
+              "where the port raised or crashed an ERROR, one cut short by the manifest's limits "
+              "or not run is skipped",
     "unresolved": "a value whose allowed error is half its magnitude or more is neither CLOSE "
                   "nor FAIL: no digit of it is checked; the cell gives the bound and why",
     "lua": "lua51 ... luajit21 run lua_port as users run it, each runtime in a worker process "
@@ -79,6 +82,50 @@ def not_exact(result, statuses=None):
     status is in statuses), in corpus order."""
     return [(f, column, cell) for f in result.fixtures for column, cell in f.cells.items()
             if (cell.status in statuses if statuses else cell.status != "EXACT")]
+
+
+def failing_probes(result):
+    """[(engine, Probe)] of every probe that counts as a FAIL or ERROR."""
+    return [(engine, probe) for engine, probe in result.probe_cells() if probe.verdict]
+
+
+def probe_label(probe):
+    """What a report calls a probe's outcome: FAIL or ERROR where it counts
+    as one, else its own status (ok, warn, not run)."""
+    return probe.verdict or probe.status
+
+
+def printed_groups(result):
+    """[(engines, summary)]: what the port printed (print(), or a command
+    port's stderr), one entry per distinct summary with the engines that
+    printed it."""
+    groups = []
+    for engine, summary in result.printed.items():
+        for entry in groups:
+            if entry[1] == summary:
+                entry[0].append(engine)
+                break
+        else:
+            groups.append(([engine], summary))
+    return groups
+
+
+def printed_lines(summary):
+    """The summary's lines as text, each with how often it came."""
+    lines = [(f"(x{n}) " if n > 1 else "") + line for line, n in summary["lines"]]
+    if summary["more"]:
+        lines.append(f"... and {summary['more']} more lines")
+    return lines
+
+
+def not_run_causes(result):
+    """[(cause, {column: NOT RUN cells})]: why cells were not run, each cause
+    once (the budget, fail-fast on a runtime, Ctrl-C), in corpus order."""
+    causes = {}
+    for f, column, cell in not_exact(result, (NOT_RUN,)):
+        per = causes.setdefault(cell.message, {})
+        per[column] = per.get(column, 0) + 1
+    return list(causes.items())
 
 
 def ulp_budgets(result):

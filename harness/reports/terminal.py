@@ -3,6 +3,7 @@ and the probes first; then the cells by tag where the table fits (one
 column per engine), or with --full one line per fixture; one row per engine
 with its counts and how far it went; then one line per FAIL or ERROR cell.  UNRESOLVED cells are one line
 unless --verbose asks for each."""
+import re
 import sys
 
 from rich import box
@@ -10,19 +11,22 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..engines.printed import describe as describe_printed
 from ..judge.verdict import (CLOSE, CONVENTION, ERROR, EXACT, FAIL, MOST_SEVERE_FIRST, NA,
-                             UNRESOLVED, UNSUPPORTED)
+                             NOT_RUN, UNRESOLVED, UNSUPPORTED)
 from ..levels import level_of
-from ..probes import FAULT, OK, SKIPPED, WARN
+from ..probes import FAULT, OK, REGISTRY, SKIPPED, WARN
 from . import cell_groups
-from .summary import by_tag, column_cells, not_exact
+from .summary import (by_tag, column_cells, failing_probes, not_exact, not_run_causes,
+                      printed_groups, probe_label)
 
 WIDTH = 100
 STYLES = {EXACT: "green", CONVENTION: "green", CLOSE: "yellow", NA: "dim", UNSUPPORTED: "dim",
-          UNRESOLVED: "cyan", FAIL: "bold red", ERROR: "bold magenta"}
-SHORT = {UNSUPPORTED: "UNSUP", UNRESOLVED: "UNRES", CONVENTION: "CONV"}
+          UNRESOLVED: "cyan", FAIL: "bold red", ERROR: "bold magenta", NOT_RUN: "bold yellow"}
+SHORT = {UNSUPPORTED: "UNSUP", UNRESOLVED: "UNRES", CONVENTION: "CONV", NOT_RUN: "NORUN"}
 PROBE_STYLES = {OK: "green", WARN: "yellow", FAULT: "bold red", SKIPPED: "dim"}
 SUMMARY_ABOVE = 40   # fixtures: more than this and the default is one row per tag
+GROUP_ABOVE = 3      # ERROR cells of one engine that read alike: more share one line
 TAG_WIDTH, CELL_WIDTH = 18, 10   # a tag's row name, and one engine's cell, with padding
 
 
@@ -78,9 +82,16 @@ def _engines(result):
         cells = [c for c in column_cells(result.fixtures, column) if c is not None]
         counted = cell_groups.counts(cells)
         passed = sum(n for s, n in counted.items() if s in (EXACT, CLOSE, CONVENTION))
-        failed = counted[FAIL] + counted[ERROR]
+        failed = counted[FAIL] + counted[ERROR] + counted[NOT_RUN]
         skipped = len(cells) - passed - failed
         rest = cell_groups.text([c for c in cells if c.status != EXACT])
+        probed = [p for engine, p in result.probe_cells() if engine == column]
+        if probed:   # each probe is a cell of the final line too
+            passed += sum(p.counted == "passed" for p in probed)
+            failed += sum(p.counted == "failed" for p in probed)
+            skipped += sum(p.counted == "skipped" for p in probed)
+            bad = [f"probe {p.name} {p.verdict}" for p in probed if p.verdict]
+            rest = ", ".join(bad + ([rest] if rest != "-" else [])) or "-"
         version = result.versions.get(column, "the fixtures' own numbers")
         table.add_row(column, version, str(passed), Text(str(failed), style="bold red" if failed
                                                          else ""), str(skipped),
@@ -99,12 +110,42 @@ def _probes(result, console):
         for engine, probes in result.probes.items():
             probe = probes.get(name)
             if probe is not None:
-                groups.setdefault((probe.status, probe.summary), []).append(engine)
-        for (status, summary), engines in groups.items():
+                groups.setdefault((probe_label(probe), probe.status, probe.summary),
+                                  []).append(engine)
+        for (label, status, summary), engines in groups.items():
             on = "" if len(groups) == 1 and len(engines) == len(result.probes) and \
                 len(engines) > 1 else f" [{', '.join(engines)}]"
-            console.print(Text(f"  {name}{on}: {status}: {summary}",
+            console.print(Text(f"  {name}{on}: {label}: {summary}",
                                style=PROBE_STYLES[status]), soft_wrap=True)
+
+
+def _alike(cell):
+    """An ERROR's message with its numbers left out (program 17, line 3):
+    what errors that are one fault have in common."""
+    return re.sub(r"\d+", "#", cell.detail())
+
+
+def _failure_lines(result):
+    """(text, status): one line per FAIL or ERROR cell, except that the
+    ERROR cells of one engine whose messages read alike (numbers aside)
+    share one line when more than GROUP_ABOVE of them do: a port that fails
+    every program the same way says so once, and the summary stays in sight."""
+    cells = not_exact(result, (FAIL, ERROR))
+    alike = {}
+    for f, column, cell in cells:
+        if cell.status == ERROR:
+            alike.setdefault((column, _alike(cell)), []).append(f.name)
+    shown = set()
+    for f, column, cell in cells:
+        key = (column, _alike(cell)) if cell.status == ERROR else None
+        names = alike.get(key, ())
+        if len(names) <= GROUP_ABOVE:
+            aside = "" if result.is_counted(f) else f" (level {level_of(f.tags)}: not counted)"
+            yield f"{f.name}[{column}] {cell.status}{aside}: {cell.detail()}", cell.status
+        elif key not in shown:
+            shown.add(key)
+            yield (f"{len(names)} fixtures[{column}] ERROR alike ({', '.join(names[:3])}, ...; "
+                   f"the reports list each): {cell.detail()}"), ERROR
 
 
 def print_report(result, full=None, verbose=False, console=None):
@@ -122,6 +163,9 @@ def print_report(result, full=None, verbose=False, console=None):
             console.print(Text(f"  {d.headline()}", style="bold red"), soft_wrap=True)
             console.print(f"    {d.meaning}", soft_wrap=True)
         _probes(result, console)
+        for engines, summary in printed_groups(result):
+            console.print(Text(f"the port [{', '.join(engines)}] "
+                               f"{describe_printed(summary)}", style="cyan"), soft_wrap=True)
     full = len(result.fixtures) <= SUMMARY_ABOVE if full is None else full
     if result.fixtures and result.columns:
         if full:
@@ -129,10 +173,16 @@ def print_report(result, full=None, verbose=False, console=None):
         elif _fits(result):
             console.print(_grid(result))
         console.print(_engines(result))
-    for f, column, cell in not_exact(result, (FAIL, ERROR)):
-        aside = "" if result.is_counted(f) else f" (level {level_of(f.tags)}: not counted)"
-        console.print(Text(f"{f.name}[{column}] {cell.status}{aside}: {cell.detail()}",
-                           style=STYLES[cell.status]), soft_wrap=True)
+    for text, status in _failure_lines(result):
+        console.print(Text(text, style=STYLES[status]), soft_wrap=True)
+    for engine, probe in failing_probes(result):
+        level = REGISTRY[probe.name].level
+        aside = "" if level in result.levels else f" (level {level}: not counted)"
+        console.print(Text(f"probe {probe.name}[{engine}] {probe.verdict}{aside}: "
+                           f"{probe.summary}", style=STYLES[probe.verdict]), soft_wrap=True)
+    for cause, columns in not_run_causes(result):   # each cause once, not once per cell
+        console.print(Text(f"NOT RUN ({', '.join(f'{n} on {c}' for c, n in columns.items())}"
+                           f"): {cause}", style=STYLES[NOT_RUN]), soft_wrap=True)
     unresolved = not_exact(result, (UNRESOLVED,))
     if unresolved and verbose:
         for f, column, cell in unresolved:

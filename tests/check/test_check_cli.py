@@ -2,6 +2,7 @@
 or option; exit 0 or 1 and the final line after a run; the reports with the
 diagnoses first."""
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from harness.__main__ import main
 
 PORTS = Path(__file__).resolve().parents[1] / "ports"
 MALFORMED = Path(__file__).resolve().parent / "malformed_manifests"
+CLASS = Path(__file__).resolve().parents[1] / "class"
 CORRECT = str(PORTS / "correct" / "port.toml")
 QUICK = ["--runtimes", "lua54", "--probes", "none"]
 
@@ -24,7 +26,7 @@ def harness(argv, capsys):
 
 
 @pytest.mark.parametrize("argv, says", [
-    (["check", str(PORTS / "nowhere.toml")], "nowhere.toml: cannot read"),
+    (["check", str(PORTS / "nowhere.toml")], "nowhere.toml: no such file or folder"),
     (["check", str(MALFORMED / "bad_language.toml")], "bad_language.toml:3:"),
     (["check", CORRECT, "--runtimes", "lua99"], "unknown runtime lua99"),
     (["check", CORRECT, "--tags", "nosuch"], "unknown tag nosuch"),
@@ -33,9 +35,22 @@ def harness(argv, capsys):
     (["check", CORRECT, "--jobs", "0"], "must be at least 1"),
     (["check", CORRECT, "--fixtures", "lecture-*,no-such-fixture"],
      "--fixtures: no fixture matches no-such-fixture (the "),
-    (["check"], "the following arguments are required: PORT.toml"),
+    (["check"], "the following arguments are required: PORT"),
     (["check", str(PORTS / "js" / "port.toml"), "--runtimes", "lua54"],
      "--runtimes is for Lua ports"),
+    # refused before any work: the report folder, the fixtures folder, a
+    # folder without a manifest, a misspelt key, a broken accessor, a shard
+    (["check", CORRECT, "--report-dir", f"{CORRECT}/reports"],
+     f"--report-dir {CORRECT}/reports: cannot write there: Not a directory"),
+    (["check", CORRECT, "--fixtures-dir", str(PORTS / "nowhere")], "nowhere: no such folder"),
+    (["check", str(PORTS)], "ports: a folder without port.toml; its subfolders hold"),
+    (["check", str(CLASS / "misspelt")],
+     "port.toml:7:1: [port] runtime: unknown field, did you mean runtimes?"),
+    (["check", str(CLASS / "broken-accessor"), "--runtimes", "lua54"],
+     "port.toml:8:8: [port] data: the port does not start on lua54 (error): every op fails: "
+     "data of a: its data is a nil, not a number"),
+    (["check", str(PORTS / "nowhere-*" / "")], "the pattern matches no file or folder"),
+    (["check", CORRECT, "--shard", "3/2"], "is not K/N with 1 <= K <= N"),
 ])
 def test_bad_input_is_one_line_and_exit_2(argv, says, capsys):
     code, out, err = harness(argv, capsys)
@@ -83,11 +98,20 @@ def test_a_failing_port_exits_1_and_names_the_bug_first(capsys, tmp_path):
                           "assigns the gradient") < markdown.index("## Probes")
 
 
-def test_the_default_report_folder_is_named_after_the_port(capsys, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    code, _, _ = harness(["check", CORRECT, "--fixtures", "lecture-d-abc"] + QUICK, capsys)
-    assert code == 0
-    assert (tmp_path / "report" / "check" / "correct" / "check.json").is_file()
+def test_the_default_report_folder_is_one_per_manifest_path(capsys, tmp_path, monkeypatch):
+    # two ports that share a name, one beside the caller and one elsewhere: two folders,
+    # under the folder the check was called from
+    import shutil
+    for where in ("mine/a", "mine/b"):
+        shutil.copytree(PORTS / "correct", tmp_path / where)
+    monkeypatch.chdir(tmp_path / "mine")
+    for manifest in ("a/port.toml", "b/port.toml", CORRECT):
+        code, _, _ = harness(["check", str(manifest), "--fixtures", "lecture-d-abc"] + QUICK,
+                             capsys)
+        assert code == 0
+    made = sorted(p.parent.name for p in (tmp_path / "mine" / "report" / "check").glob("*/check.json"))
+    assert made[:2] == ["a", "b"] and len(made) == 3
+    assert made[2].startswith("correct-") and ".." not in made[2]
 
 
 @pytest.mark.parametrize("port, says", [
@@ -104,4 +128,4 @@ def test_a_port_that_does_not_start_is_one_line_and_exit_2(port, says, capsys, t
     code, out, err = harness(["check", str(manifest), "--tags", "lecture"], capsys)
     assert code == 2 and out == ""
     assert len(err.strip().splitlines()) == 1, err
-    assert "port.toml: " in err and says in err
+    assert re.search(r"port\.toml:\d+:\d+: ", err) and says in err   # at the field

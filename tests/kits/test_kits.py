@@ -64,7 +64,7 @@ def test_the_example_port_passes_the_check(language, tmp_path, capsys):
                     "--probes", "numbers,backward-twice", "--report-dir", tmp_path)
     fixtures, malformed = load_corpus(tags=TAGS)
     assert not malformed
-    assert out[-1] == f"{len(fixtures)} passed, 0 failed"
+    assert out[-1] == f"{len(fixtures) + 2} passed, 0 failed"   # and the two probes"
     assert code == 0
     report = (tmp_path / "check.md").read_text()
     assert "No classic bug found" in report
@@ -186,6 +186,6 @@ def test_a_kit_refuses_an_adapter_it_cannot_use_in_one_line(tmp_path, capsys):
     code, _, err = run(capsys, "check", tmp_path / "port.toml", "--tags", "lecture")
     assert code == 2
     assert len(err) == 1 + err[0].startswith("built")
-    assert re.search(r"port.toml: \[port\] command: the port does not start on go-example "
+    assert re.search(r"port.toml:\d+:\d+: \[port\] command: the port does not start on go-example "
                      r"\(crash\): .* go kit: adapter.go: method Softplus: an op takes V, "
                      r"\(V, V\), \(V, \[\]V\) or \(V, \[\]V, \[\]V\)", err[-1])

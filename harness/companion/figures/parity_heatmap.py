@@ -17,12 +17,12 @@ from matplotlib.patches import Patch
 
 from harness.judge.verdict import CLOSE, ERROR, EXACT, FAIL, NA, UNRESOLVED
 
-from ..paths import PLOTS_DIR, REPO_ROOT
+from ..paths import PLOTS_DIR
 from ..style import figure, save
 
 FILE = "parity_heatmap.png"
 FILE_PER_FIXTURE = "parity_heatmap_fixtures.png"
-PARITY_JSON = REPO_ROOT / "report" / "parity.json"
+PARITY_JSON = Path("report") / "parity.json"   # as make parity writes it, here
 
 
 def grid_from_result(result):
@@ -113,13 +113,17 @@ def _compact(ulps):
     return f"{ulps:.0f}" if ulps < 1000 else f"{ulps:.0e}".replace("e+0", "e").replace("e+", "e")
 
 
-# Finite differences are judged by relative error, not ulps: an fd gradient is
-# thousands of ulps from the exact one by nature, and would paint its column red.
-NOT_IN_ULPS = ("fd",)
+def _in_ulps(column):
+    """Judged in ulps (its registry entry's allowance): finite differences are
+    judged by relative error, thousands of ulps from the exact gradient by
+    nature, and would paint their column red."""
+    from harness.engines.registry import ENGINES
+    entry = ENGINES.get(column)
+    return entry is None or entry.allowance == "ulps"
 
 
 def _without_fd(names, columns, cells):
-    keep = [j for j, c in enumerate(columns) if c not in NOT_IN_ULPS]
+    keep = [j for j, c in enumerate(columns) if _in_ulps(c)]
     new_index = {j: k for k, j in enumerate(keep)}
     cells = {(i, new_index[j]): v for (i, j), v in cells.items() if j in new_index}
     return names, [columns[j] for j in keep], cells

@@ -5,7 +5,7 @@
 Every program is answered correctly (python_ref through harness.interpret),
 except a program whose output node is called `fault`: then FAULT happens.
 FAULTs named hello-* happen instead of the hello; `deaf` stops reading its
-stdin after the hello.  The hello's version tells the test where the port
+stdin after the hello; `chatty` prints a line on stdout before every reply.  The hello's version tells the test where the port
 runs and under which memory limit.
 """
 import json
@@ -126,6 +126,8 @@ def main():
         time.sleep(1000)
     for line in sys.stdin:
         request = json.loads(line)
+        if name == "chatty":   # a print on stdout, where the protocol's lines go
+            send(None, raw=f"debug: backward from {request['output']}")
         if request["output"] == "fault":
             fault(name, request)
         else:

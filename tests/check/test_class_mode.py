@@ -1,0 +1,188 @@
+"""Class mode: the ports of tests/class/ checked as one class give the class
+summary (class.json, class.csv, junit.xml read the way CI reads it, each
+port's Gradescope results.json); shards merged, and a Dask LocalCluster,
+give the same summary as one run."""
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from harness.__main__ import main
+from harness.check.score import LEVEL_POINTS, level_counts, level_scores, total
+from harness.check.targets import targets
+
+CLASS = Path(__file__).resolve().parents[1] / "class"
+PORTS = ["correct", "assigned", "broken-accessor", "misspelt"]
+QUICK = ["--runtimes", "lua54", "--probes", "none",
+         "--fixtures", "lecture-reuse-a-plus-a,lecture-d-abc"]
+
+
+def harness(argv, capsys):
+    try:
+        code = main(argv)
+    except SystemExit as exit_:
+        code = exit_.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def check_class(capsys, folder, *extra, ports=PORTS):
+    return harness(["check", *[str(CLASS / p) for p in ports], *QUICK,
+                    "--report-dir", str(folder), *extra], capsys)
+
+
+@pytest.fixture(scope="module")
+def one_run(tmp_path_factory):
+    """The class in one run, two workers: (exit code, stdout, its folder)."""
+    folder = tmp_path_factory.mktemp("class")
+    capsys = _Capture()
+    code, out, _ = check_class(capsys, folder, "--jobs", "2")
+    return code, out, folder
+
+
+class _Capture:   # capsys is function-scoped; a module fixture reads main's output itself
+    def readouterr(self):
+        return "", ""
+
+
+def comparable(folder):
+    """class.json's ports without what differs between two runs of the same
+    class (times, report paths, which shard)."""
+    body = json.loads((Path(folder) / "class.json").read_text())
+    for port in body["ports"]:
+        for key in ("seconds", "report", "shards"):
+            port.pop(key)
+    return body["ports"]
+
+
+def test_a_class_gives_the_summary_files(one_run):
+    code, _, folder = one_run
+    assert code == 1   # a port failed
+    rows = {r["port"]: r for r in csv.DictReader((folder / "class.csv").open())}
+    assert set(rows) == set(PORTS)
+    assert rows["correct"]["state"] == "checked" and rows["correct"]["score"] == "60.0"
+    assert rows["assigned"]["score"] == "30.0" and rows["assigned"]["failed"] == "1"
+    assert rows["assigned"]["diagnoses"] == "gradients assigned instead of accumulated"
+    assert rows["broken-accessor"]["state"] == "does not start"
+    assert rows["misspelt"]["state"] == "bad manifest"
+    assert "did you mean runtimes?" in rows["misspelt"]["line"]
+    for port in ("broken-accessor", "misspelt"):
+        assert rows[port]["score"] == "0.0" and rows[port]["max_score"] == "100.0"
+    assert (folder / "ports" / "assigned" / "check.json").is_file()
+
+
+def test_the_junit_file_reads_as_ci_reads_it(one_run):
+    from junitparser import Error, Failure, JUnitXml
+    _, _, folder = one_run
+    xml = JUnitXml.fromfile(str(folder / "junit.xml"))
+    suites = {suite.name: suite for suite in xml}
+    assert set(suites) == set(PORTS)
+    cases = {(case.classname, case.name): case for case in suites["assigned"]}
+    assert set(cases) == {("assigned.lua54", "lecture-d-abc"),
+                          ("assigned.lua54", "lecture-reuse-a-plus-a")}
+    assert cases[("assigned.lua54", "lecture-d-abc")].is_passed
+    [failure] = cases[("assigned.lua54", "lecture-reuse-a-plus-a")].result
+    assert isinstance(failure, Failure) and failure.type == "FAIL"
+    assert suites["assigned"].tests == 2 and suites["assigned"].failures == 1
+    [case] = list(suites["misspelt"])
+    assert isinstance(case.result[0], Error) and case.result[0].type == "bad manifest"
+    assert xml.tests == 6 and xml.failures == 1 and xml.errors == 2
+
+
+def test_each_port_has_a_gradescope_results_file(one_run):
+    _, _, folder = one_run
+    for port in PORTS:
+        results = json.loads((folder / "ports" / port / "results.json").read_text())
+        assert set(results) >= {"score", "output", "tests", "execution_time"}
+        for test in results["tests"]:
+            assert set(test) >= {"name", "score", "max_score", "status", "output"}
+        assert results["score"] == sum(t["score"] for t in results["tests"])
+    assigned = json.loads((folder / "ports" / "assigned" / "results.json").read_text())
+    assert [(t["name"], t["score"], t["max_score"]) for t in assigned["tests"]] == \
+        [("level lecture", 30.0, 60.0)]
+    assert assigned["output"].startswith("gradients assigned instead of accumulated (lua54): ")
+    broken = json.loads((folder / "ports" / "broken-accessor" / "results.json").read_text())
+    assert broken["score"] == 0 and "every op fails" in broken["output"]
+
+
+def test_the_terminal_table_fits_100_columns(one_run):
+    _, out, folder = one_run
+    from rich.console import Console
+    from harness.check.class_reports import print_summary, read_summary
+    console = Console(record=True, width=100, highlight=False)
+    print_summary(read_summary(folder / "class.json")[0], console)
+    text = console.export_text()
+    table = [line for line in text.splitlines()   # each unchecked port's whole line follows
+             if not line.startswith(("broken-accessor: ", "misspelt: "))]
+    assert len(table) < len(text.splitlines()) and max(map(len, table)) <= 100
+    assert "assigned" in text and "30/60" in text
+
+
+def test_class_shards_merged_give_the_same_summary(one_run, tmp_path, capsys):
+    _, _, whole = one_run
+    for k in (1, 2):
+        code, _, _ = check_class(capsys, tmp_path / f"shard{k}", "--shard", f"{k}/2",
+                                 "--jobs", "1")
+        assert code in (0, 1)
+    shard_ports = [{p["slug"] for p in json.loads((tmp_path / f"shard{k}" / "class.json")
+                                                 .read_text())["ports"]} for k in (1, 2)]
+    assert shard_ports[0].isdisjoint(shard_ports[1]) and \
+        shard_ports[0] | shard_ports[1] == set(PORTS)
+    code, out, _ = harness(["merge", str(tmp_path / "shard1"), str(tmp_path / "shard2"
+                                                                     / "class.json"),
+                            "--report-dir", str(tmp_path / "merged")], capsys)
+    assert code == 1 and out.splitlines()[-1] == "ports: 1 passed, 3 failed"
+    assert comparable(tmp_path / "merged") == comparable(whole)
+    assert (tmp_path / "merged" / "junit.xml").read_text().count("<testcase") == 6
+
+
+def test_corpus_shards_of_one_port_merged_give_one_run(one_run, tmp_path, capsys):
+    _, _, whole = one_run
+    for k in (1, 2):
+        code, _, _ = harness(["check", str(CLASS / "assigned"), *QUICK, "--shard", f"{k}/2",
+                              "--report-dir", str(tmp_path / f"part{k}")], capsys)
+        assert code in (0, 1)
+    harness(["merge", str(tmp_path / "part1"), str(tmp_path / "part2"), "--report-dir",
+             str(tmp_path / "merged")], capsys)
+    [merged] = comparable(tmp_path / "merged")
+    [alone] = [p for p in comparable(whole) if p["slug"] == "assigned"]
+    assert merged == alone
+
+
+def test_merge_refuses_what_is_not_a_summary(tmp_path, capsys):
+    (tmp_path / "class.json").write_text('{"kind": "something else"}')
+    code, out, err = harness(["merge", str(tmp_path)], capsys)
+    assert code == 2 and out == "" and "not a class summary" in err
+
+
+def test_a_dask_local_cluster_gives_the_same_summary(one_run, tmp_path, capsys):
+    distributed = pytest.importorskip("dask.distributed",
+                                      reason="class mode on Dask needs the [class] extra")
+    _, _, whole = one_run
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        code, _, err = check_class(capsys, tmp_path, "--scheduler", cluster.scheduler_address)
+    assert code == 1, err
+    assert comparable(tmp_path) == comparable(whole)
+
+
+def test_report_folders_never_collide():
+    named = targets([Path("/c/alice/port.toml"), Path("/c/bob/port.toml"),
+                     Path("/c/bob/rust.toml"), Path("/c/a-b/port.toml"),
+                     Path("/c/a/b/port.toml")])
+    slugs = [t.slug for t in named]
+    assert slugs[:3] == ["alice", "bob", "bob-rust"]
+    assert len(set(slugs)) == 5 and all(s.startswith("a-b-") for s in slugs[3:])
+
+
+def test_the_score_counts_judged_cells_per_level():
+    cells = [(("lecture",), "EXACT"), (("lecture",), "FAIL"), (("lecture",), "UNSUPPORTED"),
+             (("edges",), "CONVENTION"), (("deep",), "NOT RUN"), (("integers",), "N/A")]
+    levels = level_scores(level_counts(cells))
+    assert levels == {
+        "lecture": {"passed": 1, "judged": 2, "score": 30.0, "max_score": 60.0},
+        "edges": {"passed": 1, "judged": 1, "score": 20.0, "max_score": 20.0},
+        "scale": {"passed": 0, "judged": 1, "score": 0.0, "max_score": 10.0}}
+    assert total(levels) == (50.0, 90.0)
+    assert sum(LEVEL_POINTS.values()) == 100
