@@ -201,3 +201,16 @@ def test_the_class_summary_counts_the_chosen_levels(micrograd):
     again = PortOutcome.from_json(json.loads(json.dumps(outcome.to_json())))
     assert again.ok() and again.counted_levels == [LECTURE]
     assert not from_result(micrograd, "micrograd").ok()
+
+
+def test_a_class_counts_the_chosen_levels(tmp_path, capsys):
+    code, out, _ = harness(capsys, "check", LECTURE_PORT,
+                           REPO / "tests" / "ports" / "assigned" / "port.toml",
+                           "--tags", "lecture,edges", "--runtimes", "lua54", "--probes", "none",
+                           "--level", "lecture", "--jobs", "1", "--report-dir", tmp_path)
+    assert (code, out[-1]) == (1, "ports: 1 passed, 1 failed")   # assigned fails the lecture
+    outcomes = {o["name"]: o for o in json.loads((tmp_path / "class.json").read_text())["ports"]}
+    lecture = outcomes["lecture"]
+    assert lecture["ok"] and lecture["counted_levels"] == ["lecture"]
+    assert lecture["line"] == "33 passed, 0 failed, 1 unsupported (counted: level lecture)"
+    assert lecture["levels"]["edges"]["score"] < lecture["levels"]["edges"]["max_score"]
