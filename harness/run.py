@@ -164,8 +164,9 @@ class LevelLine:
         return _counts_text(self.counts)
 
     @property
-    def failed(self):
-        return self.counts["failed"]
+    def ok(self):
+        """Nothing failed or not run at this level."""
+        return self.counts["failed"] == 0 and self.counts["not run"] == 0
 
 
 def _counts_text(counts):

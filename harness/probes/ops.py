@@ -9,7 +9,8 @@ from ..ops import OPS
 from .common import OK, WARN, Probe, failure_text, node, num, program
 
 SUPPORTED, UNSUPPORTED_OP, LOWERED, BROKEN = "ok", "unsupported", "lowered", "error"
-NUMBER_EXPONENT_ONLY = "pow with a number exponent only, as the port says (a Value exponent: UNSUPPORTED)"
+NUMBER_EXPONENT_ONLY = ("pow with a number exponent only, as the port says (a Value "
+                        "exponent: UNSUPPORTED)")
 
 
 @dataclass(frozen=True)

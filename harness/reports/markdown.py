@@ -36,7 +36,8 @@ def diagnosis_lines(result):
 def level_lines(result):
     """The summary's line per level (harness/levels.py), as a list."""
     return [f"- level **{line.level}** ({LEVEL_MEANING[line.level]}): {line.text}"
-            + ("" if line.counted else " (shown, not counted)") for line in result.level_lines()] + [""]
+            + ("" if line.counted else " (shown, not counted)")
+            for line in result.level_lines()] + [""]
 
 
 def deviation_notes(result):

@@ -207,7 +207,7 @@ def _levels(result, console):
     if lines:
         console.print(Text("levels", style="bold"))
     for line in lines:
-        style = "dim" if not line.counted else "bold red" if line.failed else "green"
+        style = "dim" if not line.counted else "green" if line.ok else "bold red"
         console.print(Text(f"  {line.level:<8} {line.text}"
                            + ("" if line.counted else "  (shown, not counted)"), style=style),
                       soft_wrap=True)
