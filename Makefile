@@ -2,8 +2,12 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
+LAB    := $(VENV)/bin/mglab
 STAMP  := $(VENV)/.installed
 ARGS   ?=
+# The folder make was called from (make -C lab check PORT=... keeps it in PWD):
+# a port's manifest resolves from there, and its report lands there.
+CALLER := $(or $(PWD),$(CURDIR))
 
 .DEFAULT_GOAL := help
 .PHONY: help setup test parity check lua-test fuzz plots notes same-bytes bench bench-class mutants stability clean
@@ -20,11 +24,13 @@ $(STAMP): pyproject.toml
 setup: $(STAMP) ## create .venv and install the project (idempotent)
 
 parity: $(STAMP) ## the parity matrix: every fixture on every backend (ARGS="--help" for filters)
-	$(PY) -m harness parity $(ARGS)
+	$(LAB) parity $(ARGS)
 
 check: $(STAMP) ## check your own port: make check PORT=path/to/port.toml (ARGS="--help")
 	@test -n "$(PORT)" || { echo "make check: name the manifest: make check PORT=path/to/port.toml"; exit 2; }
-	$(PY) -m harness check $(PORT) $(ARGS)
+	@cd "$(CALLER)" && "$(abspath $(LAB))" check $(PORT) $(ARGS) || { code=$$?; \
+	    echo "make check: mglab check exited $$code (1: the port has findings, 2: bad input)"; \
+	    exit $$code; }
 
 test: $(STAMP) ## the whole pytest suite (what CI runs), on every core
 	$(PY) -m pytest -q -n auto --dist loadgroup
@@ -38,33 +44,33 @@ lua-test: $(STAMP) ## only the Lua port's tests: pytest tests/lua, then busted's
 	done
 
 fuzz: $(STAMP) ## long differential fuzzing campaign (FUZZ_EXAMPLES=n, default 10000)
-	$(PY) -m harness fuzz $(ARGS)
+	$(LAB) fuzz $(ARGS)
 
 plots: $(STAMP) ## draw every figure into plots/
-	$(PY) -m harness plots $(ARGS)
+	$(LAB) plots $(ARGS)
 
 notes: $(STAMP) ## the lecture walkthrough, computed live; writes its Markdown version
-	$(PY) -m harness notes $(ARGS)
+	$(LAB) notes $(ARGS)
 
 same-bytes: $(STAMP) ## plots and notes under each CPU kernel torch can pick: exit 1 if a file differs from plots/
-	$(PY) -m harness.companion.same_bytes
+	$(PY) -m micrograd_lab.harness.companion.same_bytes
 
 bench: $(STAMP) ## benchmarks against micrograd 0.1.0 (installs it into .venv)
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
-	$(PY) -m harness bench $(ARGS)
+	$(LAB) bench $(ARGS)
 
 bench-class: $(STAMP) ## class mode and run control: 30 healthy ports, a looping port, Ctrl-C latency
-	$(PY) -m harness.bench.class_bench $(ARGS)
+	$(PY) -m micrograd_lab.harness.bench.class_bench $(ARGS)
 
 mutants: $(STAMP) ## plant classic port bugs in copies of both engines, score what the checks catch
-	$(PY) -m harness mutants $(ARGS)
+	$(LAB) mutants $(ARGS)
 
 # tests/ports/set-order gives fd-cancelling-paths-1e16 right in about half of
 # its runs; before fixtures with fan-in ran again, its exit code was 0 or 1 by luck.
 STABILITY_RUNS ?= 20
 stability: $(STAMP) ## check a port whose answers depend on set order STABILITY_RUNS (20) times: exit 1 every time
 	@codes=""; for i in $$(seq $(STABILITY_RUNS)); do \
-	    $(PY) -m harness check tests/ports/set-order/port.toml --probes numbers,determinism \
+	    $(LAB) check tests/ports/set-order/port.toml --probes numbers,determinism \
 	        --fixtures fd-cancelling-paths-1e16,lecture-reuse-ab,micrograd-sanity-check \
 	        --report-dir report/stability >/dev/null 2>&1; \
 	    codes="$$codes $$?"; \

@@ -3,7 +3,7 @@
 lua_port/interpret.lua is the same loop in Lua; the torch backend has its
 own (it must ask torch to keep the gradients of intermediate nodes).
 """
-from python_ref.engine import Value
+from micrograd_lab.python_ref.engine import Value
 
 from .ops import OPS
 

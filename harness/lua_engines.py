@@ -16,7 +16,7 @@ JIT_OFF = " (jit off)"
 def runtimes():
     """Names of the Lua runtimes lupa can load here, in lua_port's order."""
     try:
-        from lua_port import available_runtimes
+        from micrograd_lab.lua_port import available_runtimes
     except ImportError:
         return ()
     return tuple(available_runtimes())
@@ -25,7 +25,7 @@ def runtimes():
 @lru_cache(maxsize=None)
 def lua_engine(name):
     """The LuaEngine for a runtime name, or for "<luajit runtime> (jit off)"."""
-    from lua_port import LuaEngine
+    from micrograd_lab.lua_port import LuaEngine
     if name.endswith(JIT_OFF):
         return LuaEngine(name[:-len(JIT_OFF)], jit=False)
     return LuaEngine(name, jit=name.startswith("luajit"))

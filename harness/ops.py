@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Callable
 
-from python_ref import ieee
+from micrograd_lab.python_ref import ieee
 
 EDGE_VALUES = (0.0, -0.0, 1e-300, -1e-300, 5e-324, 1e300, -1e300,
                math.inf, -math.inf, math.nan, 1.0, -1.0)
@@ -439,5 +439,5 @@ def docs_table():
     return "\n".join(rows)
 
 
-if __name__ == "__main__":   # docs/fixtures.md's op table: python -m harness.ops
+if __name__ == "__main__":   # docs/fixtures.md's op table: python -m micrograd_lab.harness.ops
     print(docs_table())

@@ -4,17 +4,17 @@ import math
 
 import pytest
 
-from lua_port.runtimes import RUNTIMES as LUA_RUNTIMES
+from micrograd_lab.lua_port.runtimes import RUNTIMES as LUA_RUNTIMES
 
-from harness.engines.base import NotApplicable, UnavailableEngine
-from harness.engines.registry import get_engine
-from harness.engines.fd import MAX_INPUTS, chosen_inputs
-from harness.judge.verdict import CLOSE, ERROR, EXACT, FAIL, NA, compare
-from harness.interpret import interpret
-from harness.parse import parse_program
-from harness.program import Arg, Program, Step
-from harness.judge.tolerances import FD_REL_TOL
-from harness.run import evaluate_and_judge
+from micrograd_lab.harness.engines.base import NotApplicable, UnavailableEngine
+from micrograd_lab.harness.engines.registry import get_engine
+from micrograd_lab.harness.engines.fd import MAX_INPUTS, chosen_inputs
+from micrograd_lab.harness.judge.verdict import CLOSE, ERROR, EXACT, FAIL, NA, compare
+from micrograd_lab.harness.interpret import interpret
+from micrograd_lab.harness.parse import parse_program
+from micrograd_lab.harness.program import Arg, Program, Step
+from micrograd_lab.harness.judge.tolerances import FD_REL_TOL
+from micrograd_lab.harness.run import evaluate_and_judge
 
 LECTURE = ("e = a*b\nd = e + c\nL = d*f", {"a": 2.0, "b": -3.0, "c": 10.0, "f": -2.0}, "L")
 REUSE = ("b = a + a\nc = b * a\nd = c - a\ne = d / b", {"a": 3.0}, "e")
@@ -151,8 +151,8 @@ def test_torch_number_over_value_is_a_direct_division(text, x):
 
 
 def test_every_engine_has_its_line_in_the_figures():
-    from harness.companion.style import engine_style
-    from harness.engines.registry import ENGINES
+    from micrograd_lab.harness.companion.style import engine_style
+    from micrograd_lab.harness.engines.registry import ENGINES
     colours = {}
     for name, entry in ENGINES.items():
         style = engine_style(name)

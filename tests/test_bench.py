@@ -11,11 +11,11 @@ import shutil
 
 import pytest
 
-from harness import lua_engines
-from harness.bench import cli, graphs, isolated, matrix, report, results, standalone, targets, training
-from harness.bench.timing import loglog_slope
-from harness.training.task import moons_task
-from python_ref import Value
+from micrograd_lab.harness import lua_engines
+from micrograd_lab.harness.bench import cli, graphs, isolated, matrix, report, results, standalone, targets, training
+from micrograd_lab.harness.bench.timing import loglog_slope
+from micrograd_lab.harness.training.task import moons_task
+from micrograd_lab.python_ref import Value
 
 # One pytest-xdist worker runs this file: quick_run (one bench run) is shared.
 pytestmark = pytest.mark.xdist_group("bench-quick-run")
@@ -266,7 +266,7 @@ def _parser():
 
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory):
-    """One `python -m harness bench --quick --only training,graphs` with one Lua runtime."""
+    """One `mglab bench --quick --only training,graphs` with one Lua runtime."""
     out = tmp_path_factory.mktemp("bench")
     args = _parser().parse_args(["--quick", "--only", "training,graphs", "--runtimes", ",".join(LUA),
                                  "--out", str(out)])
@@ -382,8 +382,8 @@ def test_matrix_backend_rate_counts_fixtures_and_raises(monkeypatch):
     row = matrix.time_backend("python_ref", fixtures, repeat=1)
     assert row.fixtures == 6 and row.errors == 0 and row.fixtures_per_s == 6 / row.seconds
 
-    from harness.engines import registry
-    from harness.engines.base import Engine
+    from micrograd_lab.harness.engines import registry
+    from micrograd_lab.harness.engines.base import Engine
 
     class Broken(Engine):
         def evaluate(self, program, *, integers=False):

@@ -2,9 +2,9 @@
 CLOSE bound in words a person reads, the colour of the group."""
 import math
 
-from harness.judge.compare import Mismatch
-from harness.judge.verdict import CLOSE, EXACT, FAIL, NA, Cell
-from harness.reports import cell_groups
+from micrograd_lab.harness.judge.compare import Mismatch
+from micrograd_lab.harness.judge.verdict import CLOSE, EXACT, FAIL, NA, Cell
+from micrograd_lab.harness.reports import cell_groups
 
 
 def test_counts_text_and_status_skip_missing_cells():

@@ -4,8 +4,8 @@ import re
 import graphviz
 import pytest
 
-from harness.companion.draw import dot_available, draw_dot, render
-from harness.companion.figures.graphs import L_graph, drawings, neuron_graph
+from micrograd_lab.harness.companion.draw import dot_available, draw_dot, render
+from micrograd_lab.harness.companion.figures.graphs import L_graph, drawings, neuron_graph
 
 
 def test_one_record_per_value_and_one_node_per_op():

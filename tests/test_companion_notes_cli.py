@@ -1,11 +1,11 @@
-"""python -m harness notes: tables on the terminal, plots/walkthrough.md, a
+"""mglab notes: tables on the terminal, plots/walkthrough.md, a
 non-zero exit when a claim fails, and options that change what is trained
 without failing claims that need the defaults."""
 import argparse
 
-from harness.companion import engines, lecture, notes_cli
-from harness.companion.expect import Exactly
-from harness.companion.walkthrough import Claim, Section, node
+from micrograd_lab.harness.companion import engines, lecture, notes_cli
+from micrograd_lab.harness.companion.expect import Exactly
+from micrograd_lab.harness.companion.walkthrough import Claim, Section, node
 
 
 def _args(tmp_path, *argv):

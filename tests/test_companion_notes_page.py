@@ -6,12 +6,12 @@ import re
 
 import pytest
 
-from harness import lua_engines
-from harness.companion import engines
-from harness.companion.notes_cli import short_version, sweeps
-from harness.companion.paths import PLOTS_DIR
-from harness.companion.report import markdown, rows
-from harness.companion.walkthrough import run_section, sections
+from micrograd_lab.harness import lua_engines
+from micrograd_lab.harness.companion import engines
+from micrograd_lab.harness.companion.notes_cli import short_version, sweeps
+from micrograd_lab.harness.companion.paths import PLOTS_DIR
+from micrograd_lab.harness.companion.report import markdown, rows
+from micrograd_lab.harness.companion.walkthrough import run_section, sections
 
 from markdown_page import CHROMIUM, measure
 

@@ -11,23 +11,23 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from harness import lua_engines
-from harness.companion import engines, lecture
-from harness.companion.draw import dot_available
-from harness.companion.figures import FIGURES, figure_module
-from harness.companion.figures import (activations, fd_slope, finite_differences,
+from micrograd_lab.harness import lua_engines
+from micrograd_lab.harness.companion import engines, lecture
+from micrograd_lab.harness.companion.draw import dot_available
+from micrograd_lab.harness.companion.figures import FIGURES, figure_module
+from micrograd_lab.harness.companion.figures import (activations, fd_slope, finite_differences,
                                        fixture_ranges, parabola, parity_heatmap,
                                        training as training_figures)
-from harness.companion.paths import PLOTS_DIR
+from micrograd_lab.harness.companion.paths import PLOTS_DIR
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-from harness.companion.plots_cli import main as plots_main
-from harness.companion.style import recorded, ulp_ticks
-from harness.companion.training import trained
-from harness.judge.compare import ulp_distance
-from harness.fixture import load_corpus
-from harness.training.task import lecture_task, moons_task
-from python_ref import Value
+from micrograd_lab.harness.companion.plots_cli import main as plots_main
+from micrograd_lab.harness.companion.style import recorded, ulp_ticks
+from micrograd_lab.harness.companion.training import trained
+from micrograd_lab.harness.judge.compare import ulp_distance
+from micrograd_lab.harness.fixture import load_corpus
+from micrograd_lab.harness.training.task import lecture_task, moons_task
+from micrograd_lab.python_ref import Value
 
 import shared_corpus
 from figure_layout import layout_of, legends_over_axes, noting_layout, overlapping_texts
@@ -154,7 +154,7 @@ def test_no_figure_has_texts_over_each_other_or_a_legend_over_its_data(drawn):
 
 
 def test_the_layout_check_sees_overlaps():
-    from harness.companion.style import figure
+    from micrograd_lab.harness.companion.style import figure
 
     fig, ax = figure(figsize=(4, 3))
     ax.plot([0, 1], [0, 1], label="a line")
@@ -382,7 +382,7 @@ def test_files_carry_no_date_or_software_version(drawn):
 
 def test_the_walkthrough_and_readme_link_only_figures_make_plots_draws(drawn):
     written = drawn[1]
-    from harness.bench.cli import PLOT_NAME as BENCH_PLOT  # drawn by `make bench`
+    from micrograd_lab.harness.bench.cli import PLOT_NAME as BENCH_PLOT  # drawn by `make bench`
 
     names = {p.name for p in written} | {"walkthrough.md", BENCH_PLOT}
     walkthrough = PLOTS_DIR / "walkthrough.md"
@@ -399,7 +399,7 @@ def test_the_walkthrough_and_readme_link_only_figures_make_plots_draws(drawn):
 
 
 def test_every_walkthrough_figure_is_drawn(drawn):
-    from harness.companion.walkthrough import sections
+    from micrograd_lab.harness.companion.walkthrough import sections
 
     names = {p.name for p in drawn[1]}
     wanted = {fig for s in sections() for fig, _ in s.figures}

@@ -6,7 +6,7 @@ default kernels, byte for byte."""
 import pytest
 import torch
 
-from harness.companion import same_bytes
+from micrograd_lab.harness.companion import same_bytes
 
 # One pytest-xdist worker runs this file with the other companion tests: the
 # trained networks (trained() keeps them per process) are trained once.
@@ -19,7 +19,7 @@ VECTOR_KERNELS = ("AVX2", "AVX512")
 def test_torch_kernels_change_its_bits_but_not_the_files(tmp_path):
     here, default = tmp_path / "here", tmp_path / "default"
     same_bytes.quick(here)
-    done = same_bytes.run(["-m", "harness.companion.same_bytes", "--quick", str(default)],
+    done = same_bytes.run(["-m", "micrograd_lab.harness.companion.same_bytes", "--quick", str(default)],
                           "default", capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in here.iterdir()) == [

@@ -1,12 +1,12 @@
 """The tracer turns a lecture example into the Program every engine runs."""
 import pytest
 
-from harness.companion import lecture
-from harness.companion.trace import trace
-from harness.interpret import interpret
-from harness.ops import OPS
-from harness.program import Arg
-from python_ref import Value
+from micrograd_lab.harness.companion import lecture
+from micrograd_lab.harness.companion.trace import trace
+from micrograd_lab.harness.interpret import interpret
+from micrograd_lab.harness.ops import OPS
+from micrograd_lab.harness.program import Arg
+from micrograd_lab.python_ref import Value
 
 
 def test_traced_program_matches_python_ref_run_directly():

@@ -6,14 +6,14 @@ import math
 
 import pytest
 
-from harness import lua_engines
-from harness.companion import engines, training
-from harness.companion.training import trained
-from harness.companion.walkthrough import DRIFT_ULPS, LIBM_TANH
-from harness.judge.compare import ulp_distance
-from harness.training.moons import make_moons
-from harness.training.task import MOONS_SEED, lecture_task, moons_task
-from harness.training.trainer import Trainer, signs_right
+from micrograd_lab.harness import lua_engines
+from micrograd_lab.harness.companion import engines, training
+from micrograd_lab.harness.companion.training import trained
+from micrograd_lab.harness.companion.walkthrough import DRIFT_ULPS, LIBM_TANH
+from micrograd_lab.harness.judge.compare import ulp_distance
+from micrograd_lab.harness.training.moons import make_moons
+from micrograd_lab.harness.training.task import MOONS_SEED, lecture_task, moons_task
+from micrograd_lab.harness.training.trainer import Trainer, signs_right
 
 # One pytest-xdist worker runs this file with test_companion_plots.py and
 # test_companion_walkthrough.py: the trained networks (trained() keeps them

@@ -2,10 +2,10 @@
 python_ref and every Lua runtime (and torch where it has a column)."""
 import pytest
 
-from harness import lua_engines
-from harness.companion import engines, lecture
-from harness.companion.expect import Below, Exactly, Near, Prints
-from harness.companion.walkthrough import Claim, Section, node, run_section, sections
+from micrograd_lab.harness import lua_engines
+from micrograd_lab.harness.companion import engines, lecture
+from micrograd_lab.harness.companion.expect import Below, Exactly, Near, Prints
+from micrograd_lab.harness.companion.walkthrough import Claim, Section, node, run_section, sections
 
 # One pytest-xdist worker runs this file with test_companion_plots.py and
 # test_companion_training.py: the trained networks (trained() keeps them per

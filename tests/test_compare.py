@@ -5,10 +5,10 @@ import math
 import pytest
 from hypothesis import given, strategies as st
 
-from harness.judge.compare import abs_error, expected_evaluation, rel_error, ulp_distance
-from harness.fuzz import profiles
-from harness.judge.verdict import CLOSE, EXACT, FAIL, NA, ERROR, Cell, compare
-from harness.program import Arg, Program, Step
+from micrograd_lab.harness.judge.compare import abs_error, expected_evaluation, rel_error, ulp_distance
+from micrograd_lab.harness.fuzz import profiles
+from micrograd_lab.harness.judge.verdict import CLOSE, EXACT, FAIL, NA, ERROR, Cell, compare
+from micrograd_lab.harness.program import Arg, Program, Step
 
 TINY = 5e-324  # the smallest subnormal
 
@@ -169,7 +169,7 @@ def _two_nodes():
 
 
 def test_kept_pairs_tells_evaluations_apart_and_ends_with_its_block():
-    from harness.judge import compare as compare_module
+    from micrograd_lab.harness.judge import compare as compare_module
     program = _two_nodes()
     reference = {"x": (1.0, -1.0), "y": (-1.0, 1.0)}
     same = dict(reference)
@@ -216,7 +216,7 @@ _PAIRS = st.one_of(st.none(), st.tuples(_VALUES, _VALUES))
 @given(st.lists(_PAIRS, min_size=2, max_size=2), st.lists(_PAIRS, min_size=2, max_size=2),
        st.booleans())
 def test_differences_agree_with_the_per_node_loop(ref_pairs, cand_pairs, kept):
-    from harness.judge import compare as compare_module
+    from micrograd_lab.harness.judge import compare as compare_module
     program = _two_nodes()
     reference = {n: p for n, p in zip(("x", "y"), ref_pairs) if p is not None}
     candidate = {n: p for n, p in zip(("x", "y"), cand_pairs) if p is not None}

@@ -5,13 +5,13 @@ import math
 
 import pytest
 
-from harness.engines.registry import ENGINES, get_engine
-from harness.judge import tolerances
-from harness.judge.compare import ulp_distance
-from harness.judge.verdict import CLOSE, EXACT, NA, judge
-from harness.interpret import interpret
-from harness.parse import parse_program
-from harness.run import evaluate_and_judge
+from micrograd_lab.harness.engines.registry import ENGINES, get_engine
+from micrograd_lab.harness.judge import tolerances
+from micrograd_lab.harness.judge.compare import ulp_distance
+from micrograd_lab.harness.judge.verdict import CLOSE, EXACT, NA, judge
+from micrograd_lab.harness.interpret import interpret
+from micrograd_lab.harness.parse import parse_program
+from micrograd_lab.harness.run import evaluate_and_judge
 
 def node_budgets(program, reference, engine, candidate=None):
     return ENGINES[engine].budget.node_budgets(program, reference, candidate)
@@ -74,7 +74,7 @@ def test_known_torch_deviation_is_na_with_its_reason_and_lua_is_exact():
 
 
 def test_every_deviation_names_a_known_class_and_a_reason():
-    from harness.ops import DEVIATION_CLASSES, OPS
+    from micrograd_lab.harness.ops import DEVIATION_CLASSES, OPS
     for op in OPS.values():
         for cls, entry in op.deviations.items():
             assert cls in DEVIATION_CLASSES

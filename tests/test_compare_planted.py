@@ -5,18 +5,18 @@ import math
 
 import pytest
 
-from harness.engines.base import Engine as BaseEngine
-from harness.engines.budgets import command_port_budget
-from harness.engines.registry import ENGINES
-from harness.fixture import load_corpus
-from harness.judge.compare import ulp_distance
-from harness.judge.tolerances import EXACT as EXACT_BUDGET
-from harness.judge.verdict import CLOSE, ERROR, EXACT, FAIL
-from harness.interpret import interpret
-from harness.parse import parse_program
-from harness.run import evaluate_and_judge
-from python_ref import ieee
-from python_ref.engine import Value
+from micrograd_lab.harness.engines.base import Engine as BaseEngine
+from micrograd_lab.harness.engines.budgets import command_port_budget
+from micrograd_lab.harness.engines.registry import ENGINES
+from micrograd_lab.harness.fixture import load_corpus
+from micrograd_lab.harness.judge.compare import ulp_distance
+from micrograd_lab.harness.judge.tolerances import EXACT as EXACT_BUDGET
+from micrograd_lab.harness.judge.verdict import CLOSE, ERROR, EXACT, FAIL
+from micrograd_lab.harness.interpret import interpret
+from micrograd_lab.harness.parse import parse_program
+from micrograd_lab.harness.run import evaluate_and_judge
+from micrograd_lab.python_ref import ieee
+from micrograd_lab.python_ref.engine import Value
 
 
 class TanhGradOneUlpHigh(Value):

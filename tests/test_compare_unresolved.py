@@ -8,17 +8,17 @@ import struct
 import pytest
 from hypothesis import given, strategies as st
 
-from harness.engines.registry import get_engine
-from harness.engines.fd import output_noise
-from harness.judge.compare import rel_error, ulp_distance, ulp_reach
-from harness.fixture import load_corpus
-from harness.fuzz import profiles
-from harness.fuzz.oracle import Oracle
-from harness.interpret import interpret
-from harness.program import Arg, Program, Step
-from harness.judge.verdict import (CLOSE, CONVENTION, ERROR, EXACT, FAIL, NA, NOT_RUN, PASSED,
+from micrograd_lab.harness.engines.registry import get_engine
+from micrograd_lab.harness.engines.fd import output_noise
+from micrograd_lab.harness.judge.compare import rel_error, ulp_distance, ulp_reach
+from micrograd_lab.harness.fixture import load_corpus
+from micrograd_lab.harness.fuzz import profiles
+from micrograd_lab.harness.fuzz.oracle import Oracle
+from micrograd_lab.harness.interpret import interpret
+from micrograd_lab.harness.program import Arg, Program, Step
+from micrograd_lab.harness.judge.verdict import (CLOSE, CONVENTION, ERROR, EXACT, FAIL, NA, NOT_RUN, PASSED,
     PASSING, SKIPPED, STATUS, STATUSES, UNRESOLVED, UNSUPPORTED, FAILED, compare)
-from harness.run import evaluate_and_judge
+from micrograd_lab.harness.run import evaluate_and_judge
 
 ONE = Program((("x", 1.0),), (Step("y", "neg", (Arg.node("x"),), 1, "y = -x"),), "y")
 

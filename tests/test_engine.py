@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from python_ref import Value
+from micrograd_lab.python_ref import Value
 
 
 def test_micrograd_sanity_check_is_exact():

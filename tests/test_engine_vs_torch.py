@@ -19,9 +19,9 @@ import math
 import pytest
 import torch
 
-from harness.judge.compare import ulp_distance
-from harness.ops import OPS
-from python_ref import Value
+from micrograd_lab.harness.judge.compare import ulp_distance
+from micrograd_lab.harness.ops import OPS
+from micrograd_lab.python_ref import Value
 
 ORDINARY = (-2.5, -1.0, -0.3, 0.5, 0.7, 1.0, 2.0, 3.0)
 EDGES = (0.0, -0.0, 1e-300, -1e-300, 5e-324, 1e-10, 1e300, -1e300,

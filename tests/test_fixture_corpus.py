@@ -7,9 +7,9 @@ from collections import Counter
 
 import pytest
 
-from harness.fixture import FIXTURES_ROOT, TAGS, load_corpus, load_fixture
-from harness.fixtures.derivations import expected_numbers
-from harness.interpret import interpret
+from micrograd_lab.harness.fixture import FIXTURES_ROOT, TAGS, load_corpus, load_fixture
+from micrograd_lab.harness.fixtures.derivations import expected_numbers
+from micrograd_lab.harness.interpret import interpret
 
 from shared_corpus import BY_NAME, ERRORS, FIXTURES
 
@@ -97,7 +97,7 @@ def test_the_lecture_examples_are_all_there():
 
 
 def test_every_op_appears_at_ordinary_points_and_at_edges():
-    from harness.ops import OPS
+    from micrograd_lab.harness.ops import OPS
     by_tag = {tag: Counter(s.op for f in FIXTURES if tag in f.tags for s in f.program.steps)
               for tag in ("ops", "edges")}
     unary_binary = {name for name, op in OPS.items() if op.kind != "nary"}

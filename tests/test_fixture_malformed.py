@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.fixture import FixtureError, load_corpus, load_fixture
+from micrograd_lab.harness.fixture import FixtureError, load_corpus, load_fixture
 
 MALFORMED = Path(__file__).resolve().parent / "malformed"
 
@@ -94,7 +94,7 @@ def test_a_bad_file_does_not_stop_the_rest(tmp_path):
 
 
 def test_a_file_over_the_size_limit_is_refused_before_reading(tmp_path, monkeypatch):
-    import harness.fixture as fixture_module
+    import micrograd_lab.harness.fixture as fixture_module
     monkeypatch.setattr(fixture_module, "MAX_FILE_BYTES", 100)
     path = tmp_path / "big.toml"
     path.write_text((MALFORMED / "duplicate_names" / "first.toml").read_text())

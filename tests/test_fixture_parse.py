@@ -3,11 +3,11 @@ import math
 
 import pytest
 
-from harness.ops import METHODS, OPS
-from harness import parse as parse_module
-from harness.fixture_error import FixtureError
-from harness.parse import MAX_LINES, MAX_NODES, MAX_TEXT, Repeat, parse_program
-from harness.program import Arg, Program
+from micrograd_lab.harness.ops import METHODS, OPS
+from micrograd_lab.harness import parse as parse_module
+from micrograd_lab.harness.fixture_error import FixtureError
+from micrograd_lab.harness.parse import MAX_LINES, MAX_NODES, MAX_TEXT, Repeat, parse_program
+from micrograd_lab.harness.program import Arg, Program
 
 IN = {"a": 2.0, "b": -3.0, "c": 10.0}
 

@@ -4,12 +4,12 @@ import math
 
 from hypothesis import given
 
-from harness.fixture import load_fixture
-from harness.fuzz import profiles
-from harness.fuzz.found import number_text, program_hash, program_text, write_found
-from harness.fuzz.strategies import programs
-from harness.parse import parse_program
-from harness.program import Arg, Program, Step
+from micrograd_lab.harness.fixture import load_fixture
+from micrograd_lab.harness.fuzz import profiles
+from micrograd_lab.harness.fuzz.found import number_text, program_hash, program_text, write_found
+from micrograd_lab.harness.fuzz.strategies import programs
+from micrograd_lab.harness.parse import parse_program
+from micrograd_lab.harness.program import Arg, Program, Step
 
 
 def _same(a, b):
@@ -64,7 +64,7 @@ def test_written_case_loads_as_a_fixture(tmp_path):
 
 
 def test_dead_nodes_are_dropped_and_names_renumbered():
-    from harness.fuzz.program_tools import renumbered, without_dead_nodes
+    from micrograd_lab.harness.fuzz.program_tools import renumbered, without_dead_nodes
     program = Program((("x1", 0.0), ("x2", 2.0), ("x3", 3.0)),
                       (Step("n1", "exp", (Arg.node("x1"),)),
                        Step("n2", "mul", (Arg.node("x3"), Arg.num(2.0))),
@@ -80,8 +80,8 @@ def test_found_line_prints_the_lists_of_a_dot():
 
     from rich.console import Console
 
-    from harness.fuzz.campaign import Found
-    from harness.fuzz.cli import found_line
+    from micrograd_lab.harness.fuzz.campaign import Found
+    from micrograd_lab.harness.fuzz.cli import found_line
     program = parse_program("n1 = x1 + x1\nn2 = dot(n1, [n1, x2], [1e+300, x2])\n"
                             "n3 = n2 * n1\n", {"x1": 0.0, "x2": 1.0}, "n3")
     out = io.StringIO()

@@ -5,16 +5,16 @@ import importlib.util
 
 import pytest
 
-from harness.engines.base import Engine
-from harness.judge.tolerances import EXACT
+from micrograd_lab.harness.engines.base import Engine
+from micrograd_lab.harness.judge.tolerances import EXACT
 
-from harness.engines.registry import get_engine
-from harness.fixture import load_fixture
-from harness.fuzz import profiles
-from harness.fuzz.campaign import describe, run
-from harness.fuzz.oracle import Oracle
-from harness.interpret import interpret
-from python_ref import engine
+from micrograd_lab.harness.engines.registry import get_engine
+from micrograd_lab.harness.fixture import load_fixture
+from micrograd_lab.harness.fuzz import profiles
+from micrograd_lab.harness.fuzz.campaign import describe, run
+from micrograd_lab.harness.fuzz.oracle import Oracle
+from micrograd_lab.harness.interpret import interpret
+from micrograd_lab.python_ref import engine
 
 
 def _engine_copy(tag):

@@ -2,13 +2,13 @@
 draws, under the parity matrix's own rules; and the command line around it."""
 import pytest
 
-from harness.__main__ import main as harness_main
-from harness.engines.base import UnavailableEngine
-from harness.engines.registry import get_engine
-from harness.fuzz import profiles
-from harness.fuzz.campaign import describe, run
-from harness.fuzz.oracle import Oracle
-from harness.program import Arg, Program, Step
+from micrograd_lab.harness.__main__ import main as harness_main
+from micrograd_lab.harness.engines.base import UnavailableEngine
+from micrograd_lab.harness.engines.registry import get_engine
+from micrograd_lab.harness.fuzz import profiles
+from micrograd_lab.harness.fuzz.campaign import describe, run
+from micrograd_lab.harness.fuzz.oracle import Oracle
+from micrograd_lab.harness.program import Arg, Program, Step
 
 QUICK_LUA = ("lua51", "lua54", "luajit21")
 
@@ -108,7 +108,7 @@ def test_fuzz_help_names_every_option(capsys):
 def test_unknown_backend_is_one_clear_line(capsys):
     assert harness_main(["fuzz", "--backends", "python_ref,nope", "--examples", "5"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == ["python -m harness fuzz: --backends: unknown backend 'nope' (known: "
+    assert err == ["mglab fuzz: --backends: unknown backend 'nope' (known: "
                    "python_ref, lua51, lua52, lua53, lua54, lua55, luajit20, luajit21, "
                    "luajit20-interp, luajit21-interp, torch, fd)"]
 

@@ -7,10 +7,10 @@ import operator
 import pytest
 from hypothesis import find, given
 
-from harness.fuzz import profiles
-from harness.fuzz.strategies import programs
-from harness.interpret import interpret
-from harness.ops import OPS
+from micrograd_lab.harness.fuzz import profiles
+from micrograd_lab.harness.fuzz.strategies import programs
+from micrograd_lab.harness.interpret import interpret
+from micrograd_lab.harness.ops import OPS
 
 # One pytest-xdist worker runs this file: the sample is drawn once.
 pytestmark = pytest.mark.xdist_group("fuzz-sample")
@@ -108,8 +108,8 @@ def test_the_quick_profile_draws_the_same_programs_whatever_modules_are_loaded(
 
     from hypothesis import find, settings
 
-    from harness.fuzz import profiles
-    from harness.fuzz.strategies import programs
+    from micrograd_lab.harness.fuzz import profiles
+    from micrograd_lab.harness.fuzz.strategies import programs
 
     def drawn():
         seen = []

@@ -33,6 +33,12 @@ def project_modules(root=REPO_ROOT, packages=PACKAGES):
     return modules
 
 
+def _local(name):
+    """A module's name as its folder gives it: harness.x for micrograd_lab.harness.x
+    (the installed package's name, pyproject.toml)."""
+    return name.removeprefix("micrograd_lab.")
+
+
 def imported_modules(name, path, modules):
     """The project modules the file at path (module `name`) imports, anywhere in it."""
     tree = ast.parse(path.read_text(), filename=str(path))
@@ -47,10 +53,11 @@ def imported_modules(name, path, modules):
                 parts = package.split(".")
                 parts = parts[:len(parts) - (node.level - 1)]
                 base = ".".join(parts + ([node.module] if node.module else []))
-            targets = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base
-                       for alias in node.names]
+            targets = [f"{base}.{alias.name}" if _local(f"{base}.{alias.name}") in modules
+                       else base for alias in node.names]
         else:
             continue
+        targets = [_local(t) for t in targets]
         found.update(t for t in targets if t in modules and t != name)
     return found
 

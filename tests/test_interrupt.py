@@ -56,10 +56,10 @@ def alive(pid):
 
 
 def interrupt(args, workers, cwd):
-    """Run `python -m harness ARGS` on a pty; once `workers` Lua workers run
+    """Run `mglab ARGS` on a pty; once `workers` Lua workers run
     below it, type Ctrl-C.  (exit status, all it wrote, what it wrote after
     the Ctrl-C, the processes that were below it)."""
-    child = pexpect.spawn(sys.executable, ["-m", "harness", *args], cwd=str(cwd),
+    child = pexpect.spawn(sys.executable, ["-m", "micrograd_lab.harness", *args], cwd=str(cwd),
                           env={**os.environ, "PYTHONPATH": str(REPO)}, encoding="utf-8",
                           timeout=HANG_GUARD, dimensions=(40, 100))
     written = []
@@ -73,7 +73,7 @@ def interrupt(args, workers, cwd):
     below = {}
     while time.monotonic() < end and child.isalive():
         below = descendants(child.pid)
-        if sum("harness.engines.lua_worker" in c for c in below.values()) >= workers:
+        if sum("micrograd_lab.harness.engines.lua_worker" in c for c in below.values()) >= workers:
             break
         drain()
     else:

@@ -2,8 +2,8 @@
 mutants command refuse a bad flag with one line and exit 2, before any run."""
 import pytest
 
-from harness.__main__ import main as harness_main
-from harness.parity import jit_coverage, jit_diff
+from micrograd_lab.harness.__main__ import main as harness_main
+from micrograd_lab.harness.parity import jit_coverage, jit_diff
 
 
 @pytest.mark.parametrize("tool", [jit_diff, jit_coverage])

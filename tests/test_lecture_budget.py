@@ -7,13 +7,13 @@ import random
 
 import pytest
 
-from harness.engines.budgets import lua_port_budget
-from harness.interpret import interpret
-from harness.judge.tolerances import port_budget
-from harness.judge.verdict import CLOSE, EXACT, FAIL, judge
-from harness.ops import LECTURE, OPS
-from harness.parse import parse_program
-from harness.run import budget_at_level
+from micrograd_lab.harness.engines.budgets import lua_port_budget
+from micrograd_lab.harness.interpret import interpret
+from micrograd_lab.harness.judge.tolerances import port_budget
+from micrograd_lab.harness.judge.verdict import CLOSE, EXACT, FAIL, judge
+from micrograd_lab.harness.ops import LECTURE, OPS
+from micrograd_lab.harness.parse import parse_program
+from micrograd_lab.harness.run import budget_at_level
 
 micrograd = pytest.importorskip("micrograd.engine", reason="micrograd 0.1.0 is not installed "
                                                            "(pip install -e '.[dev]')")
@@ -75,7 +75,7 @@ def test_a_port_gains_the_lecture_class_on_the_lecture_level_only():
     assert budget_at_level(BUDGET, ("ops", "edges")) is BUDGET
     assert budget_at_level(BUDGET, ("nn",)) is ON_LECTURE
     # the lab's own engines have no lecture class
-    from harness.engines.registry import ENGINES
+    from micrograd_lab.harness.engines.registry import ENGINES
     assert budget_at_level(ENGINES["lua54"].budget, ("ops",)) is ENGINES["lua54"].budget
     assert set(OPS["div"].deviations[LECTURE].reason.split()) >= {"b**-1", "1", "ulp"}
 
@@ -130,7 +130,7 @@ def test_each_bound_is_derived_not_loose(op, scale_at):
 
 
 def test_the_report_names_what_a_port_gains_on_the_lecture_level():
-    from harness.judge.tolerances import describe
+    from micrograd_lab.harness.judge.tolerances import describe
     text = describe({"port-lua54": port_budget("port-lua54")})
     assert "| port-lua54, lecture-level fixtures | `tanh` | 6 | 1 |" in text
     assert "(ulps of max(|t|, 1 - t**2); the derivative's: 1)" in text

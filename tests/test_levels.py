@@ -4,10 +4,10 @@ import math
 
 import pytest
 
-from harness.interpret import interpret
-from harness.levels import EDGES, LECTURE, LEVELS, NUMBERS, SCALE, chosen, level_of, ordinary
-from harness.nn.cases import all_cases
-from harness.probes import REGISTRY
+from micrograd_lab.harness.interpret import interpret
+from micrograd_lab.harness.levels import EDGES, LECTURE, LEVELS, NUMBERS, SCALE, chosen, level_of, ordinary
+from micrograd_lab.harness.nn.cases import all_cases
+from micrograd_lab.harness.probes import REGISTRY
 
 from shared_corpus import BY_NAME, FIXTURES
 

@@ -1,10 +1,10 @@
-"""python -m harness parity end to end, on a small corpus of its own."""
+"""mglab parity end to end, on a small corpus of its own."""
 import json
 import re
 
 import pytest
 
-from harness.__main__ import main
+from micrograd_lab.harness.__main__ import main
 
 GOOD = {
     "lecture/l.toml": '''name = "t-lecture-l"
@@ -228,7 +228,7 @@ def test_help_explains_every_flag(capsys):
 
 
 def test_default_columns_leave_out_missing_lua_runtimes(tmp_path, capsys, monkeypatch):
-    import lua_port
+    from micrograd_lab import lua_port
     monkeypatch.setattr(lua_port, "available_runtimes", lambda: ("lua54",))
     code = main(["parity", "--fixtures-dir", str(corpus(tmp_path)), "--report-dir",
                  str(tmp_path / "r"), "--jobs", "1", "--fixtures", "t-lecture-l"])
@@ -242,10 +242,10 @@ def test_the_terminal_report_fits_100_columns_without_breaking_a_word(tmp_path):
     """Twelve columns used to fold cells into 'EX/AC/T' below 200 columns."""
     from rich.console import Console
 
-    from harness.engines.registry import ENGINES, MATRIX_ENGINES
-    from harness.fixture import load_corpus
-    from harness.reports.terminal import print_report
-    from harness.run import run
+    from micrograd_lab.harness.engines.registry import ENGINES, MATRIX_ENGINES
+    from micrograd_lab.harness.fixture import load_corpus
+    from micrograd_lab.harness.reports.terminal import print_report
+    from micrograd_lab.harness.run import run
     fixtures, _ = load_corpus(names=["lecture-l-minus-8", "tanh-at-0p5", "relu-edge-nan"])
     result = run(fixtures, [ENGINES[n] for n in MATRIX_ENGINES], expected=True, vs_torch=True,
                  jobs=1)

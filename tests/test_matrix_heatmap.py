@@ -4,9 +4,9 @@ import math
 
 import pytest
 
-from harness.companion.figures import parity_heatmap as heatmap
-from harness.fixture import TAGS as CORPUS_TAGS
-from harness.judge.verdict import CLOSE, ERROR, EXACT, FAIL, NA, UNRESOLVED
+from micrograd_lab.harness.companion.figures import parity_heatmap as heatmap
+from micrograd_lab.harness.fixture import TAGS as CORPUS_TAGS
+from micrograd_lab.harness.judge.verdict import CLOSE, ERROR, EXACT, FAIL, NA, UNRESOLVED
 
 COLUMNS = ["expected", "lua54", "torch", "fd"]
 # fixture -> (first tag, its cells in COLUMNS order as (status, max ulps))

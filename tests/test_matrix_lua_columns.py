@@ -10,25 +10,25 @@ from pathlib import Path
 
 import pytest
 
-from harness.__main__ import main as harness_main
-from harness.engines.base import UnavailableEngine
-from harness.engines.lab_lua import OUR_MANIFEST, open_our_port
-from harness.engines.lua import has_lua_integers, is_lua_integer
-from harness.engines.manifest import load_manifest
-from harness.engines.open import port_specs
-from harness.engines.registry import ENGINE_NAMES, ENGINES, MATRIX_ENGINES, get_engine
-from harness.fixture import load_corpus
-from harness.interpret import interpret
-from harness.judge import tolerances
-from harness.judge.tolerances import BudgetCache
-from harness.judge.verdict import CLOSE, ERROR, EXACT, FAIL, Cell, worse
-from harness.parity.jit_coverage import ENGINE, engine_functions, measure
-from harness.parity.jit_diff import compare_runtime, first_difference
-from harness.parse import parse_program
-from harness.program import FLOATS, INTEGERS
-from harness.run import judge_runs, run
-from lua_port import LuaEngine, available_runtimes
-from lua_port.runtimes import (INTEGER_RUNTIMES, INTERPRETER_COLUMNS, JIT_RUNTIMES, LUA_COLUMNS,
+from micrograd_lab.harness.__main__ import main as harness_main
+from micrograd_lab.harness.engines.base import UnavailableEngine
+from micrograd_lab.harness.engines.lab_lua import OUR_MANIFEST, open_our_port
+from micrograd_lab.harness.engines.lua import has_lua_integers, is_lua_integer
+from micrograd_lab.harness.engines.manifest import load_manifest
+from micrograd_lab.harness.engines.open import port_specs
+from micrograd_lab.harness.engines.registry import ENGINE_NAMES, ENGINES, MATRIX_ENGINES, get_engine
+from micrograd_lab.harness.fixture import load_corpus
+from micrograd_lab.harness.interpret import interpret
+from micrograd_lab.harness.judge import tolerances
+from micrograd_lab.harness.judge.tolerances import BudgetCache
+from micrograd_lab.harness.judge.verdict import CLOSE, ERROR, EXACT, FAIL, Cell, worse
+from micrograd_lab.harness.parity.jit_coverage import ENGINE, engine_functions, measure
+from micrograd_lab.harness.parity.jit_diff import compare_runtime, first_difference
+from micrograd_lab.harness.parse import parse_program
+from micrograd_lab.harness.program import FLOATS, INTEGERS
+from micrograd_lab.harness.run import judge_runs, run
+from micrograd_lab.lua_port import LuaEngine, available_runtimes
+from micrograd_lab.lua_port.runtimes import (INTEGER_RUNTIMES, INTERPRETER_COLUMNS, JIT_RUNTIMES, LUA_COLUMNS,
                                RUNTIMES, column_runtime)
 
 AVAILABLE = available_runtimes()
@@ -293,7 +293,7 @@ def test_a_port_that_keeps_integers_fails_through_the_check_as_in_the_matrix(tmp
 
 @pytest.mark.parametrize("runtime", available(JIT_RUNTIMES))
 def test_jit_on_and_off_give_the_same_bits_on_a_corpus_sample(runtime):
-    """The fast subset of `python -m harness.parity.jit_diff` (the whole
+    """The fast subset of `python -m micrograd_lab.harness.parity.jit_diff` (the whole
     corpus there): no budget covers a JIT-only difference, so none may exist."""
     fixtures, _ = load_corpus(tags=["lecture", "pow", "nn", "integers", "found"])
     diff = compare_runtime(runtime, fixtures)
@@ -339,7 +339,7 @@ def test_jit_on_and_off_share_one_budget_table_each_with_its_reason():
 
 
 def test_an_unavailable_runtime_makes_an_unavailable_column(monkeypatch):
-    import lua_port
+    from micrograd_lab import lua_port
     monkeypatch.setattr(lua_port, "available_runtimes", lambda: ())
     engine = ENGINES["luajit21-interp"].open()
     assert isinstance(engine, UnavailableEngine) and engine.name == "luajit21-interp"

@@ -1,9 +1,9 @@
 """The runner's process pool: a fixture split across workers (its engines
 shared out) gives the same cells, in the same order, as one run in-process."""
-from harness import run as runner
-from harness.engines.registry import ENGINES
-from harness.fixture import load_corpus
-from harness.reports.as_json import run_json
+from micrograd_lab.harness import run as runner
+from micrograd_lab.harness.engines.registry import ENGINES
+from micrograd_lab.harness.fixture import load_corpus
+from micrograd_lab.harness.reports.as_json import run_json
 
 BACKENDS = ("lua51", "luajit21", "torch", "fd")
 SPECS = tuple(ENGINES[name] for name in BACKENDS)

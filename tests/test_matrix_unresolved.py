@@ -1,7 +1,7 @@
 """UNRESOLVED through the whole matrix: a parity run of the corpus's cases
 where no digit is checked shows the verdict, its bound and its reason in
 every report, counts it with the skipped, and leaves no CLOSE cell more
-than half off (what `python -m harness.parity.audit` measures on a full
+than half off (what `python -m micrograd_lab.harness.parity.audit` measures on a full
 report/parity.json)."""
 import contextlib
 import io
@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from harness.__main__ import main
-from harness.parity.audit import far_close_cells, main as audit_main
-from harness.judge.verdict import MATRIX_STATUSES, STATUS
+from micrograd_lab.harness.__main__ import main
+from micrograd_lab.harness.parity.audit import far_close_cells, main as audit_main
+from micrograd_lab.harness.judge.verdict import MATRIX_STATUSES, STATUS
 
 # Each was a CLOSE more than half off (or fd's FAIL that checked nothing).
 CASES = ("exp-edge-minus-745", "lecture-l-nudge-a", "slope-d-nudge-a", "slope-d-nudge-b",

@@ -3,14 +3,14 @@ planted bug is caught by the check (and an equivalent one is not), and the
 score counts by runtime family.  `make mutants` runs the whole table."""
 import pytest
 
-import python_ref
-from harness.fixture import load_corpus
-from harness.mutants import nn_oracle
-from harness.mutants.cli import score_lines
-from harness.mutants.plant import EditDoesNotApply, mutated_text
-from harness.mutants.run import Outcome, run_mutant
-from harness.mutants.table import MUTANTS, Mutant, by_name
-from lua_port import available_runtimes
+from micrograd_lab import python_ref
+from micrograd_lab.harness.fixture import load_corpus
+from micrograd_lab.harness.mutants import nn_oracle
+from micrograd_lab.harness.mutants.cli import score_lines
+from micrograd_lab.harness.mutants.plant import EditDoesNotApply, mutated_text
+from micrograd_lab.harness.mutants.run import Outcome, run_mutant
+from micrograd_lab.harness.mutants.table import MUTANTS, Mutant, by_name
+from micrograd_lab.lua_port import available_runtimes
 
 
 def test_every_edit_applies_exactly_once_to_todays_sources():

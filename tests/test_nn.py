@@ -1,7 +1,7 @@
 """python_ref's nn: micrograd's Module/Neuron/Layer/MLP with shared-PRNG weights."""
 import pytest
 
-from python_ref import MLP, Layer, Neuron, Rng, Value
+from micrograd_lab.python_ref import MLP, Layer, Neuron, Rng, Value
 
 
 def test_neuron_draws_its_weights_from_the_prng():

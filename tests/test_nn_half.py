@@ -9,17 +9,17 @@ from dataclasses import replace
 
 import pytest
 
-from harness.judge import mlp
-from harness.judge.tolerances import port_budget
-from harness.judge.verdict import CLOSE, EXACT, FAIL
-from harness.nn import cases, cell
-from harness.nn.cell import judge_answer
-from harness.nn.reference import (equivalent_evaluation, equivalent_program, reference_pass,
+from micrograd_lab.harness.judge import mlp
+from micrograd_lab.harness.judge.tolerances import port_budget
+from micrograd_lab.harness.judge.verdict import CLOSE, EXACT, FAIL
+from micrograd_lab.harness.nn import cases, cell
+from micrograd_lab.harness.nn.cell import judge_answer
+from micrograd_lab.harness.nn.reference import (equivalent_evaluation, equivalent_program, reference_pass,
                                   run_loss)
-from harness.nn.request import (KINDS, MlpAnswer, MlpRequest, activations, parameter_count,
+from micrograd_lab.harness.nn.request import (KINDS, MlpAnswer, MlpRequest, activations, parameter_count,
                                 parameter_names, squared_error)
-from harness.ops import FDLIBM
-from python_ref import Value
+from micrograd_lab.harness.ops import FDLIBM
+from micrograd_lab.python_ref import Value
 
 CASES = {case.name: case for case in cases.all_cases()}
 PYTHON = port_budget("port-python")

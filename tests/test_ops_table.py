@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from harness.engines.manifest import DEFAULT_OPS
-from harness.ops import EDGE_VALUES, OPS, PAIRS, TERMS, docs_table, split_args
-from harness.parse import parse_program
-from harness.program import Arg
-from python_ref import Value
+from micrograd_lab.harness.engines.manifest import DEFAULT_OPS
+from micrograd_lab.harness.ops import EDGE_VALUES, OPS, PAIRS, TERMS, docs_table, split_args
+from micrograd_lab.harness.parse import parse_program
+from micrograd_lab.harness.program import Arg
+from micrograd_lab.python_ref import Value
 
 REPO = Path(__file__).resolve().parent.parent
 EPS = sys.float_info.epsilon
@@ -184,11 +184,11 @@ def test_the_operator_table_check_fails_on_a_wrong_operator():
 def test_the_fixtures_page_op_table_is_docs_table():
     readme = (REPO / "docs" / "fixtures.md").read_text().split("\n")
     header = docs_table().split("\n")[0]
-    assert header in readme, "docs/fixtures.md has no op table: paste `python -m harness.ops`"
+    assert header in readme, "docs/fixtures.md has no op table: paste `python -m micrograd_lab.harness.ops`"
     start = readme.index(header)
     end = start
     while end < len(readme) and readme[end].startswith("|"):
         end += 1
     assert "\n".join(readme[start:end]) == docs_table(), \
-        "docs/fixtures.md's op table differs from harness.ops: paste `python -m harness.ops` over it"
+        "docs/fixtures.md's op table differs from harness.ops: paste `python -m micrograd_lab.harness.ops` over it"
     assert len(readme[start:end]) == len(OPS) + 2

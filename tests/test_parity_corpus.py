@@ -11,10 +11,10 @@ import functools
 
 import pytest
 
-from harness.engines.registry import ENGINES, MATRIX_ENGINES, get_engine
-from harness.judge.tolerances import BudgetCache
-from harness.judge.verdict import ERROR, FAIL, NA, judge_expected
-from harness.run import EXPECTED, evaluate_and_judge
+from micrograd_lab.harness.engines.registry import ENGINES, MATRIX_ENGINES, get_engine
+from micrograd_lab.harness.judge.tolerances import BudgetCache
+from micrograd_lab.harness.judge.verdict import ERROR, FAIL, NA, judge_expected
+from micrograd_lab.harness.run import EXPECTED, evaluate_and_judge
 
 from shared_corpus import BY_NAME, ERRORS as MALFORMED, FIXTURES
 

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from python_ref.rng import Rng, portable_log
+from micrograd_lab.python_ref.rng import Rng, portable_log
 
 # First outputs, pinned: the Lua port's spec checks the same numbers.
 PINNED_RANDOM = {

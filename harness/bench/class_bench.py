@@ -1,4 +1,4 @@
-"""python -m harness.bench.class_bench [class|loop|interrupt|all]: what class
+"""python -m micrograd_lab.harness.bench.class_bench [class|loop|interrupt|all]: what class
 mode and run control cost, measured (make bench-class).
 
   class      N healthy ports (copies of tests/ports/correct's manifest) checked
@@ -11,7 +11,7 @@ mode and run control cost, measured (make bench-class).
   interrupt  Ctrl-C typed (through a pty) at parity, check and class mode while
              they work: the seconds until each has exited
 
-Each runs the harness as a user does (`python -m harness ...`), and prints
+Each runs the harness as a user does (`mglab ...`), and prints
 one line per figure with the command it measured.  Not a test: nothing here
 asserts a time.
 """
@@ -33,7 +33,7 @@ DEFAULT_TIMEOUT = "10"   # the manifest default (engines/manifest.py), for the l
 
 
 def _harness(*args):
-    return [sys.executable, "-m", "harness", *map(str, args)]
+    return [sys.executable, "-m", "micrograd_lab.harness", *map(str, args)]
 
 
 def _shown(command):
@@ -107,7 +107,7 @@ def _lua_workers_below(root):
             pid = int(stat[stat.rindex(")") + 2:].split()[1])
             if pid == root:
                 try:
-                    count += b"harness.engines.lua_worker" in (entry / "cmdline").read_bytes()
+                    count += b"micrograd_lab.harness.engines.lua_worker" in (entry / "cmdline").read_bytes()
                 except OSError:
                     pass
                 break
@@ -126,7 +126,7 @@ def bench_interrupt():
             "class mode": ["check", LOOPS, HEALTHY, *forever, "--report-dir", f"{tmp}/class"],
         }
         for name, args in cases.items():
-            child = pexpect.spawn(sys.executable, ["-m", "harness", *map(str, args)],
+            child = pexpect.spawn(sys.executable, ["-m", "micrograd_lab.harness", *map(str, args)],
                                   cwd=str(REPO), encoding="utf-8", timeout=300)
             end = time.monotonic() + 300
             while time.monotonic() < end and not _lua_workers_below(child.pid):
@@ -145,7 +145,7 @@ def bench_interrupt():
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m harness.bench.class_bench",
+    parser = argparse.ArgumentParser(prog="python -m micrograd_lab.harness.bench.class_bench",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("what", nargs="?", default="all",
                         choices=("class", "loop", "interrupt", "all"))

@@ -1,4 +1,4 @@
-"""python -m harness bench: speed and memory side by side with micrograd 0.1.0.
+"""mglab bench: speed and memory side by side with micrograd 0.1.0.
 
 Writes bench.json, RESULTS.md and bench_time_per_node.png into --out; a full
 run (not --quick, every part) also refreshes plots/bench_time_per_node.png
@@ -58,7 +58,7 @@ def main(args):
     runtimes = None if args.runtimes is None else [r for r in args.runtimes.split(",") if r]
     sizes = QUICK_SIZES if args.quick else FULL_SIZES
 
-    out = {"command": "python -m harness bench " + shlex.join(sys.argv[2:] if sys.argv[1:2] == ["bench"] else []),
+    out = {"command": "mglab bench " + shlex.join(sys.argv[2:] if sys.argv[1:2] == ["bench"] else []),
            "options": {"quick": args.quick, "only": parts, "repeat": repeat, "sizes": list(sizes),
                        "points": QUICK_POINTS if args.quick else 100, "runtimes": runtimes},
            "machine": machine.describe()}

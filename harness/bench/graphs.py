@@ -25,7 +25,7 @@ import tracemalloc
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from harness.lua_engines import lua_engine, runtimes as lua_runtimes
+from micrograd_lab.harness.lua_engines import lua_engine, runtimes as lua_runtimes
 
 from . import isolated, standalone
 from .timing import time_once
@@ -98,7 +98,7 @@ def _micrograd():
 
 
 def _python_ref():
-    from python_ref import Value
+    from micrograd_lab.python_ref import Value
     return Value, lambda v: v.relu(), lambda v: v.grad
 
 

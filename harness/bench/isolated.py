@@ -21,7 +21,7 @@ def call(function, kwargs, timeout=3600):
     The child saves the items (JSON) after each one, so a crash keeps them."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "items.json"
-        done = subprocess.run([sys.executable, "-m", "harness.bench.isolated", function,
+        done = subprocess.run([sys.executable, "-m", "micrograd_lab.harness.bench.isolated", function,
                                json.dumps(kwargs), str(out)],
                               cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout)
         items = json.loads(out.read_text()) if out.exists() else []

@@ -3,7 +3,7 @@ import os
 import platform
 from importlib import metadata
 
-from harness import lua_engines
+from micrograd_lab.harness import lua_engines
 
 
 def _cpu_model():

@@ -1,7 +1,7 @@
 """Benchmark 3: the parity matrix over the whole fixture corpus.
 
 Fixtures per second for each backend (its start-up, e.g. a Lua state, timed
-apart), and the wall time of `python -m harness parity` in a subprocess:
+apart), and the wall time of `mglab parity` in a subprocess:
 what `make parity` runs, without make's own second.
 """
 import importlib.util
@@ -43,13 +43,13 @@ class ParityRun:
 
 
 def _corpus(skip_tags=()):
-    from harness.fixture import load_corpus
+    from micrograd_lab.harness.fixture import load_corpus
     fixtures, _errors = load_corpus()
     return [f for f in fixtures if not set(f.tags) & set(skip_tags)]
 
 
 def time_backend(name, fixtures, repeat):
-    from harness.engines.registry import get_engine
+    from micrograd_lab.harness.engines.registry import get_engine
 
     row = BackendRow(name, fixtures=len(fixtures))
     start = time.perf_counter()
@@ -77,11 +77,11 @@ def time_backend(name, fixtures, repeat):
 
 
 def run_parity(timeout=600):
-    """Wall time of `python -m harness parity` (skipped until the matrix exists)."""
-    if importlib.util.find_spec("harness.parity.cli") is None:
+    """Wall time of `mglab parity` (skipped until the matrix exists)."""
+    if importlib.util.find_spec("micrograd_lab.harness.parity.cli") is None:
         return ParityRun(skipped="harness/matrix/cli.py does not exist yet: `make parity` not timed")
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "harness", "parity"], cwd=REPO_ROOT,
+    done = subprocess.run([sys.executable, "-m", "micrograd_lab.harness", "parity"], cwd=REPO_ROOT,
                           capture_output=True, text=True, timeout=timeout)
     seconds = time.perf_counter() - start
     lines = [line for line in done.stdout.splitlines() if line.strip()]
@@ -90,7 +90,7 @@ def run_parity(timeout=600):
 
 def backend_names():
     try:
-        from harness.engines.registry import ENGINE_NAMES
+        from micrograd_lab.harness.engines.registry import ENGINE_NAMES
     except ImportError:
         return ()
     return ENGINE_NAMES

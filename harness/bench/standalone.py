@@ -8,7 +8,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from harness.training.trainer import LUA_TRAINER
+from micrograd_lab.harness.training.trainer import LUA_TRAINER
 
 BINARIES = ("lua5.1", "lua5.4", "luajit")
 TRAINING_RUNNER = Path(__file__).parent / "lua" / "standalone.lua"

@@ -24,10 +24,10 @@ import gc
 import statistics
 from dataclasses import asdict, dataclass
 
-from harness.engines.registry import REFERENCE
-from harness.lua_engines import JIT_OFF, lua_engine, runtimes as lua_runtimes
-from harness.training.task import moons_task
-from harness.training.trainer import LUA_TRAINER, Trainer
+from micrograd_lab.harness.engines.registry import REFERENCE
+from micrograd_lab.harness.lua_engines import JIT_OFF, lua_engine, runtimes as lua_runtimes
+from micrograd_lab.harness.training.task import moons_task
+from micrograd_lab.harness.training.trainer import LUA_TRAINER, Trainer
 
 from . import isolated, standalone
 from .timing import median_time
@@ -127,7 +127,7 @@ def _torch_scalar_stepper(task):
 def _torch_vector_stepper(task):
     import torch
     torch.set_num_threads(1)
-    from harness.training.torch_trainer import TorchTrainer
+    from micrograd_lab.harness.training.torch_trainer import TorchTrainer
 
     return TorchTrainer(task, initial_parameters(task)).step
 

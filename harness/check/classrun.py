@@ -9,7 +9,7 @@ pool of --jobs worker processes, or, with --scheduler, the workers of a
 Dask cluster (dask.distributed: its workers must see the same files, the
 ports and the report folder).  --shard K/N checks every N-th port from the
 K-th (by report folder name), so that shards on N machines cover the class
-once; `python -m harness merge` joins their class.json files.
+once; `mglab merge` joins their class.json files.
 
 A port whose manifest is refused, or that does not start, is a row of the
 summary with score 0 and the one line that says why; the class goes on.
@@ -158,7 +158,7 @@ class ClassInterrupted(Exception):
 def _known_runtimes(asked):
     """--runtimes names Lua runtimes lupa knows (each port is then asked for
     those it names)."""
-    from lua_port import RUNTIMES
+    from micrograd_lab.lua_port import RUNTIMES
     unknown = [r for r in asked if r not in RUNTIMES]
     if unknown:
         raise BadInput(f"--runtimes: unknown runtime {', '.join(unknown)} "

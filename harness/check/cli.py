@@ -1,4 +1,4 @@
-"""python -m harness check PORT...: check micrograd ports against python_ref.
+"""mglab check PORT...: check micrograd ports against python_ref.
 
 Runs the corpus (or --tags / --fixtures) on every runtime the manifest names
 (or --runtimes), judges each cell by the parity matrix's rules, runs the
@@ -108,7 +108,7 @@ def add_arguments(parser):
                              f"other cells are NOT RUN (default {FAIL_AFTER}; 0: never)")
     parser.add_argument("--shard", type=shard, default=None, metavar="K/N",
                         help="only the K-th of N shares of the class (of the fixtures, for "
-                             "one port); `python -m harness merge` joins the shards")
+                             "one port); `mglab merge` joins the shards")
     parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
                         help="a class's ports run on this Dask scheduler (tcp://host:8786; "
                              "pip install '.[class]'), their reports on a folder it shares")

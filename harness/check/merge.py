@@ -1,4 +1,4 @@
-"""python -m harness merge CLASS.json...: join the class summaries that
+"""mglab merge CLASS.json...: join the class summaries that
 `check --shard K/N` wrote (on N machines, say) into one, the files one run
 of the whole class would have written (class_reports.py).
 

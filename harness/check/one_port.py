@@ -34,7 +34,7 @@ def _chosen_runtimes(manifest, asked):
     if unknown:
         raise UsageError(f"{manifest.shown}: unknown runtime {', '.join(unknown)}; the port "
                          f"names {', '.join(manifest.runtimes)}")
-    from lua_port import available_runtimes
+    from micrograd_lab.lua_port import available_runtimes
     present = set(available_runtimes())
     chosen = [r for r in (asked or manifest.runtimes) if r in present]
     for runtime in asked or manifest.runtimes:

@@ -2,6 +2,6 @@
 live walkthrough of the lecture.  The trainings come from harness.training,
 the same trainers the benchmark times.
 
-`python -m harness plots` draws every figure into plots/;
-`python -m harness notes` walks through the lecture, every claim computed live.
+`mglab plots` draws every figure into plots/;
+`mglab notes` walks through the lecture, every claim computed live.
 """

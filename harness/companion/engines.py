@@ -11,8 +11,8 @@ AVX512, AVX2 or default give other tanh and exp results), so the files the
 companion writes show torch only through checked bounds and values rounded
 to 6 significant digits: they are the same on every machine.
 """
-from harness import lua_engines
-from harness.engines.registry import get_engine
+from micrograd_lab.harness import lua_engines
+from micrograd_lab.harness.engines.registry import get_engine
 
 REFERENCE = "python_ref"
 TORCH = "torch"

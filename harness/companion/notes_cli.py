@@ -1,4 +1,4 @@
-"""python -m harness notes: the lecture in order, every claim computed live
+"""mglab notes: the lecture in order, every claim computed live
 on python_ref and each Lua runtime side by side (make notes)."""
 import re
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from harness import lua_engines
+from micrograd_lab.harness import lua_engines
 
 from . import engines
 from .paths import PLOTS_DIR, WALKTHROUGH_MD

@@ -1,4 +1,4 @@
-"""python -m harness plots: draw every figure into plots/ (make plots)."""
+"""mglab plots: draw every figure into plots/ (make plots)."""
 import sys
 import time
 from pathlib import Path

@@ -1,4 +1,4 @@
-"""python -m harness.companion.same_bytes (make same-bytes): are the files
+"""python -m micrograd_lab.harness.companion.same_bytes (make same-bytes): are the files
 `make plots notes` writes into plots/ the same on any machine?
 
 torch picks its CPU kernels when it starts (ATEN_CPU_CAPABILITY: default,
@@ -36,8 +36,8 @@ def run(argv, capability, **kwargs):
 
 def render_all(outdir, capability):
     """make plots and make notes into outdir, under one torch capability."""
-    for argv in (["-m", "harness", "plots", "--out", str(outdir)],
-                 ["-m", "harness", "notes", "--markdown", str(outdir / "walkthrough.md")]):
+    for argv in (["-m", "micrograd_lab.harness", "plots", "--out", str(outdir)],
+                 ["-m", "micrograd_lab.harness", "notes", "--markdown", str(outdir / "walkthrough.md")]):
         done = run(argv, capability, capture_output=True, text=True)
         if done.returncode:
             raise RuntimeError(f"{' '.join(argv)} (ATEN_CPU_CAPABILITY={capability}) exited "
@@ -58,7 +58,7 @@ def differing(outdir, reference_dir=PLOTS_DIR):
 
 def quick(outdir):
     """What torch's numbers reach, written into outdir (see the module doc)."""
-    from harness.training.task import lecture_task
+    from micrograd_lab.harness.training.task import lecture_task
 
     from . import engines
     from .figures import training as training_figures
@@ -80,7 +80,7 @@ def quick(outdir):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m harness.companion.same_bytes",
+    parser = argparse.ArgumentParser(prog="python -m micrograd_lab.harness.companion.same_bytes",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("--quick", type=Path, metavar="OUT",
                         help="write only what torch's numbers reach into OUT")

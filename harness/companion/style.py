@@ -29,7 +29,7 @@ POINT_STYLE = dict(marker="D", markersize=8, color="gold", markeredgecolor="blac
 
 def engine_style(engine):
     """The engine's line, as its registry entry gives it (grey for another)."""
-    from harness.engines.registry import ENGINES
+    from micrograd_lab.harness.engines.registry import ENGINES
     entry = ENGINES.get(engine)
     return dict(entry.style) if entry is not None and entry.style else dict(color="grey",
                                                                                linestyle="-")

@@ -6,8 +6,8 @@ runtime through LuaEngine.evaluate.  A Node records the op it was made by;
 `name()` gives it the label the lecture uses (a, b, e, d, L), the rest get
 numbered ids.
 """
-from harness.ops import OPS
-from harness.program import Arg, Program, Step
+from micrograd_lab.harness.ops import OPS
+from micrograd_lab.harness.program import Arg, Program, Step
 
 
 class Tape:

@@ -10,8 +10,8 @@ import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from harness.lua_engines import lua_engine
-from harness.training.trainer import LUA_TRAINER, Trainer, signs_right
+from micrograd_lab.harness.lua_engines import lua_engine
+from micrograd_lab.harness.training.trainer import LUA_TRAINER, Trainer, signs_right
 
 from . import engines
 
@@ -51,7 +51,7 @@ def train_lua(task, runtime):
 
 
 def train_torch(task, initial):
-    from harness.training.torch_trainer import TorchTrainer
+    from micrograd_lab.harness.training.torch_trainer import TorchTrainer
 
     return _record(TorchTrainer(task, initial), task, Run(engines.TORCH, initial=list(initial)))
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Optional
 
-from harness.judge.compare import ulp_distance
-from harness.training.task import lecture_task, moons_task
+from micrograd_lab.harness.judge.compare import ulp_distance
+from micrograd_lab.harness.training.task import lecture_task, moons_task
 
 from . import engines, lecture, training
 from .expect import Below, Exactly, Near, Prints

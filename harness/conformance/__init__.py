@@ -1,4 +1,4 @@
-"""python -m harness check-driver PORT.toml: does a driver speak the port
+"""mglab check-driver PORT.toml: does a driver speak the port
 protocol (docs/protocol.md), whatever its port computes?
 
 trials.py holds the trials, session.py the protocol page's example session,

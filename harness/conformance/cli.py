@@ -1,4 +1,4 @@
-"""python -m harness check-driver PORT.toml: does the manifest's driver speak
+"""mglab check-driver PORT.toml: does the manifest's driver speak
 the port protocol (docs/protocol.md)?
 
 Runs the trials of trials.py on the command the manifest names (after its

@@ -3,7 +3,7 @@
 where -(a/b)/b is an ordinary number: a = b = 1e200 gives -0 for -1e-200.
 Shown where every gradient of the fixture is what python_ref's backward
 gives with that formula, and not what it gives with its own."""
-from python_ref import ieee
+from micrograd_lab.python_ref import ieee
 
 from ..judge.verdict import CONVENTION, FAIL
 from .common import Bug, Evidence

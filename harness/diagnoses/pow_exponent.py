@@ -4,7 +4,7 @@ Values in).  Shown where every gradient of the fixture is what python_ref's
 backward gives with d(a**b)/db = 0 (the base's slope python_ref's, or the
 plain formula b * a**(b-1), which gives nan where python_ref's convention
 gives 0)."""
-from python_ref import ieee
+from micrograd_lab.python_ref import ieee
 
 from ..judge.verdict import CONVENTION, FAIL
 from .common import Bug, Evidence

@@ -5,7 +5,7 @@ A port's language is its manifest's (a Lua port) or its hello's (a command
 port); family() sorts it into the families the advice is written for.  Also
 how runtimes read in one line: "lua51–lua55, luajit20, luajit21".
 """
-from lua_port.runtimes import RUNTIMES
+from micrograd_lab.lua_port.runtimes import RUNTIMES
 
 LUA, PYTHON, JAVASCRIPT, DEFAULT = "lua", "python", "javascript", ""
 FAMILIES = {"lua": LUA, "luajit": LUA, "python": PYTHON, "cpython": PYTHON, "pypy": PYTHON,

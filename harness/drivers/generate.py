@@ -4,7 +4,7 @@ Go and Java find an adapter's op methods by reflection; Rust and C++ cannot,
 so their kits read the op names and how each takes its arguments from a
 generated file.  After adding an op to harness/ops.py:
 
-    python -m harness.drivers.generate
+    python -m micrograd_lab.harness.drivers.generate
 
 (tests/kits/test_generated.py fails while a generated file is out of date.)
 """

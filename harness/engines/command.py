@@ -19,7 +19,7 @@ process running: the port itself said what went wrong.
 """
 import re
 
-from lua_port.runtimes import INTEGER_RUNTIMES
+from micrograd_lab.lua_port.runtimes import INTEGER_RUNTIMES
 
 from .base import (FLOATS, INTEGERS, NUMBER_EXPONENT, Engine, EngineFailure, Unsupported,
                    refuse_value_exponents)

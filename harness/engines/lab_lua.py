@@ -34,7 +34,7 @@ class LuaInterpreterEngine(Engine):
     this process (one per runtime per process, reused for every fixture)."""
 
     def __init__(self, name, runtime, budget):
-        import lua_port
+        from micrograd_lab import lua_port
         self.name, self.budget = name, budget
         self.engine = lua_port.LuaEngine(runtime, jit=False)
         self.version = f"{self.engine.version}, JIT {'on' if self.engine.jit_status() else 'off'}"

@@ -35,7 +35,7 @@ import weakref
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from lua_port.runtimes import INTEGER_RUNTIMES
+from micrograd_lab.lua_port.runtimes import INTEGER_RUNTIMES
 
 from ..ops import OPS
 from . import children, deadline
@@ -48,7 +48,6 @@ from .printed import Printed
 __all__ = ["LuaPortEngine", "open_lua_port", "has_lua_integers", "is_lua_integer",
            "flattened"]
 
-REPO_DIR = Path(__file__).resolve().parents[2]
 START_ALLOWANCE = 20.0  # seconds for a worker to start Python and lupa, before its setup runs
 # What Lua says when an expression calls a method the port's Values lack, or
 # applies an operator they have no metamethod for, in both wordings:
@@ -106,7 +105,7 @@ class _Program:
         """(ids, flat, {integers: payload}) of program; the lock is held."""
         made = cls._made.get(id(program))
         if made is None:
-            from lua_port import flatten_program
+            from micrograd_lab.lua_port import flatten_program
             made = cls._made[id(program)] = (*flatten_program(program), {})
             # dropped as the program is freed, before its id can be reused
             weakref.finalize(program, cls._made.pop, id(program), None)
@@ -145,14 +144,13 @@ class _Worker:
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         self.stderr = tempfile.TemporaryFile()
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_DIR), env.get("PYTHONPATH")]))
         try:
+            # the worker is this package's lua_worker, run by this Python
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "harness.engines.lua_worker", str(to_child_r), str(from_child_w)],
+                [sys.executable, "-m", f"{__package__}.lua_worker", str(to_child_r),
+                 str(from_child_w)],
                 pass_fds=(to_child_r, from_child_w), stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL, stderr=self.stderr, cwd=REPO_DIR, env=env,
-                start_new_session=True)
+                stdout=subprocess.DEVNULL, stderr=self.stderr, start_new_session=True)
             children.track(self)
         finally:
             os.close(to_child_r)
@@ -293,7 +291,7 @@ class LuaPortEngine(Engine):
             except EngineFailure:
                 pass
             if self._hello is None:
-                from lua_port import lupa_module
+                from micrograd_lab.lua_port import lupa_module
                 lua = lupa_module(self.name).LuaRuntime()
                 return lua.eval("jit and jit.version or _VERSION")
             jit = self._hello["jit"]
@@ -450,7 +448,7 @@ def open_lua_port(manifest, runtimes=None, budget=None):
     """A LuaPortEngine per runtime of the manifest (or of runtimes, a subset
     of them), their workers started side by side.  budget(runtime): each
     one's budget (default: a user's port's on that runtime)."""
-    from lua_port import read_modules
+    from micrograd_lab.lua_port import read_modules
     from .budgets import lua_port_budget
     try:
         modules = read_modules(manifest.root, shown=_shown_root(manifest))

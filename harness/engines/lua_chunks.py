@@ -77,7 +77,7 @@ def first_syntax_error(manifest):
     """Compile (never run) every field on every runtime the manifest names:
     (the field's key path, the line in its value, why) for the first that does
     not compile, or None."""
-    from lua_port import available_runtimes, lupa_module
+    from micrograd_lab.lua_port import available_runtimes, lupa_module
     present = set(available_runtimes())
     for runtime in manifest.runtimes:
         if runtime not in present:

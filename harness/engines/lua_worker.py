@@ -1,6 +1,6 @@
 """The worker process that hosts one Lua port on one lupa runtime.
 
-    python -m harness.check.lua_worker READ_FD WRITE_FD
+    python -m micrograd_lab.harness.check.lua_worker READ_FD WRITE_FD
 
 lua_adapter.py starts one per runtime and talks to it over two pipes with
 multiprocessing's Connection (pickled messages).  The first message is the
@@ -35,7 +35,7 @@ import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from lua_port.bridge import PACKAGE_DIR, LuaError, LuaMemoryLimitError, LuaSandbox
+from micrograd_lab.lua_port.bridge import PACKAGE_DIR, LuaError, LuaMemoryLimitError, LuaSandbox
 
 INTERPRETER = PACKAGE_DIR / "interpret_port.lua"
 NN_INTERPRETER = PACKAGE_DIR / "interpret_nn.lua"

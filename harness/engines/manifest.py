@@ -1,4 +1,4 @@
-"""A port manifest: how `python -m harness check PORT.toml` reaches a port.
+"""A port manifest: how `mglab check PORT.toml` reaches a port.
 
 load_manifest(path) checks the TOML file against harness/schema/port.schema.json,
 then its meaning (the root folder exists; every Lua expression compiles on
@@ -33,6 +33,11 @@ from ..fixture import display_path
 from ..ops import OPS
 from ..toml_errors import field_name, first_schema_error, key_place, read_toml
 from .build import CACHE_PLACEHOLDER, DEFAULT_BUILD_TIMEOUT, cache_folder
+
+# `{drivers}` in a command names the folder of the lab's drivers and kits, the
+# one that came with this harness (a clone's or an installed one's)
+DRIVERS_PLACEHOLDER = "{drivers}"
+DRIVERS_FOLDER = Path(__file__).resolve().parents[1] / "drivers"
 from .lua_chunks import first_syntax_error, op_params
 
 __all__ = ["Manifest", "ManifestError", "load_manifest", "DEFAULT_OPS", "DEFAULT_NN", "NnApi",
@@ -179,7 +184,7 @@ def _explainer(schema, data):
             unknown = sorted(set(error.instance) - set(OPS))[0]
             return parts + [unknown], f"unknown op (ops: {', '.join(OPS)})"
         if error.validator == "enum" and where == ["port", "runtimes"]:
-            from lua_port import RUNTIMES
+            from micrograd_lab.lua_port import RUNTIMES
             return parts, (f"{json.dumps(error.instance)} is not a Lua runtime lupa knows "
                            f"({', '.join(RUNTIMES)})")
         if error.validator == "enum" and parts == ["port", "language"]:
@@ -229,7 +234,7 @@ def _build(path, shown, raw, data):
     language = port["language"]
     lua = language == "lua"
     if lua:
-        from lua_port import RUNTIMES
+        from micrograd_lab.lua_port import RUNTIMES
         api = {key: port.get(key, default) for key, default in DEFAULT_API.items()}
         ops = dict(DEFAULT_OPS)
         ops.update({op: (None if expression is False else expression)
@@ -244,8 +249,10 @@ def _build(path, shown, raw, data):
         ops, runtimes, root, nn = {}, (), None, None
     cache = None if lua else cache_folder(path)
 
-    def argv(key):   # {cache} names the build cache folder
-        return tuple(part.replace(CACHE_PLACEHOLDER, str(cache)) for part in port.get(key, ()))
+    def argv(key):   # {cache}: the build cache folder; {drivers}: the lab's drivers and kits
+        return tuple(part.replace(CACHE_PLACEHOLDER, str(cache)).replace(DRIVERS_PLACEHOLDER,
+                                                                         str(DRIVERS_FOLDER))
+                     for part in port.get(key, ()))
     return Manifest(path=path, shown=shown, name=port["name"], language=language,
                     runtimes=runtimes, root=root, ops=MappingProxyType(ops),
                     command=argv("command"),

@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass
 from typing import Callable
 
-from lua_port.runtimes import (INTEGER_RUNTIMES, INTERPRETER_COLUMNS, RUNTIMES,
+from micrograd_lab.lua_port.runtimes import (INTEGER_RUNTIMES, INTERPRETER_COLUMNS, RUNTIMES,
                                column_runtime)
 
 from ..judge.tolerances import EXACT, TORCH_BUDGET, FdBudget, UlpBudget
@@ -66,7 +66,7 @@ def _fd(entry):
 
 
 def _lua(entry):
-    import lua_port
+    from micrograd_lab import lua_port
     runtime = column_runtime(entry.name)
     if runtime not in lua_port.available_runtimes():
         return UnavailableEngine(entry.name, "lupa has no such runtime here", entry.budget)
@@ -81,7 +81,7 @@ def _lua(entry):
 # has no math.tanh (the port brings its own), LuaJIT 2.0 computes exp, log
 # and pow itself.  LuaJIT's compiled code and its interpreter share one table:
 # over the whole corpus compiled code gives every value and gradient with the
-# interpreter's bits (python -m harness.parity.jit_diff counts the cells that
+# interpreter's bits (python -m micrograd_lab.harness.parity.jit_diff counts the cells that
 # differ: none).  The one place LuaJIT's compiled code computes differently is
 # a power whose exponent the trace holds as a constant, and lua_port's
 # ieee.pow hides its exponent from the compiler (tests/lua/test_lua_jit.py).

@@ -2,7 +2,7 @@
 
 harness/schema/port.schema.json (the keys of a Lua manifest's [ops]) and
 protocol.schema.json (the protocol's op names) are written by hand, all but
-their op lists, which `python -m harness.engines.schema_ops` rewrites in place
+their op lists, which `python -m micrograd_lab.harness.engines.schema_ops` rewrites in place
 (a diff shows only ops).  tests/check/test_schema_ops.py names a stale file.
 """
 import json
@@ -13,7 +13,7 @@ from pathlib import Path
 from ..ops import OPS
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
-COMMENT = ("Written by hand, all but its op lists: python -m harness.engines.schema_ops writes "
+COMMENT = ("Written by hand, all but its op lists: python -m micrograd_lab.harness.engines.schema_ops writes "
            "them from harness/ops.py.")
 _COMMENT_LINE = re.compile(r'\A\{\n(?:  "\$comment": "[^"\n]*",\n)?')
 

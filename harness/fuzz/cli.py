@@ -1,4 +1,4 @@
-"""python -m harness fuzz: differential fuzzing of random expression graphs.
+"""mglab fuzz: differential fuzzing of random expression graphs.
 
 Every program runs on every chosen backend; each is compared with python_ref
 under the parity matrix's budgets.  A failure is shrunk by hypothesis to a
@@ -11,8 +11,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from harness.engines.base import UnavailableEngine
-from harness.engines.registry import ENGINE_NAMES, REFERENCE, get_engine
+from micrograd_lab.harness.engines.base import UnavailableEngine
+from micrograd_lab.harness.engines.registry import ENGINE_NAMES, REFERENCE, get_engine
 
 from . import profiles
 from .campaign import describe, run
@@ -84,7 +84,7 @@ def main(args):
             examples = args.examples or profiles.campaign_examples()
             settings = profiles.campaign(examples)
     except ValueError as exc:
-        print(f"python -m harness fuzz: {exc}", file=sys.stderr)
+        print(f"mglab fuzz: {exc}", file=sys.stderr)
         return 2
 
     oracle = Oracle(names)

@@ -12,8 +12,8 @@ import math
 import re
 from pathlib import Path
 
-from harness.fixture import FIXTURES_ROOT, TAGS, fixture_toml
-from harness.ops import OPS
+from micrograd_lab.harness.fixture import FIXTURES_ROOT, TAGS, fixture_toml
+from micrograd_lab.harness.ops import OPS
 
 FOUND_DIR = FIXTURES_ROOT / "found"
 FOUND_TAGS = tuple(tag for tag in ("found", "fuzz") if tag in TAGS)

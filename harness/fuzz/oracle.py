@@ -7,9 +7,9 @@ as failed (FAIL, ERROR) is a finding; a backend that raises is one (ERROR).
 """
 from dataclasses import dataclass
 
-from harness.judge import verdict
-from harness.engines.registry import REFERENCE, get_engine
-from harness.run import evaluate_and_judge
+from micrograd_lab.harness.judge import verdict
+from micrograd_lab.harness.engines.registry import REFERENCE, get_engine
+from micrograd_lab.harness.run import evaluate_and_judge
 
 
 @dataclass(frozen=True)

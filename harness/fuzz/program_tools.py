@@ -1,5 +1,5 @@
 """Small rewrites of a Program the fuzzer uses to tidy a shrunk failure."""
-from harness.program import Arg, Program, Step
+from micrograd_lab.harness.program import Arg, Program, Step
 
 
 def without_dead_nodes(program):

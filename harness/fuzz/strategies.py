@@ -17,8 +17,8 @@ import math
 
 from hypothesis import strategies as st
 
-from harness.ops import OPS, PAIRS
-from harness.program import Arg, Program, Step
+from micrograd_lab.harness.ops import OPS, PAIRS
+from micrograd_lab.harness.program import Arg, Program, Step
 
 # Operand sources, in shrink order.
 REUSE, NUMBER, FRESH = 0, 1, 2

@@ -72,7 +72,7 @@ def _pow_sites(program, reference):
 def _flipped_evaluation(program, flips):
     """python_ref's evaluation with the zeros at the nodes `flips` of the
     other sign (the rest of the graph computed from them)."""
-    from python_ref.engine import Value
+    from micrograd_lab.python_ref.engine import Value
     nodes = {}
     for name, value in program.inputs:
         nodes[name] = Value(-value if name in flips else value)

@@ -1,4 +1,4 @@
-"""python -m harness mutants: how many real bugs the parity checks catch.
+"""mglab mutants: how many real bugs the parity checks catch.
 
 Each mutant (table.py) is a classic port mistake planted into a copy of
 python_ref or lua_port (plant.py).  The copy is then checked the way a

@@ -1,4 +1,4 @@
-"""python -m harness mutants: plant each classic port mistake, check it, score.
+"""mglab mutants: plant each classic port mistake, check it, score.
 
 Prints, per mutant, the runtimes that caught it and the first fixtures (or
 probes, or the nn oracle) that did; then the score per runtime family:
@@ -44,7 +44,7 @@ def add_arguments(parser):
 
 
 def main(args):
-    import python_ref
+    from micrograd_lab import python_ref
     mutants = [m for m in by_name(args.mutants)
                if not args.languages or m.language in args.languages]
     lua_runtimes = tuple(args.runtimes) or FAMILIES["PUC Lua"] + FAMILIES["LuaJIT"]

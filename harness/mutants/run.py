@@ -16,7 +16,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lua_port.bridge import LuaSandbox, read_modules
+from micrograd_lab.lua_port.bridge import LuaSandbox, read_modules
 
 from ..engines.manifest import load_manifest
 from ..engines.open import port_specs

@@ -16,7 +16,7 @@ import fnmatch
 from dataclasses import dataclass
 from functools import lru_cache
 
-from python_ref import MLP
+from micrograd_lab.python_ref import MLP
 
 from ..training.task import LECTURE_XS, LECTURE_YS, moons_task
 from .request import KINDS, MlpRequest, activations, max_margin, squared_error

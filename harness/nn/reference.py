@@ -10,7 +10,7 @@ through it, as they do through a fixture.
 """
 from functools import lru_cache
 
-from python_ref import MLP, Value
+from micrograd_lab.python_ref import MLP, Value
 
 from ..interpret import interpret
 from ..ops import OPS

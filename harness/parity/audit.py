@@ -1,4 +1,4 @@
-"""python -m harness.parity.audit [parity.json]: the CLOSE cells of a parity
+"""python -m micrograd_lab.harness.parity.audit [parity.json]: the CLOSE cells of a parity
 report whose candidate is more than half off its reference (relative error
 over 0.5), read from each cell's worst value.  A CLOSE checks at least the
 leading binary digit of every value, so the list should be empty; exit 1

@@ -1,4 +1,4 @@
-"""python -m harness parity: every fixture on every engine of the registry,
+"""mglab parity: every fixture on every engine of the registry,
 reported.
 
 Ends with the line `N passed, M failed[, K skipped]` (cells: one fixture on
@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from lua_port.runtimes import INTEGER_RUNTIMES, INTERPRETER_COLUMNS, RUNTIMES
+from micrograd_lab.lua_port.runtimes import INTEGER_RUNTIMES, INTERPRETER_COLUMNS, RUNTIMES
 
 from ..cli_args import existing_folder, list_of, names, positive
 from ..engines.registry import ENGINE_NAMES, ENGINES, LUA_ENGINES, MATRIX_ENGINES, REFERENCE
@@ -87,13 +87,13 @@ def _available(engines):
     """The default columns minus Lua runtimes this lupa lacks (said on one line
     each); a runtime asked for by --backends is never dropped: it shows ERROR."""
     try:
-        from lua_port import available_runtimes
+        from micrograd_lab.lua_port import available_runtimes
         present = set(available_runtimes())
     except Exception as exc:  # no lupa at all: every Lua column is left out
         present, why = set(), f"lua_port cannot be loaded: {exc}"
     else:
         why = "lupa has no such runtime here"
-    from lua_port.runtimes import column_runtime
+    from micrograd_lab.lua_port.runtimes import column_runtime
     keep = []
     for name in engines:
         if name in LUA_ENGINES and column_runtime(name) not in present:

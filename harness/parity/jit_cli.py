@@ -3,7 +3,7 @@
 import argparse
 import sys
 
-from lua_port.runtimes import JIT_RUNTIMES
+from micrograd_lab.lua_port.runtimes import JIT_RUNTIMES
 
 from ..fixture import UnknownFixtures, load_corpus
 

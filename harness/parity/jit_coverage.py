@@ -1,4 +1,4 @@
-"""python -m harness.parity.jit_coverage: which functions of lua_port's
+"""python -m micrograd_lab.harness.parity.jit_coverage: which functions of lua_port's
 engine LuaJIT compiles while it runs the corpus, and where it gives up.
 
 Each LuaJIT runtime runs every fixture (or those --fixtures/--tags pick) in
@@ -15,7 +15,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 
-from lua_port.bridge import PACKAGE_DIR
+from micrograd_lab.lua_port.bridge import PACKAGE_DIR
 
 from . import jit_cli
 
@@ -98,7 +98,7 @@ class Coverage:
 
 
 def measure(runtime, fixtures):
-    from lua_port import LuaEngine, flatten_program
+    from micrograd_lab.lua_port import LuaEngine, flatten_program
     engine = LuaEngine(runtime, jit="early", instruction_budget=None)
     seen = engine.outside(RECORDER)
     for fixture in fixtures:
@@ -121,7 +121,7 @@ def measure(runtime, fixtures):
 
 
 def main(argv=None):
-    parsed = jit_cli.parse("python -m harness.parity.jit_coverage", __doc__, argv)
+    parsed = jit_cli.parse("python -m micrograd_lab.harness.parity.jit_coverage", __doc__, argv)
     if isinstance(parsed, int):
         return parsed
     runtimes, fixtures, malformed = parsed

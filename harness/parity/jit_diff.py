@@ -1,4 +1,4 @@
-"""python -m harness.parity.jit_diff: the cells where LuaJIT with its JIT
+"""python -m micrograd_lab.harness.parity.jit_diff: the cells where LuaJIT with its JIT
 compiler on and its interpreter alone give lua_port different bits.
 
 Every fixture (or those --fixtures/--tags pick) runs on each LuaJIT column
@@ -13,7 +13,7 @@ given its measured budget in harness/engines/registry.py.
 import sys
 from dataclasses import dataclass
 
-from lua_port.runtimes import INTERPRETER_SUFFIX
+from micrograd_lab.lua_port.runtimes import INTERPRETER_SUFFIX
 
 from . import jit_cli
 from ..engines.registry import get_engine
@@ -53,7 +53,7 @@ def compare_runtime(runtime, fixtures, get=get_engine):
 
 
 def main(argv=None):
-    parsed = jit_cli.parse("python -m harness.parity.jit_diff", __doc__, argv)
+    parsed = jit_cli.parse("python -m micrograd_lab.harness.parity.jit_diff", __doc__, argv)
     if isinstance(parsed, int):
         return parsed
     runtimes, fixtures, malformed = parsed

@@ -9,7 +9,7 @@ to -1/+1 as micrograd's demo does.
 """
 import math
 
-from python_ref.rng import Rng
+from micrograd_lab.python_ref.rng import Rng
 
 N_POINTS = 100
 NOISE = 0.1

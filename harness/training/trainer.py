@@ -10,7 +10,7 @@ primitive + and * instead (the benchmark's "primitive ops" row).
 """
 from pathlib import Path
 
-from python_ref import MLP, Value
+from micrograd_lab.python_ref import MLP, Value
 
 LUA_TRAINER = Path(__file__).parent / "trainer.lua"
 

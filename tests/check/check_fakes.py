@@ -3,10 +3,10 @@ harness.interpret, with knobs for what a port lacks or gets wrong, and the
 spec that opens one (run them with jobs=1: the fake lives in this process)."""
 import math
 
-from harness.engines.base import Engine, EngineFailure, Unsupported
-from harness.engines.budgets import lua_port_budget
-from harness.interpret import interpret
-from python_ref.engine import Value
+from micrograd_lab.harness.engines.base import Engine, EngineFailure, Unsupported
+from micrograd_lab.harness.engines.budgets import lua_port_budget
+from micrograd_lab.harness.interpret import interpret
+from micrograd_lab.python_ref.engine import Value
 
 
 class TanhOff(Value):

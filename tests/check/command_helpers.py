@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from harness.engines.command import open_command_port
-from harness.engines.manifest import load_manifest
-from harness.probes import probe_ops
-from harness.interpret import interpret
-from harness.parse import parse_program
-from harness.program import Arg, Program, Step
+from micrograd_lab.harness.engines.command import open_command_port
+from micrograd_lab.harness.engines.manifest import load_manifest
+from micrograd_lab.harness.probes import probe_ops
+from micrograd_lab.harness.interpret import interpret
+from micrograd_lab.harness.parse import parse_program
+from micrograd_lab.harness.program import Arg, Program, Step
 
 import shared_corpus
 

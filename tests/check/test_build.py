@@ -9,9 +9,9 @@ import time
 
 import pytest
 
-from harness.__main__ import main as harness_main
-from harness.engines.build import CACHE_ENVIRONMENT, BuildError, cache_folder, ensure_built
-from harness.engines.manifest import ManifestError, load_manifest
+from micrograd_lab.harness.__main__ import main as harness_main
+from micrograd_lab.harness.engines.build import CACHE_ENVIRONMENT, BuildError, cache_folder, ensure_built
+from micrograd_lab.harness.engines.manifest import ManifestError, load_manifest
 
 # Writes {cache}/port.py, a port that answers every program with the data it
 # was built with, and counts its builds in {cache}/builds.

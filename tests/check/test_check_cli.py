@@ -1,4 +1,4 @@
-"""python -m harness check: one line and exit 2 for a bad manifest, runtime
+"""mglab check: one line and exit 2 for a bad manifest, runtime
 or option; exit 0 or 1 and the final line after a run; the reports with the
 diagnoses first."""
 import json
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.__main__ import main
+from micrograd_lab.harness.__main__ import main
 
 PORTS = Path(__file__).resolve().parents[1] / "ports"
 MALFORMED = Path(__file__).resolve().parent / "malformed_manifests"

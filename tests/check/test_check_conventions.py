@@ -6,11 +6,11 @@ import math
 
 import pytest
 
-from harness.engines.registry import get_engine
-from harness.judge.conventions import CONVENTIONS, pinned_conventions
-from harness.judge.verdict import CONVENTION, with_conventions as convention_cell
-from harness.judge.verdict import FAIL, compare
-from harness.fixture import TAGS
+from micrograd_lab.harness.engines.registry import get_engine
+from micrograd_lab.harness.judge.conventions import CONVENTIONS, pinned_conventions
+from micrograd_lab.harness.judge.verdict import CONVENTION, with_conventions as convention_cell
+from micrograd_lab.harness.judge.verdict import FAIL, compare
+from micrograd_lab.harness.fixture import TAGS
 
 from shared_corpus import BY_NAME, FIXTURES
 

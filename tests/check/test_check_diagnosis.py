@@ -5,13 +5,13 @@ from dataclasses import replace
 
 import pytest
 
-from harness.engines.registry import get_engine
-from harness.diagnoses import examine
-from harness.diagnoses.exponential_walk import visits_once_per_path
-from harness.diagnoses.float32 import to_float32
-from harness.diagnoses.simulate import (DUPLICATES, DUPLICATES_REVERSED, EVERY_OP, NO_TOPO,
+from micrograd_lab.harness.engines.registry import get_engine
+from micrograd_lab.harness.diagnoses import examine
+from micrograd_lab.harness.diagnoses.exponential_walk import visits_once_per_path
+from micrograd_lab.harness.diagnoses.float32 import to_float32
+from micrograd_lab.harness.diagnoses.simulate import (DUPLICATES, DUPLICATES_REVERSED, EVERY_OP, NO_TOPO,
                                         NO_VISITED, Backward, simulate)
-from harness.judge.verdict import Cell, compare
+from micrograd_lab.harness.judge.verdict import Cell, compare
 
 from shared_corpus import BY_NAME
 

@@ -5,10 +5,10 @@ import struct
 
 import pytest
 
-from harness.lower import lower
-from harness.judge.verdict import EXACT, compare
-from harness.interpret import interpret
-from harness.parse import parse_program
+from micrograd_lab.harness.lower import lower
+from micrograd_lab.harness.judge.verdict import EXACT, compare
+from micrograd_lab.harness.interpret import interpret
+from micrograd_lab.harness.parse import parse_program
 
 from shared_corpus import FIXTURES
 

@@ -19,12 +19,12 @@ from pathlib import Path
 
 import pytest
 
-from harness.check.cli import check_port
-from harness.probes import FAULT, OK, SKIPPED
-from harness.run import CheckSettings
-from harness.judge.verdict import CLOSE, ERROR, EXACT, FAIL
-from harness.judge.verdict import CONVENTION
-from lua_port import available_runtimes
+from micrograd_lab.harness.check.cli import check_port
+from micrograd_lab.harness.probes import FAULT, OK, SKIPPED
+from micrograd_lab.harness.run import CheckSettings
+from micrograd_lab.harness.judge.verdict import CLOSE, ERROR, EXACT, FAIL
+from micrograd_lab.harness.judge.verdict import CONVENTION
+from micrograd_lab.lua_port import available_runtimes
 
 PORTS = Path(__file__).resolve().parents[1] / "ports"
 PASSED = {EXACT, CLOSE}
@@ -236,7 +236,7 @@ def test_set_of_children_and_numbers_on_the_left():
 
 def command_port(port, fixtures, probes=()):
     """A command port's check: its program must be installed."""
-    from harness.engines.manifest import load_manifest
+    from micrograd_lab.harness.engines.manifest import load_manifest
     tool = load_manifest(PORTS / port / "port.toml").command[0]
     if shutil.which(tool) is None:
         pytest.skip(f"{tool} is not installed")

@@ -2,11 +2,11 @@
 port without the fault."""
 import pytest
 
-from harness import probes
-from harness.diagnoses import integer_wrap, number_side, structural, zeroes_graph
-from harness.engines.base import EngineFailure, Unsupported
-from harness.interpret import interpret
-from harness.probes import backward_twice, depth, determinism, numbers
+from micrograd_lab.harness import probes
+from micrograd_lab.harness.diagnoses import integer_wrap, number_side, structural, zeroes_graph
+from micrograd_lab.harness.engines.base import EngineFailure, Unsupported
+from micrograd_lab.harness.interpret import interpret
+from micrograd_lab.harness.probes import backward_twice, depth, determinism, numbers
 
 from check_fakes import FakeEngine
 

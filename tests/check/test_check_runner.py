@@ -3,15 +3,15 @@ probe, sum and dot lowered for a port without them, ERROR for a port that
 fails, the port budgets (a CLOSE that can FAIL), and the final line's counts."""
 import pytest
 
-from harness.engines.base import EngineFailure
-from harness.engines.budgets import command_port_budget, lua_port_budget
-from harness.engines.command import lua_runtime_of
-from harness.engines.registry import ENGINES
-from harness.fixture import load_corpus
-from harness.judge.verdict import CLOSE, ERROR, EXACT, FAIL, UNSUPPORTED
-from harness.ops import OPS
-from harness.probes import LOWERED, SUPPORTED, UNSUPPORTED_OP
-from harness.run import CheckSettings, Port, run
+from micrograd_lab.harness.engines.base import EngineFailure
+from micrograd_lab.harness.engines.budgets import command_port_budget, lua_port_budget
+from micrograd_lab.harness.engines.command import lua_runtime_of
+from micrograd_lab.harness.engines.registry import ENGINES
+from micrograd_lab.harness.fixture import load_corpus
+from micrograd_lab.harness.judge.verdict import CLOSE, ERROR, EXACT, FAIL, UNSUPPORTED
+from micrograd_lab.harness.ops import OPS
+from micrograd_lab.harness.probes import LOWERED, SUPPORTED, UNSUPPORTED_OP
+from micrograd_lab.harness.run import CheckSettings, Port, run
 
 from check_fakes import FakeEngine, FakeSpec, tanh_off_by
 
@@ -108,7 +108,7 @@ def test_every_engine_is_judged_against_one_reference_per_fixture(monkeypatch):
     corpus = fixtures("lecture-l-minus-8", "lecture-d-abc", "nn-relu-neuron-2")
     specs = [FakeSpec(name) for name in ("lua51", "lua52", "lua53")]
     computed = []
-    from harness.engines.registry import get_engine
+    from micrograd_lab.harness.engines.registry import get_engine
     reference = get_engine("python_ref")
     original = type(reference).evaluate
     monkeypatch.setattr(type(reference), "evaluate",

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from harness.__main__ import main
-from harness.check.score import LEVEL_POINTS, level_counts, level_scores, total
-from harness.check.targets import targets
+from micrograd_lab.harness.__main__ import main
+from micrograd_lab.harness.check.score import LEVEL_POINTS, level_counts, level_scores, total
+from micrograd_lab.harness.check.targets import targets
 
 CLASS = Path(__file__).resolve().parents[1] / "class"
 PORTS = ["correct", "assigned", "broken-accessor", "misspelt"]
@@ -109,7 +109,7 @@ def test_each_port_has_a_gradescope_results_file(one_run):
 def test_the_terminal_table_fits_100_columns(one_run):
     _, out, folder = one_run
     from rich.console import Console
-    from harness.check.class_reports import print_summary, read_summary
+    from micrograd_lab.harness.check.class_reports import print_summary, read_summary
     console = Console(record=True, width=100, highlight=False)
     print_summary(read_summary(folder / "class.json")[0], console)
     text = console.export_text()

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from command_helpers import chain, program, same_bits
 
-from harness.engines.command import CommandEngine, open_command_port
-from harness.engines.manifest import load_manifest
-from harness.engines.base import EngineFailure, Unsupported
-from harness.interpret import interpret
+from micrograd_lab.harness.engines.command import CommandEngine, open_command_port
+from micrograd_lab.harness.engines.manifest import load_manifest
+from micrograd_lab.harness.engines.base import EngineFailure, Unsupported
+from micrograd_lab.harness.interpret import interpret
 
 FAKE = Path(__file__).resolve().parent / "command_fakes" / "fake_port.py"
 FAST = 0.25  # CPU seconds per program (2.5 s of wall clock): these take milliseconds

@@ -10,12 +10,12 @@ from command_helpers import (PORTS, REPO, awkward_program, backward_twice, chain
                              lua_has_dkjson, opened, ops_by_state, program, same_bits,
                              small_corpus)
 
-from harness.engines.command import CommandEngine
-from harness.engines.command_protocol import schema
-from harness.engines.base import EngineFailure, Unsupported
-from harness.probes import LOWERED, SUPPORTED, UNSUPPORTED_OP
-from harness.interpret import interpret
-from harness.ops import OPS
+from micrograd_lab.harness.engines.command import CommandEngine
+from micrograd_lab.harness.engines.command_protocol import schema
+from micrograd_lab.harness.engines.base import EngineFailure, Unsupported
+from micrograd_lab.harness.probes import LOWERED, SUPPORTED, UNSUPPORTED_OP
+from micrograd_lab.harness.interpret import interpret
+from micrograd_lab.harness.ops import OPS
 
 DRIVER = REPO / "harness" / "drivers" / "lua_driver.lua"
 VERSIONS = {"lua5.1": "Lua 5.1", "lua5.4": "Lua 5.4", "luajit": "LuaJIT 2."}

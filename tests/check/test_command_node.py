@@ -7,13 +7,13 @@ import pytest
 from command_helpers import (REPO, awkward_program, backward_twice, chain, differing, opened,
                              ops_by_state, program, same_bits, small_corpus)
 
-from harness.engines.command import CommandEngine
-from harness.engines.command_protocol import schema
-from harness.engines.base import EngineFailure, Unsupported
-from harness.probes import LOWERED, SUPPORTED
-from harness.judge.compare import ulp_distance
-from harness.interpret import interpret
-from harness.ops import OPS
+from micrograd_lab.harness.engines.command import CommandEngine
+from micrograd_lab.harness.engines.command_protocol import schema
+from micrograd_lab.harness.engines.base import EngineFailure, Unsupported
+from micrograd_lab.harness.probes import LOWERED, SUPPORTED
+from micrograd_lab.harness.judge.compare import ulp_distance
+from micrograd_lab.harness.interpret import interpret
+from micrograd_lab.harness.ops import OPS
 
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="`node` is not installed")
 

@@ -7,10 +7,10 @@ import jsonschema
 import pytest
 from command_helpers import AWKWARD, REPO, awkward_program, program, same_bits
 
-from harness.engines.command_protocol import (NUMBER_STRINGS, PROTOCOL_VERSION, ProtocolError,
+from micrograd_lab.harness.engines.command_protocol import (NUMBER_STRINGS, PROTOCOL_VERSION, ProtocolError,
     decode_message, decode_result, encode_number, encode_program, schema)
-from harness.interpret import interpret
-from harness.ops import OPS
+from micrograd_lab.harness.interpret import interpret
+from micrograd_lab.harness.ops import OPS
 
 
 def line(message):

@@ -8,12 +8,12 @@ import pytest
 from command_helpers import (PORTS, REPO, awkward_program, backward_twice, chain, differing,
                              opened, ops_by_state, program, same_bits, small_corpus)
 
-from harness.engines.command import CommandEngine
-from harness.engines.command_protocol import schema
-from harness.engines.base import NUMBER_EXPONENT, VALUE_EXPONENT, EngineFailure, Unsupported
-from harness.probes import BROKEN, LOWERED, SUPPORTED, UNSUPPORTED_OP
-from harness.interpret import interpret
-from harness.ops import OPS
+from micrograd_lab.harness.engines.command import CommandEngine
+from micrograd_lab.harness.engines.command_protocol import schema
+from micrograd_lab.harness.engines.base import NUMBER_EXPONENT, VALUE_EXPONENT, EngineFailure, Unsupported
+from micrograd_lab.harness.probes import BROKEN, LOWERED, SUPPORTED, UNSUPPORTED_OP
+from micrograd_lab.harness.interpret import interpret
+from micrograd_lab.harness.ops import OPS
 
 DRIVER = REPO / "harness" / "drivers" / "python_driver.py"
 MICROGRAD_OPS = frozenset(["add", "sub", "mul", "div", "pow", "neg", "relu"])

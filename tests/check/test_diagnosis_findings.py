@@ -4,10 +4,10 @@ at fault in the title, evidence against a bug on a runtime keeping it
 unnamed there, and advice worded for the port's language."""
 import pytest
 
-from harness.diagnoses import BUGS, Evidence, diagnose
-from harness.diagnoses.wording import family, runtime_ranges
-from harness.probes import FAULT, Probe
-from harness.run import Port, RunResult
+from micrograd_lab.harness.diagnoses import BUGS, Evidence, diagnose
+from micrograd_lab.harness.diagnoses.wording import family, runtime_ranges
+from micrograd_lab.harness.probes import FAULT, Probe
+from micrograd_lab.harness.run import Port, RunResult
 
 LUA = ("lua51", "lua52", "lua53", "lua54", "lua55", "luajit20", "luajit21")
 

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from harness.__main__ import main
-from harness.check.cli import check_port
-from harness.levels import EDGES, LECTURE, LEVELS, NUMBERS, SCALE, level_of
-from harness.judge.verdict import CLOSE, FAIL
-from harness.nn.cases import all_cases
-from harness.run import CheckSettings
-from lua_port import available_runtimes
+from micrograd_lab.harness.__main__ import main
+from micrograd_lab.harness.check.cli import check_port
+from micrograd_lab.harness.levels import EDGES, LECTURE, LEVELS, NUMBERS, SCALE, level_of
+from micrograd_lab.harness.judge.verdict import CLOSE, FAIL
+from micrograd_lab.harness.nn.cases import all_cases
+from micrograd_lab.harness.run import CheckSettings
+from micrograd_lab.lua_port import available_runtimes
 
 from shared_corpus import FIXTURES
 
@@ -162,7 +162,7 @@ def test_an_unknown_level_is_one_line_and_exit_2(capsys):
     code, out, err = harness(capsys, "check", LECTURE_PORT, "--level", "lectures")
     assert code == 2 and not out
     assert err.strip().splitlines() == [
-        "python -m harness check: argument --level: unknown level lectures; choose from "
+        "mglab check: argument --level: unknown level lectures; choose from "
         "lecture, edges, scale, numbers, all"]
 
 
@@ -171,10 +171,10 @@ def test_runs_that_differ_within_the_budget_are_the_lectures_own_set_of_children
     # contributions are added in changes from process to process: on the
     # lecture level a run within the port's budget may differ from another
     import math
-    from harness.engines.budgets import lua_port_budget
-    from harness.engines.registry import ENGINES
-    from harness.interpret import interpret
-    from harness.probes import lecture_allows
+    from micrograd_lab.harness.engines.budgets import lua_port_budget
+    from micrograd_lab.harness.engines.registry import ENGINES
+    from micrograd_lab.harness.interpret import interpret
+    from micrograd_lab.harness.probes import lecture_allows
     from shared_corpus import BY_NAME
     fixture = BY_NAME["micrograd-readme-example"]
     reference = interpret(fixture.program)
@@ -192,7 +192,7 @@ def test_runs_that_differ_within_the_budget_are_the_lectures_own_set_of_children
 
 
 def test_the_class_summary_counts_the_chosen_levels(micrograd):
-    from harness.check.outcome import PortOutcome, from_result
+    from micrograd_lab.harness.check.outcome import PortOutcome, from_result
     outcome = from_result(replace(micrograd, levels=(LECTURE,)), "micrograd")
     assert outcome.counted_levels == [LECTURE] and outcome.ok()
     assert outcome.final_line().endswith("(counted: level lecture)")

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from harness.engines.manifest import ManifestError, load_manifest
-from harness.engines.open import open_port
-from harness.engines.base import EngineFailure, Unsupported
-from harness.ops import OPS
-from harness.parse import parse_program
-from lua_port import RUNTIMES, LuaEngine, available_runtimes, flatten_program
+from micrograd_lab.harness.engines.manifest import ManifestError, load_manifest
+from micrograd_lab.harness.engines.open import open_port
+from micrograd_lab.harness.engines.base import EngineFailure, Unsupported
+from micrograd_lab.harness.ops import OPS
+from micrograd_lab.harness.parse import parse_program
+from micrograd_lab.lua_port import RUNTIMES, LuaEngine, available_runtimes, flatten_program
 
 import shared_corpus
 
@@ -405,7 +405,8 @@ def test_open_port_refuses_a_runtime_the_manifest_does_not_name(tmp_path):
 
 
 def test_a_root_with_too_many_files_is_a_manifest_error(tmp_path, monkeypatch):
-    import lua_port.bridge
+    import micrograd_lab.lua_port.bridge  # noqa: F401 (loads the submodule)
+    from micrograd_lab import lua_port
     manifest = write_port(tmp_path)
     monkeypatch.setattr(lua_port.bridge, "MAX_MODULE_FILES", 1)
     with pytest.raises(ManifestError) as raised:
@@ -453,8 +454,8 @@ def test_a_program_is_flattened_once_for_both_runs_and_forgotten_when_freed(monk
     import gc
     import pickle
 
-    import lua_port
-    from harness.engines import lua as lua_adapter
+    from micrograd_lab import lua_port
+    from micrograd_lab.harness.engines import lua as lua_adapter
 
     calls = []
     monkeypatch.setattr(lua_port, "flatten_program",

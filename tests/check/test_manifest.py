@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from harness.engines.manifest import (DEFAULT_NN, DEFAULT_OPS, SCHEMA_PATH, ManifestError, NnApi,
+from micrograd_lab.harness.engines.manifest import (DEFAULT_NN, DEFAULT_OPS, SCHEMA_PATH, ManifestError, NnApi,
     load_manifest, op_params)
-from harness.ops import OPS
-from harness.toml_errors import key_place
-from lua_port import RUNTIMES
+from micrograd_lab.harness.ops import OPS
+from micrograd_lab.harness.toml_errors import key_place
+from micrograd_lab.lua_port import RUNTIMES
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]

@@ -10,15 +10,15 @@ import shutil
 import pytest
 from command_helpers import REPO, lua_has_dkjson
 
-from harness.__main__ import main as harness_main
-from harness.check.cli import check_port
-from harness.engines.manifest import load_manifest
-from harness.engines.open import open_port
-from harness.judge.verdict import CLOSE, EXACT, FAIL, UNSUPPORTED
-from harness.nn.cases import names as case_names
-from harness.nn.cases import select
-from harness.run import CheckSettings, nn_case_cell
-from lua_port import available_runtimes
+from micrograd_lab.harness.__main__ import main as harness_main
+from micrograd_lab.harness.check.cli import check_port
+from micrograd_lab.harness.engines.manifest import load_manifest
+from micrograd_lab.harness.engines.open import open_port
+from micrograd_lab.harness.judge.verdict import CLOSE, EXACT, FAIL, UNSUPPORTED
+from micrograd_lab.harness.nn.cases import names as case_names
+from micrograd_lab.harness.nn.cases import select
+from micrograd_lab.harness.run import CheckSettings, nn_case_cell
+from micrograd_lab.lua_port import available_runtimes
 
 PORTS = REPO / "harness" / "ports"
 TEST_PORTS = REPO / "tests" / "ports"

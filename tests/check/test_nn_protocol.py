@@ -8,11 +8,11 @@ import sys
 import jsonschema_rs
 import pytest
 
-from harness.engines.base import EngineFailure, Unsupported
-from harness.engines.command import CommandEngine
-from harness.engines.command_protocol import (ProtocolError, decode_message, decode_mlp_answer,
+from micrograd_lab.harness.engines.base import EngineFailure, Unsupported
+from micrograd_lab.harness.engines.command import CommandEngine
+from micrograd_lab.harness.engines.command_protocol import (ProtocolError, decode_message, decode_mlp_answer,
                                               decode_number, encode_mlp, schema)
-from harness.nn.cases import all_cases
+from micrograd_lab.harness.nn.cases import all_cases
 
 LECTURE = all_cases()[0].request   # MLP(3, [4, 4, 1]): 41 parameters, no SGD step
 

@@ -10,11 +10,11 @@ import sys
 import pytest
 from command_helpers import PORTS, REPO, lua_has_dkjson
 
-from harness.check.cli import check_port
-from harness.engines.base import VALUE_EXPONENT
-from harness.engines.manifest import ManifestError, load_manifest
-from harness.judge.verdict import EXACT, UNSUPPORTED
-from harness.run import CheckSettings
+from micrograd_lab.harness.check.cli import check_port
+from micrograd_lab.harness.engines.base import VALUE_EXPONENT
+from micrograd_lab.harness.engines.manifest import ManifestError, load_manifest
+from micrograd_lab.harness.judge.verdict import EXACT, UNSUPPORTED
+from micrograd_lab.harness.run import CheckSettings
 
 FIXTURES = ["pow-value-2-to-3", "rpow-2-to-3", "pow-2-to-2", "lecture-div-as-pow"]
 DRIVERS = REPO / "harness" / "drivers"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.engines import printed
-from lua_port import available_runtimes
+from micrograd_lab.harness.engines import printed
+from micrograd_lab.lua_port import available_runtimes
 
 from test_check_cli import harness
 

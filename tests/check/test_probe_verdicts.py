@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from harness.engines.base import EngineFailure
-from harness.interpret import interpret
-from harness.probes import FAULT, OK, SKIPPED, WARN, Probe, depth, numbers
-from harness.run import CheckSettings, Port, run
+from micrograd_lab.harness.engines.base import EngineFailure
+from micrograd_lab.harness.interpret import interpret
+from micrograd_lab.harness.probes import FAULT, OK, SKIPPED, WARN, Probe, depth, numbers
+from micrograd_lab.harness.run import CheckSettings, Port, run
 
 from check_fakes import FakeEngine, FakeSpec
 from test_check_cli import harness
@@ -122,8 +122,8 @@ def test_depth_cut_short_by_the_time_limit_is_skipped_a_stack_overflow_an_error(
 
 
 def test_an_op_the_port_says_it_lacks_is_no_fault_of_the_numbers_probe():
-    from harness.engines.base import Unsupported
-    from harness.probes import probe_ops
+    from micrograd_lab.harness.engines.base import Unsupported
+    from micrograd_lab.harness.probes import probe_ops
 
     class NumberPowers(FakeEngine):   # micrograd's pow: a number exponent only
         def evaluate(self, program, *, integers=False):

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from harness import diagnoses, probes
-from harness.check.cli import check_port
-from harness.engines.manifest import load_manifest
-from harness.probes import OK
-from harness.run import CheckSettings
-from lua_port import available_runtimes
+from micrograd_lab.harness import diagnoses, probes
+from micrograd_lab.harness.check.cli import check_port
+from micrograd_lab.harness.engines.manifest import load_manifest
+from micrograd_lab.harness.probes import OK
+from micrograd_lab.harness.run import CheckSettings
+from micrograd_lab.lua_port import available_runtimes
 
 PORTS = Path(__file__).resolve().parents[1] / "ports"
 ENTRIES = [(name, e.test_port) for name, e in probes.REGISTRY.items()] + \

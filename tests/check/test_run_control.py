@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from harness.__main__ import main
-from harness.engines import deadline
-from harness.engines.command import HELLO_BACKSTOP, HELLO_WALL_MIN, CommandEngine
-from harness.engines.manifest import load_manifest
+from micrograd_lab.harness.__main__ import main
+from micrograd_lab.harness.engines import deadline
+from micrograd_lab.harness.engines.command import HELLO_BACKSTOP, HELLO_WALL_MIN, CommandEngine
+from micrograd_lab.harness.engines.manifest import load_manifest
 
 CLASS = Path(__file__).resolve().parents[1] / "class"
 FAKE = Path(__file__).resolve().parent / "command_fakes" / "fake_port.py"

@@ -3,8 +3,8 @@ import json
 
 import pytest
 
-from harness.engines import schema_ops
-from harness.ops import OPS
+from micrograd_lab.harness.engines import schema_ops
+from micrograd_lab.harness.ops import OPS
 
 
 def _text(name):
@@ -15,7 +15,7 @@ def _text(name):
 def test_the_schemas_op_lists_are_written_from_ops(name):
     text = _text(name)
     assert schema_ops.written(name, text) == text, \
-        f"harness/schema/{name} is stale: run python -m harness.engines.schema_ops"
+        f"harness/schema/{name} is stale: run python -m micrograd_lab.harness.engines.schema_ops"
     assert json.loads(text)["$comment"] == schema_ops.COMMENT
 
 

@@ -14,12 +14,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from harness.engines.base import EngineFailure
-from harness.interpret import interpret
-from harness.judge.verdict import EXACT, FAIL
-from harness.probes import determinism
-from harness.program import Arg, Program, Step
-from harness.run import CheckSettings, Port, run
+from micrograd_lab.harness.engines.base import EngineFailure
+from micrograd_lab.harness.interpret import interpret
+from micrograd_lab.harness.judge.verdict import EXACT, FAIL
+from micrograd_lab.harness.probes import determinism
+from micrograd_lab.harness.program import Arg, Program, Step
+from micrograd_lab.harness.run import CheckSettings, Port, run
 
 from check_fakes import FakeEngine, FakeSpec
 from test_check_runner import fixtures
@@ -33,7 +33,7 @@ RUNS = int(os.environ.get("STABILITY_RUNS", "3"))
 
 def check_in_a_fresh_process(report_dir):
     done = subprocess.run(
-        [sys.executable, "-m", "harness", "check", str(SET_ORDER), "--fixtures",
+        [sys.executable, "-m", "micrograd_lab.harness", "check", str(SET_ORDER), "--fixtures",
          f"{FLAKY},{STEADY}", "--probes", "none", "--jobs", "1", "--report-dir",
          str(report_dir)],
         cwd=REPO, capture_output=True, text=True, timeout=300)

@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "check" / "command_fakes"))
 from fake_port import interpret, program_of, result  # noqa: E402
 
-from harness.ops import OPS  # noqa: E402
+from micrograd_lab.harness.ops import OPS  # noqa: E402
 
 FAULT = sys.argv[1] if len(sys.argv) > 1 else ""
 LISTED = [name for name in OPS if name not in ("sum", "dot")]

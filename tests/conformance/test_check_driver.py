@@ -1,4 +1,4 @@
-"""python -m harness check-driver: each of six broken drivers
+"""mglab check-driver: each of six broken drivers
 (broken_driver.py) is named by one PROBLEM line, the drivers this project
 ships pass, and a bad manifest or build is one line with exit 2.  (The
 kits pass it in tests/kits/test_kits.py.)"""
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.__main__ import main as harness_main
+from micrograd_lab.harness.__main__ import main as harness_main
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]

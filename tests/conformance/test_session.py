@@ -3,8 +3,8 @@ shows, and the harness writes it as the page does."""
 import re
 from pathlib import Path
 
-from harness.engines.command_protocol import decode_message, encode_program
-from harness.conformance.session import EXAMPLE_REQUESTS, EXAMPLE_SESSION
+from micrograd_lab.harness.engines.command_protocol import decode_message, encode_program
+from micrograd_lab.harness.conformance.session import EXAMPLE_REQUESTS, EXAMPLE_SESSION
 
 PROTOCOL_PAGE = Path(__file__).resolve().parents[2] / "docs" / "protocol.md"
 

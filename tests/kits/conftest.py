@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.engines.build import CACHE_ENVIRONMENT
-from harness.drivers import KITS
+from micrograd_lab.harness.engines.build import CACHE_ENVIRONMENT
+from micrograd_lab.harness.drivers import KITS
 
 REPO = Path(__file__).resolve().parents[2]
 BUGGY = REPO / "tests" / "ports"

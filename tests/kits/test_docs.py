@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.drivers import KITS
+from micrograd_lab.harness.drivers import KITS
 
 REPO = Path(__file__).resolve().parents[2]
 PAGE = (REPO / "docs" / "languages.md").read_text()

@@ -2,13 +2,13 @@
 op set of harness/ops.py, and say so on their first line."""
 import pytest
 
-from harness.drivers.generate import GENERATED, HEADER
-from harness.ops import OPS
+from micrograd_lab.harness.drivers.generate import GENERATED, HEADER
+from micrograd_lab.harness.ops import OPS
 
 
 @pytest.mark.parametrize("path", list(GENERATED), ids=lambda p: p.name)
 def test_the_generated_op_list_is_up_to_date(path):
-    # After a change of harness/ops.py: python -m harness.drivers.generate
+    # After a change of harness/ops.py: python -m micrograd_lab.harness.drivers.generate
     assert path.read_text() == GENERATED[path]()
     assert path.read_text().splitlines()[0] == f"// {HEADER}"
 

@@ -11,17 +11,17 @@ import re
 import pytest
 from conftest import BUGGY, kit_params, missing_tools
 
-from harness.__main__ import main as harness_main
-from harness.engines.build import ensure_built
-from harness.check.cli import check_port
-from harness.engines.command import open_command_port
-from harness.engines.manifest import load_manifest
-from harness.engines.base import VALUE_EXPONENT, EngineFailure, Unsupported
-from harness.nn.cases import all_cases
-from harness.run import CheckSettings, nn_case_cell
-from harness.drivers import KITS
-from harness.fixture import load_corpus
-from harness.parse import parse_program
+from micrograd_lab.harness.__main__ import main as harness_main
+from micrograd_lab.harness.engines.build import ensure_built
+from micrograd_lab.harness.check.cli import check_port
+from micrograd_lab.harness.engines.command import open_command_port
+from micrograd_lab.harness.engines.manifest import load_manifest
+from micrograd_lab.harness.engines.base import VALUE_EXPONENT, EngineFailure, Unsupported
+from micrograd_lab.harness.nn.cases import all_cases
+from micrograd_lab.harness.run import CheckSettings, nn_case_cell
+from micrograd_lab.harness.drivers import KITS
+from micrograd_lab.harness.fixture import load_corpus
+from micrograd_lab.harness.parse import parse_program
 
 TAGS = ["lecture", "ops"]
 ADAPTER_LINES = 30

@@ -4,14 +4,14 @@ import fnmatch
 import tomllib
 from pathlib import Path
 
-from harness.drivers import DRIVERS, KITS
+from micrograd_lab.harness.drivers import DRIVERS, KITS
 
 PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 
 
 def patterns():
     data = tomllib.loads(PYPROJECT.read_text())["tool"]["setuptools"]["package-data"]
-    return data.get("harness.drivers", []) + data.get("*", [])
+    return data.get("micrograd_lab.harness.drivers", []) + data.get("*", [])
 
 
 def test_every_kit_file_is_package_data():

@@ -2,7 +2,7 @@
 of their own make their own)."""
 import pytest
 
-from lua_port import LuaEngine
+from micrograd_lab.lua_port import LuaEngine
 
 _engines = {}
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from lua_port import RUNTIMES, available_runtimes
+from micrograd_lab.lua_port import RUNTIMES, available_runtimes
 
 REPO = Path(__file__).resolve().parents[2]
 AVAILABLE = available_runtimes()

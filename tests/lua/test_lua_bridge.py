@@ -7,7 +7,7 @@ import re
 import lupa
 import pytest
 
-from lua_port import RUNTIMES, LuaEngine, LuaError, available_runtimes
+from micrograd_lab.lua_port import RUNTIMES, LuaEngine, LuaError, available_runtimes
 
 from lua_helpers import REPO, mlp_output, runtime_params
 
@@ -103,7 +103,7 @@ def test_run_file_runs_repo_scripts_by_relative_name():
 @pytest.mark.parametrize("runtime", runtime_params(("luajit21",)))
 def test_luajit_with_the_jit_on(runtime):
     """jit=True (fast, but compiled loops escape the budget) gives the same bits."""
-    from python_ref import MLP
+    from micrograd_lab.python_ref import MLP
     engine = LuaEngine(runtime, jit=True)
     assert engine.execute("return jit.status == nil") is True, "jit.on/off stay out of the sandbox"
     x = [0.5, -1.0]

@@ -3,8 +3,8 @@ arrays and its results come back in slices of api.SLICE numbers, -0.0 listed
 apart.  These cases sit on the edges of that encoding."""
 import pytest
 
-from harness.interpret import interpret
-from harness.program import Arg, Program, Step
+from micrograd_lab.harness.interpret import interpret
+from micrograd_lab.harness.program import Arg, Program, Step
 
 from lua_helpers import runtime_params, same_bits
 
@@ -39,7 +39,7 @@ def test_negative_zeros_across_slice_boundaries(runtime, engine):
 
 
 def test_a_bad_argument_is_named():
-    from lua_port import LuaEngine
+    from micrograd_lab.lua_port import LuaEngine
     plain = {"inputs": [["a", 1.0]], "steps": [["b", "neg", [["const", "a"]]]], "output": "b"}
     with pytest.raises(ValueError, match="step b: bad argument 'const' 'a'"):
         LuaEngine("lua54").evaluate(plain)
@@ -48,7 +48,7 @@ def test_a_bad_argument_is_named():
 @pytest.mark.parametrize("later", ["z", "c", "b"])
 def test_a_node_not_made_before_is_named(later):
     """Nodes cross as places in program order: only earlier nodes have one."""
-    from lua_port import LuaEngine
+    from micrograd_lab.lua_port import LuaEngine
     plain = {"inputs": [["a", 1.0]],
              "steps": [["b", "add", [["node", "a"], ["node", later]]],
                        ["c", "neg", [["node", "b"]]]], "output": "c"}
@@ -60,7 +60,7 @@ def test_a_node_not_made_before_is_named(later):
 def test_the_collector_runs_again_after_evaluate(runtime, engine):
     """evaluate pauses Lua's collector while the graph is built; it must be
     running afterwards, also when the program raised."""
-    from lua_port import LuaError
+    from micrograd_lab.lua_port import LuaError
     plain = {"inputs": [["a", 1.0]], "steps": [["b", "neg", [["node", "a"]]]], "output": "b"}
     engine.evaluate(plain)
     assert engine.execute("return collectgarbage('isrunning')") is True
@@ -75,7 +75,7 @@ def test_a_big_program_under_a_small_cap_resumes_the_collector():
     garbage a program makes does not count against the cap (lua51: no
     emergency collection when an allocation fails).  Measured: this graph
     holds 45 MB; with the collector paused throughout it overran 48 MB."""
-    from lua_port import LuaEngine
+    from micrograd_lab.lua_port import LuaEngine
     engine = LuaEngine("lua51", max_memory=48 * 2**20)
     steps, prev = [], "x"
     for i in range(20_000):   # dot nodes: each step leaves its argument tables behind
@@ -89,8 +89,8 @@ def test_a_big_program_under_a_small_cap_resumes_the_collector():
 
 def test_flatten_program_is_flatten_of_the_plain_form():
     """The fast path reads the Program itself; the wire format is the same."""
-    from harness.fixture import load_corpus
-    from lua_port import flatten, flatten_program
+    from micrograd_lab.harness.fixture import load_corpus
+    from micrograd_lab.lua_port import flatten, flatten_program
     fixtures, _ = load_corpus(tags=["nary", "reuse", "lecture", "found"])
     assert len(fixtures) > 20
     for fixture in fixtures:

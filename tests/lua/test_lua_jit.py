@@ -11,8 +11,8 @@ twice, is such a constant; ieee.pow hides its exponent from the compiler.
 import pytest
 
 from lua_helpers import runtime_params, same_bits
-from lua_port import LuaEngine, LuaSandbox, read_modules
-from lua_port.bridge import PACKAGE_DIR
+from micrograd_lab.lua_port import LuaEngine, LuaSandbox, read_modules
+from micrograd_lab.lua_port.bridge import PACKAGE_DIR
 
 POINTS = 4000
 # (runtime, exponent) where LuaJIT's compiled x^k differs from its interpreter's

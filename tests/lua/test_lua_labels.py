@@ -7,8 +7,8 @@ import struct
 
 import pytest
 
-from harness.ops import METHODS, OPS
-from python_ref import Value
+from micrograd_lab.harness.ops import METHODS, OPS
+from micrograd_lab.python_ref import Value
 
 from lua_helpers import runtime_params
 
@@ -88,7 +88,7 @@ def test_lua_labels_equal_python_labels(runtime, engine):
 
 def test_a_changed_label_is_caught():
     """The comparison fails on one node labelled the old Lua way ("**2.0")."""
-    from lua_port import LuaEngine
+    from micrograd_lab.lua_port import LuaEngine
     old_label = LUA_GRAPH.replace("a ^ 2,", 'Value(4.0, {a}, "**2.0"),')
     got = LuaEngine("lua54").execute(old_label, [], list(METHODS))
     want = walk(python_graph(()))

@@ -16,7 +16,7 @@ from fractions import Fraction
 import pytest
 
 from lua_helpers import runtime_params
-from python_ref import ieee
+from micrograd_lab.python_ref import ieee
 
 # op: bound in ulps, per runtime (default 0)
 BOUNDS = {
@@ -86,7 +86,7 @@ def test_portable_tanh_within_2_ulp_of_c():
     """ieee.lua's portable_tanh (the one Lua 5.3+ use) over 100,000 points: tiny,
     around 0.5 and the series/exp switch at 0.7, around 20 and the switch to
     1 at 22, huge; measured at most 2 ulp from C's tanh."""
-    from lua_port import LuaEngine
+    from micrograd_lab.lua_port import LuaEngine
     engine = LuaEngine("lua54")
     rng = random.Random(5)
     xs = [10 ** rng.uniform(-320, -8) for _ in range(10000)]
@@ -159,7 +159,7 @@ def test_luajit20_integer_powers_are_correctly_rounded(runtime, jit):
     1e15 ulp at k = -18 (where x^18 overflows first); ieee.pow's own
     double-double power gives the correctly rounded value, interpreted and
     compiled alike, subnormal results included."""
-    from lua_port import LuaEngine
+    from micrograd_lab.lua_port import LuaEngine
     engine = LuaEngine(runtime, jit=jit, instruction_budget=None)
     bases, exponents = _integer_powers(seed=3)
     tie_bases, tie_exponents = _subnormal_ties()

@@ -3,9 +3,9 @@ harness.interpret.interpret to the bit, and a seeded MLP has the same
 weights and output in both engines."""
 import pytest
 
-from harness.interpret import interpret
-from harness.parse import parse_program
-from python_ref import MLP
+from micrograd_lab.harness.interpret import interpret
+from micrograd_lab.harness.parse import parse_program
+from micrograd_lab.python_ref import MLP
 
 from lua_helpers import BIT_EXACT_RUNTIMES, mlp_output, mlp_weights, runtime_params, same_bits
 
@@ -56,7 +56,7 @@ def test_evaluate_equals_interpret_without_tanh(runtime, engine, name):
 
 
 def test_evaluate_names_a_bad_step():
-    from lua_port import LuaEngine, LuaError
+    from micrograd_lab.lua_port import LuaEngine, LuaError
     plain = {"inputs": [["a", 1.0]], "steps": [["b", "cosh", [["node", "a"]]]], "output": "b"}
     with pytest.raises(LuaError, match="step b: unknown op cosh"):
         LuaEngine("lua54").evaluate(plain)
@@ -103,7 +103,7 @@ return {#order, first, a.grad, b.grad}
 
 @pytest.mark.parametrize("runtime", runtime_params())
 def test_an_earlier_walk_hides_no_node_from_the_next(runtime, engine):
-    from python_ref import Value
+    from micrograd_lab.python_ref import Value
     a, b = Value(1.0), Value(2.0)
     c = a * b
     e = (c + a) * c

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from lua_port import LuaError, LuaSandbox, available_runtimes, read_modules
+from micrograd_lab.lua_port import LuaError, LuaSandbox, available_runtimes, read_modules
 
 from lua_helpers import runtime_params
 
@@ -42,8 +42,8 @@ def test_a_slash_is_a_folder_as_in_package_path(runtime, tmp_path):
 
 
 def test_a_port_that_requires_lib_slash_class_starts_and_passes():
-    from harness.check.cli import check_port
-    from harness.run import CheckSettings
+    from micrograd_lab.harness.check.cli import check_port
+    from micrograd_lab.harness.run import CheckSettings
     runtimes = [r for r in ("lua51", "lua54", "luajit21") if r in available_runtimes()]
     if not runtimes:
         pytest.skip("lupa has none of lua51, lua54, luajit21 here")

@@ -3,7 +3,7 @@ LuaBudgetError, runaway memory with LuaMemoryLimitError, and the engine
 still works afterwards."""
 import pytest
 
-from lua_port import LuaBudgetError, LuaEngine, LuaError, LuaMemoryLimitError
+from micrograd_lab.lua_port import LuaBudgetError, LuaEngine, LuaError, LuaMemoryLimitError
 
 from lua_helpers import runtime_params
 
@@ -101,7 +101,7 @@ def test_luajit_compiled_loops_are_counted_with_the_jit_off():
 # -- a user's modules: require resolves only what Python read --------------------------
 
 def _port(tmp_path, files):
-    from lua_port import read_modules
+    from micrograd_lab.lua_port import read_modules
     for name, text in files.items():
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -117,7 +117,8 @@ def test_read_modules_names_files_as_require_finds_them(tmp_path):
 
 
 def test_read_modules_refuses_too_much(tmp_path, monkeypatch):
-    import lua_port.bridge
+    import micrograd_lab.lua_port.bridge  # noqa: F401 (loads the submodule)
+    from micrograd_lab import lua_port
     monkeypatch.setattr(lua_port.bridge, "MAX_MODULE_BYTES", 10)
     with pytest.raises(ValueError, match="port: its .lua files hold more than 10 bytes"):
         _port(tmp_path, {"a.lua": "return 'twelve bytes'"})
@@ -127,7 +128,7 @@ def test_read_modules_refuses_too_much(tmp_path, monkeypatch):
 def test_modules_share_one_global_table_when_asked(runtime, tmp_path):
     """A stand-alone program's modules share _G: a port may define a global
     in one file and use it in another."""
-    from lua_port import LuaSandbox
+    from micrograd_lab.lua_port import LuaSandbox
     modules = _port(tmp_path, {"engine.lua": "Value = {name = 'V'}\n",
                                "nn.lua": "require('engine') return {uses = Value.name}\n",
                                "quiet.lua": "local x = 1\n",

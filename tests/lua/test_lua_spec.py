@@ -190,7 +190,7 @@ KNOWN_DRAWS = {0: [0.7669364154624694, 0.7286176883039249], 42: [0.6656977865996
 
 
 def test_rng_vectors_known():
-    from python_ref import Rng
+    from micrograd_lab.python_ref import Rng
     text = spec_values.EXPECTED_FILE.read_text()
     for seed, want in KNOWN_DRAWS.items():
         rng = Rng(seed)

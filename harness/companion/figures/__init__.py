@@ -1,6 +1,6 @@
 """Every figure of plots/: each module has draw(outdir, ...) -> [paths written].
 
-FIGURES lists them in the order `python -m harness plots` draws them.
+FIGURES lists them in the order `mglab plots` draws them.
 """
 from importlib import import_module
 

@@ -5,8 +5,8 @@ exact reference in harness.ops, at 200 bits) and python_ref's backward at
 sample points.  Where the derivative jumps (relu at 0) it is drawn in two
 pieces: a filled dot where the function's own convention puts it, an open
 dot at the end the other piece does not reach."""
-from harness.ops import OPS
-from python_ref import Value
+from micrograd_lab.harness.ops import OPS
+from micrograd_lab.python_ref import Value
 
 from ..kinks import split_at_kinks
 from ..style import figure, legend_below, save

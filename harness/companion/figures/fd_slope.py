@@ -6,7 +6,7 @@ The forward quotient is off by about h f''(x)/2 (3h, a constant, for the
 lecture's parabola), the central one by about h² f'''(x)/6 (nothing but
 rounding for the parabola).  Everything on python_ref, with the h of
 janf's notes."""
-from python_ref import Value
+from micrograd_lab.python_ref import Value
 
 from ..lecture import f
 from ..style import figure, legend_below, save

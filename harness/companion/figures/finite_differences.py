@@ -12,8 +12,8 @@ IEEE operations, the same everywhere), and tanh is correctly rounded (the
 op's 200-bit reference)."""
 from decimal import Decimal
 
-from harness.ops import OPS
-from python_ref import Value
+from micrograd_lab.harness.ops import OPS
+from micrograd_lab.python_ref import Value
 
 from ..lecture import f
 from ..style import figure, legend_below, save

@@ -17,8 +17,8 @@ from functools import lru_cache
 
 from matplotlib.lines import Line2D
 
-from harness.judge.compare import ulp_distance
-from harness.ops import OPS
+from micrograd_lab.harness.judge.compare import ulp_distance
+from micrograd_lab.harness.ops import OPS
 
 from ..engines import REFERENCE, agreeing, agreement, bitwise_engines, evaluate
 from ..kinks import split_at_kinks
@@ -159,7 +159,7 @@ def draw_fixture(fixture, outdir, engine_list=None):
 def plotted_fixtures():
     """The corpus's fixtures with a [plot] range (parsed once per process: the
     sweeps draw them, the notes link them)."""
-    from harness.fixture import load_corpus
+    from micrograd_lab.harness.fixture import load_corpus
 
     fixtures, errors = load_corpus()
     for e in errors:

@@ -1,6 +1,6 @@
 """graph_*.svg/png: the L = -8 example and the tanh neuron drawn with
 draw_dot, before backward (every grad 0) and after."""
-from python_ref import Value
+from micrograd_lab.python_ref import Value
 
 from ..draw import draw_dot, dot_available, render
 from ..lecture import NEURON_BIAS

@@ -2,7 +2,7 @@
 distance from python_ref, one row per tag (a fixture's first tag, as the
 matrix groups them) by backends.  The per-fixture version (one row per
 fixture: over 200 rows) is drawn on request: draw(..., per_fixture=True),
-or `python -m harness.companion.figures.parity_heatmap --per-fixture`.
+or `python -m micrograd_lab.harness.companion.figures.parity_heatmap --per-fixture`.
 Read from report/parity.json when it covers the corpus, else computed with
 the matrix API."""
 import argparse
@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
-from harness.judge.verdict import CLOSE, ERROR, EXACT, FAIL, NA, UNRESOLVED
+from micrograd_lab.harness.judge.verdict import CLOSE, ERROR, EXACT, FAIL, NA, UNRESOLVED
 
 from ..paths import PLOTS_DIR
 from ..style import figure, save
@@ -65,7 +65,7 @@ def covers(grid, fixture_names):
 
 @functools.lru_cache(maxsize=1)
 def _corpus():
-    from harness.fixture import load_corpus
+    from micrograd_lab.harness.fixture import load_corpus
     return load_corpus()
 
 
@@ -76,8 +76,8 @@ def corpus_tags():
 
 def load_grid(path=PARITY_JSON):
     """The grid of the whole corpus: the report's, or the matrix run here."""
-    from harness.engines.registry import ENGINES, MATRIX_ENGINES
-    from harness.run import run
+    from micrograd_lab.harness.engines.registry import ENGINES, MATRIX_ENGINES
+    from micrograd_lab.harness.run import run
 
     fixtures, errors = _corpus()
     if path.exists():
@@ -117,7 +117,7 @@ def _in_ulps(column):
     """Judged in ulps (its registry entry's allowance): finite differences are
     judged by relative error, thousands of ulps from the exact gradient by
     nature, and would paint their column red."""
-    from harness.engines.registry import ENGINES
+    from micrograd_lab.harness.engines.registry import ENGINES
     entry = ENGINES.get(column)
     return entry is None or entry.allowance == "ulps"
 
@@ -228,7 +228,7 @@ def draw(outdir, grid=None, per_fixture=False, tags=None):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(
-        prog="python -m harness.companion.figures.parity_heatmap",
+        prog="python -m micrograd_lab.harness.companion.figures.parity_heatmap",
         description="Draw the parity heatmap: one row per tag, or per fixture.")
     parser.add_argument("--per-fixture", action="store_true",
                         help=f"one row per fixture, into {FILE_PER_FIXTURE}")

@@ -11,8 +11,8 @@ python_ref's decision boundary."""
 import numpy as np
 from matplotlib.lines import Line2D
 
-from harness.judge.compare import ulp_distance
-from harness.training.task import lecture_task, moons_task
+from micrograd_lab.harness.judge.compare import ulp_distance
+from micrograd_lab.harness.training.task import lecture_task, moons_task
 
 from ..engines import REFERENCE, TORCH, agreeing, agreement, bitwise_engines
 from ..style import figure, group_style, legend_below, save, ulp_axis

@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
-from harness.interpret import interpret  # noqa: E402
-from harness.program import Arg, Program, Step  # noqa: E402
+from micrograd_lab.harness.interpret import interpret  # noqa: E402
+from micrograd_lab.harness.program import Arg, Program, Step  # noqa: E402
 
 SPECIAL = {"inf": math.inf, "-inf": -math.inf, "nan": math.nan, "-0.0": -0.0}
 
