@@ -2,6 +2,7 @@
 other project's harness, python_ref or lua_port collides), its subpackages
 the repository's folders, every data file in the wheel, and the console
 command `mglab` checking ports that live in another folder."""
+import fnmatch
 import os
 import shutil
 import subprocess
@@ -16,6 +17,24 @@ REPO = Path(__file__).resolve().parents[1]
 SETUPTOOLS = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]
 
 
+PYPROJECT = REPO / "pyproject.toml"
+
+
+def _kit_patterns():
+    data = tomllib.loads(PYPROJECT.read_text())["tool"]["setuptools"]["package-data"]
+    return data.get("micrograd_lab.harness.drivers", []) + data.get("*", [])
+
+
+def test_every_kit_file_is_package_data():
+    from micrograd_lab.harness.drivers import DRIVERS, KITS
+    files = [p for p in DRIVERS.rglob("*") if p.is_file() and p.suffix not in (".py", ".pyc")]
+    assert {p.parent for p in files} >= {kit.folder for kit in KITS.values()}
+    left_out = [str(p.relative_to(DRIVERS)) for p in files
+                if not any(fnmatch.fnmatch(str(p.relative_to(DRIVERS)), pattern)
+                           for pattern in _kit_patterns())]
+    assert left_out == []
+
+
 def test_the_packages_are_the_folders_that_hold_python():
     folders = {"micrograd_lab." + ".".join(d.relative_to(REPO).parts)
                for top in ("harness", "python_ref", "lua_port")
@@ -28,8 +47,12 @@ def test_the_packages_are_the_folders_that_hold_python():
 def wheel(tmp_path_factory):
     """The wheel of this checkout, unpacked."""
     out = tmp_path_factory.mktemp("wheel")
+    # built from a copy: a build writes build/ and *.egg-info beside the sources
+    source = out / "source"
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "report", "build", "*.egg-info", "__pycache__", ".hypothesis"))
     done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                           "-q", "-w", str(out), str(REPO)], capture_output=True, text=True)
+                           "-q", "-w", str(out), str(source)], capture_output=True, text=True)
     if done.returncode != 0:
         pytest.skip(f"pip wheel cannot build here: {done.stderr.strip()[-300:]}")
     [built] = out.glob("*.whl")

@@ -44,8 +44,10 @@ def test_a_port_that_depends_on_set_order_fails_every_check(tmp_path):
     outcomes = [check_in_a_fresh_process(tmp_path) for _ in range(RUNS)]
     assert [code for code, _ in outcomes] == [1] * RUNS, [out for _, out in outcomes]
     for _, out in outcomes:
-        assert f"{FLAKY}[set-order] FAIL: non-deterministic: node x (input, input) grad is" \
-               in out, out
+        # its set order differs between processes, and within one it may not: the
+        # cell FAILs every time, as runs that differ or as the wrong gradient itself
+        assert (f"{FLAKY}[set-order] FAIL: non-deterministic: node x (input, input) grad is"
+                in out or f"{FLAKY}[set-order] FAIL: node x (input, input) grad:" in out), out
         assert f"{STEADY}: all 1 EXACT" in out
 
 
