@@ -2,6 +2,7 @@
 or option; exit 0 or 1 and the final line after a run; the reports with the
 diagnoses first."""
 import json
+import os
 import re
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from micrograd_lab.harness.__main__ import main
 
 PORTS = Path(__file__).resolve().parents[1] / "ports"
+REPO = Path(__file__).resolve().parents[2]
 MALFORMED = Path(__file__).resolve().parent / "malformed_manifests"
 CLASS = Path(__file__).resolve().parents[1] / "class"
 CORRECT = str(PORTS / "correct" / "port.toml")
@@ -129,3 +131,22 @@ def test_a_port_that_does_not_start_is_one_line_and_exit_2(port, says, capsys, t
     assert code == 2 and out == ""
     assert len(err.strip().splitlines()) == 1, err
     assert re.search(r"port\.toml:\d+:\d+: ", err) and says in err   # at the field
+
+
+def test_make_check_from_another_folder(tmp_path):
+    """make -C lab check PORT=port.toml: the manifest resolves from the caller's
+    folder, the report lands there, and the harness's exit code is named."""
+    import shutil
+    import subprocess
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    shutil.copytree(PORTS / "assigned", tmp_path / "assigned")
+    done = subprocess.run(["make", "--no-print-directory", "-C", str(REPO), "check",
+                           "PORT=assigned/port.toml",
+                           "ARGS=--fixtures lecture-reuse-a-plus-a --probes none --runtimes lua54"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PWD": str(tmp_path)})
+    assert (tmp_path / "report" / "check" / "assigned" / "check.json").is_file(), done.stdout
+    assert "make check: mglab check exited 1 (1: the port has findings, 2: bad input)" \
+        in done.stdout
+    assert done.returncode != 0
