@@ -40,7 +40,6 @@ HELLO_MAX_BYTES = 1 << 20
 REPLY_BYTES_PER_NODE = 128      # a [data, grad] pair is at most about 50 bytes
 REPLY_BYTES_PER_NUMBER = 64     # an mlp_result's numbers: at most about 25 bytes each
 EXIT_GRACE_SECONDS = 1.0        # after it closed stdout, for its exit code
-HELLO_SECONDS = 10.0            # at least, for the hello: a JVM or ts-node starts slowly
 # A port that writes what is not the protocol on stdout (a print where the
 # protocol owns stdout) fails program after program the same way, each after
 # a new process (or every other one, when the print comes after the reply):

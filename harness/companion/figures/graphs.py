@@ -5,8 +5,6 @@ from micrograd_lab.python_ref import Value
 from ..draw import draw_dot, dot_available, render
 from ..lecture import NEURON_BIAS
 
-STEMS = ("graph_L_before", "graph_L_after", "graph_neuron_before", "graph_neuron_after")
-
 
 def _labelled(value, label):
     value.label = label
