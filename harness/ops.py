@@ -174,11 +174,19 @@ def _pow_derivatives(a, out):
     x, n = a
     d_base = 0.0 if n == 0.0 else n * ieee.pow(x, n - 1.0)
     d_base_dx = abs(n * (n - 1.0) * ieee.pow(x, n - 2.0)) if n not in (0.0, 1.0) else 0.0
-    log_x = ieee.log(x) if x > 0.0 else 0.0
+    log_x = ieee.log(x) if x > 0.0 else 0.0   # the sensitivities: where log(x) is real
     cross = abs(ieee.pow(x, n - 1.0) * (1.0 + n * log_x)) if x > 0.0 else 0.0
-    d_exp = out * log_x
+    # python_ref's (and torch's): nan for x < 0, 0 where x is 0 and n >= 0
+    d_exp = 0.0 if x == 0.0 and n >= 0.0 else out * ieee.log(x)
     return [(d_base, {0: d_base_dx, 1: cross}),
             (d_exp, {0: cross, 1: abs(out * log_x * log_x)})]
+
+
+def _pow_contributions(g, a, out):
+    """python_ref's: nothing to the base of x**0; the exponent's (a Value)
+    g * d(a**b)/db."""
+    (d_base, _), (d_exp, _) = _pow_derivatives(a, out)
+    return [None if a[1] == 0.0 else g * d_base, g * d_exp]
 
 
 def _log_derivatives(a, out):
@@ -257,6 +265,9 @@ class Op:
     libm: bool = False      # its value comes from the C math library (not correctly rounded)
     # its derivatives, for error bounds and expected numbers
     derivatives: Callable   # derivatives(args, out) -> [(d_i, sens_i)], see above
+    # python_ref's backward, where it does not add g times each local
+    # derivative: contributions(g, args, out) -> [c_i, None where it adds nothing]
+    contributions: Callable | None = None
     rounding_scale: Callable = _output_scale   # (args, out) -> the magnitude one
     #                                            rounding of it is relative to
     reference: Callable     # reference(args) -> (value, partials), exact; None: undefined
@@ -333,6 +344,7 @@ OPS = {op.name: op for op in [
               domain="all reals", derivative_text="b, a"),
     _operator("div", "/", "__truediv__", operator.truediv, fold=ieee.div,
               derivatives=_div_derivatives,
+              contributions=lambda g, a, out: [ieee.div(g, a[1]), -g * ieee.div(out, a[1])],
               reference=_rational(lambda a: (a[0] / a[1], [1 / a[1], -a[0] / (a[1] * a[1])])),
               domain="b != 0", branch=lambda a, b: (_sign(b),) if b != 0.0 else None,
               deviations={PORT: OpBudget(0, 2, "the derivatives g/y or g*(1/y), and -g*(x/y)/y "
@@ -344,7 +356,8 @@ OPS = {op.name: op for op in [
                           LECTURE: OpBudget(1, 2, _LECTURE_DIV)},
               derivative_text="1/b, -(a/b)/b"),
     _operator("pow", "**", "__pow__", operator.pow, fold=ieee.pow,
-              derivatives=_pow_derivatives, reference=_real(_pow_reference), libm=True,
+              derivatives=_pow_derivatives, contributions=_pow_contributions,
+              reference=_real(_pow_reference), libm=True,
               domain="a > 0, or an integer b (and a != 0 for b < 0)", branch=_pow_branch,
               ordinary=(0.1, 3.0),
               deviations={
@@ -360,11 +373,12 @@ OPS = {op.name: op for op in [
     Op(name="neg", kind="unary", syntax="-x", method="__neg__", apply=operator.neg,
        fold=operator.neg, derivatives=lambda a, out: [(-1.0, {})],
        reference=_real(lambda mp, a: (-a[0], [-1])), domain="all reals", derivative_text="-1"),
-    _method("relu", derivatives=lambda a, out: [(1.0 if out > 0.0 else 0.0, {})],
+    _method("relu", derivatives=lambda a, out: [(0.0 if out <= 0.0 else 1.0, {})],  # 1 at nan
+            contributions=lambda g, a, out: [None if out <= 0.0 else g],
             reference=_real(lambda mp, a: (max(a[0], 0), [1 if a[0] > 0 else 0])),
             domain="all reals (kink at 0)", branch=lambda x: (_sign(x),) if x != 0.0 else None,
             derivative_text="1, or 0 where x <= 0", curve=(-4.0, 4.0)),
-    _method("tanh", derivatives=lambda a, out: [(1.0 - out * out, {"out": 2.0 * abs(out)})],
+    _method("tanh", derivatives=lambda a, out: [((1.0 - out) * (1.0 + out), {"out": 2.0 * abs(out)})],
             reference=_real(lambda mp, a: (mp.tanh(a[0]), [1 / mp.cosh(a[0]) ** 2])),
             libm=True, domain="all reals", derivative_text="1 - tanh²(x)",
             deviations={
@@ -395,6 +409,7 @@ OPS = {op.name: op for op in [
             domain="x < 709.78 (overflows to inf above)", derivative_text="exp(x)",
             curve=(-4.0, 2.0)),
     _method("log", derivatives=_log_derivatives,
+            contributions=lambda g, a, out: [ieee.div(g, a[0])],
             reference=_real(lambda mp, a: (mp.log(a[0]), [1 / a[0]])), libm=True,
             domain="x > 0 (log(0) = -inf, log(x < 0) = nan)",
             branch=lambda x: ("pos",) if x > 0.0 else None, ordinary=(0.05, 5.0),

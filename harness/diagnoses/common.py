@@ -16,7 +16,7 @@ class Bug:
     # what the port does, and how to fix it: one text, or one per language
     # family ({"lua": ..., "python": ..., DEFAULT: ...}, harness.diagnoses.wording)
     meaning: Union[str, dict]
-    order: int            # diagnoses show in this order
+    order: float          # diagnoses show in this order
     # how the tests show it: the test port (tests/ports/<name>/) whose check
     # names it, on these fixtures and probes, on this Lua runtime ("" for a
     # command port: its own process)

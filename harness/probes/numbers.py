@@ -12,6 +12,7 @@ from .common import FAULT, OK, Entry, Probe, failure_text, node, num, program
 from .ops import UNSUPPORTED_OP
 
 SIDES = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**"}
+X, CONSTANT = 3.0, 2.0   # 2 * x and x * 2 at x = 3
 DOUBLINGS = 63   # x + x doubled 63 times: 2^63, one past the largest 64-bit integer
 
 
@@ -20,10 +21,10 @@ def constant_programs():
     left and on the right of a Value x = 3."""
     out = []
     for op, symbol in SIDES.items():
-        out.append((f"2 {symbol} x", op, program([("x", 3.0)],
-                                                  [("y", op, (num(2.0), node("x")))], "y")))
-        out.append((f"x {symbol} 2", op, program([("x", 3.0)],
-                                                  [("y", op, (node("x"), num(2.0)))], "y")))
+        out.append((f"2 {symbol} x", op, program([("x", X)],
+                                                  [("y", op, (num(CONSTANT), node("x")))], "y")))
+        out.append((f"x {symbol} 2", op, program([("x", X)],
+                                                  [("y", op, (node("x"), num(CONSTANT)))], "y")))
     return out
 
 
@@ -58,10 +59,11 @@ def probe_numbers(runtime, ops, lower_ops):
         if ops[op].state == UNSUPPORTED_OP:
             continue
         for integers in (False, True):
-            problem, _, how = _check(runtime, program, integers, lower_ops)
+            problem, evaluation, how = _check(runtime, program, integers, lower_ops)
             cases.append({"case": label, "op": op, "integers": integers,
                           "side": "left" if label.startswith("2") else "right",
-                          "problem": problem, **({"how": how} if how else {})})
+                          "problem": problem, **({"how": how} if how else {}),
+                          **({"y": _plain(evaluation["y"][0])} if evaluation else {})})
     problem, evaluation, how = _check(runtime, doubling_program(), True, lower_ops)
     cases.append({"case": f"x + x doubled {DOUBLINGS} times", "op": "add", "integers": True,
                   "side": "none", "problem": problem, **({"how": how} if how else {}),

@@ -10,7 +10,8 @@ from micrograd_lab.harness.diagnoses import examine
 from micrograd_lab.harness.diagnoses.exponential_walk import visits_once_per_path
 from micrograd_lab.harness.diagnoses.float32 import to_float32
 from micrograd_lab.harness.diagnoses.simulate import (DUPLICATES, DUPLICATES_REVERSED, EVERY_OP, NO_TOPO,
-                                        NO_VISITED, Backward, simulate)
+                                        NO_VISITED, SIMULATED_MAX_NODES, Backward,
+                                        matches, simulate)
 from micrograd_lab.harness.judge.verdict import Cell, compare
 
 from shared_corpus import BY_NAME
@@ -43,6 +44,16 @@ def test_the_simulated_correct_backward_is_python_refs(name):
     grads, _ = simulate(program, ref, Backward())
     for node in program.node_ids():
         assert math.isclose(grads[node], ref[node][1], rel_tol=1e-12, abs_tol=1e-300), node
+
+
+def test_the_simulated_correct_backward_gives_python_refs_gradients_on_every_fixture():
+    # where it did not (g * (1/b) for python_ref's g / b, 0 * inf for a skipped
+    # relu), a simulated bug explained failures it did not cause
+    unfaithful = [name for name, fixture in FIXTURES.items()
+                  if len(fixture.program.node_ids()) <= SIMULATED_MAX_NODES
+                  and not matches(fixture.program, reference(name),
+                                  simulate(fixture.program, reference(name)))]
+    assert unfaithful == []
 
 
 def test_an_integer_that_wrapped_is_named_where_it_first_wraps():
@@ -242,3 +253,27 @@ def test_errors_that_name_their_cause():
     assert evidence("lecture-d-abc", None, cell=cell) == []
     # f = d*e, d = a*b, e = a + b: f, d and e once, a and b by two paths each
     assert visits_once_per_path(FIXTURES["lecture-reuse-ab"].program) == 7
+
+
+def test_an_exponent_gradient_zero_for_a_negative_base_only():
+    ref = reference("rpow-edge-minus-2-to-2")   # (-2) ** x: python_ref's x.grad is nan
+    [found] = evidence("rpow-edge-minus-2-to-2", {**ref, "x": (2.0, 0.0)})
+    assert (found.bug, found.node) == ("exponent-grad-negative-base", "x")
+    assert "the base is -2.0" in found.detail
+
+
+def test_division_whose_numerator_slope_is_g_times_the_reciprocal():
+    ref = reference("div-grad-subnormal-divisor")   # y = x / b, b = 1e-310: 1/b is inf
+    port = {**ref, "x": (ref["x"][0], math.inf)}
+    [found] = evidence("div-grad-subnormal-divisor", port)
+    assert (found.bug, found.node, found.ops) == ("div-reciprocal", "x", ("div",))
+    # not the slope through b**2, which the product g * (1/b) also reproduces for b
+    assert bugs("div-grad-subnormal-divisor", {**port, "b": (1e-310, -math.inf)}) == [
+        ("div-reciprocal", "x")]
+
+
+def test_a_number_on_the_left_computed_the_other_way_round():
+    ref = reference("lecture-number-2-minus-x")   # y = 2 - x at x = 3
+    [found] = evidence("lecture-number-2-minus-x", {**ref, "y": (1.0, 1.0)})
+    assert (found.bug, found.node, found.ops) == ("operands-swapped", "y", ("sub",))
+    assert bugs("lecture-number-2-minus-x", {**ref, "y": (5.0, 1.0)}) == []   # another fault

@@ -43,6 +43,12 @@ def test_a_port_whose_2_minus_x_is_x_minus_2_exits_1_on_the_numbers_probe(capsys
     assert "| probe numbers | rsub-swapped | FAIL | 2 of 21 cases fail: 2 - x" in markdown
     html = (tmp_path / "check.html").read_text()
     assert "<strong>1 passed, 1 failed</strong>" in html and "<strong>FAIL</strong>: 2 of 21" in html
+    # and names the bug from the probe alone: the value is exactly x - 2
+    [diagnosis] = report["diagnoses"]
+    assert diagnosis["bug"] == "operands-swapped"
+    assert diagnosis["evidence"][0]["where"] == "probe numbers"
+    assert "2 - x gives 1.0, x - 2" in out
+    assert "x.__rsub__(2)" in out   # the advice in Python's words
 
 
 def test_the_corpus_catches_it_too(capsys, tmp_path):
@@ -52,6 +58,18 @@ def test_the_corpus_catches_it_too(capsys, tmp_path):
     assert out.splitlines()[-1] == "9 passed, 1 failed"
     assert "lecture-number-2-minus-x[rsub-swapped] FAIL: node y (sub, line 9: y = 2 - x) " \
            "data: expected -1.0, got 1.0" in out
+
+
+def test_its_edge_faults_are_named_for_what_they_are(capsys, tmp_path):
+    # g * (1/b) at a subnormal b, and 0 for the exponent's slope at a negative
+    # base: not the slope through b**2, nor an exponent's gradient never set
+    code, out, _ = harness(["check", SWAPPED, "--fixtures", "lecture-number-2-minus-x,"
+                            "div-grad-subnormal-divisor,rpow-edge-minus-2-to-2,pow-value-2-to-3",
+                            "--probes", "none", "--report-dir", str(tmp_path)], capsys)
+    assert code == 1
+    report = json.loads((tmp_path / "check.json").read_text())
+    assert [d["bug"] for d in report["diagnoses"]] == [
+        "operands-swapped", "exponent-grad-negative-base", "div-reciprocal"]
 
 
 def test_a_right_port_passes_the_numbers_probe_and_it_counts_as_passed(capsys, tmp_path):

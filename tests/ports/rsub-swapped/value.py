@@ -1,7 +1,11 @@
 """A test port with one classic bug: `2 - x` is written as x.__rsub__(2)
 returning `self - other`, the operands the wrong way round, so it computes
-x - 2 (and its gradient +1 instead of -1).  Everything else is right; with
-no fixture or probe of a number minus a Value it would pass.
+x - 2 (and its gradient +1 instead of -1).  On the lecture level everything
+else is right; with no fixture or probe of a number minus a Value it would
+pass.  On the edges it keeps two faults of its own, each a diagnosis's test:
+division gives the numerator g * (1/b), inf for a subnormal b, and a ** b
+gives the exponent the gradient 0 for a negative base (python_ref: nan).
+Python's own exceptions (ZeroDivisionError, OverflowError) are ERRORs there.
 API: Value(x), v.data, v.grad, v.backward(), + - * / ** with a number on
 either side, unary minus, and tanh.
 """
