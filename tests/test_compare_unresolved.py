@@ -138,7 +138,7 @@ def test_close_never_lets_an_fd_gradient_be_more_than_half_off(ref, cand, noise)
 
 FD_CASES = ("exp-edge-minus-745", "lecture-l-nudge-a", "slope-d-nudge-a", "slope-d-nudge-b",
             "slope-d-nudge-c", "fd-swamped-huge-square", "fd-cancelling-paths-1e16",
-            "found-db17ec441a6b", "found-9116f5c9c74e")
+            "found-db17ec441a6b", "found-9116f5c9c74e", "found-61b389b3a578")
 
 
 @pytest.fixture(scope="module")
@@ -176,6 +176,30 @@ def test_a_slope_that_halving_the_step_moves_by_half_has_no_bound(fixtures):
     program = fixtures["found-9116f5c9c74e"].program
     cell = evaluate_and_judge(get_engine("fd"), program, interpret(program))
     assert cell.unresolved.bound == math.inf and "h**2" in cell.message
+
+
+def test_two_steps_that_agree_by_saturating_alike_have_no_bound(fixtures):
+    # tanh(n1 + n1**2), n1 = 1527892 x1, at 0: tanh is 1 at x1 +- h and at
+    # x1 +- h/2, so D(h) and D(h/2) agree on about 0 for the slope 1527892
+    program = fixtures["found-61b389b3a578"].program
+    found = get_engine("fd").evaluate(program)
+    assert abs(found["x1"][1]) < 1.0 and interpret(program)["x1"][1] == 1527892.0
+    assert found.noise["x1"] == math.inf and "D(h/4)" in found.reasons["x1"]
+    assert Oracle(["fd"]).check(program) == []             # no longer a fuzzer finding
+
+
+def test_a_saturated_even_part_alone_keeps_the_bound():
+    # x + tanh((1e6 x)**2) at 0: the even part is 1 at every step (its second
+    # differences do not shrink by 4 per halving), but the odd part is x, the
+    # quarter step agrees, and fd's slope 1 stays checked
+    steps = (Step("u", "mul", (Arg.node("x"), Arg.num(1e6)), 1, "u = x * 1e6"),
+             Step("v", "mul", (Arg.node("u"), Arg.node("u")), 2, "v = u * u"),
+             Step("t", "tanh", (Arg.node("v"),), 3, "t = v.tanh()"),
+             Step("y", "add", (Arg.node("x"), Arg.node("t")), 4, "y = x + t"))
+    program = Program((("x", 0.0),), steps, "y")
+    found = get_engine("fd").evaluate(program)
+    assert found["x"][1] == pytest.approx(1.0, rel=1e-6)
+    assert found.noise["x"] < 1e-3 and "D(h/4)" not in found.reasons["x"]
 
 
 def test_torch_cancellation_to_zero_is_unresolved_not_close(fixtures):

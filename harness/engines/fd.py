@@ -105,7 +105,7 @@ def _noise(plan, data, grads, output):
     return total if total == total else math.inf   # a nan gradient: no bound at all
 
 
-def _truncation(coarse, fine, rounding):
+def _truncation(coarse, fine, rounding, steps=("h", "h/2")):
     """(truncation error estimate, why it is unbounded or ""): |D(h/2) - D(h)|,
     which holds while the error shrinks as h**2.  Then halving the step moves
     the slope by a small share of it; where it moves it by a quarter or more
@@ -113,10 +113,23 @@ def _truncation(coarse, fine, rounding):
     S-curve, a jump at this scale) and nothing bounds the error."""
     gap = abs(fine - coarse)
     if gap > REGIME_SHARE * max(abs(fine), abs(coarse)) and gap > rounding:
-        return math.inf, (f" (D(h) = {coarse:.3g}, D(h/2) = {fine:.3g}: halving the step "
-                          "moved the slope by over a quarter, so the error does not shrink "
-                          "as h**2 here)")
+        return math.inf, (f" (D({steps[0]}) = {coarse:.3g}, D({steps[1]}) = {fine:.3g}: "
+                          "halving the step moved the slope by over a quarter, so the error "
+                          "does not shrink as h**2 here)")
     return gap, ""
+
+
+def _even_part_off(center, coarse_points, fine_points, rounding):
+    """Do the second differences at h and h/2 disagree with a smooth
+    function's (the one at h/2 a quarter of the one at h), beyond rounding?
+    Then h is past the scale the function changes on, and two slopes that
+    agree may agree by chance: both steps reach where it has saturated (a
+    tanh of x + 1.5e6 x**2 at 0 is 1 at both, and both slopes are 0 where
+    the true one is 1.5e6)."""
+    at_h = coarse_points[0] + coarse_points[1] - 2.0 * center
+    at_half = fine_points[0] + fine_points[1] - 2.0 * center
+    gap = abs(4.0 * at_half - at_h)
+    return gap > REGIME_SHARE * max(abs(at_h), 4.0 * abs(at_half)) and gap > rounding
 
 
 def _finite_slope(slope, name):
@@ -148,7 +161,8 @@ class FiniteDifferenceEngine(Engine):
         self.version = "fd"
 
     def _quotient(self, program, name, x, h, walk):
-        """(D, its rounding error): the central difference at step h.
+        """(D, its rounding error, [the outputs at x - h and x + h]): the
+        central difference at step h.
         walk: (the _plan, the branches at the center, the output's place)."""
         plan, branches, output = walk
         lo, hi = x - h, x + h
@@ -161,7 +175,7 @@ class FiniteDifferenceEngine(Engine):
             rounding += _noise(plan, data, grads, output)
         if not all(math.isfinite(v) for v in f):
             raise NotApplicable(f"the output is not finite near input {name}")
-        return _finite_slope((f[1] - f[0]) / (hi - lo), name), rounding / (hi - lo)
+        return _finite_slope((f[1] - f[0]) / (hi - lo), name), rounding / (hi - lo), f
 
     def evaluate(self, program, *, integers=False):
         center = self.reference.evaluate(program)   # interpret(program), kept
@@ -175,15 +189,23 @@ class FiniteDifferenceEngine(Engine):
             raise NotApplicable("a value or gradient is not finite")
         inputs = dict(program.inputs)
         result, noise, reasons = {}, {}, {}
+        output, center_noise = center[program.output][0], output_noise(program, center)
         for name in chosen_inputs(program):
             x = inputs[name]
             h = EPS ** (1 / 3) * max(1.0, abs(x))
-            coarse, rounding_coarse = self._quotient(program, name, x, h, walk)
-            fine, rounding_fine = self._quotient(program, name, x, h / 2, walk)
+            coarse, rounding_coarse, coarse_points = self._quotient(program, name, x, h, walk)
+            fine, rounding_fine, fine_points = self._quotient(program, name, x, h / 2, walk)
             # fine + (fine - coarse) / 3 == (4 fine - coarse) / 3 without overflowing
             result[name] = (None, _finite_slope(fine + (fine - coarse) / 3.0, name))
             rounding = (4.0 * rounding_fine + rounding_coarse) / 3.0
             truncation, why = _truncation(coarse, fine, rounding_coarse + rounding_fine)
+            points_rounding = (2 * h * rounding_coarse + 4 * h * rounding_fine
+                               + 6 * center_noise)   # of the second differences
+            if not why and _even_part_off(output, coarse_points, fine_points, points_rounding):
+                quarter, rounding_quarter, _ = self._quotient(program, name, x, h / 4, walk)
+                worse, why = _truncation(fine, quarter, rounding_fine + rounding_quarter,
+                                         ("h/2", "h/4"))
+                truncation = max(truncation, worse)
             noise[name] = rounding + truncation
             reasons[name] = (f"at step {h:.3g}: rounding {rounding:.3g}, "
                              f"truncation {truncation:.3g}{why}")
