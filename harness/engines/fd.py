@@ -12,7 +12,9 @@ condition of the quotient, not a fixed rule:
   carried to the output by its gradient there), over the step;
 * truncation: |D(h/2) - D(h)|, what the two steps disagree by, while that
   is under a quarter of the slope (else the error does not shrink as h**2 at
-  this step and nothing bounds it).
+  this step and nothing bounds it); where the second differences at h and
+  h/2 show the step is past the scale the function changes on, D(h/4) must
+  agree with D(h/2) the same way (two steps can agree by chance there).
 Where that estimate is half the slope or more, the step does not resolve
 the slope and harness.judge.verdict reads the cell UNRESOLVED (a huge term that
 swamps the slope, cancelling paths, a result in the subnormals).

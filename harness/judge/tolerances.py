@@ -60,7 +60,9 @@ FD_RULE = ("central differences, h = cbrt(eps) * max(1, |x|), Richardson-extrapo
            "quotients' rounding (4 eps of every node's magnitude, plus the underflow step, "
            "carried to the output by its gradient at each point evaluated, over the step) + "
            "|D(h/2) - D(h)| (truncation; unbounded where halving the step moves the slope by "
-           "over a quarter); UNRESOLVED where that allowance is half |ref| or more; N/A at "
+           "over a quarter, or, where the second differences at h and h/2 are not a smooth "
+           "function's, where a quarter step moves it so); UNRESOLVED where that allowance "
+           "is half |ref| or more; N/A at "
            "kinks, branch changes, non-finite values")
 
 
