@@ -1,5 +1,5 @@
 """The argument types every command's line shares (argparse types that say
-what is wrong in one line)."""
+what is wrong in one line), and the corpus filters parity and check share."""
 import argparse
 
 
@@ -36,3 +36,16 @@ def existing_folder(text):
         raise argparse.ArgumentTypeError(
             f"{text}: {'is not a folder' if path.exists() else 'no such folder'}")
     return path
+
+
+def add_corpus_filters(parser):
+    """--fixtures, --tags and --fixtures-dir: which fixtures a command runs."""
+    from .fixture import TAGS
+    parser.add_argument("--fixtures", type=names, action="extend", default=[], metavar="NAMES",
+                        help="only these fixtures: names or shell globs, comma separated "
+                             "or repeated (e.g. 'lecture-*,deep-chain-100000')")
+    parser.add_argument("--tags", type=list_of("tag", TAGS), action="extend", default=[],
+                        metavar="TAGS", help="only fixtures with any of these tags, comma "
+                                             f"separated ({', '.join(TAGS)})")
+    parser.add_argument("--fixtures-dir", type=existing_folder, default=None, metavar="DIR",
+                        help="load fixtures from DIR instead of harness/fixtures/")

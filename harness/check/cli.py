@@ -20,8 +20,7 @@ import threading
 import time
 from pathlib import Path
 
-from ..cli_args import existing_folder, list_of, names, positive
-from ..fixture import TAGS
+from ..cli_args import add_corpus_filters, list_of, names, positive
 from ..levels import LEVELS, chosen
 from ..probes import DEPTH_MAX, DEPTH_START, PROBES
 from ..reports.terminal import print_report
@@ -63,12 +62,7 @@ def add_arguments(parser):
                         help="the port's manifest (docs/check.md), or a folder "
                              "holding its port.toml; several, or a glob (quoted: "
                              "'class/*/'), check a class (docs/class-mode.md)")
-    parser.add_argument("--fixtures", type=names, action="extend", default=[], metavar="NAMES",
-                        help="only these fixtures: names or shell globs, comma separated "
-                             "or repeated (e.g. 'lecture-*,deep-chain-100000')")
-    parser.add_argument("--tags", type=list_of("tag", TAGS), action="extend", default=[],
-                        metavar="TAGS", help="only fixtures with any of these tags, comma "
-                                             f"separated ({', '.join(TAGS)})")
+    add_corpus_filters(parser)
     parser.add_argument("--level", type=list_of("level", LEVELS + ("all",)), action="extend",
                         default=[], metavar="LEVELS",
                         help="only these levels count toward the final line and the exit code, "
@@ -93,8 +87,6 @@ def add_arguments(parser):
     parser.add_argument("--report-dir", type=Path, default=None, metavar="DIR",
                         help="where check.json, check.md and check.html go (default: "
                              "report/check/<port name>/)")
-    parser.add_argument("--fixtures-dir", type=existing_folder, default=None, metavar="DIR",
-                        help="load fixtures from DIR instead of harness/fixtures/")
     parser.add_argument("--budget", type=_seconds, default=DEFAULT_BUDGET, metavar="SECONDS",
                         help=f"seconds for each port's check, its build left out: CPU "
                              f"seconds of all its processes, and at most 3 times as many of "

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from micrograd_lab.lua_port.runtimes import INTEGER_RUNTIMES, INTERPRETER_COLUMNS, RUNTIMES
 
-from ..cli_args import existing_folder, list_of, names, positive
+from ..cli_args import add_corpus_filters, list_of, positive
 from ..engines.registry import ENGINE_NAMES, ENGINES, LUA_ENGINES, MATRIX_ENGINES, REFERENCE
-from ..fixture import TAGS, UnknownFixtures, load_corpus
+from ..fixture import UnknownFixtures, load_corpus
 from ..judge.verdict import MATRIX_STATUSES, STATUS
 from ..reports.as_json import timings_json
 from ..reports.files import UnwritableFolder, writable_folder, write_reports
@@ -32,12 +32,7 @@ def add_arguments(parser):
         + "; ".join(f"{s}: {STATUS[s].meaning} [{STATUS[s].counted}]" for s in MATRIX_STATUSES)
         + ". Budgets: harness/judge/tolerances.py. Writes parity.json, parity.md and "
         "parity.html to the report folder.")
-    parser.add_argument("--fixtures", type=names, action="extend", default=[], metavar="NAMES",
-                        help="only these fixtures: names or shell globs, comma separated "
-                             "or repeated (e.g. 'lecture-*,deep-chain-100000')")
-    parser.add_argument("--tags", type=list_of("tag", TAGS), action="extend", default=[],
-                        metavar="TAGS", help="only fixtures with any of these tags, comma "
-                                             f"separated ({', '.join(TAGS)})")
+    add_corpus_filters(parser)
     parser.add_argument("--backends", type=list_of("backend", ENGINE_NAMES), action="extend",
                         default=[], metavar="NAMES",
                         help="only these columns, comma separated (default: all of "
@@ -54,8 +49,6 @@ def add_arguments(parser):
     parser.add_argument("--report-dir", type=Path, default=Path("report"), metavar="DIR",
                         help="where parity.json, parity-timings.json, parity.md and "
                              "parity.html go (default: report/)")
-    parser.add_argument("--fixtures-dir", type=existing_folder, default=None, metavar="DIR",
-                        help="load fixtures from DIR instead of harness/fixtures/")
 
 
 class _Progress:
