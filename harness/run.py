@@ -16,13 +16,12 @@ it, then each engine's runs, and judges them.  Big fixtures go first, one
 per worker, split among the workers when they do not divide evenly; forked
 workers find the fixtures in memory, so no program is pickled to them.
 The op probe and the probes are tasks of the same pool, one per engine.
+What a run gives is in run_result.py; the pool and the order of the tasks
+in schedule.py.
 """
 import gc
-import multiprocessing
-import os
 import time
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 
 from . import diagnoses, probes
@@ -32,167 +31,18 @@ from .engines.registry import ENGINES, REFERENCE, TORCH, close_engines, open_eng
 from .judge import verdict
 from .judge.compare import kept_pairs
 from .judge.tolerances import BudgetCache
-from .judge.verdict import (CONVENTION, ERROR, NOT_RUN, STATUS, STATUSES, UNSUPPORTED, Cell,
-                            unsupported)
+from .judge.verdict import ERROR, Cell, unsupported
 from .levels import LECTURE, LEVELS, level_of
 from .lower import LOWERABLE, lower
 from .nn import cell as nn_cell
 from .ops import OPS
-from .probes import DEPTH_MAX, PROBES
 from .program import FLOATS, INTEGERS
-from .run_control import (INTERRUPTED, Control, Interrupted, Limits, NotRun, no_second_interrupt,
-                          stop_workers, worker_init)
+from .run_control import INTERRUPTED, Control, Interrupted, Limits, NotRun, no_second_interrupt
+from .run_result import (CATEGORY, COUNTED, EXPECTED, CheckSettings, DoesNotStart,  # noqa: F401
+                         FixtureResult, LevelLine, Port, RunResult)  # (the runner's API)
+from .schedule import Scheduler, default_jobs, fixture_tasks, merge_parts
 
 NOT_PROBED = "not probed: the run stopped this runtime first (NOT RUN below says why)"
-EXPECTED = "expected"   # the column checking the fixtures' own numbers against python_ref
-# How every status counts on the final line: the verdict's count, with
-# UNSUPPORTED and CONVENTION counted apart.
-CATEGORY = {**{s: STATUS[s].counted for s in STATUSES},
-            UNSUPPORTED: "unsupported", CONVENTION: "convention", NOT_RUN: "not run"}
-COUNTED = ("passed", "failed", "skipped", "unsupported", "convention", "not run")
-
-
-@dataclass
-class FixtureResult:
-    name: str
-    tags: tuple
-    path: str
-    source: str
-    nodes: int
-    cells: dict                  # column -> Cell against python_ref
-    vs_torch: dict               # column -> Cell against torch (the second comparison)
-    seconds: dict = field(default_factory=dict)   # column -> wall time (timings file only)
-
-
-@dataclass(frozen=True)
-class Port:
-    """The port a check is of, as its manifest names it."""
-    name: str
-    language: str
-    manifest: str                # the manifest file as messages show it
-
-
-@dataclass
-class RunResult:
-    columns: tuple               # in order: "expected" (the matrix), then each engine
-    fixtures: list               # of FixtureResult, in corpus order
-    malformed: list              # one line each
-    versions: dict               # engine -> what it says of itself
-    budgets: dict                # engine -> the budget it was judged by
-    port: Port = None            # the check's port (None: the matrix)
-    ops: dict = field(default_factory=dict)      # engine -> {op: probes.OpStatus}
-    languages: dict = field(default_factory=dict)   # engine -> its language, as it says
-    probes: dict = field(default_factory=dict)   # engine -> {probe name: probes.Probe}
-    diagnoses: list = field(default_factory=list)   # of diagnoses.Diagnosis
-    printed: dict = field(default_factory=dict)     # engine -> what the port printed
-                                                    # (engines/printed.py's summary)
-    seconds: float = 0.0
-    interrupted: bool = False    # Ctrl-C stopped it: the cells not run read NOT RUN
-    levels: tuple = LEVELS       # the levels (harness.levels) whose cells count toward the
-                                 # final line and ok(); the others' are shown, not counted
-
-    @property
-    def engines(self):
-        return tuple(c for c in self.columns if c != EXPECTED)
-
-    def cells_of(self, column):
-        """{fixture name: Cell} of one column."""
-        return {f.name: f.cells[column] for f in self.fixtures if column in f.cells}
-
-    def probe_cells(self):
-        """[(engine, Probe)]: each probe on each engine is one cell of the
-        final line (the op probe is not: its findings are the fixtures'
-        UNSUPPORTED cells)."""
-        return [(engine, probe) for engine, found in self.probes.items()
-                for name, probe in found.items() if name in probes.REGISTRY]
-
-    def level_counts(self):
-        """{level: {category: cells}} over every cell, counted level or not
-        (a fixture's level: harness.levels.level_of its tags; a probe's: its
-        entry's), a probe on an engine included (probes.Probe.counted)."""
-        counts = {level: Counter({c: 0 for c in COUNTED}) for level in LEVELS}
-        for result in self.fixtures:
-            level = counts[level_of(result.tags)]
-            for cell in result.cells.values():
-                level[CATEGORY[cell.status]] += 1
-        for _, probe in self.probe_cells():
-            counts[probes.REGISTRY[probe.name].level][probe.counted] += 1
-        return counts
-
-    def counts(self):
-        """{category: cells} over the cells of the counted levels; a malformed
-        fixture (of no known level) is one failed cell."""
-        counts = Counter({c: 0 for c in COUNTED})
-        for level, found in self.level_counts().items():
-            if level in self.levels:
-                counts.update(found)
-        counts["failed"] += len(self.malformed)
-        return counts
-
-    def final_line(self):
-        """`N passed, M failed`, then the other counts that are not zero, and
-        the levels counted when they are not all."""
-        line = _counts_text(self.counts())
-        if set(self.levels) != set(LEVELS):
-            line += f" (counted: level {', '.join(self.levels)})"
-        return line
-
-    def is_counted(self, fixture):
-        """Do the cells of this FixtureResult count (is its level chosen)?"""
-        return level_of(fixture.tags) in self.levels
-
-    def level_lines(self):
-        """A LevelLine for every level that has a cell, in LEVELS' order."""
-        return [LevelLine(level, dict(counts), level in self.levels)
-                for level, counts in self.level_counts().items() if sum(counts.values())]
-
-    def ok(self):
-        counts = self.counts()
-        return counts["failed"] == 0 and counts["not run"] == 0
-
-
-@dataclass(frozen=True)
-class LevelLine:
-    """One level's line of a report's summary."""
-    level: str
-    counts: dict                 # {category of COUNTED: cells}
-    counted: bool                # does it count toward the final line and the exit code?
-
-    @property
-    def text(self):
-        """`N passed, M failed, ...` of its cells."""
-        return _counts_text(self.counts)
-
-    @property
-    def ok(self):
-        """Nothing failed or not run at this level."""
-        return self.counts["failed"] == 0 and self.counts["not run"] == 0
-
-
-def _counts_text(counts):
-    """`N passed, M failed`, then the other counts of COUNTED that are not zero."""
-    return ", ".join(f"{counts[c]} {c}" for c in COUNTED if c in ("passed", "failed") or counts[c])
-
-
-@dataclass(frozen=True)
-class CheckSettings:
-    """What a check adds to the corpus: probes (names, harness.probes), the
-    depth probes' largest size, the nn cases (harness.nn.cases.MlpCase: a
-    row each, after the fixtures), and the levels whose cells count (its
-    RunResult's levels)."""
-    probes: tuple = PROBES
-    depth_max: int = DEPTH_MAX
-    nn: tuple = ()
-    levels: tuple = LEVELS
-
-
-class DoesNotStart(Exception):
-    """An engine that cannot run any program (its setup raises, its command
-    does not run or says no hello)."""
-
-    def __init__(self, spec, failure):
-        super().__init__(f"{spec.name} ({failure.kind}): {failure.message}")
-        self.spec, self.failure = spec, failure
 
 
 # -- one engine on one program ------------------------------------------------------
@@ -452,117 +302,6 @@ class _no_gc:
             gc.enable()
 
 
-# -- scheduling -----------------------------------------------------------------------
-
-# Big fixtures (SPLIT_STEPS steps or more) dominate the run.  They go first,
-# one per worker; when their count does not divide among the workers, the
-# smallest of them (the ones that would run last, beside an idle core) are
-# split: one task per worker, each with a share of the engines (each task
-# evaluates python_ref and torch again, which costs less than the idle core).
-# An engine's weight (its registry entry's) is its cost on a deep chain
-# relative to one Lua run; python_ref and torch are paid by every task.
-SPLIT_STEPS = 20_000
-
-
-def _split(specs, group, parts):
-    """group (spec indices) shared out among parts groups of similar weight,
-    each in the order given."""
-    groups = [[] for _ in range(parts)]
-    load = [0.0] * parts
-    for i in sorted(group, key=lambda i: -specs[i].weight):
-        lightest = load.index(min(load))
-        groups[lightest].append(i)
-        load[lightest] += specs[i].weight
-    return [tuple(i for i in group if i in g) for g in groups if g]
-
-
-def _size(program):
-    """Work per engine grows with nodes and arguments."""
-    return len(program.inputs) + len(program.steps) + sum(len(s.args) for s in program.steps)
-
-
-def _fixture_tasks(plan, jobs, ops):
-    """Every fixture's tasks, the first to run first; ops: the op probe's
-    findings per spec (None: every op)."""
-    fixtures, group = plan.fixtures, tuple(range(len(plan.specs)))
-    shared = 1.0 + 2.0 * plan.vs_torch
-    sizes = [_size(f.program) for f in fixtures]
-    big = sorted((i for i, f in enumerate(fixtures) if len(f.program.steps) >= SPLIT_STEPS),
-                 key=lambda i: -sizes[i])
-    last_round = len(big) % jobs if jobs > 1 and group else 0
-    split = set(big[len(big) - last_round:])
-    tasks = []
-    for index in range(len(fixtures)):
-        groups = _split(plan.specs, group, jobs) if index in split else [group]
-        for n, part in enumerate(groups):
-            cost = sizes[index] * (shared + sum(plan.specs[i].weight for i in part))
-            # whole big fixtures first, then a split one's tasks together, then
-            # the rest; the costliest first in each tier
-            tier = 1 if index in split else 0 if index in big else 2
-            task = ("fixture", index, part, n == 0 and plan.expected,
-                    tuple(ops[i] for i in part))
-            tasks.append((task, (tier, -cost)))
-    return [task for task, _ in sorted(tasks, key=lambda t: t[1])]
-
-
-def _merge(parts, columns):
-    """One FixtureResult from the results of a split fixture's tasks."""
-    first = parts[0]
-    cells, vs_torch = {}, {}
-    for part in parts:
-        cells.update(part.cells)
-        vs_torch.update(part.vs_torch)
-        for name, seconds in part.seconds.items():
-            first.seconds.setdefault(name, seconds)
-    first.cells = {c: cells[c] for c in columns if c in cells}
-    first.vs_torch = {c: vs_torch[c] for c in columns if c in vs_torch}
-    return first
-
-
-def default_jobs():
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-               else (os.cpu_count() or 1))
-
-
-class _Scheduler:
-    """The pool (or this process, for jobs=1): map tasks, results as they come."""
-
-    def __init__(self, jobs):
-        self.jobs = jobs
-        self.pool = None
-
-    def __enter__(self):
-        if self.jobs > 1:
-            fork = "fork" in multiprocessing.get_all_start_methods()
-            if fork:
-                gc.freeze()   # the corpus (a million objects) is never walked in a worker
-            self.pool = ProcessPoolExecutor(
-                max_workers=self.jobs, initializer=worker_init,
-                mp_context=multiprocessing.get_context("fork") if fork else None)
-        return self
-
-    def __exit__(self, kind, *exc):
-        if self.pool is not None:
-            if kind is not None and issubclass(kind, KeyboardInterrupt):
-                # Ctrl-C: end the workers and their ports now, waiting for no task
-                stop_workers(list((self.pool._processes or {}).values()))
-                self.pool.shutdown(wait=False, cancel_futures=True)
-            else:
-                self.pool.shutdown(cancel_futures=True)
-            gc.unfreeze()
-
-    def map(self, tasks):
-        """(task, result) for every task, in the order they finish."""
-        if self.pool is None:
-            for task in tasks:
-                yield task, _work(task)
-            return
-        from concurrent.futures import as_completed
-        futures = {self.pool.submit(_work, task): task for task in tasks}
-        for future in as_completed(futures):
-            yield futures[future], future.result()
-
-
 # -- the whole run -----------------------------------------------------------------------
 
 def run(fixtures, specs, *, malformed=(), expected=False, vs_torch=False, check=None,
@@ -592,11 +331,11 @@ def run(fixtures, specs, *, malformed=(), expected=False, vs_torch=False, check=
     _LOWERED.clear()   # keyed by fixture index: an earlier run's are another corpus's
     parts = {i: [] for i in range(len(fixtures))}
     try:
-        with _Scheduler(jobs) as scheduler:
+        with Scheduler(jobs, _work) as scheduler:
             printed = []   # (order, engine, what it printed): put in order at the end
             ops = (_op_probe(scheduler, specs, result, printed) if check is not None
                    else (None,) * len(specs))
-            tasks = _fixture_tasks(plan, jobs, ops)
+            tasks = fixture_tasks(plan, jobs, ops)
             pending = Counter(task[1] for task in tasks)
             evidence, kept = [], {}
             for task, out in scheduler.map(tasks):
@@ -611,7 +350,7 @@ def run(fixtures, specs, *, malformed=(), expected=False, vs_torch=False, check=
                 if pending[index] == 0 and progress:
                     progress(len(fixtures) - sum(1 for n in pending.values() if n),
                              len(fixtures), fixtures[index].name)
-            result.fixtures = [_merge(parts[i], columns) for i in range(len(fixtures))]
+            result.fixtures = [merge_parts(parts[i], columns) for i in range(len(fixtures))]
             if check is not None and check.nn:
                 result.fixtures += _nn_rows(scheduler, plan)
             if check is not None:
@@ -645,7 +384,7 @@ def _unfinished(fixture, parts, columns):
     """A fixture's result after Ctrl-C: the cells its finished tasks gave,
     NOT RUN for the rest."""
     if parts:
-        merged = _merge(parts, columns)
+        merged = merge_parts(parts, columns)
     else:
         merged = FixtureResult(fixture.name, tuple(fixture.tags), fixture.path, fixture.source,
                                len(fixture.program.node_ids()), {}, {})
@@ -715,5 +454,5 @@ def _printed_by_engine(engines, printed):
 
 
 __all__ = ["run", "RunResult", "FixtureResult", "Port", "CheckSettings", "DoesNotStart",
-           "EXPECTED", "COUNTED", "run_engine", "attempt", "judge_runs", "evaluate_and_judge",
-           "nn_case_cell", "default_jobs"]
+           "EXPECTED", "CATEGORY", "COUNTED", "LevelLine", "run_engine", "attempt",
+           "judge_runs", "evaluate_and_judge", "nn_case_cell", "default_jobs"]
