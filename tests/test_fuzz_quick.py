@@ -1,5 +1,7 @@
 """The quick profile on the real engines: they agree on every program it
 draws, under the parity matrix's own rules; and the command line around it."""
+import math
+
 import pytest
 
 from micrograd_lab.harness.__main__ import main as harness_main
@@ -55,6 +57,9 @@ FOUND = {
     # beyond int32, where C99 pow gives 0 (lua_port's ieee.pow now does as C)
     "luajit20-pow-huge-integer-exponent": ("luajit20", _one_step(2147483648.0, "pow",
                                                                  Arg.num(-1e-300), "x")),
+    # ... and +inf for -inf to an odd integer beyond int32, where C gives -inf
+    "luajit20-pow-minus-inf-odd-huge-exponent": ("luajit20", _one_step(
+        2147483649.0, "pow", Arg.num(-math.inf), "x")),
     # n2 gets three contributions (1, -1 and sigmoid's 0.105): torch's order
     # rounds differently, and that error must flow on to n1 and x1
     "torch-reordering-flows-upstream": ("torch", Program((("x1", 0.0),), (

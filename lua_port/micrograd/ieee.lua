@@ -156,7 +156,8 @@ end
 -- C99 pow (Lua's ^), with python_ref's positive nan for a negative finite base
 -- and a non-integer exponent.  LuaJIT 2.0's ^ also gives nan for a negative
 -- base and an integer exponent of magnitude >= 2^31 (it tests integrality
--- through int32), where C gives +-|x|^y: that case is computed here.
+-- through int32), where C gives +-|x|^y, and drops the sign of -inf or -0.0
+-- raised to such an odd exponent: both cases are computed here.
 --
 -- y + opaque.zero is y (and x^-0 is x^0): a table field is never a constant
 -- to LuaJIT's compiler, so neither is the sum.  Where a trace holds the
@@ -170,6 +171,10 @@ function ieee.pow(x, y)
     return integer_power(x, y)
   end
   local r = x ^ (y + opaque.zero)
+  if LUAJIT20 and abs(y) >= 2147483648.0 and abs(y) < INF and fmod(y, 2.0) ~= 0.0
+      and (x == -INF or (x == 0.0 and 1.0 / x < 0.0)) then
+    return -r  -- its +-0 or +inf: an odd exponent keeps -inf's and -0's sign
+  end
   if r ~= r and x == x and y == y then
     if x < 0.0 and y == floor(y) then
       r = abs(x) ^ y

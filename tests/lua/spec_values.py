@@ -34,7 +34,10 @@ POW_EDGES = ((-8.0, 1.0 / 3.0), (0.0, -1.0), (-0.0, -1.0), (-0.0, -2.0), (0.0, 0
              (2.0, 1024.0), (-2.0, 1025.0), (-2.0, 3.0), (1.0, math.nan), (math.nan, 0.0),
              (-1.0, math.inf), (0.5, -math.inf), (1e-300, -2.0), (3.0, 0.0), (0.0, 0.0),
              # integer exponents beyond int32 (LuaJIT 2.0's ^ gave nan)
-             (-1e-300, 2147483648.0), (-1.0000001, 2147483649.0), (-0.5, -2147483649.0))
+             (-1e-300, 2147483648.0), (-1.0000001, 2147483649.0), (-0.5, -2147483649.0),
+             # and dropped the sign of -inf or -0.0 to an odd one
+             (-math.inf, 2147483649.0), (-math.inf, -2147483649.0),
+             (-0.0, 2147483649.0), (-0.0, -4294967297.0))
 BINARY_OPS = tuple(op for op in OPS.values() if op.kind == "binary")
 UNARY_OPS = tuple(op for op in OPS.values() if op.kind == "unary")
 RNG_SEEDS = (0, 42)
