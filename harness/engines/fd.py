@@ -4,17 +4,20 @@ each input, from python_ref's forward alone, with an estimate of its error.
 Step: h = cbrt(eps) * max(1, |x|) (balances truncation error h**2 against
 rounding error eps/h); each quotient divides by the step actually taken.
 The reported gradient is the Richardson extrapolation (4 D(h/2) - D(h)) / 3.
+Where h is past the scale the function changes on, the step halves until a
+pair of steps is in the h**2 regime (at most FD_MAX_HALVINGS times).
 Its error estimate (`noise`, per input; `reasons` spells it out) is the
 condition of the quotient, not a fixed rule:
 * rounding: how far each evaluated output may be off, from the magnitudes
   of the values along the path *at the points evaluated* (each node's
   rounding, FD_NOISE_ULPS eps of its magnitude plus the underflow step,
   carried to the output by its gradient there), over the step;
-* truncation: |D(h/2) - D(h)|, what the two steps disagree by, while that
-  is under a quarter of the slope (else the error does not shrink as h**2 at
-  this step and nothing bounds it); where the second differences at h and
-  h/2 show the step is past the scale the function changes on, D(h/4) must
-  agree with D(h/2) the same way (two steps can agree by chance there).
+* truncation: |D(h/2) - D(h)|, what the two steps disagree by, while the
+  error shrinks as h**2: halving the step moves the slope by under a
+  quarter of it, and the second differences shrink by 4 as a smooth
+  function's do (two steps past the scale can agree by chance: both reach
+  where the function has saturated).  A pair that fails either is no
+  estimate, and the step halves on; past the last halving nothing bounds it.
 Where that estimate is half the slope or more, the step does not resolve
 the slope and harness.judge.verdict reads the cell UNRESOLVED (a huge term that
 swamps the slope, cancelling paths, a result in the subnormals).
@@ -32,13 +35,17 @@ import sys
 
 from ..interpret import forward
 from ..ops import OPS
-from ..judge.tolerances import FD_NOISE_ULPS
+from ..judge.tolerances import FD_MAX_HALVINGS, FD_NOISE_ULPS
 from .base import Engine, NotApplicable
 
 EPS = sys.float_info.epsilon
 UNDERFLOW = math.ulp(0.0)   # a rounding into the subnormals is off by up to this, absolutely
 REGIME_SHARE = 0.25   # halving the step may move the slope by less than this share of it
 MAX_INPUTS = 64
+
+
+def _step_name(halvings):
+    return "h" if halvings == 0 else f"h/{2 ** halvings}"
 
 
 def _plan(program):
@@ -179,6 +186,34 @@ class FiniteDifferenceEngine(Engine):
             raise NotApplicable(f"the output is not finite near input {name}")
         return _finite_slope((f[1] - f[0]) / (hi - lo), name), rounding / (hi - lo), f
 
+    def _settled_slope(self, program, name, x, h, walk, center):
+        """(slope, rounding, truncation, why it is unbounded or "", the step):
+        Richardson's slope from the first pair of steps h/2**k, h/2**(k+1)
+        where the error shrinks as h**2 (the slopes move by under a quarter,
+        the second differences shrink by 4).  A step past the scale the
+        function changes on fails one of the two, so the step halves on (a
+        tanh of 3e6 x + 9e12 x**2 at 0 is 1 at every step down to h/2**6);
+        after FD_MAX_HALVINGS the error is unbounded."""
+        output, center_noise = center
+        coarse, rounding_coarse, coarse_points = self._quotient(program, name, x, h, walk)
+        for halvings in range(1, FD_MAX_HALVINGS + 1):
+            fine, rounding_fine, fine_points = self._quotient(program, name, x, h / 2, walk)
+            # fine + (fine - coarse) / 3 == (4 fine - coarse) / 3 without overflowing
+            slope = _finite_slope(fine + (fine - coarse) / 3.0, name)
+            rounding = (4.0 * rounding_fine + rounding_coarse) / 3.0
+            steps = (_step_name(halvings - 1), _step_name(halvings))
+            truncation, why = _truncation(coarse, fine, rounding_coarse + rounding_fine, steps)
+            points_rounding = (2 * h * rounding_coarse + 4 * h * rounding_fine
+                               + 6 * center_noise)   # of the second differences
+            if not why and _even_part_off(output, coarse_points, fine_points, points_rounding):
+                truncation, why = math.inf, (
+                    f" (the second differences at {steps[0]} and {steps[1]} are not a smooth "
+                    "function's: the step is past the scale the function changes on)")
+            if not why:
+                return slope, rounding, truncation, "", h
+            h, coarse, rounding_coarse, coarse_points = h / 2, fine, rounding_fine, fine_points
+        return slope, rounding, truncation, why, h
+
     def evaluate(self, program, *, integers=False):
         center = self.reference.evaluate(program)   # interpret(program), kept
         ids, plan = program.node_ids(), _plan(program)
@@ -195,20 +230,10 @@ class FiniteDifferenceEngine(Engine):
         for name in chosen_inputs(program):
             x = inputs[name]
             h = EPS ** (1 / 3) * max(1.0, abs(x))
-            coarse, rounding_coarse, coarse_points = self._quotient(program, name, x, h, walk)
-            fine, rounding_fine, fine_points = self._quotient(program, name, x, h / 2, walk)
-            # fine + (fine - coarse) / 3 == (4 fine - coarse) / 3 without overflowing
-            result[name] = (None, _finite_slope(fine + (fine - coarse) / 3.0, name))
-            rounding = (4.0 * rounding_fine + rounding_coarse) / 3.0
-            truncation, why = _truncation(coarse, fine, rounding_coarse + rounding_fine)
-            points_rounding = (2 * h * rounding_coarse + 4 * h * rounding_fine
-                               + 6 * center_noise)   # of the second differences
-            if not why and _even_part_off(output, coarse_points, fine_points, points_rounding):
-                quarter, rounding_quarter, _ = self._quotient(program, name, x, h / 4, walk)
-                worse, why = _truncation(fine, quarter, rounding_fine + rounding_quarter,
-                                         ("h/2", "h/4"))
-                truncation = max(truncation, worse)
+            slope, rounding, truncation, why, step = self._settled_slope(
+                program, name, x, h, walk, (output, center_noise))
+            result[name] = (None, slope)
             noise[name] = rounding + truncation
-            reasons[name] = (f"at step {h:.3g}: rounding {rounding:.3g}, "
+            reasons[name] = (f"at step {step:.3g}: rounding {rounding:.3g}, "
                              f"truncation {truncation:.3g}{why}")
         return FdEvaluation(result, noise, reasons)

@@ -54,16 +54,17 @@ ULP_CAP = 2**64
 
 FD_REL_TOL = 1e-6
 FD_NOISE_ULPS = 4.0   # how far (in eps of its magnitude) one rounding may move a node
+FD_MAX_HALVINGS = 16   # fd's smallest step, h/2**16, is still 9e-11 * max(1, |x|)
 FD_RULE = ("central differences, h = cbrt(eps) * max(1, |x|), Richardson-extrapolated from "
            "steps h and h/2, at most 64 inputs per fixture; a gradient passes when "
            "|fd - ref| <= 1e-6 * max(1, |ref|) + e, where e is fd's own error estimate: the "
            "quotients' rounding (4 eps of every node's magnitude, plus the underflow step, "
            "carried to the output by its gradient at each point evaluated, over the step) + "
-           "|D(h/2) - D(h)| (truncation; unbounded where halving the step moves the slope by "
-           "over a quarter, or, where the second differences at h and h/2 are not a smooth "
-           "function's, where a quarter step moves it so); UNRESOLVED where that allowance "
-           "is half |ref| or more; N/A at "
-           "kinks, branch changes, non-finite values")
+           "|D(h/2) - D(h)| (truncation; where halving the step moves the slope by over a "
+           "quarter, or the second differences are not a smooth function's, the step halves "
+           f"on, up to {FD_MAX_HALVINGS} times, and past that the truncation is unbounded); "
+           "UNRESOLVED where that allowance is half |ref| or more; N/A at kinks, branch "
+           "changes, non-finite values")
 
 
 # -- what an engine may be off: its budget, fixed when it opens ----------------------
