@@ -133,3 +133,14 @@ def test_bit_identical_evaluations_compute_no_budget(monkeypatch):
     assert judge(lua54, p, ref, moved, cache).status == CLOSE
     assert judge(lua54, p, ref, moved, cache).status == CLOSE
     assert len(computed) == 1   # once for that evaluation
+
+
+def test_luajit20s_int32_power_is_known_for_a_users_port_and_not_for_ours():
+    from micrograd_lab.harness.engines.budgets import lua_port_budget
+    p = parse_program("y = (-1/0) ** x", {"x": 2147483649.0}, "y")
+    ref = interpret(p)
+    assert "int32" in lua_port_budget("luajit20").known_deviation(p, ref)
+    assert lua_port_budget("lua54").known_deviation(p, ref) is None
+    assert ENGINES["luajit20"].budget.known_deviation(p, ref) is None   # ieee.pow mends it
+    even = parse_program("y = (-1/0) ** x", {"x": 2147483648.0}, "y")   # +inf on both
+    assert lua_port_budget("luajit20").known_deviation(even, interpret(even)) is None

@@ -1,11 +1,35 @@
 """Which budget a port's engine opens with: what its runtime's C library
 computes otherwise than python_ref's (glibc through CPython), plus what any
 port may write its own way (harness.judge.tolerances.port_budget)."""
-from ..judge.tolerances import port_budget
+import math
+
+from ..judge.tolerances import KnownDeviation, port_budget
 from ..ops import FDLIBM, LUAJIT20
 
 # Every lupa runtime calls the C library, except LuaJIT 2.0 for exp, log, pow.
 RUNTIME_LIBM = {"luajit20": (LUAJIT20,)}
+
+
+def _beyond_int32(args, constant):
+    """A pow whose exponent is an integer of magnitude 2^31 or more, where
+    LuaJIT 2.0's ^ (testing integrality through int32) and C part: a
+    negative finite base (nan against C's +-|x|**y), or -inf or -0.0 to an
+    odd exponent (the sign lost)."""
+    base, exponent = args
+    if not (math.isfinite(exponent) and exponent.is_integer() and abs(exponent) >= 2.0 ** 31):
+        return False
+    if math.isfinite(base) and base < 0.0:
+        return True
+    negative = base == -math.inf or (base == 0.0 and math.copysign(1.0, base) < 0.0)
+    return negative and abs(exponent) < 2.0 ** 53 and exponent % 2.0 == 1.0
+
+
+# A user's port runs the runtime's own ^; ours mends it (lua_port's ieee.pow).
+RUNTIME_KNOWN = {"luajit20": (KnownDeviation(
+    "pow", _beyond_int32,
+    "LuaJIT 2.0's ^ tests an integer exponent through int32: beyond 2^31 a negative "
+    "base gives nan, and -inf or -0.0 to an odd exponent loses its sign, where C99 pow "
+    "gives +-|x|**y (the runtime's, not the port's)"),)}
 # A command port's language, as its hello names it: CPython calls the C
 # library; another runtime (JavaScript's V8, or one not known here) brings
 # its own (fdlibm's kin).
@@ -14,7 +38,8 @@ LANGUAGE_LIBM = {"python": ()}
 
 def lua_port_budget(runtime):
     """A user's Lua port on a lupa runtime (lua54, luajit20, ...)."""
-    return port_budget(f"port-{runtime}", RUNTIME_LIBM.get(runtime, ()))
+    return port_budget(f"port-{runtime}", RUNTIME_LIBM.get(runtime, ()),
+                       RUNTIME_KNOWN.get(runtime, ()))
 
 
 def command_port_budget(language, lua_runtime=None):

@@ -176,11 +176,13 @@ PORT_REORDERS = ("a port's own topological order (any valid one, and a sum or do
                  "to + and *) may add a node's gradient contributions in another order")
 
 
-def port_budget(name, libm=()):
-    """A user's port: its runtime's libm classes, plus what any port may write
-    its own way, and on lecture-level fixtures the lecture's own formulas;
-    nothing else: its forward of + - * / ** is bit-identical."""
-    return UlpBudget(name, tuple(libm) + (PORT,), reorders=PORT_REORDERS, conventions=True,
+def port_budget(name, libm=(), known_deviations=()):
+    """A user's port: its runtime's libm classes and known IEEE deviations,
+    plus what any port may write its own way, and on lecture-level fixtures
+    the lecture's own formulas; nothing else: its forward of + - * / ** is
+    bit-identical."""
+    return UlpBudget(name, tuple(libm) + (PORT,), reorders=PORT_REORDERS,
+                     known_deviations=tuple(known_deviations), conventions=True,
                      lecture=(LECTURE,))
 
 

@@ -150,3 +150,19 @@ def test_make_check_from_another_folder(tmp_path):
     assert "make check: mglab check exited 1 (1: the port has findings, 2: bad input)" \
         in done.stdout
     assert done.returncode != 0
+
+
+def test_a_runtime_fault_of_luajit20_is_not_the_ports(capsys, tmp_path):
+    # LuaJIT 2.0's own ^ gives nan for (-1e-300) ** 2^31 and +inf for
+    # (-inf) ** (2^31 + 1): a correct port on it reads N/A with the reason,
+    # and exits 0; on lua54 the same cells are EXACT
+    fixtures = "found-65b02053f81d,found-69c572c06b9b,found-5e8c267b78dc"
+    code, out, err = harness(["check", CORRECT, "--fixtures", fixtures, "--probes", "none",
+                              "--runtimes", "luajit20,lua54", "--report-dir", str(tmp_path)],
+                             capsys)
+    assert code == 0, out
+    report = json.loads((tmp_path / "check.json").read_text())
+    for fixture in report["fixtures"]:
+        jit20 = fixture["cells"]["luajit20"]["vs_reference"]
+        assert jit20["status"] == "N/A" and "int32" in jit20["message"], fixture["name"]
+        assert fixture["cells"]["lua54"]["vs_reference"]["status"] == "EXACT"
