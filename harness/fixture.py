@@ -11,6 +11,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import jsonschema
@@ -213,6 +214,30 @@ class UnknownFixtures(ValueError):
     """Names or patterns given to load_corpus that no fixture has."""
 
 
+def _content_key(path):
+    """(path, as shown, its bytes): what a file's reading and meaning depend
+    on, or None for a file too big (or unreadable) to keep, which _read
+    refuses with its own error."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return None
+        return str(path), display_path(path), path.read_bytes()
+    except OSError:
+        return None
+
+
+# A process that loads the corpus again (every check of a class, every test)
+# parses each file once; keyed by the bytes, an edited file is read anew.
+@lru_cache(maxsize=2048)
+def _read_known(path, shown, content):
+    return _read(Path(path))
+
+
+@lru_cache(maxsize=2048)
+def _build_known(path, shown, content):
+    return _build(*_read_known(path, shown, content))
+
+
 def load_corpus(root=None, names=None, tags=None, known=()):
     """Every *.toml under root (default: harness/fixtures, found/ included).
 
@@ -229,7 +254,8 @@ def load_corpus(root=None, names=None, tags=None, known=()):
     for path in sorted(root.rglob("*.toml")):
         name = None
         try:
-            shown, raw, data = _read(path)
+            key = _content_key(path)
+            shown, raw, data = _read_known(*key) if key else _read(path)
             name = data["name"]
             if name in seen:
                 raise FixtureError(shown, "name", f"duplicate fixture name `{name}` "
@@ -240,7 +266,7 @@ def load_corpus(root=None, names=None, tags=None, known=()):
                 continue
             if tags and not set(data["tags"]) & set(tags):
                 continue
-            fixtures.append(_build(shown, raw, data))
+            fixtures.append(_build_known(*key) if key else _build(shown, raw, data))
         except FixtureError as e:
             errors.append(e)
             nameless += name is None
