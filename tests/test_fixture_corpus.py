@@ -157,3 +157,20 @@ def test_program_lines_are_file_lines():
     for step in fixture.program.steps:
         assert lines[step.line - 1].strip() == step.text
     assert fixture.path == "harness/fixtures/lecture/l-minus-8.toml"
+
+
+def test_a_fixture_edited_between_two_loads_is_read_anew(tmp_path):
+    # load_corpus keeps what it parsed, keyed by the file's bytes: an edit of
+    # the same size is seen, and an edit that breaks the file is its error
+    path = tmp_path / "one.toml"
+    text = ('name = "one"\nsource = "a test"\ndescription = "x times 2"\ntags = ["ops"]\n'
+            'output = "y"\nprogram = "y = x * 2.0"\n[inputs]\nx = 3.0\n')
+    path.write_text(text)
+    first, errors = load_corpus(tmp_path)
+    assert not errors and first[0].program.steps[0].op == "mul"
+    path.write_text(text.replace("x * 2.0", "x + 2.0"))
+    second, errors = load_corpus(tmp_path)
+    assert not errors and second[0].program.steps[0].op == "add"
+    path.write_text(text.replace("x * 2.0", "x ^^ 2.0"))
+    third, errors = load_corpus(tmp_path)
+    assert third == [] and len(errors) == 1
