@@ -42,9 +42,10 @@ QUICK = (engines.REFERENCE,) + LUA[:1] + (engines.TORCH,)
 TRAINING_ENGINES = QUICK[:1] + (engines.TORCH,)
 # a runtime with the port's own tanh: its sweeps of tanh differ from python_ref's
 OWN_TANH = [rt for rt in ("lua54", "lua53", "lua55") if rt in LUA][:1]
-# every sweep is drawn on python_ref, and one on every engine: the one whose
-# legend is the longest
+# every sweep is drawn on python_ref, and two on every engine: the one whose
+# legend is the longest, and one where LuaJIT 2.0's own pow would differ
 FULL_SWEEP = "tanh-at-0p5"
+FULL_SWEEPS = (FULL_SWEEP, "pow-1p5-to-3")
 
 FIXTURE_WITH_RANGE = """\
 name = "companion-probe"
@@ -93,7 +94,7 @@ def _draw_all(outdir):
         written += figure_module(name).draw(outdir)
     plotted = [f for f in shared_corpus.FIXTURES if f.plot]
     written += fixture_ranges.draw(outdir, (engines.REFERENCE,), plotted)
-    written += fixture_ranges.draw(outdir, None, [shared_corpus.BY_NAME[FULL_SWEEP]])
+    written += fixture_ranges.draw(outdir, None, [shared_corpus.BY_NAME[n] for n in FULL_SWEEPS])
     # the corpus's tags from the suite's one load (corpus_tags() would parse it again)
     tags = {f.name: f.tags[0] for f in shared_corpus.FIXTURES}
     written += parity_heatmap.draw(outdir, _crowded_grid(), tags=tags)
@@ -369,6 +370,16 @@ def test_the_figures_are_byte_identical_when_drawn_again(drawn, tmp_path):
              + figure_module("graphs").draw(tmp_path))
     for path in again:
         assert path.read_bytes() == (outdir / path.name).read_bytes(), path.name
+
+
+def test_sweeps_on_every_engine_are_the_tracked_files(drawn):
+    # make plots draws them so; a change to an engine that moves a bit shows
+    # here, not first as a dirty tree after make plots
+    for name in FULL_SWEEPS:
+        file_name = fixture_ranges.file_name(shared_corpus.BY_NAME[name])
+        tracked = REPO_ROOT / "plots" / file_name
+        assert (drawn[0] / file_name).read_bytes() == tracked.read_bytes(), (
+            f"{file_name} differs from plots/: run make plots")
 
 
 def test_files_carry_no_date_or_software_version(drawn):
