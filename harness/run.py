@@ -247,10 +247,10 @@ def _work(task):
         failure = engine.start_failure()
         if failure is not None and failure.kind == "stopped":   # the budget, not the port
             return spec.name, None, {op: probes.OpStatus(probes.BROKEN, NOT_PROBED)
-                                     for op in OPS}, engine.language, None
+                                     for op in OPS}, engine.language, None, engine.budget
         if failure is not None:
             return str(engine.version or spec.name), failure, None, engine.language, \
-                engine.printed()
+                engine.printed(), engine.budget
         try:
             found = probes.probe_ops(engine)
         except Exception as exc:   # declared_ops() itself failed: the fixtures say the rest
@@ -259,7 +259,8 @@ def _work(task):
         # an op the run stopped before it was probed: the NOT RUN cells name why, once
         found = {op: probes.OpStatus(s.state, NOT_PROBED) if s.message.startswith("NotRun: ")
                  else s for op, s in found.items()}
-        return str(engine.version or spec.name), None, found, engine.language, engine.printed()
+        return (str(engine.version or spec.name), None, found, engine.language,
+                engine.printed(), engine.budget)
     name, ops, kept = args[1:]
     why = plan.control.why_not(args[0])
     if why is not None:
@@ -396,9 +397,12 @@ def _op_probe(scheduler, specs, result, printed):
     """Which ops each engine has (the op probe), per spec; raises
     DoesNotStart for the first engine that cannot run any program."""
     found = {}
-    for task, (version, failure, ops, language, said) in scheduler.map(
+    for task, (version, failure, ops, language, said, budget) in scheduler.map(
             [("ops", i) for i in range(len(specs))]):
         found[task[1]] = (version, failure, ops, language)
+        # a command port's budget follows its hello's language: known once it has said it
+        if result.budgets.get(specs[task[1]].name) is None:
+            result.budgets[specs[task[1]].name] = budget
         if said:
             printed.append(((0, task[1]), specs[task[1]].name, said))
     for i, spec in enumerate(specs):

@@ -242,7 +242,8 @@ async function main() {
   }
   const kinds = typeof MLP === "function" ? (option("--nn-kinds") || "relu-linear").split(",") : [];
   const send = (message) => protocolWrite(JSON.stringify(message) + "\n");
-  send({ kind: "hello", protocol: 1, name: NAME || path.basename(MODULE_FILE), language: "javascript",
+  const language = /\.[cm]?ts$/.test(MODULE_FILE) ? "typescript" : "javascript";   // run under tsx
+  send({ kind: "hello", protocol: 1, name: NAME || path.basename(MODULE_FILE), language,
          version: `node ${process.version}`, ...(kinds.length ? { nn: kinds } : {}),
          ...(POW === "any" ? {} : { pow: POW }) });
   const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });

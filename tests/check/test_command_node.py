@@ -203,3 +203,18 @@ def test_the_name_option_names_an_exported_port_too():
     with CommandEngine("named", command, JS_PORT, timeout=20, max_memory=1024) as runtime:
         assert ops_by_state(runtime)[SUPPORTED] == set(OPS)
         assert runtime.hello["name"] == "my js port"
+
+
+def test_the_report_explains_the_budget_the_hello_chose(tmp_path, capsys):
+    # a command port's budget is known only once its hello names its language:
+    # the check's reports still name it and explain its deviation classes
+    import json
+    from micrograd_lab.harness.__main__ import main
+    code = main(["check", str(JS_PORT / "port.toml"), "--fixtures", "log-at-2", "--probes",
+                 "none", "--report-dir", str(tmp_path)])
+    capsys.readouterr()
+    assert code == 0
+    report = json.loads((tmp_path / "check.json").read_text())
+    assert report["engines"]["js-engine"]["budget"] == "port-javascript"
+    assert "fdlibm" in report["tolerances"]["ops"]["js-engine"]["log"]["reason"]
+    assert "| js-engine | `log` |" in (tmp_path / "check.md").read_text()

@@ -43,6 +43,7 @@ def test_a_typescript_port_runs_and_passes(port, tmp_path):
     report = json.loads((tmp_path / "check.json").read_text())
     assert report["summary"]["line"] == "4 passed, 0 failed"
     assert "ts-engine" in report["engines"]
+    assert report["engines"]["ts-engine"]["budget"] == "port-typescript"   # its hello's language
 
 
 def test_a_typescript_port_with_a_wrong_derivative_fails(port, tmp_path):
