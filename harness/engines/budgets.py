@@ -11,17 +11,23 @@ RUNTIME_LIBM = {"luajit20": (LUAJIT20,)}
 
 
 def _beyond_int32(args, constant):
-    """A pow whose exponent is an integer of magnitude 2^31 or more, where
-    LuaJIT 2.0's ^ (testing integrality through int32) and C part: a
-    negative finite base (nan against C's +-|x|**y), or -inf or -0.0 to an
-    odd exponent (the sign lost)."""
+    """A pow whose exponent, or the exponent - 1 its base's derivative
+    raises the base to, is an integer beyond int32 (above 2^31 - 1 or below
+    -2^31), where LuaJIT 2.0's ^ (testing integrality through int32) and C
+    part: a negative finite base (nan against C's +-|x|**y), or -inf or -0.0
+    to an odd exponent (the sign lost)."""
     base, exponent = args
-    if not (math.isfinite(exponent) and exponent.is_integer() and abs(exponent) >= 2.0 ** 31):
+    return any(_int32_fault(base, e) for e in (exponent, exponent - 1.0))
+
+
+def _int32_fault(base, exponent):
+    if not (math.isfinite(exponent) and exponent.is_integer()
+            and (exponent >= 2.0 ** 31 or exponent < -2.0 ** 31)):
         return False
     if math.isfinite(base) and base < 0.0:
         return True
     negative = base == -math.inf or (base == 0.0 and math.copysign(1.0, base) < 0.0)
-    return negative and abs(exponent) < 2.0 ** 53 and exponent % 2.0 == 1.0
+    return negative and abs(exponent) < 2.0 ** 53 and abs(math.fmod(exponent, 2.0)) == 1.0
 
 
 # A user's port runs the runtime's own ^; ours mends it (lua_port's ieee.pow).

@@ -138,7 +138,7 @@ local function rounded(hi, lo, e)
   return r
 end
 
--- x^n for a finite nonzero x and an integer n, 2 <= |n| < 2^31.
+-- x^n for a finite nonzero x and an integer n, 2 <= |n| <= 2^31.
 local function integer_power(x, n)
   local hi, lo, e = power_dd(abs(x), abs(n))
   if n < 0 then
@@ -166,12 +166,12 @@ end
 -- multiplied out for k = -n and as sqrt for 0.5, LuaJIT 2.1 as x*x for 2,
 -- other bits than its interpreter's (2.0: x^-2 at 10,598 of 20,000 points).
 function ieee.pow(x, y)
-  if LUAJIT20 and y == floor(y) and abs(y) >= 2.0 and abs(y) < 2147483648.0
+  if LUAJIT20 and y == floor(y) and abs(y) >= 2.0 and y >= -2147483648.0 and y < 2147483648.0
       and x ~= 0.0 and abs(x) < INF then
-    return integer_power(x, y)
+    return integer_power(x, y)   -- int32 exponents, -2^31 included, as LuaJIT tells them
   end
   local r = x ^ (y + opaque.zero)
-  if LUAJIT20 and abs(y) >= 2147483648.0 and abs(y) < INF and fmod(y, 2.0) ~= 0.0
+  if LUAJIT20 and abs(y) >= 2147483648.0 and abs(fmod(y, 2.0)) == 1.0
       and (x == -INF or (x == 0.0 and 1.0 / x < 0.0)) then
     return -r  -- its +-0 or +inf: an odd exponent keeps -inf's and -0's sign
   end

@@ -162,6 +162,7 @@ def test_a_runtime_fault_of_luajit20_is_not_the_ports(capsys, tmp_path):
                              capsys)
     assert code == 0, out
     report = json.loads((tmp_path / "check.json").read_text())
+    assert len(report["fixtures"]) == 3
     for fixture in report["fixtures"]:
         jit20 = fixture["cells"]["luajit20"]["vs_reference"]
         assert jit20["status"] == "N/A" and "int32" in jit20["message"], fixture["name"]

@@ -37,7 +37,10 @@ POW_EDGES = ((-8.0, 1.0 / 3.0), (0.0, -1.0), (-0.0, -1.0), (-0.0, -2.0), (0.0, 0
              (-1e-300, 2147483648.0), (-1.0000001, 2147483649.0), (-0.5, -2147483649.0),
              # and dropped the sign of -inf or -0.0 to an odd one
              (-math.inf, 2147483649.0), (-math.inf, -2147483649.0),
-             (-0.0, 2147483649.0), (-0.0, -4294967297.0))
+             (-0.0, 2147483649.0), (-0.0, -4294967297.0),
+             # (not to one that is not a whole number; and -2^31 is an int32 to it)
+             (-math.inf, 2147483648.5), (-0.0, -2147483648.5), (-0.0, 2147483648.5),
+             (1.0000000000291038, -2147483648.0), (-1.0000000000291038, -2147483647.0))
 BINARY_OPS = tuple(op for op in OPS.values() if op.kind == "binary")
 UNARY_OPS = tuple(op for op in OPS.values() if op.kind == "unary")
 RNG_SEEDS = (0, 42)
