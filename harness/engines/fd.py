@@ -41,6 +41,7 @@ from .base import Engine, NotApplicable
 EPS = sys.float_info.epsilon
 UNDERFLOW = math.ulp(0.0)   # a rounding into the subnormals is off by up to this, absolutely
 REGIME_SHARE = 0.25   # halving the step may move the slope by less than this share of it
+SETTLED_SHARE = 1e-3  # a first gap above this share of the slope is at the regime's edge: confirm it
 MAX_INPUTS = 64
 
 
@@ -192,27 +193,55 @@ class FiniteDifferenceEngine(Engine):
         where the error shrinks as h**2 (the slopes move by under a quarter,
         the second differences shrink by 4).  A step past the scale the
         function changes on fails one of the two, so the step halves on (a
-        tanh of 3e6 x + 9e12 x**2 at 0 is 1 at every step down to h/2**6);
-        after FD_MAX_HALVINGS the error is unbounded."""
+        tanh of 3e6 x + 9e12 x**2 at 0 is 1 at every step down to h/2**6).
+        A pair that passes after a halving, or with a gap over SETTLED_SHARE
+        of the slope, may sit at the edge of the h**2 regime, where
+        |D(h/2) - D(h)| can understate the error: it counts once the next
+        pair passes too and its gap has shrunk as h**2 does (by about 4), and
+        the finer pair is the estimate.  After
+        FD_MAX_HALVINGS the error is unbounded."""
         output, center_noise = center
-        coarse, rounding_coarse, coarse_points = self._quotient(program, name, x, h, walk)
-        for halvings in range(1, FD_MAX_HALVINGS + 1):
-            fine, rounding_fine, fine_points = self._quotient(program, name, x, h / 2, walk)
+        quotients = []
+
+        def quotient(k):   # (D, its rounding, the outputs) at h / 2**k, each once
+            while len(quotients) <= k:
+                quotients.append(self._quotient(program, name, x, h / 2 ** len(quotients), walk))
+            return quotients[k]
+
+        def pair(k):   # the pair (h/2**k, h/2**(k+1)): (slope, rounding, truncation, why, step)
+            (coarse, rounding_coarse, coarse_points), (fine, rounding_fine, fine_points) = (
+                quotient(k), quotient(k + 1))
+            step = h / 2 ** k
             # fine + (fine - coarse) / 3 == (4 fine - coarse) / 3 without overflowing
             slope = _finite_slope(fine + (fine - coarse) / 3.0, name)
             rounding = (4.0 * rounding_fine + rounding_coarse) / 3.0
-            steps = (_step_name(halvings - 1), _step_name(halvings))
+            steps = (_step_name(k), _step_name(k + 1))
             truncation, why = _truncation(coarse, fine, rounding_coarse + rounding_fine, steps)
-            points_rounding = (2 * h * rounding_coarse + 4 * h * rounding_fine
+            points_rounding = (2 * step * rounding_coarse + 4 * step * rounding_fine
                                + 6 * center_noise)   # of the second differences
             if not why and _even_part_off(output, coarse_points, fine_points, points_rounding):
                 truncation, why = math.inf, (
                     f" (the second differences at {steps[0]} and {steps[1]} are not a smooth "
                     "function's: the step is past the scale the function changes on)")
-            if not why:
-                return slope, rounding, truncation, "", h
-            h, coarse, rounding_coarse, coarse_points = h / 2, fine, rounding_fine, fine_points
-        return slope, rounding, truncation, why, h
+            return slope, rounding, truncation, why, step
+
+        for k in range(FD_MAX_HALVINGS):
+            found = pair(k)
+            if found[3]:
+                continue   # not in the h**2 regime: halve on
+            if k == 0 and found[2] <= SETTLED_SHARE * abs(found[0]):
+                return found   # deep in the regime: the gap bounds the error many times over
+            if k + 1 < FD_MAX_HALVINGS:
+                finer = pair(k + 1)
+                gap, finer_gap = found[2], finer[2]
+                if not finer[3] and (2.0 * finer_gap <= gap <= 8.0 * finer_gap or (
+                        gap <= quotient(k)[1] + quotient(k + 1)[1]
+                        and finer_gap <= quotient(k + 1)[1] + quotient(k + 2)[1])):
+                    return finer
+        if not found[3]:
+            found = found[:2] + (math.inf, " (the halved steps never confirmed the h**2 regime)",
+                                 found[4])
+        return found
 
     def evaluate(self, program, *, integers=False):
         center = self.reference.evaluate(program)   # interpret(program), kept
