@@ -151,12 +151,14 @@ def load_fixture(path):
     return _build(*_read(path))
 
 
-def _read(path):
-    """The TOML text checked against the schema and the tag list: (path, raw, data)."""
+def _read(path, content=None):
+    """The TOML text checked against the schema and the tag list: (path, raw,
+    data).  content: the file's bytes, already read."""
     shown = display_path(path)
     raw, data = read_toml(Path(path), MAX_FILE_BYTES,
                           lambda place, reason: FixtureError(shown, place, reason),
-                          too_big="; use [repeat] for long graphs", twice="a duplicate input")
+                          too_big="; use [repeat] for long graphs", twice="a duplicate input",
+                          content=content)
     error = _schema_error(shown, data)
     if error:
         raise error
@@ -230,7 +232,7 @@ def _content_key(path):
 # parses each file once; keyed by the bytes, an edited file is read anew.
 @lru_cache(maxsize=2048)
 def _read_known(path, shown, content):
-    return _read(Path(path))
+    return _read(Path(path), content)
 
 
 @lru_cache(maxsize=2048)

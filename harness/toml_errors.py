@@ -14,17 +14,18 @@ import tomllib
 __all__ = ["read_toml", "toml_syntax_error", "first_schema_error", "field_name", "key_place"]
 
 
-def read_toml(path, max_bytes, refuse, too_big="", twice=""):
+def read_toml(path, max_bytes, refuse, too_big="", twice="", content=None):
     """(the text, the parsed table) of a TOML file of at most max_bytes.
     refuse(place, reason) makes the one-line error raised when it cannot be
     read, is too big (too_big: a hint after the limit), is not UTF-8 or is
-    not TOML (twice: see toml_syntax_error); place is (line, col) or None."""
+    not TOML (twice: see toml_syntax_error); place is (line, col) or None.
+    content: the file's bytes, already read (then path only names it)."""
     try:
-        size = path.stat().st_size
+        size = path.stat().st_size if content is None else len(content)
         if size > max_bytes:
             raise refuse(None, f"the file is {size:,} bytes, over the limit of {max_bytes:,}"
                                + too_big)
-        raw = path.read_bytes().decode("utf-8")
+        raw = (path.read_bytes() if content is None else content).decode("utf-8")
     except OSError as e:
         raise refuse(None, f"cannot read: {e.strerror}") from None
     except UnicodeDecodeError as e:
