@@ -49,7 +49,8 @@ TORCH = "torch"          # torch's kernels
 FDLIBM = "fdlibm"        # a runtime whose libm is not glibc's (V8 and most others)
 PORT = "port"            # what any port may legitimately write its own way
 LECTURE = "lecture"      # the lecture's own formulas (a port's budget on lecture-level fixtures)
-DEVIATION_CLASSES = (LUA_TANH, LUAJIT20, TORCH, FDLIBM, PORT, LECTURE)
+LUA_SQUARE = "lua-square"  # Lua 5.4+'s ^ computes x^2 as x*x
+DEVIATION_CLASSES = (LUA_TANH, LUAJIT20, LUA_SQUARE, TORCH, FDLIBM, PORT, LECTURE)
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,17 @@ _JIT20_POW = ("LuaJIT 2.0's own pow: with a non-integer exponent within 1 ulp of
               "correctly rounded, and C's pow is within 0.52 ulp of the true value (glibc's "
               "bound), so the two are at most 1 ulp apart (measured: 67 of 157,500 differ, by "
               "1); the derivative calls pow or log once more: 1 ulp")
+_LUA_SQUARE = ("Lua 5.4 and later compute x^2 as x*x (luai_numpow), correctly rounded, and C's "
+               "pow is within 0.52 ulp of the true value (glibc's bound), so the two are at "
+               "most 1 ulp apart (x = 1.1026946322817226: pow 0.5007 ulp off, x*x 0.4993); "
+               "only where the exponent is 2")
+
+
+def _where_squared(args, out):
+    """pow's value where Lua 5.4+ squares it itself (an exponent of 2), else none."""
+    return out if args[1] == 2.0 else None
+
+
 _FDLIBM = ("its exp, log and pow are not glibc's (V8 and most runtimes port fdlibm): each "
            "within 1 ulp of the true value, so within 1 ulp of glibc's")
 # The lecture's own formulas (micrograd 0.1.0's and the video's), allowed on
@@ -362,6 +374,8 @@ OPS = {op.name: op for op in [
               ordinary=(0.1, 3.0),
               deviations={
                   LUAJIT20: OpBudget(1, 1, _JIT20_POW),
+                  LUA_SQUARE: OpBudget(1, 0, _LUA_SQUARE, data_scale=_where_squared,
+                                       of="the value where the exponent is 2, else none"),
                   TORCH: OpBudget(1, 2, "torch rewrites pow with constant exponents (x**2 -> "
                                         "x*x, x**3 -> x*x*x, x**0.5 -> sqrt, x**-0.5 -> rsqrt, "
                                         "x**-2 -> 1/(x*x)), each a different rounding from C "

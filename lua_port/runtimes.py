@@ -14,6 +14,8 @@ JIT_RUNTIMES = tuple(r for r in RUNTIMES if r.startswith("luajit"))
 # Lua 5.3 and later have an integer subtype (math.type(3) == "integer") whose
 # arithmetic wraps around at 2^63; Lua 5.1, 5.2 and LuaJIT have floats only.
 INTEGER_RUNTIMES = tuple(r for r in RUNTIMES if r not in JIT_RUNTIMES and int(r[3:]) >= 53)
+# Lua 5.4 and later compute x^2 as x*x (luai_numpow), every other power by C's pow.
+SQUARING_RUNTIMES = tuple(r for r in INTEGER_RUNTIMES if int(r[3:]) >= 54)
 
 INTERPRETER_SUFFIX = "-interp"
 # The matrix's columns of LuaJIT's interpreter alone: luajit20-interp, ...

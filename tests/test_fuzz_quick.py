@@ -60,6 +60,11 @@ FOUND = {
     # ... and +inf for -inf to an odd integer beyond int32, where C gives -inf
     "luajit20-pow-minus-inf-odd-huge-exponent": ("luajit20", _one_step(
         2147483649.0, "pow", Arg.num(-math.inf), "x")),
+    # Lua 5.4+ squares x^2 as x*x (correctly rounded) where glibc's pow is
+    # 0.5007 ulp off: 1 ulp apart, within the lua-square budget
+    "lua54-square-is-a-product": ("lua54", Program(
+        (("x1", 2.0), ("x2", 1.1026946322817226)),
+        (Step("n1", "pow", (Arg.node("x2"), Arg.node("x1"))),), "n1")),
     # n2 gets three contributions (1, -1 and sigmoid's 0.105): torch's order
     # rounds differently, and that error must flow on to n1 and x1
     "torch-reordering-flows-upstream": ("torch", Program((("x1", 0.0),), (

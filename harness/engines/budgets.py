@@ -3,11 +3,14 @@ computes otherwise than python_ref's (glibc through CPython), plus what any
 port may write its own way (harness.judge.tolerances.port_budget)."""
 import math
 
-from ..judge.tolerances import KnownDeviation, port_budget
-from ..ops import FDLIBM, LUAJIT20
+from micrograd_lab.lua_port.runtimes import SQUARING_RUNTIMES
 
-# Every lupa runtime calls the C library, except LuaJIT 2.0 for exp, log, pow.
-RUNTIME_LIBM = {"luajit20": (LUAJIT20,)}
+from ..judge.tolerances import KnownDeviation, port_budget
+from ..ops import FDLIBM, LUA_SQUARE, LUAJIT20
+
+# Every lupa runtime calls the C library, except LuaJIT 2.0 for exp, log, pow,
+# and Lua 5.4+ for x^2 (x*x).
+RUNTIME_LIBM = {"luajit20": (LUAJIT20,), **{r: (LUA_SQUARE,) for r in SQUARING_RUNTIMES}}
 
 
 def _beyond_int32(args, constant):

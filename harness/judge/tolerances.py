@@ -96,15 +96,20 @@ def _own_data_error(own, args, out):
     allows its value."""
     if own is None or not (own.parts or own.data_scale):
         return (own.data if own else 0) * _ulp(out)
-    return max(e.data * _ulp(e.data_scale(args, out) if e.data_scale else out)
+    return max(_ulps_of(e.data, e.data_scale(args, out) if e.data_scale else out)
                for e in own.parts or (own,))
+
+
+def _ulps_of(ulps, scale):
+    """ulps of scale; none where the scale says the deviation does not apply (None)."""
+    return 0.0 if scale is None else ulps * _ulp(scale)
 
 
 def _own_grad_error(own, args, out, d):
     """The absolute error an op's own deviation allows a local derivative d."""
     if own is None or not (own.parts or own.grad_scale):
         return (own.grad if own else 0) * _ulp(d)
-    return max(e.grad * _ulp(e.grad_scale(args, out) if e.grad_scale else d)
+    return max(_ulps_of(e.grad, e.grad_scale(args, out) if e.grad_scale else d)
                for e in own.parts or (own,))
 
 

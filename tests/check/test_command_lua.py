@@ -1,6 +1,7 @@
 """The project's Lua port through the protocol under the stand-alone lua5.1,
 lua5.4 and luajit (harness/drivers/lua_driver.lua, manifests in
-harness/ports/): bit-identical to python_ref, numbers exact."""
+harness/ports/): bit-identical to python_ref, numbers exact, but for Lua 5.4's
+x^2 (x * x, where glibc's pow can be 1 ulp off)."""
 import shutil
 import subprocess
 
@@ -16,6 +17,7 @@ from micrograd_lab.harness.engines.base import EngineFailure, Unsupported
 from micrograd_lab.harness.probes import LOWERED, SUPPORTED, UNSUPPORTED_OP
 from micrograd_lab.harness.interpret import interpret
 from micrograd_lab.harness.ops import OPS
+from micrograd_lab.python_ref import ieee
 
 DRIVER = REPO / "harness" / "drivers" / "lua_driver.lua"
 VERSIONS = {"lua5.1": "Lua 5.1", "lua5.4": "Lua 5.4", "luajit": "LuaJIT 2."}
@@ -56,11 +58,25 @@ def test_every_op_runs(lua):
     assert ops_by_state(runtime) == {SUPPORTED: set(OPS)}
 
 
+def squared_otherwise(fixture):
+    """Does a pow of the fixture square a number whose glibc pow(x, 2) is not
+    x * x (Lua 5.4+ computes x^2 as x * x)?"""
+    reference = interpret(fixture.program)
+    for step in fixture.program.steps:
+        if step.op == "pow":
+            base, exponent = step.resolve(lambda node: reference[node][0])
+            if exponent == 2.0 and repr(ieee.pow(base, 2.0)) != repr(base * base):
+                return True
+    return False
+
+
 def test_the_small_corpus_is_python_refs_to_the_bit(lua):
-    _, runtime = lua
+    binary, runtime = lua
     fixtures = small_corpus()
     assert len(fixtures) > 200
-    assert differing(runtime, fixtures) == []
+    squaring = binary == "lua5.4"
+    assert differing(runtime, fixtures) == [f.name for f in fixtures
+                                            if squaring and squared_otherwise(f)]
 
 
 @pytest.mark.parametrize("integers", [False, True])
