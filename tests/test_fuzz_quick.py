@@ -65,6 +65,14 @@ FOUND = {
     "lua54-square-is-a-product": ("lua54", Program(
         (("x1", 2.0), ("x2", 1.1026946322817226)),
         (Step("n1", "pow", (Arg.node("x2"), Arg.node("x1"))),), "n1")),
+    # n3.grad = 1 + n2 with n2 1 ulp off (Lua 5.3+'s and torch's tanh): the
+    # sum rounds at 1.25 and lands 1 ulp away, which summing now allows
+    "summing-an-inexact-contribution": ("lua54", Program(
+        (("x1", 0.125), ("x2", 0.0)),
+        (Step("n1", "tanh", (Arg.node("x1"),)),
+         Step("n2", "add", (Arg.node("n1"), Arg.node("n1"))),
+         Step("n3", "add", (Arg.node("x2"), Arg.node("x2"))),
+         Step("n4", "dot", (Arg.node("n3"), Arg.node("n3"), Arg.node("n2")))), "n4")),
     # n2 gets three contributions (1, -1 and sigmoid's 0.105): torch's order
     # rounds differently, and that error must flow on to n1 and x1
     "torch-reordering-flows-upstream": ("torch", Program((("x1", 0.0),), (

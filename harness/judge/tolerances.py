@@ -260,8 +260,9 @@ def node_budgets(program, reference, table, reorders=False, free_order=frozenset
     for step in reversed(program.steps):
         if step.out not in upstream:
             continue  # backward never runs there
-        if reorders:  # every contribution to step.out is in: reorder them before they flow on
-            gerr[step.out] += _reordering(count[step.out], abs_sum[step.out])
+        # every contribution to step.out is in: sum them before they flow on
+        gerr[step.out] += _summing(count[step.out], abs_sum[step.out], gerr[step.out],
+                                   reorders)
         vals, errs, partials = locals_[step.out]
         if candidate is not None:
             errs = [moved[a.value] if a.kind == "node" else 0.0 for a in step.args]
@@ -287,9 +288,8 @@ def node_budgets(program, reference, table, reorders=False, free_order=frozenset
             gerr[arg.value] += e
             abs_sum[arg.value] += _times(abs(g), abs(d))
             count[arg.value] += 1
-    if reorders:
-        for name, _ in program.inputs:
-            gerr[name] += _reordering(count[name], abs_sum[name])
+    for name, _ in program.inputs:
+        gerr[name] += _summing(count[name], abs_sum[name], gerr[name], reorders)
     return {node: (_to_ulps(err.get(node, 0.0), data[node]), _to_ulps(gerr[node], grad[node]))
             for node in data}
 
@@ -338,6 +338,18 @@ def _has_reuse(program):
             if arg.kind == "node":
                 uses[arg.value] = uses.get(arg.value, 0) + 1
     return any(n >= 3 for n in uses.values())
+
+
+def _summing(k, abs_sum, err, reorders):
+    """What summing a node's k gradient contributions adds to its error:
+    another order's roundings (reorders), and, where a contribution is
+    already off (err), each addition's rounding, which may then go the other
+    way: up to an ulp of the running sum, at most abs_sum, per addition
+    (1 + n2 with n2 1 ulp off lands 1 ulp of 1.25 away)."""
+    error = _reordering(k, abs_sum) if reorders else 0.0
+    if err and k >= 2:
+        error += (k - 1) * _ulp(abs_sum)
+    return error
 
 
 def _reordering(k, abs_sum):
