@@ -73,6 +73,15 @@ FOUND = {
          Step("n2", "add", (Arg.node("n1"), Arg.node("n1"))),
          Step("n3", "add", (Arg.node("x2"), Arg.node("x2"))),
          Step("n4", "dot", (Arg.node("n3"), Arg.node("n3"), Arg.node("n2")))), "n4")),
+    # the same near the smallest normal double: the error bound of x2 times a
+    # 1-ulp shift underflowed to 0, where the subnormal sum lands 1 ulp away
+    "an-error-bound-never-underflows-to-none": ("lua54", Program(
+        (("x1", 0.21875), ("x2", 2.2250738585072014e-308)),
+        (Step("n1", "add", (Arg.node("x1"), Arg.node("x1"))),
+         Step("n2", "tanh", (Arg.node("n1"),)),
+         Step("n3", "add", (Arg.node("n2"), Arg.node("n1"))),
+         Step("n4", "add", (Arg.node("x2"), Arg.node("x2"))),
+         Step("n5", "dot", (Arg.node("n4"), Arg.node("x2"), Arg.node("n3")))), "n5")),
     # n2 gets three contributions (1, -1 and sigmoid's 0.105): torch's order
     # rounds differently, and that error must flow on to n1 and x1
     "torch-reordering-flows-upstream": ("torch", Program((("x1", 0.0),), (

@@ -46,6 +46,7 @@ from ..ops import LECTURE, OPS, PORT, TORCH, OpBudget
 from .compare import ulp_distance, ulp_reach
 
 EPS = sys.float_info.epsilon
+UNDERFLOW = math.ulp(0.0)   # the smallest subnormal
 SAFETY = 2.0
 # Above every finite ulp distance (at most 2 * 0x7FEFFFFFFFFFFFFF < 2**64, from
 # -max to +max) and still finite; 2**62 was below the distance from 0 to
@@ -359,8 +360,10 @@ def _reordering(k, abs_sum):
 
 
 def _times(a, b):
-    """a * b for magnitudes, where a zero factor wins (0 * inf adds no error)."""
-    return 0.0 if a == 0.0 or b == 0.0 else a * b
+    """a * b for magnitudes, where a zero factor wins (0 * inf adds no error),
+    and a product of two nonzero ones never underflows to none at all (an
+    error below the smallest subnormal still moves a subnormal result)."""
+    return 0.0 if a == 0.0 or b == 0.0 else max(a * b, UNDERFLOW)
 
 
 def _to_ulps(bound, value):
