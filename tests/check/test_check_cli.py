@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from micrograd_lab.harness.__main__ import main
+from cli_run import harness
 
 PORTS = Path(__file__).resolve().parents[1] / "ports"
 REPO = Path(__file__).resolve().parents[2]
@@ -16,15 +16,6 @@ MALFORMED = Path(__file__).resolve().parent / "malformed_manifests"
 CLASS = Path(__file__).resolve().parents[1] / "class"
 CORRECT = str(PORTS / "correct" / "port.toml")
 QUICK = ["--runtimes", "lua54", "--probes", "none"]
-
-
-def harness(argv, capsys):
-    try:
-        code = main(argv)
-    except SystemExit as exit_:
-        code = exit_.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.mark.parametrize("argv, says", [

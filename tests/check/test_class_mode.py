@@ -8,23 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from micrograd_lab.harness.__main__ import main
 from micrograd_lab.harness.check.score import LEVEL_POINTS, level_counts, level_scores, total
 from micrograd_lab.harness.check.targets import targets
+
+from cli_run import harness
 
 CLASS = Path(__file__).resolve().parents[1] / "class"
 PORTS = ["correct", "assigned", "broken-accessor", "misspelt"]
 QUICK = ["--runtimes", "lua54", "--probes", "none",
          "--fixtures", "lecture-reuse-a-plus-a,lecture-d-abc"]
-
-
-def harness(argv, capsys):
-    try:
-        code = main(argv)
-    except SystemExit as exit_:
-        code = exit_.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def check_class(capsys, folder, *extra, ports=PORTS):

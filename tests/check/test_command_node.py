@@ -1,9 +1,11 @@
 """The node driver (harness/drivers/node_driver.js) on the small
 JavaScript port written for these tests (tests/ports/js/)."""
+import json
 import shutil
 
 import jsonschema
 import pytest
+from cli_run import harness
 from command_helpers import (REPO, awkward_program, backward_twice, chain, differing, opened,
                              ops_by_state, program, same_bits, small_corpus)
 
@@ -208,12 +210,9 @@ def test_the_name_option_names_an_exported_port_too():
 def test_the_report_explains_the_budget_the_hello_chose(tmp_path, capsys):
     # a command port's budget is known only once its hello names its language:
     # the check's reports still name it and explain its deviation classes
-    import json
-    from micrograd_lab.harness.__main__ import main
-    code = main(["check", str(JS_PORT / "port.toml"), "--fixtures", "log-at-2", "--probes",
-                 "none", "--report-dir", str(tmp_path)])
-    capsys.readouterr()
-    assert code == 0
+    code, _, err = harness(["check", JS_PORT / "port.toml", "--fixtures", "log-at-2",
+                            "--probes", "none", "--report-dir", tmp_path], capsys)
+    assert code == 0, err
     report = json.loads((tmp_path / "check.json").read_text())
     assert report["engines"]["js-engine"]["budget"] == "port-javascript"
     assert "fdlibm" in report["tolerances"]["ops"]["js-engine"]["log"]["reason"]

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from micrograd_lab.harness.__main__ import main
 from micrograd_lab.harness.check.cli import check_port
 from micrograd_lab.harness.levels import EDGES, LECTURE, LEVELS, NUMBERS, SCALE, level_of
 from micrograd_lab.harness.judge.verdict import CLOSE, FAIL
@@ -20,6 +19,7 @@ from micrograd_lab.harness.nn.cases import all_cases
 from micrograd_lab.harness.run import CheckSettings
 from micrograd_lab.lua_port import available_runtimes
 
+from cli_run import harness as run_harness
 from shared_corpus import FIXTURES
 
 REPO = Path(__file__).resolve().parents[2]
@@ -38,11 +38,7 @@ def lines(result):
 
 
 def harness(capsys, *argv):
-    try:
-        code = main([str(a) for a in argv])
-    except SystemExit as exit_:
-        code = exit_.code
-    out, err = capsys.readouterr()
+    code, out, err = run_harness(argv, capsys)
     return code, out.splitlines(), err
 
 

@@ -8,24 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from micrograd_lab.harness.__main__ import main
 from micrograd_lab.harness.engines import deadline
 from micrograd_lab.harness.engines.command import HELLO_BACKSTOP, HELLO_WALL_MIN, CommandEngine
 from micrograd_lab.harness.engines.manifest import load_manifest
+
+from cli_run import harness
 
 CLASS = Path(__file__).resolve().parents[1] / "class"
 FAKE = Path(__file__).resolve().parent / "command_fakes" / "fake_port.py"
 LOOPS = str(CLASS / "loops")
 FEW = ["--fixtures", "lecture-d-abc,lecture-reuse-a-plus-a,lecture-f-at-3", "--probes", "none"]
-
-
-def harness(argv, capsys):
-    try:
-        code = main(argv)
-    except SystemExit as exit_:
-        code = exit_.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def cells(folder):
