@@ -32,6 +32,7 @@ the others get None (not compared).
 import dataclasses
 import math
 import sys
+from typing import NamedTuple
 
 from ..interpret import forward
 from ..ops import OPS
@@ -43,6 +44,16 @@ UNDERFLOW = math.ulp(0.0)   # a rounding into the subnormals is off by up to thi
 REGIME_SHARE = 0.25   # halving the step may move the slope by less than this share of it
 SETTLED_SHARE = 1e-3  # a first gap above this share of the slope is at the regime's edge: confirm it
 MAX_INPUTS = 64
+
+
+class _Pair(NamedTuple):
+    """Two steps' estimate: Richardson's slope, its rounding and truncation
+    error, why the truncation is unbounded ("" if it is not), the coarse step."""
+    slope: float
+    rounding: float
+    truncation: float
+    why: str
+    step: float
 
 
 def _step_name(halvings):
@@ -188,8 +199,7 @@ class FiniteDifferenceEngine(Engine):
         return _finite_slope((f[1] - f[0]) / (hi - lo), name), rounding / (hi - lo), f
 
     def _settled_slope(self, program, name, x, h, walk, center):
-        """(slope, rounding, truncation, why it is unbounded or "", the step):
-        Richardson's slope from the first pair of steps h/2**k, h/2**(k+1)
+        """The _Pair that settles the slope: Richardson's slope from the first pair of steps h/2**k, h/2**(k+1)
         where the error shrinks as h**2 (the slopes move by under a quarter,
         the second differences shrink by 4).  A step past the scale the
         function changes on fails one of the two, so the step halves on (a
@@ -198,8 +208,8 @@ class FiniteDifferenceEngine(Engine):
         of the slope, may sit at the edge of the h**2 regime, where
         |D(h/2) - D(h)| can understate the error: it counts once the next
         pair passes too and its gap has shrunk as h**2 does (by about 4), and
-        the finer pair is the estimate.  After
-        FD_MAX_HALVINGS the error is unbounded."""
+        the finer pair is the estimate.  After FD_MAX_HALVINGS the error is
+        unbounded."""
         output, center_noise = center
         quotients = []
 
@@ -208,7 +218,7 @@ class FiniteDifferenceEngine(Engine):
                 quotients.append(self._quotient(program, name, x, h / 2 ** len(quotients), walk))
             return quotients[k]
 
-        def pair(k):   # the pair (h/2**k, h/2**(k+1)): (slope, rounding, truncation, why, step)
+        def pair(k):   # the steps h/2**k and h/2**(k+1), judged
             (coarse, rounding_coarse, coarse_points), (fine, rounding_fine, fine_points) = (
                 quotient(k), quotient(k + 1))
             step = h / 2 ** k
@@ -223,24 +233,25 @@ class FiniteDifferenceEngine(Engine):
                 truncation, why = math.inf, (
                     f" (the second differences at {steps[0]} and {steps[1]} are not a smooth "
                     "function's: the step is past the scale the function changes on)")
-            return slope, rounding, truncation, why, step
+            return _Pair(slope, rounding, truncation, why, step)
 
         for k in range(FD_MAX_HALVINGS):
             found = pair(k)
-            if found[3]:
+            if found.why:
                 continue   # not in the h**2 regime: halve on
-            if k == 0 and found[2] <= SETTLED_SHARE * abs(found[0]):
+            if k == 0 and found.truncation <= SETTLED_SHARE * abs(found.slope):
                 return found   # deep in the regime: the gap bounds the error many times over
             if k + 1 < FD_MAX_HALVINGS:
                 finer = pair(k + 1)
-                gap, finer_gap = found[2], finer[2]
-                if not finer[3] and (2.0 * finer_gap <= gap <= 8.0 * finer_gap or (
-                        gap <= quotient(k)[1] + quotient(k + 1)[1]
-                        and finer_gap <= quotient(k + 1)[1] + quotient(k + 2)[1])):
+                gap, finer_gap = found.truncation, finer.truncation
+                within_rounding = (gap <= quotient(k)[1] + quotient(k + 1)[1]
+                                   and finer_gap <= quotient(k + 1)[1] + quotient(k + 2)[1])
+                if not finer.why and (2.0 * finer_gap <= gap <= 8.0 * finer_gap
+                                      or within_rounding):
                     return finer
-        if not found[3]:
-            found = found[:2] + (math.inf, " (the halved steps never confirmed the h**2 regime)",
-                                 found[4])
+        if not found.why:
+            found = found._replace(truncation=math.inf,
+                                   why=" (the halved steps never confirmed the h**2 regime)")
         return found
 
     def evaluate(self, program, *, integers=False):
