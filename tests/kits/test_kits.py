@@ -6,12 +6,13 @@ through the same kit, without the nn part) is diagnosed by name, with its
 own error reported as an `error`, and has no nn.
 
 Each port is built once per run (conftest.py: one build cache)."""
+import contextlib
 import re
 
 import pytest
+from cli_run import harness
 from conftest import BUGGY, kit_params, missing_tools
 
-from micrograd_lab.harness.__main__ import main as harness_main
 from micrograd_lab.harness.engines.build import ensure_built
 from micrograd_lab.harness.check.cli import check_port
 from micrograd_lab.harness.engines.command import open_command_port
@@ -47,9 +48,20 @@ def buggy(language):
 
 def run(capsys, *argv):
     """The exit code and the lines of stdout and stderr of a harness command."""
-    code = harness_main(list(map(str, argv)))
-    said = capsys.readouterr()
-    return code, said.out.splitlines(), said.err.splitlines()
+    code, out, err = harness(argv, capsys)
+    return code, out.splitlines(), err.splitlines()
+
+
+@contextlib.contextmanager
+def opened_kit(manifest_path):
+    """The one runtime of a kit port's manifest, built first, closed afterwards."""
+    manifest = load_manifest(manifest_path)
+    ensure_built(manifest)
+    [runtime] = open_command_port(manifest)
+    try:
+        yield runtime
+    finally:
+        runtime.close()
 
 
 @pytest.mark.parametrize("language", list(KITS))
@@ -104,10 +116,7 @@ def test_a_pow_with_a_number_exponent_is_declared_by_its_signature(language):
     # Pow(V, float64), pow(V, double), Op::NumberExponent: the hello says
     # number-exponent; the harness sends no Value exponent, and the kit
     # itself answers unsupported for one (asked all the same)
-    manifest = load_manifest(buggy(language))
-    ensure_built(manifest)
-    [runtime] = open_command_port(manifest)
-    try:
+    with opened_kit(buggy(language)) as runtime:
         assert runtime.hello["pow"] == "number-exponent" and "pow" in runtime.hello["ops"]
         values = runtime.evaluate(parse_program("y = x ** 3.0", {"x": 2.0}, "y"))
         assert values == {"x": (2.0, 12.0), "y": (8.0, 1.0)}
@@ -119,17 +128,12 @@ def test_a_pow_with_a_number_exponent_is_declared_by_its_signature(language):
         with pytest.raises(Unsupported) as refused:
             runtime.evaluate(parse_program("y = x ** z", {"x": 2.0, "z": 3.0}, "y"))
         assert refused.value.op == "pow" and "number exponent only" in str(refused.value)
-    finally:
-        runtime.close()
 
 
 @pytest.mark.parametrize("language", kit_params())
 def test_what_the_port_raises_is_an_error_reply_and_what_it_prints_goes_to_stderr(language):
     # the buggy port prints on stdout in every backward: a reply would not be JSON if it got there
-    manifest = load_manifest(buggy(language))
-    ensure_built(manifest)
-    [runtime] = open_command_port(manifest)
-    try:
+    with opened_kit(buggy(language)) as runtime:
         pid = runtime.pid
         with pytest.raises(EngineFailure) as caught:
             runtime.evaluate(parse_program("y = x * 2.0", {"x": float("nan")}, "y"))
@@ -140,8 +144,6 @@ def test_what_the_port_raises_is_an_error_reply_and_what_it_prints_goes_to_stder
         values = runtime.evaluate(parse_program("y = x * 2.0", {"x": 3.0}, "y"))
         assert values == {"x": (3.0, 2.0), "y": (6.0, 1.0)}
         assert runtime.pid == pid
-    finally:
-        runtime.close()
 
 
 @pytest.mark.parametrize("language", kit_params())
@@ -149,30 +151,20 @@ def test_the_example_ports_mlp_passes_every_nn_row(language):
     """The kit's nn part (nn.go, nn.rs, nn.hpp, Nn.java) reaches the example's
     small MLP: its gradients and SGD steps are python_ref's, within the
     budget of the language's own tanh."""
-    manifest = load_manifest(example(language))
-    ensure_built(manifest)
-    [runtime] = open_command_port(manifest)
-    try:
+    with opened_kit(example(language)) as runtime:
         assert runtime.nn_kinds() == ("relu-linear", "tanh-tanh")
         cells = {case.name: nn_case_cell(runtime, case.request) for case in all_cases()}
-    finally:
-        runtime.close()
     assert {c.status for c in cells.values()} <= {"EXACT", "CLOSE"}, \
         {name: c.summary() for name, c in cells.items()}
 
 
 @pytest.mark.parametrize("language", kit_params())
 def test_a_kit_port_without_the_nn_part_has_no_nn(language):
-    manifest = load_manifest(buggy(language))
-    ensure_built(manifest)
-    [runtime] = open_command_port(manifest)
-    try:
+    with opened_kit(buggy(language)) as runtime:
         assert runtime.nn_kinds() == () and "nn" not in runtime.hello
         with pytest.raises(Unsupported) as lacking:   # asked all the same, it says so
             runtime.mlp(all_cases()[0].request)
         assert lacking.value.op == "mlp"
-    finally:
-        runtime.close()
 
 
 def test_a_kit_refuses_an_adapter_it_cannot_use_in_one_line(tmp_path, capsys):
