@@ -153,3 +153,14 @@ def test_luajit20s_int32_power_is_known_for_a_users_port_and_not_for_ours():
                            ("y = x ** 2147483648.5", -math.inf, False)):
         p = parse_program(text, {"x": x}, "y")
         assert (jit20.known_deviation(p, interpret(p)) is not None) == known, text
+
+
+def test_lua54s_own_square_is_allowed_an_ulp_and_no_other_power_is():
+    # Lua 5.4+ computes x^2 as x*x, every other power by C's pow
+    for text, allowed in (("y = x ** 2.0", True), ("y = x ** 3.0", False),
+                          ("y = x ** 0.5", False)):
+        p = parse_program(text, {"x": 1.1026946322817226}, "y")
+        ref = interpret(p)
+        for engine in ("lua54", "lua55"):
+            assert (ENGINES[engine].budget.node_budgets(p, ref)["y"][0] > 0) == allowed, text
+        assert ENGINES["lua53"].budget.node_budgets(p, ref).get("y", (0, 0))[0] == 0
