@@ -130,10 +130,19 @@ FAILING_FIELD = (("input ", "new"), ("data of ", "data"), ("grad of ", "grad"),
                  ("backward from ", "backward"))
 
 
+def _clipped(message, limit=300):
+    """message within limit characters: its start (what failed) and its end
+    (a traceback's last line, the exception), the middle left out."""
+    if len(message) <= limit:
+        return message
+    head = limit // 2
+    return message[:head] + " … " + message[-(limit - head - 3):]
+
+
 def _does_not_start(manifest, exc):
     """One line for a port that does not start, at the manifest's field
     its failure points to (setup, an accessor, or command)."""
-    message = " ".join(exc.failure.message.split())[:300]
+    message = _clipped(" ".join(exc.failure.message.split()))
     what = "setup" if manifest.language == "lua" else "command"
     detail = message.removeprefix("every op fails: ")
     for prefix, key in FAILING_FIELD:

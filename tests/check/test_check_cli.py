@@ -114,6 +114,10 @@ def test_the_default_report_folder_is_one_per_manifest_path(capsys, tmp_path, mo
     ('language = "command"\ncommand = ["no-such-program-anywhere"]\n',
      "[port] command: the port does not start on broken (crash): cannot start "
      "no-such-program-anywhere"),
+    # a long traceback on stderr: the line keeps its last line, the exception
+    ('language = "command"\ncommand = ["python3", "{drivers}/python_driver.py", '
+     '"no_such_module:Value", "--path", "."]\n',
+     "ModuleNotFoundError: No module named 'no_such_module'"),
 ])
 def test_a_port_that_does_not_start_is_one_line_and_exit_2(port, says, capsys, tmp_path):
     manifest = tmp_path / "port.toml"
