@@ -14,6 +14,10 @@ import pytest
 pexpect = pytest.importorskip("pexpect", reason="Ctrl-C through a pty needs pexpect (dev extra)")
 
 REPO = Path(__file__).resolve().parents[1]
+# The command a user types: the installed script (pip install -e . puts it
+# beside the interpreter); python -m only where it is not installed.
+MGLAB = Path(sys.executable).with_name("mglab")
+COMMAND = [str(MGLAB)] if MGLAB.exists() else [sys.executable, "-m", "micrograd_lab.harness"]
 CLASS = REPO / "tests" / "class"
 HANG_GUARD = 120   # seconds: only so that a broken Ctrl-C fails instead of hanging the suite
 # A looping port that neither fail-fast nor a budget stops: only Ctrl-C does.
@@ -59,7 +63,7 @@ def interrupt(args, workers, cwd):
     """Run `mglab ARGS` on a pty; once `workers` Lua workers run
     below it, type Ctrl-C.  (exit status, all it wrote, what it wrote after
     the Ctrl-C, the processes that were below it)."""
-    child = pexpect.spawn(sys.executable, ["-m", "micrograd_lab.harness", *args], cwd=str(cwd),
+    child = pexpect.spawn(COMMAND[0], [*COMMAND[1:], *args], cwd=str(cwd),
                           env={**os.environ, "PYTHONPATH": str(REPO)}, encoding="utf-8",
                           timeout=HANG_GUARD, dimensions=(40, 100))
     written = []
@@ -134,3 +138,27 @@ def test_ctrl_c_stops_parity(tmp_path):
     assert_stopped(status, everything, after, below)
     report = json.loads((tmp_path / "parity.json").read_text())
     assert report["summary"]["line"].endswith("not run")
+
+
+def test_the_mglab_script_is_the_interruptible_entry_point(monkeypatch, capsys):
+    """The installed mglab runs cli(): Ctrl-C anywhere, even while the
+    corpus loads (before a command's own handler), is one line and 130."""
+    import tomllib
+    from importlib.metadata import entry_points
+
+    from micrograd_lab.harness import __main__ as entry
+
+    declared = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
+    assert declared["mglab"] == "micrograd_lab.harness.__main__:cli"
+    installed = [e for e in entry_points(group="console_scripts") if e.name == "mglab"]
+    assert [e.value for e in installed] in ([], [declared["mglab"]])
+
+    def loading(argv=None):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(entry, "main", loading)
+    try:
+        assert entry.cli(["parity"]) == 130
+    finally:
+        import gc
+        gc.unfreeze()
+    assert capsys.readouterr().err == "interrupted (Ctrl-C)\n"

@@ -74,7 +74,7 @@ def test_the_wheel_brings_every_driver_kit_fixture_schema_and_lua_file(wheel):
     missing = [f for f in wanted if not (installed / f).is_file()]
     assert missing == []
     entry_points = next(wheel.glob("*.dist-info")) / "entry_points.txt"
-    assert "mglab = micrograd_lab.harness.__main__:main" in entry_points.read_text()
+    assert "mglab = micrograd_lab.harness.__main__:cli" in entry_points.read_text()
     assert not (wheel / "harness").exists() and not (wheel / "python_ref").exists()
 
 

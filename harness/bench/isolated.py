@@ -37,7 +37,7 @@ def _child(function, kwargs_json, out_path):
     import importlib
 
     module_name, name = function.rsplit(".", 1)
-    module = importlib.import_module(f"harness.bench.{module_name}")
+    module = importlib.import_module(f"{__package__}.{module_name}")
     items = []
     for item in getattr(module, name)(**json.loads(kwargs_json)):
         items.append(item)
