@@ -133,32 +133,11 @@ def test_ctrl_c_stops_a_class(tmp_path):
 
 def test_ctrl_c_stops_parity(tmp_path):
     status, everything, after, below = interrupt(
-        ["parity", "--tags", "edges,pow,ops", "--backends", "lua54,luajit21", "--report-dir",
+        # the deep chains keep the run going well past the Ctrl-C (without
+        # them it may reach its reports first, where only the last line differs)
+        ["parity", "--tags", "deep,edges,pow,ops", "--backends", "lua54,luajit21", "--report-dir",
          str(tmp_path)], 1, tmp_path)
     assert_stopped(status, everything, after, below)
     report = json.loads((tmp_path / "parity.json").read_text())
     assert report["summary"]["line"].endswith("not run")
 
-
-def test_the_mglab_script_is_the_interruptible_entry_point(monkeypatch, capsys):
-    """The installed mglab runs cli(): Ctrl-C anywhere, even while the
-    corpus loads (before a command's own handler), is one line and 130."""
-    import tomllib
-    from importlib.metadata import entry_points
-
-    from micrograd_lab.harness import __main__ as entry
-
-    declared = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
-    assert declared["mglab"] == "micrograd_lab.harness.__main__:cli"
-    installed = [e for e in entry_points(group="console_scripts") if e.name == "mglab"]
-    assert [e.value for e in installed] in ([], [declared["mglab"]])
-
-    def loading(argv=None):
-        raise KeyboardInterrupt
-    monkeypatch.setattr(entry, "main", loading)
-    try:
-        assert entry.cli(["parity"]) == 130
-    finally:
-        import gc
-        gc.unfreeze()
-    assert capsys.readouterr().err == "interrupted (Ctrl-C)\n"

@@ -101,3 +101,26 @@ def test_the_installed_command_checks_a_port_in_another_folder(wheel, tmp_path, 
     assert done.returncode == (1 if port == "rsub-swapped" else 0), done.stdout + done.stderr
     assert str(REPO) not in done.stdout + done.stderr   # nothing of this checkout's own
     assert (tmp_path / "report" / "check" / "mine" / "check.json").is_file()
+
+
+def test_the_mglab_script_is_the_interruptible_entry_point(monkeypatch, capsys):
+    """The installed mglab runs cli(): Ctrl-C anywhere, even while the
+    corpus loads (before a command's own handler), is one line and 130."""
+    from importlib.metadata import entry_points
+
+    from micrograd_lab.harness import __main__ as entry
+
+    declared = tomllib.loads(PYPROJECT.read_text())["project"]["scripts"]
+    assert declared["mglab"] == "micrograd_lab.harness.__main__:cli"
+    installed = [e for e in entry_points(group="console_scripts") if e.name == "mglab"]
+    assert [e.value for e in installed] in ([], [declared["mglab"]])
+
+    def loading(argv=None):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(entry, "main", loading)
+    try:
+        assert entry.cli(["parity"]) == 130
+    finally:
+        import gc
+        gc.unfreeze()
+    assert capsys.readouterr().err == "interrupted (Ctrl-C)\n"
