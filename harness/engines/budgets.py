@@ -5,7 +5,7 @@ import math
 
 from micrograd_lab.lua_port.runtimes import SQUARING_RUNTIMES
 
-from ..judge.tolerances import KnownDeviation, port_budget
+from ..judge.tolerances import KnownDeviation, minus_zero_or_inf, port_budget
 from ..ops import FDLIBM, LUA_SQUARE, LUAJIT20
 
 # Every lupa runtime calls the C library, except LuaJIT 2.0 for exp, log, pow,
@@ -29,8 +29,8 @@ def _int32_fault(base, exponent):
         return False
     if math.isfinite(base) and base < 0.0:
         return True
-    negative = base == -math.inf or (base == 0.0 and math.copysign(1.0, base) < 0.0)
-    return negative and abs(exponent) < 2.0 ** 53 and abs(math.fmod(exponent, 2.0)) == 1.0
+    return (minus_zero_or_inf(base) and abs(exponent) < 2.0 ** 53
+            and abs(math.fmod(exponent, 2.0)) == 1.0)
 
 
 # A user's port runs the runtime's own ^; ours mends it (lua_port's ieee.pow).

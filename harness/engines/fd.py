@@ -86,8 +86,6 @@ def _evaluate(program):
     return [node.data for node in ordered], [node.grad for node in ordered]
 
 
-
-
 def _with_input(program, name, x):
     inputs = tuple((n, x if n == name else v) for n, v in program.inputs)
     return dataclasses.replace(program, inputs=inputs)

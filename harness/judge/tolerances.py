@@ -192,10 +192,15 @@ def port_budget(name, libm=(), known_deviations=()):
                      lecture=(LECTURE,))
 
 
+def minus_zero_or_inf(x):
+    """-inf or -0.0: a base whose sign a power keeps or drops (C99 pow gives
+    -inf or -0.0 for an odd integer exponent, +inf or +0.0 otherwise)."""
+    return x == -math.inf or (x == 0.0 and math.copysign(1.0, x) < 0.0)
+
+
 def _torch_sqrt_edge(args, constant):
     base, exponent = args
-    return (constant[1] and (exponent - 0.5).is_integer()
-            and (base == -math.inf or (base == 0.0 and math.copysign(1.0, base) < 0)))
+    return constant[1] and (exponent - 0.5).is_integer() and minus_zero_or_inf(base)
 
 
 TORCH_BUDGET = UlpBudget(
