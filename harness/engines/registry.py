@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from typing import Callable
 
 from micrograd_lab.lua_port.runtimes import (INTEGER_RUNTIMES, INTERPRETER_COLUMNS, RUNTIMES,
-                                             SQUARING_RUNTIMES,
-                               column_runtime)
+                                             column_runtime)
 
 from ..judge.tolerances import EXACT, TORCH_BUDGET, FdBudget, UlpBudget
-from ..ops import LUA_SQUARE, LUA_TANH, LUAJIT20
+from ..ops import LUA_TANH
 from .base import UnavailableEngine
+from .budgets import RUNTIME_LIBM
 
 REFERENCE, TORCH, FD = "python_ref", "torch", "fd"
 
@@ -79,16 +79,17 @@ def _lua(entry):
 
 
 # What our Lua port computes otherwise than python_ref, per runtime: Lua 5.3+
-# has no math.tanh (the port brings its own), Lua 5.4+ squares x^2 itself,
-# LuaJIT 2.0 computes exp, log and pow itself.  LuaJIT's compiled code and its interpreter share one table:
-# over the whole corpus compiled code gives every value and gradient with the
-# interpreter's bits (python -m micrograd_lab.harness.parity.jit_diff counts the cells that
-# differ: none).  The one place LuaJIT's compiled code computes differently is
-# a power whose exponent the trace holds as a constant, and lua_port's
+# has no math.tanh (the port brings its own), and what the runtime itself
+# computes otherwise than C's libm (RUNTIME_LIBM: Lua 5.4+ squares x^2,
+# LuaJIT 2.0 computes exp, log and pow), as for a user's Lua port.  LuaJIT's
+# compiled code and its interpreter share one table: over the whole corpus
+# compiled code gives every value and gradient with the interpreter's bits
+# (python -m micrograd_lab.harness.parity.jit_diff counts the cells that
+# differ: none).  The one place LuaJIT's compiled code computes differently
+# is a power whose exponent the trace holds as a constant, and lua_port's
 # ieee.pow hides its exponent from the compiler (tests/lua/test_lua_jit.py).
-_LUA_CLASSES = {**{r: (LUA_TANH,) + ((LUA_SQUARE,) if r in SQUARING_RUNTIMES else ())
-                   for r in INTEGER_RUNTIMES}, "luajit20": (LUAJIT20,)}
-_LUA_BUDGETS = {r: UlpBudget(r, _LUA_CLASSES.get(r, ())) for r in RUNTIMES}
+_LUA_BUDGETS = {r: UlpBudget(r, ((LUA_TANH,) if r in INTEGER_RUNTIMES else ())
+                             + RUNTIME_LIBM.get(r, ())) for r in RUNTIMES}
 
 # One colour and line style per engine, the same in every figure.
 _LUA_STYLES = {
