@@ -5,6 +5,7 @@ measures it; no test times anything.)"""
 import json
 import os
 import re
+import signal
 import sys
 import time
 from pathlib import Path
@@ -59,13 +60,21 @@ def alive(pid):
     return state not in ("Z", "X")
 
 
+def _as_at_a_terminal():
+    """A shell's background job (`make test &`, some CI runners) starts with
+    SIGINT ignored, and an ignored signal stays ignored across exec: Python
+    would then install no Ctrl-C handler at all.  A user's terminal has the
+    default."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def interrupt(args, workers, cwd):
     """Run `mglab ARGS` on a pty; once `workers` Lua workers run
     below it, type Ctrl-C.  (exit status, all it wrote, what it wrote after
     the Ctrl-C, the processes that were below it)."""
     child = pexpect.spawn(COMMAND[0], [*COMMAND[1:], *args], cwd=str(cwd),
                           env={**os.environ, "PYTHONPATH": str(REPO)}, encoding="utf-8",
-                          timeout=HANG_GUARD, dimensions=(40, 100))
+                          timeout=HANG_GUARD, dimensions=(40, 100), preexec_fn=_as_at_a_terminal)
     written = []
 
     def drain():   # one read: a progress bar writes all the time
