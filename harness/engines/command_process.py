@@ -19,6 +19,7 @@ exchange.
 import ctypes
 import ctypes.util
 import os
+import re
 import resource
 import selectors
 import signal
@@ -32,6 +33,14 @@ from .cpu_clock import WALL_BACKSTOP, cpu_seconds
 STDERR_KEPT = 16 * 1024   # bytes of stderr kept for messages (its last lines)
 READ_SIZE = 1 << 20
 CLOCK_TICK = 0.05         # seconds between two looks at the child's CPU time
+# The line that says what went wrong, in each runtime's words: Python's and
+# node's `SomeError: ...`, Java's `Exception in thread ...` and `Caused by:`,
+# Go's `panic:`, Rust's `thread 'main' panicked at` (its message on the next
+# line), C++'s `what():`.  node prints it above its stack, so its last lines
+# are frames and `Node.js v20`; and above it, the file and line at fault.
+ERROR_LINE = re.compile(r"(\w+\.)*\w*(Error|Exception)\b|Caused by: |panic: |thread '.*' panicked|"
+                        r"what\(\): ")
+PLACE_LINE = re.compile(r"[^\s:]+\.\w+:\d+$")   # engine.js:12, not node:internal/...:1207
 
 PR_SET_PDEATHSIG = 1   # prctl(2): a signal for the child when its parent dies
 try:
@@ -218,12 +227,11 @@ class ChildProcess:
             self._drain_stderr()
 
     def stderr_tail(self, lines=6):
-        """The last lines the child wrote on stderr, joined with ' | '."""
+        """The last lines the child wrote on stderr, joined with ' | ' (see
+        stderr_summary)."""
         if not self._killed:
             self._drain_stderr()
-        text = self._stderr_buffer.decode("utf-8", "replace")
-        kept = [line.strip() for line in text.splitlines() if line.strip()]
-        return " | ".join(kept[-lines:])
+        return stderr_summary(self._stderr_buffer.decode("utf-8", "replace"), lines)
 
     def wait_exit(self, seconds):
         """The exit code once the child has exited, or None after seconds."""
@@ -250,3 +258,16 @@ class ChildProcess:
                 pipe.close()
             except OSError:
                 pass
+
+
+def stderr_summary(text, lines=6):
+    """The last lines of text; where the line that names the error stands
+    above them, that line (with the place it names), `…` and the last line."""
+    kept = [line.strip() for line in text.splitlines() if line.strip()]
+    errors = [i for i, line in enumerate(kept) if ERROR_LINE.match(line)]
+    if not errors or errors[-1] >= len(kept) - lines:
+        return " | ".join(kept[-lines:])
+    at = errors[-1]
+    said = kept[at:at + 2] if "panicked" in kept[at] else [kept[at]]
+    place = [kept[0]] if at > 0 and PLACE_LINE.match(kept[0]) else []
+    return " | ".join([*place, *said, "…", kept[-1]])

@@ -217,3 +217,21 @@ def test_the_report_explains_the_budget_the_hello_chose(tmp_path, capsys):
     assert report["engines"]["js-engine"]["budget"] == "port-javascript"
     assert "fdlibm" in report["tolerances"]["ops"]["js-engine"]["log"]["reason"]
     assert "| js-engine | `log` |" in (tmp_path / "check.md").read_text()
+
+
+@pytest.mark.parametrize("broken, names", [
+    ("let x = {;\n", ["engine.js:", "SyntaxError: Unexpected token ';'"]),
+    ('require("./config.json");\n', ["Error: Cannot find module './config.json'"]),
+])
+def test_a_port_that_does_not_load_names_nodes_error_in_its_one_line(tmp_path, capsys, broken,
+                                                                       names):
+    # node prints the error above its stack: the line's end (its last lines)
+    # was frames and `Node.js v20`, without what went wrong
+    shutil.copy(JS_PORT / "port.toml", tmp_path)
+    (tmp_path / "engine.js").write_text((JS_PORT / "engine.js").read_text() + broken)
+    code, out, err = harness(["check", tmp_path / "port.toml", "--probes", "none",
+                              "--report-dir", tmp_path / "report"], capsys)
+    assert code == 2 and out == ""
+    assert len(err.splitlines()) == 1 and "does not start" in err, err
+    for name in names:
+        assert name in err, err

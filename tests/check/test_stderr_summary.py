@@ -1,0 +1,58 @@
+"""A crashing command port's stderr in one line: the line that names the
+error, wherever it stands, not only the last lines (node prints its error
+above a stack of frames and its own version)."""
+import pytest
+
+from micrograd_lab.harness.engines.command_process import stderr_summary
+
+FRAMES = "\n".join(f"    at frame{i} (node:internal/modules/cjs/loader:{1000 + i}:12)"
+                   for i in range(10))
+
+
+@pytest.mark.parametrize("stderr, summary", [
+    # node, a syntax error in the port: the file and line, then the error
+    (f"/home/me/port/engine.js:41\n  let x = {{;\n          ^\n\nSyntaxError: Unexpected token ';'\n"
+     f"{FRAMES}\n\nNode.js v20.11.0\n",
+     "/home/me/port/engine.js:41 | SyntaxError: Unexpected token ';' | … | Node.js v20.11.0"),
+    # node, a module the port requires is missing: node's own place is not the port's
+    (f"node:internal/modules/cjs/loader:1207\n  throw err;\n  ^\n\nError: Cannot find module "
+     f"'./config.json'\nRequire stack:\n- /home/me/port/engine.js\n{FRAMES} {{\n"
+     f"  code: 'MODULE_NOT_FOUND',\n  requireStack: [ '/home/me/port/engine.js' ]\n}}\n\n"
+     f"Node.js v20.11.0\n",
+     "Error: Cannot find module './config.json' | … | Node.js v20.11.0"),
+    # Java: the root cause, under the exception
+    ("Exception in thread \"main\" java.lang.IllegalStateException: setup failed\n"
+     + "".join(f"\tat Port.step{i}(Port.java:{20 + i})\n" for i in range(8))
+     + "Caused by: java.lang.ArithmeticException: / by zero\n"
+     + "".join(f"\tat Value.div{i}(Value.java:{40 + i})\n" for i in range(8))
+     + "\t... 9 more\n",
+     "Caused by: java.lang.ArithmeticException: / by zero | … | ... 9 more"),
+    # Rust: the panic's message is the line after it
+    ("thread 'main' panicked at src/value.rs:88:14:\nindex out of bounds: the len is 2 but the "
+     "index is 2\nstack backtrace:\n" + "".join(f"  {i}: port::f{i}\n" for i in range(8))
+     + "note: Some details are omitted\n",
+     "thread 'main' panicked at src/value.rs:88:14: | index out of bounds: the len is 2 but "
+     "the index is 2 | … | note: Some details are omitted"),
+    # Go
+    ("panic: runtime error: invalid memory address or nil pointer dereference\n"
+     "[signal SIGSEGV: segmentation violation]\n\ngoroutine 1 [running]:\n"
+     + "".join(f"main.step{i}(...)\n\t/home/me/port/value.go:{10 + i}\n" for i in range(4))
+     + "exit status 2\n",
+     "panic: runtime error: invalid memory address or nil pointer dereference | … | exit status 2"),
+])
+def test_the_line_that_names_the_error_is_kept(stderr, summary):
+    assert stderr_summary(stderr) == summary
+
+
+@pytest.mark.parametrize("stderr", [
+    # Python: the exception is the last line already
+    "Traceback (most recent call last):\n  File \"port.py\", line 3, in <module>\n"
+    "    import tiny\nModuleNotFoundError: No module named 'tiny'\n",
+    # nothing that names an error: the last lines as they were
+    "\n".join(f"working on step {i}" for i in range(20)),
+    # C++: `what():` among the last lines
+    "terminate called after throwing an instance of 'std::runtime_error'\n  what():  bad op\n",
+])
+def test_otherwise_the_last_six_lines(stderr):
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    assert stderr_summary(stderr) == " | ".join(lines[-6:])
