@@ -86,7 +86,7 @@ def add_arguments(parser):
                         help="list every UNRESOLVED cell (default: one line for them all)")
     parser.add_argument("--report-dir", type=Path, default=None, metavar="DIR",
                         help="where check.json, check.md and check.html go (default: "
-                             "report/check/<port name>/)")
+                             "report/check/<the manifest's path>/ under this folder)")
     parser.add_argument("--budget", type=_seconds, default=DEFAULT_BUDGET, metavar="SECONDS",
                         help=f"seconds for each port's check, its build left out: CPU "
                              f"seconds of all its processes, and at most 3 times as many of "
