@@ -13,6 +13,7 @@ from micrograd_lab.harness.diagnoses.simulate import (DUPLICATES, DUPLICATES_REV
                                         NO_VISITED, SIMULATED_MAX_NODES, Backward,
                                         matches, simulate)
 from micrograd_lab.harness.judge.verdict import Cell, compare
+from micrograd_lab.harness.lower import lower
 
 from shared_corpus import BY_NAME
 
@@ -174,6 +175,26 @@ def test_the_op_whose_backward_assigns_is_named(name, ops):
     found = evidence(name, simulated(name, Backward(assigns=frozenset(ops))))
     assert [(e.bug, e.ops) for e in found] == [("assigned", named)]
     assert found[0].detail.startswith(f"assigning in {named[0]}: ")
+
+
+def test_a_fixture_where_two_ops_each_explain_the_assignment_names_neither():
+    # found-db17ec441a6b on a port without dot (lowered to + and *): add
+    # assigning loses n1's 1 beside the 1e300 the mul carries, and mul
+    # assigning gives the same gradients.  The fixture cannot tell which op
+    # assigns; it named mul for a port whose add assigned.
+    fixture = FIXTURES["found-db17ec441a6b"]
+    lowered = lower(fixture.program, {"dot"})
+    reference = dict(get_engine("python_ref").evaluate(lowered))
+    for assigning in ({"add"}, {"mul"}):
+        grads, _ = simulate(lowered, reference, Backward(assigns=frozenset(assigning)))
+        port = {n: (reference[n][0], grads[n]) for n in reference}
+        cell = compare(reference, port, lowered)
+        assert cell.status == "FAIL"
+        assert examine(fixture, lowered, reference, port, cell, "lua54") == []
+    # where one op alone explains it, that op is named (the lecture's a + a)
+    assert [e.ops for e in evidence("lecture-reuse-a-plus-a",
+                                    simulated("lecture-reuse-a-plus-a",
+                                              Backward(assigns=frozenset({"add"}))))] == [("add",)]
 
 
 def test_an_exponent_whose_gradient_is_never_set():
