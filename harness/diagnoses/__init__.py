@@ -40,14 +40,15 @@ BUGS = {bug.key: bug for bug in sorted((b for m in MODULES for b in m.BUGS),
 def examine(fixture, evaluated, reference, evaluation, cell, engine):
     """The Evidence one cell gives.  evaluated: the program the engine ran
     (the fixture's, or it with sum and dot lowered); reference: python_ref's
-    values of the fixture's program.  A module marked `fallback` speaks only
-    where no other found anything."""
+    values of the fixture's program.  A module's `fallback` (True, or 2 for
+    the least specific) makes it speak only where the modules before found
+    nothing."""
     found = []
-    for fallback in (False, True):
+    for tier in (0, 1, 2):
         if found:
             break
         for module in MODULES:
-            if getattr(module, "fallback", False) == fallback and hasattr(module, "examine"):
+            if int(getattr(module, "fallback", 0)) == tier and hasattr(module, "examine"):
                 found += module.examine(fixture, evaluated, reference, evaluation, cell, engine)
     size = len(fixture.program.node_ids())
     return [replace(e, size=size) for e in found]

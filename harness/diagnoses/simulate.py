@@ -37,6 +37,8 @@ class Backward:
     assigns: frozenset = frozenset()   # the ops whose backward sets (=) a gradient
     # {op: formula(args, out, python_ref's local derivatives) -> the port's}
     partials: dict = field(default_factory=dict, hash=False)
+    # {node: the port's local derivatives}: one step's, where its op's others are python_ref's
+    step_partials: dict = field(default_factory=dict, hash=False)
 
 
 def _children(steps, node):
@@ -136,7 +138,8 @@ def simulate(program, reference, backward=Backward()):
         g = grads[node]
         own = [d for d, _ in op.derivatives(values, out)]
         formula = backward.partials.get(step.op)
-        partials = own if formula is None else formula(values, out, own)
+        partials = backward.step_partials.get(node) or (
+            own if formula is None else formula(values, out, own))
         # python_ref's own contribution where the port's derivative is python_ref's
         theirs = op.contributions(g, values, out) if op.contributions else [g * d for d in own]
         contributions = [c if _same(d, mine) else g * d

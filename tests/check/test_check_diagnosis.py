@@ -197,10 +197,37 @@ def test_a_fixture_where_two_ops_each_explain_the_assignment_names_neither():
                                               Backward(assigns=frozenset({"add"}))))] == [("add",)]
 
 
+def test_a_wrong_derivative_names_the_op_whose_backward_wrote_it():
+    # tanh's backward as 1 - t: the FAIL is at n (an add), the op at fault tanh
+    one_minus_t = Backward(partials={"tanh": lambda args, out, partials: [1 - out]})
+    [found] = evidence("lecture-neuron-tanh", simulated("lecture-neuron-tanh", one_minus_t))
+    assert (found.bug, found.node, found.ops) == ("derivative", "n", ("tanh",))
+    assert "`o = n.tanh()` alone" in found.detail
+    assert "tanh's local derivative reads 0.292893, python_ref's 0.5" in found.detail
+    # a wrong slope in b of a / b: the op and which argument
+    over_b = Backward(partials={"div": lambda args, out, partials: [partials[0], 2 * partials[1]]})
+    [found] = evidence("div-1-3", simulated("div-1-3", over_b))
+    assert (found.bug, found.ops) == ("derivative", ("div",))
+    assert "div's local derivative for its argument 2" in found.detail
+
+
+def test_a_wrong_gradient_with_two_writers_or_a_wrong_upstream_names_no_derivative():
+    # lecture-reuse-ab: a and b each feed d = a*b and e = a + b: either step
+    # could have written the wrong gradient
+    twice = Backward(partials={"mul": lambda args, out, partials: [2 * d for d in partials]})
+    found = evidence("lecture-reuse-ab", simulated("lecture-reuse-ab", twice))
+    assert "derivative" not in {e.bug for e in found}
+    # the output's own gradient wrong: nothing says which backward is at fault
+    ref = reference("lecture-neuron-tanh")
+    assert evidence("lecture-neuron-tanh", {**ref, "o": (ref["o"][0], 2.0)}) == []
+
+
 def test_an_exponent_whose_gradient_is_never_set():
     ref = reference("pow-value-2-to-3")
     assert bugs("pow-value-2-to-3", {**ref, "b": (3.0, 0.0)}) == [("exponent-grad", "b")]
-    assert bugs("pow-value-2-to-3", {**ref, "b": (3.0, 1.0)}) == []   # another fault
+    # another fault: not the exponent's gradient never set, only the slope
+    # pow's backward gave b (the derivative fallback, from that node alone)
+    assert bugs("pow-value-2-to-3", {**ref, "b": (3.0, 1.0)}) == [("derivative", "b")]
     # at nan**0 the plain formula's nan for a (a convention) and 0 for b
     ref = reference("pow-value-edge-nan-to-0")
     found = evidence("pow-value-edge-nan-to-0", {**ref, "a": (math.nan, math.nan),
@@ -213,7 +240,7 @@ def test_division_whose_slope_squares_the_denominator():
     [found] = evidence("div-edge-1e200-1e200", {**ref, "b": (1e200, -0.0)})
     assert (found.bug, found.node, found.ops) == ("div-square", "b", ("div",))
     assert "-a/b**2, where b**2 overflows to inf" in found.detail
-    assert bugs("div-edge-1e200-1e200", {**ref, "b": (1e200, -2e-200)}) == []
+    assert bugs("div-edge-1e200-1e200", {**ref, "b": (1e200, -2e-200)}) == [("derivative", "b")]
 
 
 def test_a_sum_of_negative_zeros_that_comes_out_positive():
@@ -235,9 +262,10 @@ def test_single_precision_from_an_input_read_back_as_its_float32():
     # one value that is no float32 (a float64 port off elsewhere): no claim
     port["y"] = (0.30000000000000004, 2.0)
     assert bugs("add-0p1-0p2", port) == []
-    # every number a float32 already: nothing tells the precisions apart
+    # every number a float32 already: nothing tells the precisions apart (the
+    # derivative fallback speaks, of the one step that gives a its gradient)
     ref = reference("lecture-d-abc")
-    assert bugs("lecture-d-abc", {**ref, "a": (ref["a"][0], 0.0)}) == []
+    assert bugs("lecture-d-abc", {**ref, "a": (ref["a"][0], 0.0)}) == [("derivative", "a")]
 
 
 def test_a_log_wrong_at_subnormals_only():

@@ -1,0 +1,68 @@
+"""derivative: an op's backward multiplies by a local derivative that is not
+the op's (tanh's as 1 - t where it is 1 - t**2, exp's as 1, ...).
+
+Spoken only where no other diagnosis explains the cell.  Shown where the
+forward is exact and the first node whose gradient is wrong (in backward
+order) is an argument of one step alone, once, and that step's own gradient
+is right: only that step's backward wrote the wrong gradient; and where
+every gradient of the fixture is what python_ref's backward gives with that
+one local derivative as the port's gradient implies it, its op is named,
+with that derivative beside python_ref's.  (The FAIL itself names the argument's node, which a student
+may take for the op at fault.)"""
+from ..judge.verdict import FAIL
+from .common import Bug, Evidence, near
+from ..ops import OPS
+from .simulate import (SIMULATED_MAX_NODES, Backward, as_evaluated, explains,
+                       first_wrong_gradient, forward_agrees)
+
+BUGS = [Bug("derivative", "a wrong derivative in an op's backward",
+            "an op's backward gives each argument the output's gradient times the op's "
+            "local derivative: compare that op's formula with its derivative (tanh: "
+            "1 - t**2 of its output t; exp: its output; x**n: n * x**(n-1); a / b: 1/b and "
+            "-a/b**2; relu: 1 above 0); where the formula is right, it loses its digits "
+            "there (1 - t*t as t nears 1: (1 - t)*(1 + t) keeps them)",
+            24, "tanh-one-minus-t", ("lecture-neuron-torch-float32-bias",), names_ops="in {owners} backward")]
+fallback = 2   # the least specific explanation: only where no other module has one
+FORMULA_GAP = 1e-6   # relative: another formula, not the same one rounded otherwise
+
+
+def _writer(program, node):
+    """(step, argument position) of the one step that uses node, once; None
+    when none or several do."""
+    uses = [(step, i) for step in program.steps for i, arg in enumerate(step.args)
+            if arg.kind == "node" and arg.value == node]
+    return uses[0] if len(uses) == 1 else None
+
+
+def examine(fixture, evaluated, reference, evaluation, cell, engine):
+    if cell.status != FAIL or evaluation is None:
+        return []
+    program, reference = as_evaluated(evaluated, fixture.program, reference)
+    if len(program.node_ids()) > SIMULATED_MAX_NODES or \
+            not forward_agrees(program, reference, evaluation):
+        return []
+    shown = first_wrong_gradient(program, reference, evaluation)
+    writer = shown and _writer(program, shown[0])
+    if not writer:
+        return []
+    (node, got, want), (step, position) = shown, writer
+    upstream = evaluation[step.out][1]
+    if not near(upstream, reference[step.out][1], 0.0) or upstream == 0 or upstream != upstream:
+        return []   # the step's own gradient is off too, or says nothing of its derivative
+    implied, own = got / upstream, want / upstream
+    if not abs(implied - own) > FORMULA_GAP * max(abs(implied), abs(own)):
+        return []   # digits lost, not another formula (tanh's 1 - t**2 at t = 1 - 4e-9)
+    values = step.resolve(lambda node_id: reference[node_id][0])
+    partials = [d for d, _ in OPS[step.op].derivatives(values, reference[step.out][0])]
+    partials[position] = implied
+    # and every gradient of the fixture is what that one derivative gives
+    if not explains(program, reference, evaluation, Backward(step_partials={step.out: partials})):
+        return []
+    which = f" for its argument {position + 1}" if len(step.args) > 1 else ""
+    detail = (f"{node}'s gradient {got!r}, python_ref {want!r}, and it comes from "
+              f"`{step.text or step.out}` alone, whose own gradient is right: {step.op}'s "
+              f"local derivative{which} reads {implied:.6g}, python_ref's {own:.6g}")
+    if f"{implied:.6g}" == f"{own:.6g}":
+        detail = detail.replace(f"{implied:.6g}", repr(implied), 1).replace(
+            f"python_ref's {own:.6g}", f"python_ref's {own!r}")
+    return [Evidence("derivative", engine, fixture.name, node, detail, ops=(step.op,))]
