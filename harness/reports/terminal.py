@@ -5,6 +5,7 @@ with its counts and how far it went; then one line per FAIL or ERROR cell.  UNRE
 unless --verbose asks for each."""
 import re
 import sys
+from collections import Counter
 
 from rich import box
 from rich.console import Console
@@ -14,8 +15,9 @@ from rich.text import Text
 from ..engines.printed import describe as describe_printed
 from ..judge.verdict import (CLOSE, CONVENTION, ERROR, EXACT, FAIL, MOST_SEVERE_FIRST, NA,
                              NOT_RUN, UNRESOLVED, UNSUPPORTED)
-from ..levels import level_of
+from ..levels import LEVELS, level_of
 from ..probes import FAULT, OK, REGISTRY, SKIPPED, WARN
+from ..run_result import CATEGORY
 from . import cell_groups
 from .summary import (by_tag, column_cells, failing_probes, not_exact, not_run_causes,
                       printed_groups, probe_label)
@@ -73,28 +75,31 @@ def _fixture_lines(result, console):
 
 
 def _engines(result):
-    """One row per engine: its counts, and the verdicts other than EXACT."""
-    table = Table(box=box.SIMPLE_HEAD, padding=(0, 1))
+    """One row per engine: its cells of the counted levels in the final line's
+    words (passed; failed, not run among them; the rest: skipped, unsupported,
+    convention), and the verdicts other than EXACT."""
+    chosen = set(result.levels) != set(LEVELS)
+    table = Table(box=box.SIMPLE_HEAD, padding=(0, 1),
+                  caption=f"counted: level {', '.join(result.levels)}" if chosen else None)
     for name, justify in (("engine", "left"), ("version", "left"), ("passed", "right"),
-                          ("failed", "right"), ("skipped", "right"), ("beyond EXACT", "left")):
+                          ("failed", "right"), ("other", "right"), ("beyond EXACT", "left")):
         table.add_column(name, justify=justify, overflow="fold")
+    fixtures = [f for f in result.fixtures if result.is_counted(f)]
     for column in result.columns:
-        cells = [c for c in column_cells(result.fixtures, column) if c is not None]
-        counted = cell_groups.counts(cells)
-        passed = sum(n for s, n in counted.items() if s in (EXACT, CLOSE, CONVENTION))
-        failed = counted[FAIL] + counted[ERROR] + counted[NOT_RUN]
-        skipped = len(cells) - passed - failed
+        cells = [c for c in column_cells(fixtures, column) if c is not None]
+        counted = Counter(CATEGORY[c.status] for c in cells)
         rest = cell_groups.text([c for c in cells if c.status != EXACT])
-        probed = [p for engine, p in result.probe_cells() if engine == column]
+        probed = [p for engine, p in result.probe_cells()
+                  if engine == column and REGISTRY[p.name].level in result.levels]
         if probed:   # each probe is a cell of the final line too
-            passed += sum(p.counted == "passed" for p in probed)
-            failed += sum(p.counted == "failed" for p in probed)
-            skipped += sum(p.counted == "skipped" for p in probed)
+            counted.update(p.counted for p in probed)
             bad = [f"probe {p.name} {p.verdict}" for p in probed if p.verdict]
             rest = ", ".join(bad + ([rest] if rest != "-" else [])) or "-"
+        failed = counted["failed"] + counted["not run"]
+        other = sum(counted.values()) - counted["passed"] - failed
         version = result.versions.get(column, "the fixtures' own numbers")
-        table.add_row(column, version, str(passed), Text(str(failed), style="bold red" if failed
-                                                         else ""), str(skipped),
+        table.add_row(column, version, str(counted["passed"]),
+                      Text(str(failed), style="bold red" if failed else ""), str(other),
                       Text("all EXACT" if rest == "-" else rest,
                            style=STYLES[cell_groups.status(cells)]))
     return table

@@ -210,3 +210,25 @@ def test_a_class_counts_the_chosen_levels(tmp_path, capsys):
     assert lecture["ok"] and lecture["counted_levels"] == ["lecture"]
     assert lecture["line"] == "33 passed, 0 failed, 1 unsupported (counted: level lecture)"
     assert lecture["levels"]["edges"]["score"] < lecture["levels"]["edges"]["max_score"]
+
+
+def test_the_engine_table_counts_what_the_final_line_counts(tmp_path, capsys):
+    # a student read "16 failed" in the table of a run that exited 0 on the
+    # lecture level, and conventions among its passed: the table now counts
+    # the counted levels, in the final line's words (other: skipped,
+    # unsupported, convention)
+    runtimes = [r for r in ("lua54", "luajit21") if r in available_runtimes()]
+    code, out, _ = harness(capsys, "check", LECTURE_PORT, "--runtimes", ",".join(runtimes),
+                           "--probes", "none", "--level", "lecture", "--tags", "lecture,edges",
+                           "--report-dir", tmp_path)
+    assert code == 0
+    rows = [line.split() for line in out if line.split()[:1] and line.split()[0] in runtimes]
+    assert [r[0] for r in rows] == runtimes
+    numbers = [[int(n) for n in r if n.isdigit()][:3] for r in rows]
+    final = dict((name, int(n)) for n, name in
+                 (part.split(" ", 1) for part in out[-1].split(" (counted")[0].split(", ")))
+    assert sum(n[0] for n in numbers) == final["passed"]
+    assert sum(n[1] for n in numbers) == final["failed"] == 0
+    assert sum(n[2] for n in numbers) == sum(v for k, v in final.items()
+                                             if k not in ("passed", "failed"))
+    assert any(line.strip() == "counted: level lecture" for line in out)
