@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..engines.build import BuildError, ensure_built
 from ..engines.manifest import ManifestError, load_manifest
-from .trials import TRIALS, run_trials
+from .trials import STOPPED, TRIALS, run_trials
 
 USAGE_ERROR = 2
 
@@ -49,9 +49,14 @@ def main(args):
     outcomes = run_trials(manifest, report)
     problems = sum(1 for o in outcomes if o.problem)
     if problems:
+        # a port that does not load (a syntax error, a missing module) stops
+        # its driver before the hello: the driver's protocol is not in question
+        stopped = any(o.problem and o.problem.startswith(STOPPED) for o in outcomes)
         print(f"{manifest.shown}: {problems} problem{'s' if problems > 1 else ''} in "
-              f"{len(outcomes)} of {len(TRIALS)} trials: the driver does not speak the protocol "
-              "as docs/protocol.md says")
+              f"{len(outcomes)} of {len(TRIALS)} trials: " +
+              ("the command stops before its hello; the stderr quoted above says whether the "
+               "driver or the port it loads is at fault" if stopped else
+               "the driver does not speak the protocol as docs/protocol.md says"))
         return 1
     print(f"{manifest.shown}: the driver speaks the protocol ({len(TRIALS)} trials passed)")
     return 0

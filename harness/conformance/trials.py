@@ -105,14 +105,18 @@ def _said(failure):
     return re.sub(r"^(its hello|(reply to )?program \d+): ", "", text)
 
 
+DOES_NOT_START, EXITS_BEFORE_HELLO = "it does not start", "it exits before its hello"
+STOPPED = (DOES_NOT_START, EXITS_BEFORE_HELLO)   # the command itself stopped
+
+
 def start_problem(failure):
     text = _said(failure)
     if text.startswith("cannot start"):
-        return f"it does not start: {text}"
+        return f"{DOES_NOT_START}: {text}"
     if "not a JSON line" in text:
         return f"it writes to stdout what is not a protocol line, before its hello: {text}"
     if failure.kind == "crash":
-        return f"it exits before its hello: {text}"
+        return f"{EXITS_BEFORE_HELLO}: {text}"
     if failure.kind == "timeout":
         return f"it says no hello: {text}"
     return f"its hello is wrong: {text}"

@@ -84,7 +84,10 @@ def test_each_broken_driver_is_named_in_one_line(fault, tmp_path, capsys):
         assert words in found[trial]
     last = STOPS.get(fault, TRIALS[-1])
     assert trials_run(out) == TRIALS[:TRIALS.index(last) + 1]
-    assert out[-1].endswith("the driver does not speak the protocol as docs/protocol.md says")
+    assert out[-1].endswith(
+        "the command stops before its hello; the stderr quoted above says whether the driver "
+        "or the port it loads is at fault" if fault == "crash" else
+        "the driver does not speak the protocol as docs/protocol.md says")
     assert code == 1
 
 
@@ -141,3 +144,18 @@ def test_a_build_that_fails_is_one_line_naming_the_build(tmp_path, capsys):
     assert (code, out, len(err)) == (2, [], 1)
     assert err[0].startswith(f"{manifest}:4:9: [port] build: `")
     assert "exited with code 1: error: no such file adapter.go (whole output: " in err[0]
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="`node` is not installed")
+def test_a_port_that_does_not_load_is_not_blamed_on_the_driver(tmp_path, capsys):
+    # node's own driver, a port with a syntax error: the command stops before
+    # its hello, and the line says so with node's error, not "the driver does
+    # not speak the protocol"
+    shutil.copy(REPO / "tests/ports/js/port.toml", tmp_path)
+    (tmp_path / "engine.js").write_text((REPO / "tests/ports/js/engine.js").read_text()
+                                        + "let x = {;\n")
+    code, out, _ = run(capsys, tmp_path / "port.toml")
+    assert code == 1
+    assert "SyntaxError: Unexpected token ';'" in problems(out)["hello"]
+    assert out[-1].endswith("the command stops before its hello; the stderr quoted above says "
+                            "whether the driver or the port it loads is at fault")
