@@ -63,8 +63,11 @@ def first_schema_error(validator, data, schema_name, explain=None):
     explain(error, parts) may give a reason of its own (or None) before the
     generic ones: a missing required field, an unknown field, else the
     validator's own message."""
+    # at one place, an unknown field before a missing one: a misspelt key is
+    # both, and its line and a "did you mean" help more
     errors = sorted(validator.iter_errors(data),
-                    key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
+                    key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path)),
+                                   e.validator != "additionalProperties"))
     if not errors:
         return None
     error = errors[0]

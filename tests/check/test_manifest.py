@@ -30,6 +30,8 @@ EXPECTED = {
     "unknown_table": f"6:1: opts: unknown field, did you mean ops? {SCHEMA_LINK}",
     "misspelt_runtimes": f"5:1: [port] runtime: unknown field, did you mean runtimes? "
                          f"{SCHEMA_LINK}",
+    "misspelt_language": f"4:1: [port] langauge: unknown field, did you mean language? "
+                         f"{SCHEMA_LINK}",
     "unknown_op": f"8:1: [ops] cosh: unknown op (ops: {', '.join(OPS)})",
     "setup_not_a_string": "4:9: [port] setup: schema: 3 is not of type 'string'",
     "bad_language": '3:12: [port] language: "python" is not a language ("lua" or "command")',
