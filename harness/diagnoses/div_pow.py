@@ -8,7 +8,8 @@ from ..judge.verdict import CONVENTION, FAIL
 from .common import Bug, Evidence
 
 BUGS = [Bug("div-pow", "division as b**-1",
-            "x / y computed as x * y**-1 rounds twice, so it is often 1 ulp from x / y: divide",
+            "x / y computed as x * y**-1 rounds twice, so it is often 1 ulp from x / y, and "
+            "inf or 0 where y**-1 overflows or underflows (a subnormal or huge y): divide",
             7, "functions", ("found-f1f7ee5216fe",))]
 
 
