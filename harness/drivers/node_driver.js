@@ -213,7 +213,10 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 async function loadClasses() {
   const module = await import(pathToFileURL(path.resolve(MODULE_FILE)).href);
   const exported = (name) => module[name] || (module.default && module.default[name]);
-  if (typeof exported(EXPORT) === "function" || !IDENTIFIER.test(EXPORT)) {
+  // what the module exports: a module that exports anything is not run again as a script
+  exported.names = [...new Set([...Object.keys(module).filter((key) => key !== "default"),
+    ...(module.default && typeof module.default === "object" ? Object.keys(module.default) : [])])];
+  if (typeof exported(EXPORT) === "function" || !IDENTIFIER.test(EXPORT) || exported.names.length) {
     return exported;
   }
   // Top-level class and let declarations of a script stay in the global
@@ -232,7 +235,10 @@ async function main() {
   const find = await loadClasses();
   const Value = find(EXPORT);
   if (typeof Value !== "function") {
-    console.error(`node_driver: ${MODULE_FILE} neither exports nor defines a class ${EXPORT}`);
+    const names = find.names || [];
+    console.error(`node_driver: ${MODULE_FILE} neither exports nor defines a class ${EXPORT}`
+                  + (names.length ? ` (it exports ${names.join(", ")}: name the class after the `
+                                    + `file, as in node_driver.js ${MODULE_FILE} ${names[0]})` : ""));
     process.exit(2);
   }
   const MLP = NN_EXPORT === "none" ? undefined : find(NN_EXPORT);

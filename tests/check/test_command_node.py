@@ -200,6 +200,20 @@ def test_a_class_neither_exported_nor_defined_is_a_crash_that_says_so(tmp_path):
     assert "micrograd.js neither exports nor defines a class Scalar" in caught.value.message
 
 
+def test_a_module_that_exports_another_name_is_told_what_it_exports(tmp_path):
+    # module.exports = { Valu }: it was run again as a browser script, and
+    # the error read "module is not defined"
+    source = (JS_PORT / "engine.js").read_text().replace("module.exports = { Value };",
+                                                         "module.exports = { Valu: Value };")
+    (tmp_path / "engine.js").write_text(source)
+    command = ["node", str(DRIVER), "engine.js"]
+    with CommandEngine("misnamed", command, tmp_path, timeout=20, max_memory=1024) as runtime:
+        with pytest.raises(EngineFailure) as caught:
+            runtime.evaluate(program("y = x * x", {"x": 3.0}, "y"))
+    assert "engine.js neither exports nor defines a class Value (it exports Valu: name the " \
+           "class after the file, as in node_driver.js engine.js Valu)" in caught.value.message
+
+
 def test_the_name_option_names_an_exported_port_too():
     command = ["node", str(DRIVER), "engine.js", "--name", "my js port"]
     with CommandEngine("named", command, JS_PORT, timeout=20, max_memory=1024) as runtime:
