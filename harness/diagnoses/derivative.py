@@ -7,11 +7,11 @@ order) is an argument of one step alone, once, and that step's own gradient
 is right: only that step's backward wrote the wrong gradient; and where
 every gradient of the fixture is what python_ref's backward gives with that
 one local derivative as the port's gradient implies it, its op is named,
-with that derivative beside python_ref's.  (The FAIL itself names the argument's node, which a student
-may take for the op at fault.)"""
+with that derivative beside python_ref's.  (The FAIL itself names the
+argument's node, which a student may take for the op at fault.)"""
 from ..judge.verdict import FAIL
-from .common import Bug, Evidence, near
 from ..ops import OPS
+from .common import Bug, Evidence, near
 from .simulate import (SIMULATED_MAX_NODES, Backward, as_evaluated, explains,
                        first_wrong_gradient, forward_agrees)
 
@@ -21,7 +21,8 @@ BUGS = [Bug("derivative", "a wrong derivative in an op's backward",
             "1 - t**2 of its output t; exp: its output; x**n: n * x**(n-1); a / b: 1/b and "
             "-a/b**2; relu: 1 above 0); where the formula is right, it loses its digits "
             "there (1 - t*t as t nears 1: (1 - t)*(1 + t) keeps them)",
-            24, "tanh-one-minus-t", ("lecture-neuron-torch-float32-bias",), names_ops="in {owners} backward")]
+            24, "tanh-one-minus-t", ("lecture-neuron-torch-float32-bias",),
+            names_ops="in {owners} backward")]
 fallback = 2   # the least specific explanation: only where no other module has one
 FORMULA_GAP = 1e-6   # relative: another formula, not the same one rounded otherwise
 
@@ -59,10 +60,9 @@ def examine(fixture, evaluated, reference, evaluation, cell, engine):
     if not explains(program, reference, evaluation, Backward(step_partials={step.out: partials})):
         return []
     which = f" for its argument {position + 1}" if len(step.args) > 1 else ""
+    shown_as = "{:.6g}" if f"{implied:.6g}" != f"{own:.6g}" else "{!r}"   # enough digits to differ
     detail = (f"{node}'s gradient {got!r}, python_ref {want!r}, and it comes from "
               f"`{step.text or step.out}` alone, whose own gradient is right: {step.op}'s "
-              f"local derivative{which} reads {implied:.6g}, python_ref's {own:.6g}")
-    if f"{implied:.6g}" == f"{own:.6g}":
-        detail = detail.replace(f"{implied:.6g}", repr(implied), 1).replace(
-            f"python_ref's {own:.6g}", f"python_ref's {own!r}")
+              f"local derivative{which} reads {shown_as.format(implied)}, python_ref's "
+              f"{shown_as.format(own)}")
     return [Evidence("derivative", engine, fixture.name, node, detail, ops=(step.op,))]

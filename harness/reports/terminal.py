@@ -1,8 +1,8 @@
 """The terminal report (rich), within 100 columns: for a check the diagnoses
 and the probes first; then the cells by tag where the table fits (one
 column per engine), or with --full one line per fixture; one row per engine
-with its counts and how far it went; then one line per FAIL or ERROR cell.  UNRESOLVED cells are one line
-unless --verbose asks for each."""
+with its counts and how far it went; then one line per FAIL or ERROR cell.
+UNRESOLVED cells are one line unless --verbose asks for each."""
 import re
 import sys
 from collections import Counter
