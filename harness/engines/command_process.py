@@ -35,11 +35,11 @@ READ_SIZE = 1 << 20
 CLOCK_TICK = 0.05         # seconds between two looks at the child's CPU time
 # The line that says what went wrong, in each runtime's words: Python's and
 # node's `SomeError: ...`, Java's `Exception in thread ...` and `Caused by:`,
-# Go's `panic:`, Rust's `thread 'main' panicked at` (its message on the next
+# Go's `panic:` and `fatal error:` (out of memory), Rust's `thread 'main' panicked at` (its message on the next
 # line), C++'s `what():`.  node prints it above its stack, so its last lines
 # are frames and `Node.js v20`; and above it, the file and line at fault.
-ERROR_LINE = re.compile(r"(\w+\.)*\w*(Error|Exception)\b|Caused by: |panic: |thread '.*' panicked|"
-                        r"what\(\): ")
+ERROR_LINE = re.compile(r"(\w+\.)*\w*(Error|Exception)\b|Caused by: |panic: |fatal error: |"
+                        r"thread '.*' panicked|what\(\): ")
 PLACE_LINE = re.compile(r"[^\s:]+\.\w+:\d+$")   # engine.js:12, not node:internal/...:1207
 
 PR_SET_PDEATHSIG = 1   # prctl(2): a signal for the child when its parent dies

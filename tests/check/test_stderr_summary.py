@@ -39,6 +39,12 @@ FRAMES = "\n".join(f"    at frame{i} (node:internal/modules/cjs/loader:{1000 + i
      + "".join(f"main.step{i}(...)\n\t/home/me/port/value.go:{10 + i}\n" for i in range(4))
      + "exit status 2\n",
      "panic: runtime error: invalid memory address or nil pointer dereference | … | exit status 2"),
+    # Go out of memory: the runtime's dump ends in its own source lines
+    ("runtime: out of memory: cannot allocate 8192-byte block (536870912 in use)\n"
+     "fatal error: out of memory\n\ngoroutine 1 [running]:\n"
+     + "".join(f"runtime.f{i}()\n\t/usr/lib/go-1.19/src/runtime/mgc.go:{1200 + i}\n"
+               for i in range(6)),
+     "fatal error: out of memory | … | /usr/lib/go-1.19/src/runtime/mgc.go:1205"),
 ])
 def test_the_line_that_names_the_error_is_kept(stderr, summary):
     assert stderr_summary(stderr) == summary
