@@ -1,5 +1,7 @@
 """derivative: an op's backward multiplies by a local derivative that is not
-the op's (tanh's as 1 - t where it is 1 - t**2, exp's as 1, ...).
+the op's (tanh's as 1 - t where it is 1 - t**2, exp's as 1, ...);
+tanh-cancels: tanh's the right one, written 1 - t*t, whose digits are lost
+as t nears ±1 (the gradient is bit for bit what 1 - t*t gives).
 
 Spoken only where no other diagnosis explains the cell.  Shown where the
 forward is exact and the first node whose gradient is wrong (in backward
@@ -9,6 +11,8 @@ every gradient of the fixture is what python_ref's backward gives with that
 one local derivative as the port's gradient implies it, its op is named,
 with that derivative beside python_ref's.  (The FAIL itself names the
 argument's node, which a student may take for the op at fault.)"""
+from micrograd_lab.python_ref import ieee
+
 from ..judge.verdict import FAIL
 from ..ops import OPS
 from .common import Bug, Evidence, near
@@ -22,7 +26,12 @@ BUGS = [Bug("derivative", "a wrong derivative in an op's backward",
             "-a/b**2; relu: 1 above 0); where the formula is right, it loses its digits "
             "there (1 - t*t as t nears 1: (1 - t)*(1 + t) keeps them)",
             24, "tanh-one-minus-t", ("lecture-neuron-torch-float32-bias",),
-            names_ops="in {owners} backward")]
+            names_ops="in {owners} backward"),
+        Bug("tanh-cancels", "tanh's derivative as 1 - t*t, which loses its digits near t = ±1",
+            "t*t is rounded first, and 1 - t*t keeps that rounding as its leading digits as t "
+            "nears ±1 (75,926 ulp off at tanh(7)): write (1 - t)*(1 + t), which keeps them (the "
+            "lecture level allows the lecture's 1 - t**2 its rounding; the edges do not)",
+            24.5, "tanh-cancels", ("tanh-at-7",))]
 fallback = 2   # the least specific explanation: only where no other module has one
 FORMULA_GAP = 1e-6   # relative: another formula, not the same one rounded otherwise
 
@@ -35,6 +44,28 @@ def _writer(program, node):
     return uses[0] if len(uses) == 1 else None
 
 
+def _tanh_cancels(program, reference, evaluation):
+    """(node, its gradient, python_ref's, t) where the first gradient that
+    differs at all, in backward order, is a tanh's argument's, its one
+    writer's own gradient is python_ref's to the bit, and it is that
+    gradient times 1 - t*t (or 1 - t**2); else None."""
+    for node in reversed(program.node_ids()):
+        got, want = evaluation[node][1], reference[node][1]
+        if got == want or (got != got and want != want):
+            continue
+        writer = _writer(program, node)
+        if writer is None or writer[0].op != "tanh":
+            return None
+        step = writer[0]
+        upstream, t = evaluation[step.out][1], reference[step.out][0]
+        if upstream != reference[step.out][1]:
+            return None
+        if any(got == upstream * d for d in (1 - t * t, 1 - ieee.pow(t, 2.0))):
+            return node, got, want, t
+        return None
+    return None
+
+
 def examine(fixture, evaluated, reference, evaluation, cell, engine):
     if cell.status != FAIL or evaluation is None:
         return []
@@ -42,6 +73,12 @@ def examine(fixture, evaluated, reference, evaluation, cell, engine):
     if len(program.node_ids()) > SIMULATED_MAX_NODES or \
             not forward_agrees(program, reference, evaluation):
         return []
+    cancelled = _tanh_cancels(program, reference, evaluation)
+    if cancelled:
+        node, got, want, t = cancelled
+        return [Evidence("tanh-cancels", engine, fixture.name, node,
+                         f"{node}'s gradient {got!r} is bit for bit the output's gradient times "
+                         f"1 - t*t at t = {t!r}; python_ref {want!r}", ops=("tanh",))]
     shown = first_wrong_gradient(program, reference, evaluation)
     writer = shown and _writer(program, shown[0])
     if not writer:
