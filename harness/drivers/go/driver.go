@@ -276,11 +276,36 @@ func (k *kit) run(p *program) (nodes string, err error) {
 	return b.String(), nil
 }
 
-// recovered turns a panic of the port into the error of the function it ends.
+// recovered turns a panic of the port into the error of the function it
+// ends, with the place in the port's code it happened.
 func recovered(err *error) {
 	if r := recover(); r != nil {
-		*err = fmt.Errorf("panic: %v", r)
+		*err = fmt.Errorf("panic: %v%s", r, panicPlace())
 	}
+}
+
+// panicPlace is " [at engine.go:42 in (*Value).Add]": the innermost frame of
+// the panicking stack that is the port's (not Go's runtime or reflect, not
+// this file), as the Python and node drivers say it; "" when there is none.
+func panicPlace() string {
+	pcs := make([]uintptr, 64)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(3, pcs)])
+	_, self, _, _ := runtime.Caller(0)
+	for {
+		frame, more := frames.Next()
+		if frame.File != self && !strings.HasPrefix(frame.Function, "runtime.") &&
+			!strings.HasPrefix(frame.Function, "reflect.") && frame.File != "" {
+			name := strings.TrimPrefix(frame.Function, "main.")
+			return fmt.Sprintf(" [at %s:%d in %s]", baseName(frame.File), frame.Line, name)
+		}
+		if !more {
+			return ""
+		}
+	}
+}
+
+func baseName(path string) string {
+	return path[strings.LastIndex(path, "/")+1:]
 }
 
 // runSteps runs a program's steps on byID, each new node appended to order.
