@@ -216,16 +216,23 @@ def numbers(driver):
 
 
 def long_line(driver):
+    answered = []
+
     def attempt(size):
         program = _line_of(size)
         kind, answer = driver.ask(program, timeout=driver.manifest.timeout)
+        answered.append(kind)
         if kind == "result" and all(same_double(answer[n][0], x) for n, x in program.inputs):
+            return None
+        if kind == "error":   # the driver read the line whole; the port raised on it
             return None
         return failure_problem(answer) if kind == "failure" else f"answered `{kind}`: {answer}"
 
     problem = attempt(LONG_LINE)
     if problem is None:
-        return Outcome("long line", None, f"a program line of {_size(LONG_LINE)} came back whole")
+        return Outcome("long line", None, f"a program line of {_size(LONG_LINE)} " + (
+            "came back whole" if answered[-1] == "result" else
+            "was read whole (the port answered `error`: its own, not the driver's)"))
     worked, failed = None, LONG_LINE
     for size in SHORTER_LINES:
         if attempt(size) is not None:
@@ -290,17 +297,21 @@ def one_op(name, number_exponent=False):
 def ops(driver):
     if driver.ops is None:
         return _unlisted_ops(driver)
-    problems, listed = [], sorted(driver.ops, key=list(OPS).index)
+    problems, listed, errors = [], sorted(driver.ops, key=list(OPS).index), []
     for name in listed:
         kind, answer = driver.ask(one_op(name, driver.runtime.number_exponent_only))
+        if kind == "error":   # the port's own failure, answered as the protocol says
+            errors.append((name, answer))
         if kind == "unsupported":
             problems.append(f"its hello lists {name} but it answers `unsupported` for it")
         elif kind == "failure":
             problems.append(f"{name}: {failure_problem(answer)}")
     lacking = next((name for name in OPS if name not in driver.ops), None)
+    answers = "every op listed runs" if not errors else (
+        f"every op listed is answered, {len(errors)} of {len(listed)} with the port's own "
+        f"error ({errors[0][0]}: {errors[0][1]})")
     if lacking is None:
-        detail = ("every op listed runs; it lists every op, so none could be asked for as "
-                  "unsupported")
+        detail = f"{answers}; it lists every op, so none could be asked for as unsupported"
     else:
         kind, answer = driver.ask(one_op(lacking))
         if kind == "failure":
@@ -311,7 +322,7 @@ def ops(driver):
         elif kind != "unsupported":
             problems.append(f"{lacking}, which its hello does not list, was answered `{kind}`: "
                             "answer `unsupported`, or list the op")
-        detail = f"every op listed runs; {lacking}, not listed, is answered `unsupported`"
+        detail = f"{answers}; {lacking}, not listed, is answered `unsupported`"
     return Outcome("ops", "; ".join(problems) or None, detail)
 
 

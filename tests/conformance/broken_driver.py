@@ -13,6 +13,10 @@ Without a fault it speaks the protocol: each program is python_ref's
   crash        exits with a traceback before its hello
   hang         says its hello, then loops forever on the first program
   wrong-hello  lists an op the protocol does not have
+
+and one that is the port's fault, not the driver's:
+
+  port-raises  answers every program with the port's own `error` reply
 """
 import json
 import sys
@@ -40,6 +44,8 @@ def answer(line):
     lacking = [op for _, op, _ in request["steps"] if op not in LISTED]
     if lacking:
         return {"kind": "unsupported", "id": request["id"], "op": lacking[0]}
+    if FAULT == "port-raises":
+        return {"kind": "error", "id": request["id"], "message": "IndexError: out of range"}
     reply = result(request)
     if FAULT == "raw-floats":   # the numbers as they are, and -0.0 as 0 (as JavaScript writes it)
         evaluation = interpret(program_of(request))

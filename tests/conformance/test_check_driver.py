@@ -159,3 +159,40 @@ def test_a_port_that_does_not_load_is_not_blamed_on_the_driver(tmp_path, capsys)
     assert "SyntaxError: Unexpected token ';'" in problems(out)["hello"]
     assert out[-1].endswith("the command stops before its hello; the stderr quoted above says "
                             "whether the driver or the port it loads is at fault")
+
+
+def test_a_port_that_raises_on_every_program_is_not_blamed_on_the_driver(tmp_path, capsys):
+    # a Value whose constructor raises: every op and the long line are
+    # answered `error`, the port's own; the driver read each line and said so
+    (tmp_path / "engine.py").write_text(
+        "class Value:\n"
+        "    def __init__(self, data, _children=(), _op=''):\n"
+        "        raise IndexError('list index out of range')\n"
+        "    def __add__(self, other):\n"
+        "        return self\n"
+        "    def tanh(self):\n"
+        "        return self\n"
+        "    def backward(self):\n"
+        "        pass\n")
+    command = [sys.executable, "-B", str(REPO / "harness/drivers/python_driver.py"),
+               "engine:Value", "--path", "."]
+    (tmp_path / "port.toml").write_text(f'[port]\nname = "raises"\nlanguage = "command"\n'
+                                        f'command = {json.dumps(command)}\n')
+    code, out, _ = run(capsys, tmp_path / "port.toml")
+    found = problems(out)
+    assert "long line" not in found, found
+    assert "was read whole (the port answered `error`: its own, not the driver's)" in \
+        next(line for line in out if line.startswith("ok       long line"))
+    ops_line = next(line for line in out if line.startswith("ok       ops: "))
+    assert ops_line.startswith("ok       ops: its hello lists no ops: 0 run,")
+    assert ops_line.endswith(" raise")
+
+
+def test_a_port_whose_every_op_raises_is_told_apart_from_a_driver_that_runs_none(tmp_path,
+                                                                                   capsys):
+    code, out, _ = run(capsys, broken(tmp_path, "port-raises"))
+    ops_line = next(line for line in out if line.startswith("ok       ops: "))
+    assert ops_line.startswith("ok       ops: every op listed is answered, 11 of 11 with the "
+                               "port's own error (add: IndexError: out of range)")
+    assert "long line" not in problems(out)
+
