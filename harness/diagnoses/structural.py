@@ -71,7 +71,7 @@ def _assigning_ops(program, reference, evaluation):
     return tuple(op for op in ops if op in kept) or None
 
 
-def _explanations(program, reference, evaluation):
+def explanations(program, reference, evaluation):
     """[(bugs, ops that assign)] of every simulated backward that fits."""
     found = []
     for walk in WALKS:
@@ -97,7 +97,7 @@ def examine(fixture, evaluated, reference, evaluation, cell, engine):
         return []
     if not forward_agrees(program, reference, evaluation):
         return []   # the forward is off: the gradients say nothing of backward
-    matched = _explanations(program, reference, evaluation)
+    matched = explanations(program, reference, evaluation)
     if not matched:
         return []
     fewest = min(len(bugs) for bugs, _ in matched)
