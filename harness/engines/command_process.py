@@ -38,8 +38,9 @@ CLOCK_TICK = 0.05         # seconds between two looks at the child's CPU time
 # Go's `panic:` and `fatal error:` (out of memory), Rust's `thread 'main' panicked at` (its message on the next
 # line), C++'s `what():`.  node prints it above its stack, so its last lines
 # are frames and `Node.js v20`; and above it, the file and line at fault.
-ERROR_LINE = re.compile(r"(\w+\.)*\w*(Error|Exception)\b|Caused by: |panic: |fatal error: |"
-                        r"thread '.*' panicked|what\(\): ")
+ERROR_LINE = re.compile(r"(\w+\.)*\w*(Error|Exception)(:|$)|Exception in thread |Caused by: |"
+                        r"panic: |fatal error: |thread '.*' panicked|what\(\): ")
+ERROR_LOOKBACK = 40   # lines: node's stack and Java's frames below the error stay within it
 PLACE_LINE = re.compile(r"[^\s:]+\.\w+:\d+$")   # engine.js:12, not node:internal/...:1207
 
 PR_SET_PDEATHSIG = 1   # prctl(2): a signal for the child when its parent dies
@@ -264,7 +265,9 @@ def stderr_summary(text, lines=6):
     """The last lines of text; where the line that names the error stands
     above them, that line (with the place it names), `…` and the last line."""
     kept = [line.strip() for line in text.splitlines() if line.strip()]
-    errors = [i for i, line in enumerate(kept) if ERROR_LINE.match(line)]
+    # among the last lines: one the port logged long before is not its end
+    errors = [i for i, line in enumerate(kept)
+              if i >= len(kept) - ERROR_LOOKBACK and ERROR_LINE.match(line)]
     if not errors or errors[-1] >= len(kept) - lines:
         return " | ".join(kept[-lines:])
     at = errors[-1]

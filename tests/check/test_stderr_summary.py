@@ -45,12 +45,18 @@ FRAMES = "\n".join(f"    at frame{i} (node:internal/modules/cjs/loader:{1000 + i
      + "".join(f"runtime.f{i}()\n\t/usr/lib/go-1.19/src/runtime/mgc.go:{1200 + i}\n"
                for i in range(6)),
      "fatal error: out of memory | … | /usr/lib/go-1.19/src/runtime/mgc.go:1205"),
+    # a Go frame named like an error is not the error line (found by a review)
+    ("panic: boom\n\ngoroutine 1 [running]:\n" + "".join(
+        f"main.wrapError(0xc0000{i})\n\t/home/me/port/value.go:{10 + i}\n" for i in range(3))
+     + "exit status 2\n", "panic: boom | … | exit status 2"),
 ])
 def test_the_line_that_names_the_error_is_kept(stderr, summary):
     assert stderr_summary(stderr) == summary
 
 
 @pytest.mark.parametrize("stderr", [
+    # an error logged long before the end (50 lines of progress since)
+    "TypeError: a warning the port logged\n" + "".join(f"step {i}\n" for i in range(50)),
     # Python: the exception is the last line already
     "Traceback (most recent call last):\n  File \"port.py\", line 3, in <module>\n"
     "    import tiny\nModuleNotFoundError: No module named 'tiny'\n",
