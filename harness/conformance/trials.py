@@ -229,10 +229,17 @@ def long_line(driver):
         return failure_problem(answer) if kind == "failure" else f"answered `{kind}`: {answer}"
 
     problem = attempt(LONG_LINE)
+    if problem is None and answered[-1] == "error":
+        # the port's own error, if it gives one to a short line too; else the
+        # driver's way of refusing a long line
+        attempt(SHORTER_LINES[0])
+        if answered[-1] != "error":
+            problem = "answered `error` where a line of " + _size(SHORTER_LINES[0]) + \
+                      " is answered `" + answered[-1] + "`"
     if problem is None:
         return Outcome("long line", None, f"a program line of {_size(LONG_LINE)} " + (
-            "came back whole" if answered[-1] == "result" else
-            "was read whole (the port answered `error`: its own, not the driver's)"))
+            "came back whole" if answered[0] == "result" else
+            "was read whole (the port answered `error` to a short line too: its own)"))
     worked, failed = None, LONG_LINE
     for size in SHORTER_LINES:
         if attempt(size) is not None:

@@ -236,9 +236,15 @@ async function main() {
   const Value = find(EXPORT);
   if (typeof Value !== "function") {
     const names = find.names || [];
+    // the class to suggest: a class declaration first, else any function
+    const functions = names.filter((name) => typeof find(name) === "function");
+    const hint = functions.find((name) => /^class\b/.test(Function.prototype.toString.call(find(name))))
+      || functions[0];
     console.error(`node_driver: ${MODULE_FILE} neither exports nor defines a class ${EXPORT}`
-                  + (names.length ? ` (it exports ${names.join(", ")}: name the class after the `
-                                    + `file, as in node_driver.js ${MODULE_FILE} ${names[0]})` : ""));
+                  + (names.length ? ` (it exports ${names.join(", ")}` : "")
+                  + (hint ? `: name the class after the file, as in node_driver.js `
+                            + `${MODULE_FILE} ${hint}` : "")
+                  + (names.length ? ")" : ""));
     process.exit(2);
   }
   const MLP = NN_EXPORT === "none" ? undefined : find(NN_EXPORT);

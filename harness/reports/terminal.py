@@ -79,8 +79,10 @@ def _engines(result):
     words (passed; failed, not run among them; the rest: skipped, unsupported,
     convention), and the verdicts other than EXACT."""
     chosen = set(result.levels) != set(LEVELS)
-    table = Table(box=box.SIMPLE_HEAD, padding=(0, 1),
-                  caption=f"counted: level {', '.join(result.levels)}" if chosen else None)
+    notes = ([f"counted: level {', '.join(result.levels)}"] if chosen else []) + (
+        [f"and {len(result.malformed)} malformed fixture{'s' * (len(result.malformed) > 1)}, "
+         "failed"] if result.malformed else [])   # the final line counts them failed
+    table = Table(box=box.SIMPLE_HEAD, padding=(0, 1), caption="; ".join(notes) or None)
     for name, justify in (("engine", "left"), ("version", "left"), ("passed", "right"),
                           ("failed", "right"), ("other", "right"), ("beyond EXACT", "left")):
         table.add_column(name, justify=justify, overflow="fold")

@@ -162,3 +162,20 @@ def test_a_runtime_fault_of_luajit20_is_not_the_ports(capsys, tmp_path):
         jit20 = fixture["cells"]["luajit20"]["vs_reference"]
         assert jit20["status"] == "N/A" and "int32" in jit20["message"], fixture["name"]
         assert fixture["cells"]["lua54"]["vs_reference"]["status"] == "EXACT"
+
+
+def test_the_engine_table_says_a_malformed_fixture_counts_failed(capsys, tmp_path):
+    # the final line counts a malformed fixture as failed; the per-engine
+    # table, which has no engine for it, says so beneath (found by a review)
+    fixtures = tmp_path / "fixtures"
+    fixtures.mkdir()
+    (fixtures / "div-1-3.toml").write_text(
+        (REPO / "harness" / "fixtures" / "ops" / "div-1-3.toml").read_text())
+    (fixtures / "broken.toml").write_text(
+        (REPO / "tests" / "malformed" / "bare_expression.toml").read_text())
+    code, out, _ = harness(["check", PORTS / "correct" / "port.toml", "--fixtures-dir", fixtures,
+                            "--runtimes", "lua54", "--probes", "none", "--report-dir",
+                            tmp_path / "report"], capsys)
+    lines = out.splitlines()
+    assert code == 1 and lines[-1].startswith("1 passed, 1 failed")
+    assert "and 1 malformed fixture, failed" in [line.strip() for line in lines]

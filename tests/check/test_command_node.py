@@ -212,6 +212,15 @@ def test_a_module_that_exports_another_name_is_told_what_it_exports(tmp_path):
             runtime.evaluate(program("y = x * x", {"x": 3.0}, "y"))
     assert "engine.js neither exports nor defines a class Value (it exports Valu: name the " \
            "class after the file, as in node_driver.js engine.js Valu)" in caught.value.message
+    # a number and a function exported first: the class is the one suggested (a review)
+    (tmp_path / "engine.js").write_text(source.replace(
+        "module.exports = { Valu: Value };",
+        "module.exports = { EPS: 1e-9, helper: (x) => x, Valu: Value };"))
+    with CommandEngine("misnamed", command, tmp_path, timeout=20, max_memory=1024) as runtime:
+        with pytest.raises(EngineFailure) as caught:
+            runtime.evaluate(program("y = x * x", {"x": 3.0}, "y"))
+    assert "(it exports EPS, helper, Valu: name the class after the file, as in " \
+           "node_driver.js engine.js Valu)" in caught.value.message
 
 
 def test_the_name_option_names_an_exported_port_too():

@@ -13,6 +13,7 @@ Without a fault it speaks the protocol: each program is python_ref's
   crash        exits with a traceback before its hello
   hang         says its hello, then loops forever on the first program
   wrong-hello  lists an op the protocol does not have
+  long-line-error  answers `error` to a line over 64 KiB instead of reading it
 
 and one that is the port's fault, not the driver's:
 
@@ -40,6 +41,8 @@ def send(message):
 
 
 def answer(line):
+    if FAULT == "long-line-error" and len(line) > SCANNER_LIMIT:
+        return {"kind": "error", "id": json.loads(line)["id"], "message": "line too long"}
     request = json.loads(line)
     lacking = [op for _, op, _ in request["steps"] if op not in LISTED]
     if lacking:

@@ -181,7 +181,7 @@ def test_a_port_that_raises_on_every_program_is_not_blamed_on_the_driver(tmp_pat
     code, out, _ = run(capsys, tmp_path / "port.toml")
     found = problems(out)
     assert "long line" not in found, found
-    assert "was read whole (the port answered `error`: its own, not the driver's)" in \
+    assert "was read whole (the port answered `error` to a short line too: its own)" in \
         next(line for line in out if line.startswith("ok       long line"))
     ops_line = next(line for line in out if line.startswith("ok       ops: "))
     assert ops_line.startswith("ok       ops: its hello lists no ops: 0 run,")
@@ -195,4 +195,13 @@ def test_a_port_whose_every_op_raises_is_told_apart_from_a_driver_that_runs_none
     assert ops_line.startswith("ok       ops: every op listed is answered, 11 of 11 with the "
                                "port's own error (add: IndexError: out of range)")
     assert "long line" not in problems(out)
+
+
+def test_a_driver_that_answers_error_to_long_lines_only_has_a_line_limit(tmp_path, capsys):
+    # an `error` for the long line alone is the driver refusing it, not the
+    # port's own failure (found by a review)
+    code, out, _ = run(capsys, broken(tmp_path, "long-line-error"))
+    assert code == 1
+    assert "answered `error` where a line of 60 KiB is answered `result`" in \
+        problems(out)["long line"]
 

@@ -285,16 +285,17 @@ func recovered(err *error) {
 }
 
 // panicPlace is " [at engine.go:42 in (*Value).Add]": the innermost frame of
-// the panicking stack that is the port's (not Go's runtime or reflect, not
-// this file), as the Python and node drivers say it; "" when there is none.
+// the panicking stack that is the port's (not Go's own library, not this
+// file), as the Python and node drivers say it; "" when there is none.
 func panicPlace() string {
 	pcs := make([]uintptr, 64)
 	frames := runtime.CallersFrames(pcs[:runtime.Callers(3, pcs)])
 	_, self, _, _ := runtime.Caller(0)
+	goroot := runtime.GOROOT() + "/"
 	for {
 		frame, more := frames.Next()
-		if frame.File != self && !strings.HasPrefix(frame.Function, "runtime.") &&
-			!strings.HasPrefix(frame.Function, "reflect.") && frame.File != "" {
+		if frame.File != self && frame.File != "" && !strings.HasPrefix(frame.File, goroot) &&
+			!strings.HasPrefix(frame.Function, "runtime.") {
 			name := strings.TrimPrefix(frame.Function, "main.")
 			return fmt.Sprintf(" [at %s:%d in %s]", baseName(frame.File), frame.Line, name)
 		}
