@@ -18,7 +18,7 @@ from ..ops import OPS
 from ..program import FLOATS
 from . import structural
 from .common import Bug, Evidence, near
-from .simulate import (SIMULATED_MAX_NODES, Backward, as_evaluated, explains,
+from .simulate import (SIMULATED_MAX_NODES, Backward, _same, as_evaluated, explains,
                        first_wrong_gradient, forward_agrees, matches, simulate)
 
 BUGS = [Bug("derivative", "a wrong derivative in an op's backward",
@@ -53,7 +53,7 @@ def _tanh_cancels(program, reference, evaluation):
     gradient times 1 - t*t (or 1 - t**2); else None."""
     for node in reversed(program.node_ids()):
         got, want = evaluation[node][1], reference[node][1]
-        if got == want or (got != got and want != want):
+        if _same(got, want):
             continue
         writer = _writer(program, node)
         if writer is None or writer[0].op != "tanh":

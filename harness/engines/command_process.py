@@ -35,9 +35,10 @@ READ_SIZE = 1 << 20
 CLOCK_TICK = 0.05         # seconds between two looks at the child's CPU time
 # The line that says what went wrong, in each runtime's words: Python's and
 # node's `SomeError: ...`, Java's `Exception in thread ...` and `Caused by:`,
-# Go's `panic:` and `fatal error:` (out of memory), Rust's `thread 'main' panicked at` (its message on the next
-# line), C++'s `what():`.  node prints it above its stack, so its last lines
-# are frames and `Node.js v20`; and above it, the file and line at fault.
+# Go's `panic:` and `fatal error:` (out of memory), Rust's `thread 'main'
+# panicked at` (its message on the next line), C++'s `what():`.  node prints
+# it above its stack, so its last lines are frames and `Node.js v20`; and
+# above it, the file and line at fault.
 ERROR_LINE = re.compile(r"(\w+\.)*\w*(Error|Exception)(:|$)|Exception in thread |Caused by: |"
                         r"panic: |fatal error: |thread '.*' panicked|what\(\): ")
 ERROR_LOOKBACK = 40   # lines: node's stack and Java's frames below the error stay within it

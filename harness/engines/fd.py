@@ -199,11 +199,12 @@ class FiniteDifferenceEngine(Engine):
         return _finite_slope((f[1] - f[0]) / (hi - lo), name), rounding / (hi - lo), f
 
     def _settled_slope(self, program, name, x, h, walk, center):
-        """The _Pair that settles the slope: Richardson's slope from the first pair of steps h/2**k, h/2**(k+1)
-        where the error shrinks as h**2 (the slopes move by under a quarter,
-        the second differences shrink by 4).  A step past the scale the
-        function changes on fails one of the two, so the step halves on (a
-        tanh of 3e6 x + 9e12 x**2 at 0 is 1 at every step down to h/2**6).
+        """The _Pair that settles the slope: Richardson's slope from the first
+        pair of steps h/2**k, h/2**(k+1) where the error shrinks as h**2 (the
+        slopes move by under a quarter, the second differences shrink by 4).
+        A step past the scale the function changes on fails one of the two,
+        so the step halves on (a tanh of 3e6 x + 9e12 x**2 at 0 is 1 at every
+        step down to h/2**6).
         A pair that passes after a halving, or with a gap over SETTLED_SHARE
         of the slope, may sit at the edge of the h**2 regime, where
         |D(h/2) - D(h)| can understate the error: it counts once the next

@@ -2,9 +2,9 @@
 entry's `curve`, so a new op brings its own panel).  The question: is
 backward's slope the derivative?  Each panel draws the function, its exact
 derivative (the op's exact reference in harness.ops, at 200 bits) and
-python_ref's backward at sample points.  Where the derivative jumps (relu at 0) it is drawn in two
-pieces: a filled dot where the function's own convention puts it, an open
-dot at the end the other piece does not reach."""
+python_ref's backward at sample points.  Where the derivative jumps (relu
+at 0) it is drawn in two pieces: a filled dot where the function's own
+convention puts it, an open dot at the end the other piece does not reach."""
 from micrograd_lab.harness.ops import OPS
 from micrograd_lab.python_ref import Value
 

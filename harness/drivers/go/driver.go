@@ -30,6 +30,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"reflect"
 	"runtime"
 	"runtime/debug"
@@ -297,16 +298,12 @@ func panicPlace() string {
 		if frame.File != self && frame.File != "" && !strings.HasPrefix(frame.File, goroot) &&
 			!strings.HasPrefix(frame.Function, "runtime.") {
 			name := strings.TrimPrefix(frame.Function, "main.")
-			return fmt.Sprintf(" [at %s:%d in %s]", baseName(frame.File), frame.Line, name)
+			return fmt.Sprintf(" [at %s:%d in %s]", filepath.Base(frame.File), frame.Line, name)
 		}
 		if !more {
 			return ""
 		}
 	}
-}
-
-func baseName(path string) string {
-	return path[strings.LastIndex(path, "/")+1:]
 }
 
 // runSteps runs a program's steps on byID, each new node appended to order.
