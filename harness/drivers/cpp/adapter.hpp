@@ -1,6 +1,6 @@
 // How the C++ kit (driver.cpp) reaches the port: fill this in for yours.
 // struct Port: the value type V, make, data, grad, backward, and a static
-// function per op the port has, named like the op (add ... sigmoid; sum and
+// function per op the port has, named like the op (add, mul, tanh...; sum and
 // dot if it has them: V sum(V, std::vector<V>), V dot(V, std::vector<V>, std::vector<V>)).
 #pragma once
 #include "value.hpp"
@@ -22,5 +22,4 @@ struct Port {
     static V tanh(V v) { return ::tanh(v); }
     static V exp(V v) { return ::exp(v); }
     static V log(V v) { return ::log(v); }
-    static V sigmoid(V v) { return ::sigmoid(v); }
 };

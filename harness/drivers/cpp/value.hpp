@@ -124,9 +124,3 @@ inline ValuePtr log(const ValuePtr& a) {
     return node(std::log(a->data), {a}, [a = a.get()](Value* out) { a->grad += out->grad / a->data; });
 }
 
-inline ValuePtr sigmoid(const ValuePtr& a) {
-    return node(1 / (1 + std::exp(-a->data)), {a}, [a = a.get()](Value* out) {
-        double s = out->data;
-        a->grad += out->grad * (1 - s) * s;
-    });
-}

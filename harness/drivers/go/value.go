@@ -95,13 +95,6 @@ func (a *Value) Log() *Value {
 	return out
 }
 
-func (a *Value) Sigmoid() *Value {
-	s := 1 / (1 + math.Exp(-a.Data))
-	out := a.node(s, a)
-	out.backward = func() { a.Grad += out.Grad * (1 - s) * s }
-	return out
-}
-
 // Backward walks the graph once, depth first with an explicit stack
 // (children in argument order), then runs each node's backward from the
 // output down.

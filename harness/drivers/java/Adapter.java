@@ -1,6 +1,6 @@
 // How the Java kit (Driver.java) reaches the port: fill this in for yours.
 // Static methods: make, data, grad, backward, and one per op the port has,
-// named like the op (add ... sigmoid; sum and dot if it has them).
+// named like the op (add, mul, tanh...; sum and dot if it has them).
 final class Adapter {
     static Value make(double x) { return new Value(x); }
     static double data(Value v) { return v.data; }
@@ -17,5 +17,4 @@ final class Adapter {
     static Value tanh(Value v) { return v.tanh(); }
     static Value exp(Value v) { return v.exp(); }
     static Value log(Value v) { return v.log(); }
-    static Value sigmoid(Value v) { return v.sigmoid(); }
 }

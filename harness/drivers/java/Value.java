@@ -86,13 +86,6 @@ final class Value {
         return out;
     }
 
-    Value sigmoid() {
-        double s = 1 / (1 + Math.exp(-data));
-        Value out = new Value(s, this);
-        out.backward = () -> grad += out.grad * (1 - s) * s;
-        return out;
-    }
-
     // One depth-first walk with an explicit stack, children in argument
     // order, then each node's backward from the output down.
     void backward() {

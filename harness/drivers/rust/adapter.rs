@@ -1,6 +1,6 @@
 // How the Rust kit (main.rs) reaches the port: fill this in for yours.
 // V is the port's value type; op(name) gives the port's function for each
-// op it has (add ... sigmoid; sum and dot if it has them), None otherwise.
+// op it has (add, mul, tanh...; sum and dot if it has them), None otherwise.
 #[path = "value.rs"] mod value; // your port
 #[path = "nn.rs"] mod nn; // its MLP (optional: without nn.rs, NN is None)
 use crate::Op;
@@ -24,7 +24,6 @@ pub fn op(name: &str) -> Option<Op<V>> {
         "tanh" => Op::Unary(|v| v.tanh()),
         "exp" => Op::Unary(|v| v.exp()),
         "log" => Op::Unary(|v| v.log()),
-        "sigmoid" => Op::Unary(|v| v.sigmoid()),
         _ => return None,
     })
 }

@@ -17,7 +17,6 @@ enum Kind {
     Tanh,
     Exp,
     Log,
-    Sigmoid,
 }
 
 struct Node {
@@ -81,9 +80,6 @@ impl Value {
     pub fn log(&self) -> Value {
         Value::node(self.data().ln(), vec![self.clone()], Kind::Log)
     }
-    pub fn sigmoid(&self) -> Value {
-        Value::node(1.0 / (1.0 + (-self.data()).exp()), vec![self.clone()], Kind::Sigmoid)
-    }
 
     /// What this node adds to each child's gradient (None: nothing).
     fn step(&self) {
@@ -105,7 +101,6 @@ impl Value {
             Kind::Tanh => vec![Some(g * ((1.0 - out) * (1.0 + out)))],
             Kind::Exp => vec![Some(g * out)],
             Kind::Log => vec![Some(g / d[0])],
-            Kind::Sigmoid => vec![Some(g * (1.0 - out) * out)],
         };
         for (child, add) in n.prev.iter().zip(adds) {
             if let Some(add) = add {
