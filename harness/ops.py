@@ -15,8 +15,8 @@ An entry (Op) holds all the harness knows about one op:
 The parser, the interpreters, the torch backend, the error analysis, the
 fuzzer, the fixture generator, the Lua spec's generated values and the
 figures iterate over OPS; a Lua manifest's default expressions
-(check/manifest.py) and the schemas' op lists (check/schema_ops.py) are
-derived from it.  The Lua interpreters and the drivers reach an op by its
+(engines/manifest.py) and the schemas' op names (schema/ops.schema.json, written by
+engines/schema_ops.py) are derived from it.  The Lua interpreters and the drivers reach an op by its
 name (the method of that name), with a table only for the ops written as
 operators, which tests/test_ops_table.py holds to OPS.
 """

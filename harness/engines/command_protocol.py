@@ -14,6 +14,8 @@ from pathlib import Path
 
 import jsonschema_rs
 
+from .schema_ops import ops_resource
+
 PROTOCOL_VERSION = 1
 SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schema" / "protocol.schema.json"
 
@@ -34,8 +36,10 @@ def schema():
 
 
 @lru_cache(maxsize=1)
-def _validator():
-    return jsonschema_rs.Draft202012Validator(schema())
+def validator():
+    """The protocol schema's validator, its op names read from ops.schema.json."""
+    return jsonschema_rs.Draft202012Validator(
+        schema(), registry=jsonschema_rs.Registry([ops_resource()]))
 
 
 def encode_number(x, integers=False):
@@ -145,7 +149,7 @@ def decode_message(line):
             and message.get("protocol") not in (None, PROTOCOL_VERSION):
         raise ProtocolError(f"field protocol: the port speaks protocol {message['protocol']!r}; "
                             f"this harness speaks {PROTOCOL_VERSION}")
-    for error in _validator().iter_errors(message):
+    for error in validator().iter_errors(message):
         path = list(error.instance_path)
         reason = error.message
         value = _at(message, path)

@@ -28,6 +28,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 import jsonschema
+import referencing
 
 from ..fixture import display_path
 from ..ops import OPS
@@ -39,6 +40,7 @@ from .build import CACHE_PLACEHOLDER, DEFAULT_BUILD_TIMEOUT, cache_folder
 DRIVERS_PLACEHOLDER = "{drivers}"
 DRIVERS_FOLDER = Path(__file__).resolve().parents[1] / "drivers"
 from .lua_chunks import first_syntax_error, op_params
+from .schema_ops import ops_resource
 
 __all__ = ["Manifest", "ManifestError", "load_manifest", "DEFAULT_OPS", "DEFAULT_NN", "NnApi",
            "op_params", "SCHEMA_PATH"]
@@ -159,7 +161,9 @@ def _schema():
     global _SCHEMA
     if _SCHEMA is None:
         schema = json.loads(SCHEMA_PATH.read_text())
-        _SCHEMA = (schema, jsonschema.Draft202012Validator(schema))
+        ops = referencing.Resource.from_contents(ops_resource()[1])
+        registry = referencing.Registry().with_resource(ops_resource()[0], ops)
+        _SCHEMA = (schema, jsonschema.Draft202012Validator(schema, registry=registry))
     return _SCHEMA
 
 

@@ -5,14 +5,13 @@ x^2 (x * x, where glibc's pow can be 1 ulp off)."""
 import shutil
 import subprocess
 
-import jsonschema
 import pytest
 from command_helpers import (PORTS, REPO, awkward_program, backward_twice, chain, differing,
                              lua_has_dkjson, opened, ops_by_state, program, same_bits,
                              small_corpus)
 
 from micrograd_lab.harness.engines.command import CommandEngine
-from micrograd_lab.harness.engines.command_protocol import schema
+from micrograd_lab.harness.engines.command_protocol import validator
 from micrograd_lab.harness.engines.base import EngineFailure, Unsupported
 from micrograd_lab.harness.probes import LOWERED, SUPPORTED, UNSUPPORTED_OP
 from micrograd_lab.harness.interpret import interpret
@@ -46,7 +45,7 @@ def lua(request):
 def test_the_hello_validates_and_names_the_interpreter(lua):
     binary, runtime = lua
     assert runtime.last_start_failure is None
-    jsonschema.validate(runtime.hello, schema())
+    validator().validate(runtime.hello)
     assert runtime.version.startswith(VERSIONS[binary])
     said = subprocess.run([binary, "-v"], capture_output=True, text=True)
     assert runtime.version.split()[1][:3] in (said.stdout + said.stderr)

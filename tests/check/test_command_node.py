@@ -3,14 +3,13 @@ JavaScript port written for these tests (tests/ports/js/)."""
 import json
 import shutil
 
-import jsonschema
 import pytest
 from cli_run import harness
 from command_helpers import (REPO, awkward_program, backward_twice, chain, differing, opened,
                              ops_by_state, program, same_bits, small_corpus)
 
 from micrograd_lab.harness.engines.command import CommandEngine
-from micrograd_lab.harness.engines.command_protocol import schema
+from micrograd_lab.harness.engines.command_protocol import validator
 from micrograd_lab.harness.engines.base import EngineFailure, Unsupported
 from micrograd_lab.harness.probes import LOWERED, SUPPORTED
 from micrograd_lab.harness.judge.compare import ulp_distance
@@ -36,7 +35,7 @@ def uses(fixture, ops):
 
 
 def test_the_hello_validates_and_every_op_runs(js):
-    jsonschema.validate(js.hello, schema())
+    validator().validate(js.hello)
     assert js.hello["language"] == "javascript"
     assert js.version.startswith("node v")
     assert js.declared_ops() is None    # the driver has no list of ops

@@ -3,13 +3,12 @@ through it is python_ref to the bit; micrograd 0.1.0 from PyPI through it
 shows its own faults, unmended."""
 import sys
 
-import jsonschema
 import pytest
 from command_helpers import (PORTS, REPO, awkward_program, backward_twice, chain, differing,
                              opened, ops_by_state, program, same_bits, small_corpus)
 
 from micrograd_lab.harness.engines.command import CommandEngine
-from micrograd_lab.harness.engines.command_protocol import schema
+from micrograd_lab.harness.engines.command_protocol import validator
 from micrograd_lab.harness.engines.base import NUMBER_EXPONENT, VALUE_EXPONENT, EngineFailure, Unsupported
 from micrograd_lab.harness.probes import BROKEN, LOWERED, SUPPORTED, UNSUPPORTED_OP
 from micrograd_lab.harness.interpret import interpret
@@ -41,7 +40,7 @@ def failure(runtime, p):
 # -- python_ref: the driver loses nothing ---------------------------------------
 
 def test_python_ref_says_a_valid_hello_and_runs_every_op(python_ref):
-    jsonschema.validate(python_ref.hello, schema())
+    validator().validate(python_ref.hello)
     assert python_ref.hello["language"] == "python"
     assert "CPython" in python_ref.version
     assert python_ref.declared_ops() is None    # the driver has no list of ops

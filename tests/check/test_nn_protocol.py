@@ -5,13 +5,12 @@ a hello names the kinds of MLP a port builds."""
 import json
 import sys
 
-import jsonschema_rs
 import pytest
 
 from micrograd_lab.harness.engines.base import EngineFailure, Unsupported
 from micrograd_lab.harness.engines.command import CommandEngine
 from micrograd_lab.harness.engines.command_protocol import (ProtocolError, decode_message, decode_mlp_answer,
-                                              decode_number, encode_mlp, schema)
+                                              decode_number, encode_mlp, validator)
 from micrograd_lab.harness.nn.cases import all_cases
 
 LECTURE = all_cases()[0].request   # MLP(3, [4, 4, 1]): 41 parameters, no SGD step
@@ -26,7 +25,7 @@ def test_every_cases_request_validates_and_crosses_exactly(case):
     sent = encode_mlp(case.request, 7)
     assert sent.endswith(b"\n") and sent.count(b"\n") == 1
     message = json.loads(sent)
-    jsonschema_rs.Draft202012Validator(schema()).validate(message)
+    validator().validate(message)
     request = case.request
     assert (message["kind"], message["id"], message["sizes"], message["activations"]) == (
         "mlp", 7, list(request.sizes), request.kind)
