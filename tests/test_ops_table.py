@@ -8,6 +8,8 @@ the parser, and that the Lua operator tables and docs/fixtures.md name the same 
 """
 import math
 import re
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -192,3 +194,24 @@ def test_the_fixtures_page_op_table_is_docs_table():
     assert "\n".join(readme[start:end]) == docs_table(), \
         "docs/fixtures.md's op table differs from harness.ops: paste `python -m micrograd_lab.harness.ops` over it"
     assert len(readme[start:end]) == len(OPS) + 2
+
+
+# Where an op may be written by hand (its entry, the two engines, the fixture
+# generator's points), plus two that say something about one op: a planted bug
+# and a formula's text.  Every other file naming it is generated, and says so.
+HAND_WRITTEN_NAMING_SIGMOID = {
+    "harness/ops.py", "python_ref/engine.py", "lua_port/micrograd/engine.lua",
+    "harness/fixtures/generate_ops.py", "harness/mutants/table.py", "harness/diagnoses/tanh_exp.py"}
+
+
+def test_an_op_is_written_by_hand_in_six_files_at_most():
+    if shutil.which("git") is None or not (REPO / ".git").exists():
+        pytest.skip("needs git and a clone: it greps the tracked files")
+    found = subprocess.run(
+        ["git", "grep", "-lw", "sigmoid", "--", ":!tests", ":!*.md", ":!harness/fixtures/*.toml",
+         ":!harness/fixtures/**/*.toml"], cwd=REPO, capture_output=True, text=True, check=True)
+    generated = {path for path in found.stdout.split()
+                 if re.search(r"\b(Generated|generated)\b.*do not edit",
+                              (REPO / path).read_text().splitlines()[0])}
+    assert set(found.stdout.split()) - generated == HAND_WRITTEN_NAMING_SIGMOID
+    assert len(HAND_WRITTEN_NAMING_SIGMOID) <= 6
