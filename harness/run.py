@@ -37,7 +37,8 @@ from .lower import LOWERABLE, lower
 from .nn import cell as nn_cell
 from .ops import OPS
 from .program import FLOATS, INTEGERS
-from .run_control import INTERRUPTED, Control, Interrupted, Limits, NotRun, no_second_interrupt
+from .run_control import (IN_FLIGHT, INTERRUPTED, Control, Interrupted, Limits, NotRun,
+                          no_second_interrupt)
 from .run_result import (CATEGORY, COUNTED, EXPECTED, CheckSettings, DoesNotStart,  # noqa: F401
                          FixtureResult, LevelLine, Port, RunResult)  # (the runner's API)
 from .schedule import Scheduler, default_jobs, fixture_tasks, merge_parts
@@ -256,9 +257,11 @@ def _work(task):
         except Exception as exc:   # declared_ops() itself failed: the fixtures say the rest
             found = {op: probes.OpStatus(probes.BROKEN, f"{type(exc).__name__}: {exc}")
                      for op in OPS}
-        # an op the run stopped before it was probed: the NOT RUN cells name why, once
-        found = {op: probes.OpStatus(s.state, NOT_PROBED) if s.message.startswith("NotRun: ")
-                 else s for op, s in found.items()}
+        # an op the run stopped before it was probed: the NOT RUN cells name why, once;
+        # the op whose program the budget stopped says so (the port may loop)
+        found = {op: probes.OpStatus(s.state, s.message.removeprefix("NotRun: ")
+                                     if IN_FLIGHT in s.message else NOT_PROBED)
+                 if s.message.startswith("NotRun: ") else s for op, s in found.items()}
         return (str(engine.version or spec.name), None, found, engine.language,
                 engine.printed(), engine.budget)
     name, ops, kept = args[1:]

@@ -60,6 +60,18 @@ def budget_message(budget):
             "(--budget gives more)")
 
 
+IN_FLIGHT = "ran out while the port was still working on this program"
+
+
+def in_flight_message(budget, timeout):
+    """The program the budget stopped: where one program takes the whole
+    budget, the port may loop, and a lower time limit tells that sooner."""
+    limit = f"{timeout:g} s of CPU" if timeout else "none"
+    return (f"the time budget ({budget:g} s of CPU) {IN_FLIGHT}, without an answer (a program's "
+            f"time limit: {limit}); a port that loops reads like this, and a lower limit "
+            "(--timeout, or timeout in the manifest) stops it sooner")
+
+
 class Control:
     """One run's limits, as its tasks see them (made before the workers
     fork; each worker gets a copy, the stop flags are shared)."""
@@ -130,7 +142,8 @@ class Guarded:
             out = self._engine.evaluate(program, integers=integers)
         except EngineFailure as failure:
             if failure.kind == "stopped":
-                raise NotRun(budget_message(control.limits.budget)) from None
+                raise NotRun(in_flight_message(control.limits.budget,
+                                               control.timeouts[index])) from None
             control.answered(index, failure)
             raise
         except Exception:

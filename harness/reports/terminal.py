@@ -76,7 +76,7 @@ def _fixture_lines(result, console):
 
 def _engines(result):
     """One row per engine: its cells of the counted levels in the final line's
-    words (passed; failed, not run among them; the rest: skipped, unsupported,
+    words (passed, failed, not run; the rest: skipped, unsupported,
     convention), and the verdicts other than EXACT."""
     chosen = set(result.levels) != set(LEVELS)
     notes = ([f"counted: level {', '.join(result.levels)}"] if chosen else []) + (
@@ -84,7 +84,8 @@ def _engines(result):
          "failed"] if result.malformed else [])   # the final line counts them failed
     table = Table(box=box.SIMPLE_HEAD, padding=(0, 1), caption="; ".join(notes) or None)
     for name, justify in (("engine", "left"), ("version", "left"), ("passed", "right"),
-                          ("failed", "right"), ("other", "right"), ("beyond EXACT", "left")):
+                          ("failed", "right"), ("not run", "right"), ("other", "right"),
+                          ("beyond EXACT", "left")):
         table.add_column(name, justify=justify, overflow="fold")
     fixtures = [f for f in result.fixtures if result.is_counted(f)]
     for column in result.columns:
@@ -97,11 +98,12 @@ def _engines(result):
             counted.update(p.counted for p in probed)
             bad = [f"probe {p.name} {p.verdict}" for p in probed if p.verdict]
             rest = ", ".join(bad + ([rest] if rest != "-" else [])) or "-"
-        failed = counted["failed"] + counted["not run"]
-        other = sum(counted.values()) - counted["passed"] - failed
+        failed, not_run = counted["failed"], counted["not run"]
+        other = sum(counted.values()) - counted["passed"] - failed - not_run
         version = result.versions.get(column, "the fixtures' own numbers")
         table.add_row(column, version, str(counted["passed"]),
-                      Text(str(failed), style="bold red" if failed else ""), str(other),
+                      Text(str(failed), style="bold red" if failed else ""),
+                      Text(str(not_run), style="bold red" if not_run else ""), str(other),
                       Text("all EXACT" if rest == "-" else rest,
                            style=STYLES[cell_groups.status(cells)]))
     return table

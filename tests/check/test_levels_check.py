@@ -224,11 +224,12 @@ def test_the_engine_table_counts_what_the_final_line_counts(tmp_path, capsys):
     assert code == 0
     rows = [line.split() for line in out if line.split()[:1] and line.split()[0] in runtimes]
     assert [r[0] for r in rows] == runtimes
-    numbers = [[int(n) for n in r if n.isdigit()][:3] for r in rows]
+    numbers = [[int(n) for n in r if n.isdigit()][:4] for r in rows]
     final = dict((name, int(n)) for n, name in
                  (part.split(" ", 1) for part in out[-1].split(" (counted")[0].split(", ")))
     assert sum(n[0] for n in numbers) == final["passed"]
     assert sum(n[1] for n in numbers) == final["failed"] == 0
-    assert sum(n[2] for n in numbers) == sum(v for k, v in final.items()
-                                             if k not in ("passed", "failed"))
+    assert sum(n[2] for n in numbers) == final.get("not run", 0)
+    assert sum(n[3] for n in numbers) == sum(v for k, v in final.items()
+                                             if k not in ("passed", "failed", "not run"))
     assert any(line.strip() == "counted: level lecture" for line in out)

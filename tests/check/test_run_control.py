@@ -58,6 +58,25 @@ def test_the_budget_ends_a_check_with_a_report(capsys, tmp_path):
     assert (tmp_path / "check.html").is_file() and (tmp_path / "results.json").is_file()
 
 
+def test_a_program_that_outlasts_the_budget_is_named_as_such(capsys, tmp_path):
+    # a program's limit above the whole budget: a student's looping port
+    # read only "the budget ran out before this cell ran (--budget gives
+    # more)", and the engine table counted the NOT RUN cells failed
+    code, out, _ = harness(["check", LOOPS, "--runtimes", "lua54", *FEW, "--budget", "1",
+                            "--timeout", "30", "--jobs", "1", "--report-dir", str(tmp_path)],
+                           capsys)
+    assert code == 1
+    report = json.loads((tmp_path / "check.json").read_text())
+    add = report["engines"]["lua54"]["ops"]["add"]["message"]
+    assert add.startswith("the time budget (1 s of CPU) ran out while the port was still "
+                          "working on this program, without an answer (a program's time "
+                          "limit: 30 s of CPU); a port that loops reads like this"), add
+    assert "add fails: the time budget (1 s of CPU) ran out while the port" in out
+    [row] = [line.split() for line in out.splitlines() if line.split()[:1] == ["lua54"]]
+    assert [int(n) for n in row if n.isdigit()][:4] == [0, 0, 3, 0]   # passed failed not-run other
+    assert out.splitlines()[-1] == "0 passed, 0 failed, 3 not run"
+
+
 def test_the_hello_honours_the_manifest_timeout(tmp_path):
     manifest = tmp_path / "port.toml"
     manifest.write_text(f'[port]\nname = "sleepy"\nlanguage = "command"\n'
