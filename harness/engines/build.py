@@ -19,6 +19,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -34,6 +35,7 @@ CACHE_ENVIRONMENT = "MICROGRAD_LAB_CACHE"    # the cache's root, if not the user
 DEFAULT_BUILD_TIMEOUT = 600.0
 STAMP, LOG, LOCK = ".build-stamp", "build.log", ".lock"
 SHOWN_CHARACTERS = 300
+PLACE_BELOW = re.compile(r"-->\s*(\S+:\d+(?::\d+)?)$")
 
 
 class BuildError(Exception):
@@ -166,9 +168,15 @@ def _kill_group(pid):
 
 def first_error(text):
     """The line of a compiler's output that says what is wrong first: the
-    first line naming an error, else the last line it wrote."""
+    first line naming an error, else the last line it wrote; with its place
+    where the compiler writes that on a line of its own (rustc's `--> file:line:col`)."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if not lines:
         return "it printed nothing"
-    chosen = next((line for line in lines if "error" in line.lower()), lines[-1])
-    return chosen if len(chosen) <= SHOWN_CHARACTERS else chosen[:SHOWN_CHARACTERS] + "..."
+    index = next((i for i, line in enumerate(lines) if "error" in line.lower()), len(lines) - 1)
+    chosen = lines[index]
+    if len(chosen) > SHOWN_CHARACTERS:
+        chosen = chosen[:SHOWN_CHARACTERS] + "..."
+    place = next((m.group(1) for line in lines[index + 1:index + 3]
+                  if (m := PLACE_BELOW.match(line))), None)
+    return f"{chosen} (at {place})" if place else chosen

@@ -10,7 +10,8 @@ import time
 import pytest
 
 from micrograd_lab.harness.__main__ import main as harness_main
-from micrograd_lab.harness.engines.build import CACHE_ENVIRONMENT, BuildError, cache_folder, ensure_built
+from micrograd_lab.harness.engines.build import (CACHE_ENVIRONMENT, BuildError, cache_folder, ensure_built,
+                                                 first_error)
 from micrograd_lab.harness.engines.manifest import ManifestError, load_manifest
 
 # Writes {cache}/port.py, a port that answers every program with the data it
@@ -148,3 +149,28 @@ def test_the_cache_root_follows_xdg_without_the_lab_variable(tmp_path, monkeypat
     assert cache_folder(tmp_path / "p" / "port.toml").parent == \
         tmp_path / "xdg" / "micrograd-parity-lab" / "builds"
     assert os.path.basename(cache_folder(tmp_path / "p" / "port.toml")).startswith("p-")
+
+
+# Each compiler's first error, as it prints it: the place is on the error's
+# line, or (rustc) on the line below, which a student needs to find the line
+COMPILER_OUTPUT = {
+    "rustc": ("error: this file contains an unclosed delimiter\n --> engine.rs:114:3\n  |\n"
+              "1 | fn main() {\n", "error: this file contains an unclosed delimiter "
+                                   "(at engine.rs:114:3)"),
+    "rustc, a type error": ("warning: unused import\n --> main.rs:2:5\nerror[E0308]: mismatched "
+                            "types\n  --> adapter.rs:20:54\n   |\n",
+                            "error[E0308]: mismatched types (at adapter.rs:20:54)"),
+    "g++": ("In file included from driver.cpp:3:\nvalue.hpp: In function 'int f()':\n"
+            "value.hpp:1:24: error: expected ',' or ';' before 'return'\n",
+            "value.hpp:1:24: error: expected ',' or ';' before 'return'"),
+    "go": ("# port\n./value.go:3:1: syntax error: unexpected }, expecting expression\n",
+           "./value.go:3:1: syntax error: unexpected }, expecting expression"),
+    "javac": ("Value.java:1: error: ';' expected\nclass M { }\n   ^\n1 error\n",
+              "Value.java:1: error: ';' expected"),
+}
+
+
+@pytest.mark.parametrize("compiler", COMPILER_OUTPUT)
+def test_the_first_error_keeps_its_place(compiler):
+    output, said = COMPILER_OUTPUT[compiler]
+    assert first_error(output) == said
