@@ -7,11 +7,12 @@ own error reported as an `error`, and has no nn.
 
 Each port is built once per run (conftest.py: one build cache)."""
 import contextlib
+import math
 import re
 
 import pytest
 from cli_run import harness
-from conftest import BUGGY, kit_params, missing_tools
+from conftest import BUGGY, REPO, kit_params, missing_tools
 
 from micrograd_lab.harness.engines.build import ensure_built
 from micrograd_lab.harness.check.cli import check_port
@@ -189,3 +190,29 @@ def test_a_kit_refuses_an_adapter_it_cannot_use_in_one_line(tmp_path, capsys):
     assert re.search(r"port.toml:\d+:\d+: \[port\] command: the port does not start on go-example "
                      r"\(crash\): .* go kit: adapter.go: method Softplus: an op takes V, "
                      r"\(V, V\), \(V, \[\]V\) or \(V, \[\]V, \[\]V\)", err[-1])
+
+
+# The adapter docs/languages.md shows for a kit, and the file of the example
+# port it names: a student who copies it builds on the first try
+PAGE = (REPO / "docs" / "languages.md").read_text()
+PAGE_SAMPLES = {"go": ("Go", "go", {}), "rust": ("Rust", "rust", {"engine.rs": "value.rs"})}
+
+
+@pytest.mark.parametrize("language", [p for p in kit_params() if p.values[0] in PAGE_SAMPLES])
+def test_the_adapter_the_page_shows_builds_with_the_example_port(language, tmp_path):
+    # the Rust sample lacked `pub const NN`, which main.rs needs: it did not build
+    title, fence, renamed = PAGE_SAMPLES[language]
+    section = PAGE.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
+    sample = section.split(f"```{fence}\n", 1)[1].split("```", 1)[0]
+    kit = KITS[language]
+    for path in kit.folder.iterdir():
+        if path.is_file() and path.name not in (kit.adapter, kit.nn) + kit.example[1:2]:
+            (tmp_path / path.name).write_bytes(path.read_bytes())
+    for name, example_file in renamed.items():
+        (tmp_path / example_file).rename(tmp_path / name)
+    (tmp_path / kit.adapter).write_text(sample)
+    with opened_kit(tmp_path / "port.toml") as runtime:
+        assert sorted(runtime.hello["ops"]) == ["add", "tanh"]   # the two the sample has
+        assert "nn" not in runtime.hello
+        values = runtime.evaluate(parse_program("y = (x + x).tanh()", {"x": 0.5}, "y"))
+        assert math.isclose(values["y"][0], math.tanh(1.0), rel_tol=1e-15)
