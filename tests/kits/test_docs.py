@@ -5,7 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from micrograd_lab.harness.check.cli import DEFAULT_BUDGET
 from micrograd_lab.harness.drivers import KITS
+from micrograd_lab.harness.engines.manifest import load_manifest
+from micrograd_lab.harness.run_control import FAIL_AFTER
 
 REPO = Path(__file__).resolve().parents[2]
 PAGE = (REPO / "docs" / "languages.md").read_text()
@@ -32,3 +35,11 @@ def test_every_driver_the_page_names_exists():
 def test_the_page_has_a_row_per_language():
     rows = re.findall(r"^\| (\w[\w+]*) \|", PAGE, re.MULTILINE)
     assert rows[1:] == ["JavaScript", "TypeScript", "Python", "Lua", "Go", "Rust", "C++", "Java"]
+
+
+@pytest.mark.parametrize("language", list(KITS))
+def test_a_kit_port_that_loops_is_stopped_by_fail_fast_within_the_budget(language):
+    # the kits said timeout = 60, the whole budget: a looping port spent it on
+    # its first program and read only "the budget ran out before this cell ran"
+    manifest = load_manifest(KITS[language].folder / "port.toml")
+    assert manifest.timeout * FAIL_AFTER < DEFAULT_BUDGET
