@@ -109,7 +109,9 @@ def examine(fixture, evaluated, reference, evaluation, cell, engine):
     # and every gradient of the fixture is what that one derivative gives
     if not explains(program, reference, evaluation, Backward(step_partials={step.out: partials})):
         return []
-    which = f" for its argument {position + 1}" if len(step.args) > 1 else ""
+    # "for its argument 2" in `y = 2 / x` read as the constant 2: say which, and whose
+    ordinal = ("first", "second", "third")[position] if position < 3 else f"{position + 1}th"
+    which = f" for its {ordinal} argument, {node}," if len(step.args) > 1 else ""
     shown_as = "{:.6g}" if f"{implied:.6g}" != f"{own:.6g}" else "{!r}"   # enough digits to differ
     detail = (f"{node}'s gradient {got!r}, python_ref {want!r}, and it comes from "
               f"`{step.text or step.out}` alone, whose own gradient is right: {step.op}'s "

@@ -6,10 +6,13 @@ import math
 from ..judge.verdict import CONVENTION, FAIL
 from .common import Bug, Evidence
 
-BUGS = [Bug("integer-wrap", "integer gradients that wrap (Lua 5.3+)",
+# x * 1.0, not x + 0.0, to make a float: -0 + 0.0 is +0.0, and a student who
+# followed that advice met new -inf/+inf failures on the zero-sign fixtures
+BUGS = [Bug("integer-wrap", "integers that wrap (Lua 5.3+)",
             "a value that started as a Lua integer (grad = 0, backward's seed 1, or an "
-            "integral input) stays one, and 64-bit integers wrap at 2^63: start from floats "
-            "(0.0, 1.0) and turn inputs into floats (x + 0.0)", 4, "gradient-field",
+            "integral input's data) stays one, and 64-bit integers wrap at 2^63: start from "
+            "floats (0.0, 1.0) and turn data into floats with x * 1.0 (x + 0.0 would turn -0.0 "
+            "into 0.0)", 4, "gradient-field",
             ("reuse-doubling-1000",))]
 
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 import pytest
 
 from micrograd_lab.harness.engines.registry import get_engine
-from micrograd_lab.harness.diagnoses import examine
+from micrograd_lab.harness.diagnoses import examine, integer_wrap
 from micrograd_lab.harness.diagnoses.exponential_walk import visits_once_per_path
 from micrograd_lab.harness.diagnoses.float32 import to_float32
 from micrograd_lab.harness.diagnoses.simulate import (DUPLICATES, DUPLICATES_REVERSED, EVERY_OP, NO_TOPO,
@@ -209,7 +209,7 @@ def test_a_wrong_derivative_names_the_op_whose_backward_wrote_it():
     over_b = Backward(partials={"div": lambda args, out, partials: [partials[0], 2 * partials[1]]})
     [found] = evidence("div-1-3", simulated("div-1-3", over_b))
     assert (found.bug, found.ops) == ("derivative", ("div",))
-    assert "div's local derivative for its argument 2" in found.detail
+    assert "div's local derivative for its second argument, b, reads" in found.detail
 
 
 def test_a_wrong_gradient_with_two_writers_or_a_wrong_upstream_names_no_derivative():
@@ -360,3 +360,13 @@ def test_a_number_on_the_left_computed_the_other_way_round():
     [found] = evidence("lecture-number-2-minus-x", {**ref, "y": (1.0, 1.0)})
     assert (found.bug, found.node, found.ops) == ("operands-swapped", "y", ("sub",))
     assert bugs("lecture-number-2-minus-x", {**ref, "y": (5.0, 1.0)}) == []   # another fault
+
+
+def test_the_integer_advice_makes_floats_and_keeps_the_sign_of_zero():
+    # it said x + 0.0, and -0.0 + 0.0 is 0.0: a student who followed it met new
+    # failures on the zero-sign fixtures; x * 1.0 makes a float and keeps -0.0
+    lua = pytest.importorskip("lupa.lua54").LuaRuntime()
+    [bug] = integer_wrap.BUGS
+    assert "x * 1.0" in bug.advice("lua")
+    made = lua.eval("{math.type(3 * 1.0), 1 / (-0.0 * 1.0), 1 / (-0.0 + 0.0)}")
+    assert (made[1], made[2], made[3]) == ("float", -math.inf, math.inf)
