@@ -8,7 +8,9 @@
 -- gives them; elsewhere, and without the flag, as floats.
 --
 -- make(port) returns interpret(program), where port is
--- {new = f, data = f, grad = f, backward = f, ops = {add = f, ...}}.
+-- {new = f, data = f, grad = f, backward = f, ops = {add = f, ...}, mark = f};
+-- mark (optional) is told each phase as it starts ("forward", "backward",
+-- "data"), so that a program stopped by its time limit can say where it was.
 -- interpret returns data, grads: two arrays in program order.  When the port
 -- raises, it returns nil, then where ("input", "step", "backward", "data" or
 -- "grad"), the input's or step's index, and the error message.
@@ -32,6 +34,7 @@ end
 return function(port)
   local new, data_of, grad_of, backward = port.new, port.data, port.grad, port.backward
   local ops = port.ops
+  local mark = port.mark or function() end
 
   local function run(program, at)
     local integers = program.integers
@@ -40,6 +43,7 @@ return function(port)
     local n_inputs, n_steps = #input_values, #step_ops
     local order = {}  -- every node in program order: inputs, then the steps
 
+    mark("forward")
     at.phase = "input"
     for i = 1, n_inputs do
       at.index = i
@@ -89,6 +93,7 @@ return function(port)
     end
 
     at.phase, at.index = "backward", 0
+    mark("backward")
     local output = order[program.output_place]
     if output == nil then
       error("unknown output node " .. tostring(program.output), 0)
@@ -96,6 +101,7 @@ return function(port)
     backward(output)
 
     local data, grads = {}, {}
+    mark("data")
     at.phase = "data"
     for i = 1, #order do
       at.index = i

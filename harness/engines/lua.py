@@ -43,11 +43,15 @@ from .base import (FLOATS, INTEGERS, NUMBER_EXPONENT, Engine, EngineFailure, Uns
                    refuse_value_exponents)
 from .cpu_clock import WALL_BACKSTOP, cpu_seconds
 from .lua_chunks import chunks
+from .lua_worker import PHASE
 from .printed import Printed
 
 __all__ = ["LuaPortEngine", "open_lua_port", "has_lua_integers", "is_lua_integer",
            "flattened"]
 
+# interpret_port.lua's phases, as a timeout names them
+PHASE_WORDS = {"forward": ", building the graph", "backward": ", in backward",
+               "data": ", reading data and grad"}
 START_ALLOWANCE = 20.0  # seconds for a worker to start Python and lupa, before its setup runs
 # What Lua says when an expression calls a method the port's Values lack, or
 # applies an operator they have no metamethod for, in both wordings:
@@ -171,19 +175,26 @@ class _Worker:
             if payload is not None:
                 self.outbox.send_bytes(payload)
             cpu_start, wall_start = self.cpu_seconds(), time.monotonic()
-            while not self.inbox.poll(min(0.05, timeout)):
-                wall = time.monotonic() - wall_start
-                cpu = self.cpu_seconds()
-                used = wall if cpu is None or cpu_start is None else cpu - cpu_start
-                if used > timeout or wall > WALL_BACKSTOP * timeout:
-                    self.kill()
-                    raise EngineFailure("timeout", f"{runtime}: still running after {timeout:g} s "
-                                                 "(the worker was stopped)")
-                if deadline.passed():
-                    self.kill()
-                    raise EngineFailure("stopped", f"{runtime}: the run's time budget ran out "
-                                                   "while the port worked (the worker was stopped)")
-            return self.inbox.recv()
+            phase = ""   # where a port's program is (forward, backward): a loop's place
+            while True:
+                while not self.inbox.poll(min(0.05, timeout)):
+                    wall = time.monotonic() - wall_start
+                    cpu = self.cpu_seconds()
+                    used = wall if cpu is None or cpu_start is None else cpu - cpu_start
+                    if used > timeout or wall > WALL_BACKSTOP * timeout:
+                        self.kill()
+                        raise EngineFailure("timeout", f"{runtime}: still running after "
+                                                       f"{timeout:g} s{PHASE_WORDS.get(phase, '')} "
+                                                       "(the worker was stopped)")
+                    if deadline.passed():
+                        self.kill()
+                        raise EngineFailure("stopped", f"{runtime}: the run's time budget ran out "
+                                                       "while the port worked (the worker was "
+                                                       "stopped)")
+                reply = self.inbox.recv()
+                if not (isinstance(reply, tuple) and reply[:1] == (PHASE,)):
+                    return reply
+                phase = reply[1]
         except (EOFError, OSError):
             raise self.died(runtime) from None
 

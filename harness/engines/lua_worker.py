@@ -66,7 +66,8 @@ def _cap_address_space(max_memory):
 class Port:
     """The port loaded on one runtime: setup run, expressions compiled."""
 
-    def __init__(self, config, started):
+    def __init__(self, config, started, mark):
+        """mark(phase): interpret_port.lua's phases of a program, to the parent."""
         self.sandbox = LuaSandbox(config["runtime"], config["modules"],
                                   max_memory=config["max_memory"], instruction_budget=None,
                                   jit="early", shared_globals=True, capture_print=True)
@@ -95,7 +96,7 @@ class Port:
         except LuaError as exc:
             self.error = ("error", str(exc))
             return
-        port = {**functions, "ops": sandbox.table(ops), "nn": sandbox.table(nn)}
+        port = {**functions, "ops": sandbox.table(ops), "nn": sandbox.table(nn), "mark": mark}
         for attribute, path in (("interpreter", INTERPRETER), ("nn_interpreter", NN_INTERPRETER)):
             make = sandbox.run(sandbox.compile(path.read_text(), f"@lua_port/{path.name}"))
             setattr(self, attribute, sandbox.run(make, sandbox.table(port)))
@@ -142,10 +143,15 @@ def _end_with_the_parent():
     threading.Thread(target=watch, daemon=True).start()
 
 
+# a message before the reply: the phase of the program that now runs
+PHASE = "phase"
+
+
 def serve(read_fd, write_fd):
     _end_with_the_parent()
     inbox, outbox = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
-    port = Port(inbox.recv(), lambda: outbox.send("started"))
+    port = Port(inbox.recv(), lambda: outbox.send("started"),
+                lambda phase: outbox.send((PHASE, phase)))
     outbox.send(port.hello())
     while True:
         try:

@@ -43,6 +43,9 @@ def test_a_looping_port_stops_after_timeouts_in_a_row(capsys, tmp_path):
     ops = report["engines"]["lua54"]["ops"]
     assert sorted(op for op, s in ops.items() if s["message"].startswith("timeout:")) == \
         ["add", "mul", "sub"]
+    # and where each program was when it was stopped: its backward loops
+    assert ops["add"]["message"] == ("timeout: lua54: still running after 0.2 s, in backward "
+                                     "(the worker was stopped)")
 
 
 def test_the_budget_ends_a_check_with_a_report(capsys, tmp_path):
