@@ -5,7 +5,8 @@ import math
 import pytest
 from hypothesis import given, strategies as st
 
-from micrograd_lab.harness.judge.compare import abs_error, expected_evaluation, rel_error, ulp_distance
+from micrograd_lab.harness.judge.compare import (Mismatch, abs_error, expected_evaluation, rel_error,
+                                                  ulp_distance)
 from micrograd_lab.harness.fuzz import profiles
 from micrograd_lab.harness.judge.verdict import CLOSE, EXACT, FAIL, NA, ERROR, Cell, compare
 from micrograd_lab.harness.program import Arg, Program, Step
@@ -245,3 +246,14 @@ def test_a_fail_shows_the_value_farthest_off_next_to_the_first():
     # where the first is also the farthest, it is named once
     cand["a"] = REF["a"]
     assert compare(REF, cand, _program()).worst_fail is None
+
+
+def test_a_distance_of_more_ulps_than_anyone_reads_is_said_absolutely_too():
+    # a student read "expected 0.0, got 6000.0, 4.66332e+18 ulp (allowed 4.44843e+18)"
+    far = Mismatch("l", "mul", 3, "l = d * f", "data", 0.0, 6000.0, 4.66332e18, 6000.0,
+                   math.inf, 4.44843e18)
+    assert far.describe().endswith("expected 0.0, got 6000.0, off by 6e+03, 2.55e-11 allowed "
+                                   "(4.66332e+18 ulp, 4.44843e+18 allowed)")
+    near = Mismatch("y", "mul", 3, "y = x * 2", "data", 1.0, 1.0000000000000004, 2, 4.4e-16,
+                    4.4e-16, 1)
+    assert near.describe().endswith("2 ulp (allowed 1)")

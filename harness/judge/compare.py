@@ -55,6 +55,11 @@ def ulp_distance(a, b):
     return abs(_ordered(a) - _ordered(b))
 
 
+# Beyond this many ulps allowed, a distance in ulps says little to a reader (4.5e18 ulp
+# is 6e3 around 0.0): the absolute distance goes first.
+ULPS_TOO_MANY_TO_READ = 2.0 ** 20
+
+
 def ulp_reach(value, ulps):
     """How far (absolutely) `ulps` float64 steps from value can land, the
     farther of the two directions; inf when they pass the largest float."""
@@ -123,9 +128,13 @@ class Mismatch:
             f"line {self.line}: {self.text})" if self.text else f"{self.op})")
 
     def describe(self):
+        distance = f"{fmt_ulps(self.ulps)} ulp (allowed {self.allowed:g})"
+        if self.allowed > ULPS_TOO_MANY_TO_READ:   # near 0 an ulp is tiny: say it absolutely too
+            reach = ulp_reach(self.reference, self.allowed)
+            distance = (f"off by {self.abs_err:.3g}, {reach:.3g} allowed ({fmt_ulps(self.ulps)} "
+                        f"ulp, {self.allowed:g} allowed)")
         return (f"{self.where()} {self.field}: "
-                f"expected {self.reference!r}, got {self.candidate!r}, "
-                f"{fmt_ulps(self.ulps)} ulp (allowed {self.allowed:g})")
+                f"expected {self.reference!r}, got {self.candidate!r}, {distance}")
 
     def describe_briefly(self):
         """Where, both values and how far apart, relatively (the farthest-off value)."""
