@@ -71,10 +71,15 @@ PREFERRED_PREFIXES = ("lecture-", "micrograd-", "probe ", "fd-", "found-")
 OTHER_FIXTURES = PREFERRED_PREFIXES.index("fd-") - 0.5
 
 
+# An edge (a subnormal, an inf) is an example a student reads last: relu's
+# `out.data >= 0` was shown at relu-edge-minus-5em324, not at an ordinary point
+EDGE_FIXTURES = OTHER_FIXTURES + 0.25
+
+
 def preference(evidence):
     where = evidence.where
     rank = next((i for i, prefix in enumerate(PREFERRED_PREFIXES) if where.startswith(prefix)),
-                OTHER_FIXTURES)
+                EDGE_FIXTURES if "-edge-" in where else OTHER_FIXTURES)
     return rank, evidence.size
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from micrograd_lab.harness.engines.registry import get_engine
 from micrograd_lab.harness.diagnoses import examine, integer_wrap
+from micrograd_lab.harness.diagnoses.common import Evidence, preference
 from micrograd_lab.harness.diagnoses.exponential_walk import visits_once_per_path
 from micrograd_lab.harness.diagnoses.float32 import to_float32
 from micrograd_lab.harness.diagnoses.simulate import (DUPLICATES, DUPLICATES_REVERSED, EVERY_OP, NO_TOPO,
@@ -370,3 +371,12 @@ def test_the_integer_advice_makes_floats_and_keeps_the_sign_of_zero():
     assert "x * 1.0" in bug.advice("lua")
     made = lua.eval("{math.type(3 * 1.0), 1 / (-0.0 * 1.0), 1 / (-0.0 + 0.0)}")
     assert (made[1], made[2], made[3]) == ("float", -math.inf, math.inf)
+
+
+def test_an_ordinary_point_is_shown_before_an_edge():
+    # relu's `out.data >= 0` was shown at relu-edge-minus-5em324 (a subnormal)
+    found = [Evidence("derivative", "lua54", where, "x", "", size=2)
+             for where in ("relu-edge-minus-5em324", "relu-at-minus-2", "fd-relu",
+                           "lecture-neuron-relu")]
+    assert [e.where for e in sorted(found, key=preference)] == [
+        "lecture-neuron-relu", "relu-at-minus-2", "relu-edge-minus-5em324", "fd-relu"]
