@@ -113,17 +113,27 @@ def probe_depth(runtime, kind, lower_ops, top):
             failed_at, error = n, problem
             break
         longest = n
-    try:
-        runtime.restart()   # a failure may leave the runtime in any state
-    except Exception:
-        pass                # the next program restarts it, or fails saying why
+    _restart(runtime)   # a failure may leave the runtime in any state
     # past the time or memory limit is the manifest's limit, not a depth the
     # port cannot reach
     limited = error.startswith(("timeout:", "memory:"))
+    if failed_at == top and not limited and _depth_attempt(runtime, kind, top, lower_ops) is None:
+        # a port at the edge of its stack: a Rust port's HashSet seeds its hash
+        # anew each run, and 1 run in 6 overflowed, unexplained
+        error += (" (in 1 of 2 tries: the port is at the edge of what it reaches, and how much "
+                  "stack it uses changes from run to run)")
+        _restart(runtime)
     return Probe(kind, WARN if limited else FAULT,
                  f"{what}: longest {longest:,}, fails at {failed_at:,}: {error}{lowered}",
                  {"longest": longest, "first_failure": failed_at, "error": error, "max": top},
                  raised=not error.startswith(WRONG_VALUES))
+
+
+def _restart(runtime):
+    try:
+        runtime.restart()
+    except Exception:
+        pass                # the next program restarts it, or fails saying why
 
 
 def _run(kind):

@@ -139,6 +139,23 @@ def test_depth_cut_short_by_the_time_limit_is_skipped_a_stack_overflow_an_error(
     assert (crash.verdict, crash.counted) == ("ERROR", "failed")
 
 
+def test_a_depth_that_fails_in_one_try_of_two_says_so_and_stays_an_error():
+    class AtTheEdge(FakeEngine):   # overflows the first time only, as a port at its edge may
+        tries = 0
+
+        def evaluate(self, program, *, integers=False):
+            if len(program.steps) >= 2000:
+                AtTheEdge.tries += 1
+                if AtTheEdge.tries == 1:
+                    raise EngineFailure("crash", "stack overflow")
+            return interpret(program)
+    probe = depth.probe_depth(AtTheEdge(), "depth-chain", frozenset(), 2000)
+    assert probe.verdict == "ERROR" and AtTheEdge.tries == 2
+    assert probe.summary.endswith("fails at 2,000: crash: stack overflow (in 1 of 2 tries: the "
+                                  "port is at the edge of what it reaches, and how much stack it "
+                                  "uses changes from run to run)")
+
+
 def test_an_op_the_port_says_it_lacks_is_no_fault_of_the_numbers_probe():
     from micrograd_lab.harness.engines.base import Unsupported
     from micrograd_lab.harness.probes import probe_ops
