@@ -380,3 +380,17 @@ def test_an_ordinary_point_is_shown_before_an_edge():
                            "lecture-neuron-relu")]
     assert [e.where for e in sorted(found, key=preference)] == [
         "lecture-neuron-relu", "relu-at-minus-2", "relu-edge-minus-5em324", "fd-relu"]
+
+
+def test_the_languages_pow_rule_is_named_and_a_pow_off_elsewhere_is_not():
+    # JavaScript's 1 ** NaN is NaN, C99's 1: the rule of the language, named
+    nan_pow = reference("pow-value-edge-1-to-nan")
+    nan_pow["y"] = (math.nan, nan_pow["y"][1])
+    [found] = [e for e in evidence("pow-value-edge-1-to-nan", nan_pow) if not e.against]
+    assert (found.bug, found.node, found.against) == ("pow-nan-rule", "y", False)
+    assert found.detail == "1.0 ** nan is nan, python_ref 1.0"
+    # a pow off at an ordinary point: the op itself, evidence against the rule
+    off = reference("pow-value-minus-2-to-2")
+    off["y"] = (off["y"][0] * (1 + 1e-9), off["y"][1])
+    assert [(e.bug, e.against) for e in evidence("pow-value-minus-2-to-2", off)
+            if e.bug == "pow-nan-rule"] == [("pow-nan-rule", True)]
