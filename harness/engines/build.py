@@ -35,6 +35,8 @@ CACHE_ENVIRONMENT = "MICROGRAD_LAB_CACHE"    # the cache's root, if not the user
 DEFAULT_BUILD_TIMEOUT = 600.0
 STAMP, LOG, LOCK = ".build-stamp", "build.log", ".lock"
 SHOWN_CHARACTERS = 300
+# a linker's "undefined reference" comes before its "ld returned 1 exit status"
+ERROR_WORDS = re.compile(r"error|undefined reference", re.IGNORECASE)
 PLACE_BELOW = re.compile(r"-->\s*(\S+:\d+(?::\d+)?)$")
 
 
@@ -173,7 +175,7 @@ def first_error(text):
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if not lines:
         return "it printed nothing"
-    index = next((i for i, line in enumerate(lines) if "error" in line.lower()), len(lines) - 1)
+    index = next((i for i, line in enumerate(lines) if ERROR_WORDS.search(line)), len(lines) - 1)
     chosen = lines[index]
     if len(chosen) > SHOWN_CHARACTERS:
         chosen = chosen[:SHOWN_CHARACTERS] + "..."

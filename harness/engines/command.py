@@ -274,7 +274,9 @@ class CommandEngine(Engine):
             raise self._fail("timeout", why) from None
         except ChildExited as exited:
             code = self._child.wait_exit(EXIT_GRACE_SECONDS)
-            how = "did not exit (killed)" if code is None else describe_exit(code)
+            # "and killed by SIGSEGV" read as if the port had killed something
+            how = ("did not exit (killed)" if code is None else
+                   f"was {describe_exit(code)}" if code < 0 else describe_exit(code))
             raise self._fail("crash", f"the port {exited} during {where} and {how}") from None
         except ChildMisbehaved as error:
             raise self._fail("protocol", f"{where}: {error}", error.noise) from None

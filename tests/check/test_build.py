@@ -165,6 +165,10 @@ COMPILER_OUTPUT = {
             "value.hpp:1:24: error: expected ',' or ';' before 'return'"),
     "go": ("# port\n./value.go:3:1: syntax error: unexpected }, expecting expression\n",
            "./value.go:3:1: syntax error: unexpected }, expecting expression"),
+    "g++, a .cpp left out of the build": (
+        "/usr/bin/ld: /tmp/cc1.o: in function `main':\ndriver.cpp:(.text+0x5a): undefined "
+        "reference to `Value::Value(double)'\ncollect2: error: ld returned 1 exit status\n",
+        "driver.cpp:(.text+0x5a): undefined reference to `Value::Value(double)'"),
     "javac": ("Value.java:1: error: ';' expected\nclass M { }\n   ^\n1 error\n",
               "Value.java:1: error: ';' expected"),
 }

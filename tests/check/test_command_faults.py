@@ -49,6 +49,9 @@ def runs_good(runtime):
                          r"of wall clock).*; killed; stderr: (flooding stderr )+"),
     ("exit", "crash", r"closed its stdout during program 2 and exited with code 3; "
                       r"stderr: fake port: dying on purpose"),
+    # "and killed by SIGSEGV" read as if the port had killed something
+    ("segfault", "crash", r"closed its stdout during program 2 and was killed by SIGSEGV "
+                          r"\(exit code -11\)"),
     ("garbage", "protocol", r"program 2: not a JSON line .*'this is not json'"),
     ("missing-field", "protocol", r"program 2: field the message: \"nodes\" is a required property"),
     ("short", "protocol", r"reply to program 2: field nodes: 1 entries for a program of 2 nodes"),

@@ -12,6 +12,7 @@ import json
 import math
 import os
 import resource
+import signal
 import subprocess
 import sys
 import time
@@ -72,6 +73,8 @@ def fault(name, request):
         sys.stderr.write("fake port: dying on purpose\n")
         sys.stderr.flush()
         os._exit(3)
+    elif name == "segfault":   # as a C++ port's null dereference
+        os.kill(os.getpid(), signal.SIGSEGV)
     elif name == "garbage":
         send(None, raw="this is not json")
     elif name == "missing-field":
