@@ -22,7 +22,7 @@ def test_a_short_moons_run_passes_and_says_what_it_did_not_check(tmp_path, capsy
     text = (tmp_path / "walkthrough.md").read_text()
     assert "## 1. The derivative of a simple function" in text and "![" in text
     assert "**Not checked.** The loss below 0.05" in text and "--moons-steps 5" in text
-    assert "loss after 5 steps" not in text and "FAILED" not in text
+    assert "loss at step 5" not in text and "FAILED" not in text
     assert "](fixture_" in text  # the sweeps are linked too
 
 

@@ -547,3 +547,19 @@ def test_heatmap_leaves_out_fd_which_is_judged_by_relative_error():
     names, columns, cells = parity_heatmap._without_fd(*grid)
     assert columns == ["lua51", "torch"]
     assert cells == {(0, 0): ("EXACT", 0.0), (0, 1): ("CLOSE", 2.0)}
+
+
+def test_a_flat_slope_is_not_zoomed_into_its_noise():
+    # db/da = 2 with nudges 4e-12 off it: the ticks read 0 to 4 under an offset
+    import matplotlib
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+    from micrograd_lab.harness.companion.figures.fixture_ranges import _not_zoomed_into_noise
+    fig, ax = pyplot.subplots()
+    ax.plot([0, 1, 2], [2.0, 2.0 + 4e-12, 2.0 - 1e-12])
+    _not_zoomed_into_noise(ax)
+    fig.canvas.draw()
+    lo, hi = ax.get_ylim()
+    assert hi - lo >= 0.04 - 1e-9 and lo < 2.0 < hi
+    assert ax.yaxis.get_major_formatter().get_offset() == ""
+    pyplot.close(fig)

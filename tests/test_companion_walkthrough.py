@@ -48,7 +48,7 @@ def test_the_moons_section():
     results = run_section(section, MOONS_ENGINES)
     assert not _failures(results)
     assert [r.claim.text for r in results][:2] == [
-        "loss after 100 steps", "accuracy (signs right) at the last step"]
+        "loss at step 100 (before its update)", "accuracy (signs right) at the last step"]
 
 
 def test_the_sections_follow_the_lecture():
@@ -69,7 +69,7 @@ def test_each_figure_belongs_to_one_section():
 def test_a_short_moons_run_keeps_the_claims_that_scale_and_says_which_need_the_default():
     (moons,) = [s for s in sections(moons_steps=5) if "moons" in s.title]
     texts = [c.text for c in moons.claims]
-    assert not any("loss after" in t or "accuracy" in t for t in texts)
+    assert not any("loss at step" in t or "accuracy" in t for t in texts)
     assert "per-step losses: max ulp from python_ref's" in texts
     assert "need the default 100 steps" in moons.unchecked and "--moons-steps 5" in moons.unchecked
     results = run_section(moons, (engines.REFERENCE, engines.TORCH))
@@ -90,8 +90,12 @@ def test_mishras_notes_print_the_h_0001_slope_for_h_000001():
 def test_expectations_reject_wrong_numbers():
     assert Exactly(20.0).check(20.0) and not Exactly(20.0).check(20.000000000000004)
     assert (str(Exactly(20.0)), Exactly(20.0).full) == ("= 20", "")
+    # 6 digits would read 6.00000…: up to the first digit that is not 0
     assert (str(Exactly(6.000000000000227)), Exactly(6.000000000000227).full) == (
-        "= 6.00000…", "6.000000000000227")
+        "= 6.0000000000002…", "6.000000000000227")
+    # a Prints claim shows the computed number with its own digits, where 6 would hide them
+    assert Prints("%.15g", "0.707106690405036").shown(0.7071066904050358) == "0.707106690405036"
+    assert Prints("%.4f", "0.8814").shown(0.881373587019543) == "0.881374…"
     assert Prints("%.4f", "0.7071").check(0.70710678) and not Prints("%.4f", "0.7071").check(0.7072)
     assert Near(0.0, 1e-15).check(-1e-16) and not Near(0.0, 1e-15).check(1e-14)
     assert Below(0.01).check(0.009) and not Below(0.01).check(0.01)

@@ -8,13 +8,27 @@ DIGITS = 6
 
 def short(value):
     """The number itself when it has at most 6 significant digits, else 6
-    digits and '…' (the full value is repr(value))."""
+    digits and '…' (the full value is repr(value)); more digits where 6 end
+    in zeros, up to the first that is not one: 14.00003… where 14.0000… hid
+    the very digit a slope by nudging is about."""
     if isinstance(value, bool) or not isinstance(value, float):
         return str(value)
     if not math.isfinite(value):
         return repr(value)
     text = f"{value:.{DIGITS}g}"
-    return text if float(text) == value else f"{value:#.{DIGITS}g}…"
+    if float(text) == value:
+        return text
+    digits = DIGITS
+    while digits < 17 and f"{value:#.{digits}g}".rstrip("…").endswith("0"):
+        digits += 1
+    text = f"{value:#.{digits}g}"
+    return text if float(text) == value else f"{text}…"
+
+
+def significant_digits(text):
+    """How many significant digits a number's text shows (-0.00120… has 3)."""
+    mantissa = text.lstrip("-").split("e")[0].rstrip("…").replace(".", "")
+    return len(mantissa.lstrip("0")) or 1
 
 
 def is_cut(value):

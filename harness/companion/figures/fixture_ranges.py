@@ -90,6 +90,21 @@ def _point(fixture):
     return dict(program.inputs)[var], result[program.output][0], result[var][1]
 
 
+# A slope that is the same everywhere (db/da = 2) had nudges 4e-12 off it fill
+# the panel, its ticks 0 to 4 under an offset "1e-12+2": read as db/da = 0
+FLAT_SHARE = 0.01
+
+
+def _not_zoomed_into_noise(ax):
+    """The axis spans at least FLAT_SHARE of its values' size, without an offset."""
+    lo, hi = ax.get_ylim()
+    size = max(abs(lo), abs(hi))
+    if size and hi - lo < FLAT_SHARE * size:
+        middle = (lo + hi) / 2
+        ax.set_ylim(middle - FLAT_SHARE * size, middle + FLAT_SHARE * size)
+    ax.ticklabel_format(axis="y", useOffset=False)
+
+
 def draw_fixture(fixture, outdir, engine_list=None):
     names = bitwise_engines(engine_list)
     sweeps, failed = {}, {}
@@ -149,6 +164,7 @@ def draw_fixture(fixture, outdir, engine_list=None):
     ax_f.set_title(title, fontsize=11)
     ax_f.set_ylabel(output)
     ax_g.set_ylabel(f"d{output}/d{var}")
+    _not_zoomed_into_noise(ax_g)
     ulp_axis(ax_u, ulps_drawn, "ulps from python_ref")
     ax_u.set_xlabel(var)
     legend_below(fig, handles, ncol=2)
