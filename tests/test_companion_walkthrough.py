@@ -5,7 +5,8 @@ import pytest
 from micrograd_lab.harness import lua_engines
 from micrograd_lab.harness.companion import engines, lecture
 from micrograd_lab.harness.companion.expect import Below, Exactly, Near, Prints
-from micrograd_lab.harness.companion.walkthrough import Claim, Section, node, run_section, sections
+from micrograd_lab.harness.companion.walkthrough import (Claim, Section, node, run_section, sections,
+                                                       stepped_L)
 
 # One pytest-xdist worker runs this file with test_companion_plots.py and
 # test_companion_training.py: the trained networks (trained() keeps them per
@@ -107,3 +108,11 @@ def test_a_wrong_claim_is_reported_failed():
     (result,) = run_section(section, (engines.REFERENCE,))
     assert result.values == {engines.REFERENCE: -8.0}
     assert not result.ok
+
+
+def test_the_lectures_one_step_by_hand_is_claimed():
+    # a reader missed the lecture's L = -7.286496 after one step of 0.01 · grad
+    assert stepped_L()(engines.REFERENCE) == -7.286496
+    assert stepped_L(0.02)(engines.REFERENCE) != -7.286496
+    section = next(s for s in SECTIONS if s.title == "Backprop by hand")
+    assert any(c.text.startswith("L after one step") for c in section.claims)

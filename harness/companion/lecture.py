@@ -37,12 +37,12 @@ def nudge_program(which, h=NUDGE_H, a=2.0, b=-3.0, c=10.0):
     return trace(nudged, a=a, b=b, c=c, h=h)
 
 
-def L_program():
+def L_program(a=2.0, b=-3.0, c=10.0, f=-2.0):
     def L(a, b, c, f):
         e = (a * b).name("e")
         d = (e + c).name("d")
         return (d * f).name("L")
-    return trace(L, a=2.0, b=-3.0, c=10.0, f=-2.0)
+    return trace(L, a=a, b=b, c=c, f=f)
 
 
 def L_nudge_program(h=0.001):

@@ -76,6 +76,16 @@ def node(program, node_id, what="data"):
     return lambda engine: _evaluate(engine, program)[node_id][index]
 
 
+def stepped_L(rate=0.01):
+    """The lecture's one step by hand: each leaf's data += rate * its grad (in
+    Python floats, as the lecture writes it), then L again on the engine."""
+    def measure(engine):
+        start = _evaluate(engine, lecture.L_program())
+        moved = {v: start[v][0] + rate * start[v][1] for v in "abcf"}
+        return _evaluate(engine, lecture.L_program(**moved))["L"][0]
+    return measure
+
+
 def _max_ulp(a, b):
     return max(ulp_distance(x, y) for x, y in zip(a, b))
 
@@ -191,12 +201,15 @@ def sections(moons_steps=MOONS_STEPS, lecture_steps=40):
             "Going backwards from L with the chain rule: dL/dL = 1; a product sends each input "
             "the other input times the gradient (dL/df = d, dL/dd = f); a sum passes the gradient "
             "through unchanged (dL/de = dL/dc = dL/dd). The lecture checks dL/da by nudging a "
-            "with h = 0.001.",
+            "with h = 0.001, then takes one step: each leaf moves by 0.01 times its gradient, "
+            "and L goes up from −8 to −7.286496.",
             tuple(Claim(f"dL/d{v}", node(Lp, v, "grad"), Exactly(g))
                   for v, g in (("f", 4.0), ("d", -2.0), ("e", -2.0), ("c", -2.0),
                                ("a", 6.0), ("b", -4.0)))
             + (Claim("dL/da by nudging a, h = 0.001", node(L_nudge, "slope"),
-                     Exactly(6.000000000000227)),),
+                     Exactly(6.000000000000227)),
+               Claim("L after one step: a, b, c, f each += 0.01 · its grad", stepped_L(),
+                     Exactly(-7.286496))),
             (("graph_L_after.svg", "The same graph after backward: every grad filled in."),)),
         Section(
             "A neuron",
