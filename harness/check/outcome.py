@@ -103,7 +103,7 @@ def from_result(result, slug, report="", seconds=0.0):
               cell.detail() if cell.status != EXACT else ""]
              for f in result.fixtures for column, cell in f.cells.items()]
     cells = _in_order(cells, result.engines)
-    diagnoses = [{"bug": d.bug.key, "title": d.bug.title, "meaning": d.bug.meaning,
+    diagnoses = [{"bug": d.bug.key, "title": d.bug.title, "meaning": d.meaning,   # in its family's words
                   "runtimes": d.runtimes} for d in result.diagnoses]
     state = INTERRUPTED if result.interrupted else CHECKED
     outcome = PortOutcome(result.port.manifest, slug, state, result.port.name,

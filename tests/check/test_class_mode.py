@@ -178,3 +178,17 @@ def test_the_score_counts_judged_cells_per_level():
         "scale": {"passed": 0, "judged": 1, "score": 0.0, "max_score": 10.0}}
     assert total(levels) == (50.0, 90.0)
     assert sum(LEVEL_POINTS.values()) == 100
+
+
+def test_a_diagnosis_reads_in_the_ports_own_family(tmp_path, capsys):
+    # Gradescope's output and JUnit's system-out quoted the advice as a Python
+    # dict, with Python's advice (sys.setrecursionlimit) for a JavaScript port
+    functions = Path(__file__).resolve().parents[1] / "ports" / "functions" / "port.toml"
+    code, _, _ = harness(["check", str(functions), str(CLASS / "correct"), "--runtimes", "lua54",
+                          "--probes", "none", "--fixtures", "tanh-edge-400",
+                          "--report-dir", str(tmp_path)], capsys)
+    assert code == 1
+    results = json.loads((tmp_path / "ports" / "ports-functions" / "results.json").read_text())
+    assert results["output"].startswith("tanh through exp (lua54): ")
+    assert "{'" not in results["output"] and "OverflowError" not in results["output"]
+    assert "{'" not in (tmp_path / "junit.xml").read_text()
