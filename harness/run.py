@@ -66,6 +66,8 @@ def attempt(ask):
     except Unsupported as exc:
         return None, unsupported({exc.op})
     except EngineFailure as exc:
+        if exc.kind == "stopped":   # the run's budget, not the port (an nn case read ERROR)
+            return None, Cell.not_run(exc.message)
         return None, Cell(ERROR, message=" ".join(f"{exc.kind}: {exc.message}".split())[:500])
     except Exception as exc:  # the engine's own failure is the verdict
         return None, Cell.error(exc)
@@ -218,8 +220,11 @@ def _run_fixture(plan, index, group, with_expected, ops):
             floats = runs[0][1]
             if floats is not None and probes.has_fan_in(program):
                 # the same engine again: a port whose bits change from run to run FAILs
-                again = probes.run_again(engine, evaluated, floats, lambda other: (
-                    probes.lecture_allows(engine.budget, fixture, other, reference, cache)))
+                try:
+                    again = probes.run_again(engine, evaluated, floats, lambda other: (
+                        probes.lecture_allows(engine.budget, fixture, other, reference, cache)))
+                except NotRun:   # the budget ended it: the judged run's cell stands
+                    again = None   # (it escaped, and a budget made a correct port a harness error)
                 if again is not None:
                     part.cells[spec.name] = again
             if floats is not None and probes.kept_for_determinism(fixture):

@@ -22,16 +22,12 @@ import time
 from dataclasses import dataclass
 
 from .engines import children, deadline
-from .engines.base import EngineFailure
+from .engines.base import EngineFailure, NotRun
 
 FAIL_AFTER = 3          # timeouts in a row that stop an engine
 STOP_GRACE = 1.0        # seconds for a worker to end its ports after SIGTERM
 INTERRUPTED = "interrupted (Ctrl-C) before this cell ran"
 INTERRUPTED_EXIT = 130  # the shell's code for a process ended by SIGINT
-
-
-class NotRun(Exception):
-    """An engine the run stopped: its program was not run (a NOT RUN cell)."""
 
 
 class Interrupted(KeyboardInterrupt):

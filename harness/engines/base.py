@@ -42,6 +42,11 @@ class EngineFailure(Exception):
         return type(self), (self.kind, self.message)
 
 
+class NotRun(Exception):
+    """An engine the run stopped (its budget, fail-fast): its program was not
+    run (a NOT RUN cell).  run_control raises it."""
+
+
 class Unsupported(Exception):
     """The engine has no such op (it said so, or has no method for it)."""
 

@@ -15,7 +15,9 @@ import importlib
 import pkgutil
 from dataclasses import dataclass, field
 
-from .common import FAULT, OK, SKIPPED, WARN, Entry, Probe, failure_text  # noqa: F401 (the API)
+from ..engines.base import EngineFailure
+from .common import (FAULT, OK, SKIPPED, WARN, Entry, Probe, failure_text,  # noqa: F401 (the API)
+                     stopped_by_the_run)
 from .depth import DEPTH_MAX, DEPTH_START  # noqa: F401
 from .determinism import (has_fan_in, kept_for_determinism, lecture_allows,  # noqa: F401
                           run_again)
@@ -55,4 +57,6 @@ def run_probe(name, context):
     try:
         return REGISTRY[name].run(context)
     except Exception as exc:
+        if stopped_by_the_run(exc):   # the budget: not run, not the port's fault
+            return Probe(name, SKIPPED, exc.message if isinstance(exc, EngineFailure) else str(exc))
         return Probe(name, SKIPPED, f"not measured: {failure_text(exc)}")

@@ -7,7 +7,8 @@ first keeps one call's 6: two losses cannot add up.  A port that assigns
 gradients instead of adding keeps one of the two contributions, 3, after any
 number of calls.  Anything else is reported as it is."""
 from ..levels import LECTURE
-from .common import FAULT, OK, SKIPPED, Entry, Probe, failure_text, node, program
+from .common import (FAULT, OK, SKIPPED, Entry, Probe, failure_text, node, program,
+                     stopped_by_the_run)
 
 BACKWARD_TWICE = program([("a", 3.0)], [("L", "mul", (node("a"), node("a")))], "L")
 ONCE = 6.0
@@ -33,6 +34,8 @@ def probe_backward_twice(twice):
     try:
         values = twice.evaluate(BACKWARD_TWICE)
     except Exception as exc:
+        if stopped_by_the_run(exc):
+            raise
         return Probe("backward-twice", FAULT, f"the second backward fails: {failure_text(exc)}",
                      {"error": failure_text(exc)}, raised=True)
     grad = values["a"][1]

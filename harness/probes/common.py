@@ -2,7 +2,7 @@
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..engines.base import EngineFailure, Unsupported
+from ..engines.base import EngineFailure, NotRun, Unsupported
 from ..judge.verdict import ERROR, FAIL, FAILED, PASSED, SKIPPED as SKIPPED_CELL
 from ..program import Arg, Program, Step
 
@@ -56,6 +56,11 @@ def num(x):
 
 def program(inputs, steps, output):
     return Program(inputs=tuple(inputs), steps=tuple(Step(*s) for s in steps), output=output)
+
+
+def stopped_by_the_run(exc):
+    """The run's budget or fail-fast, not the port: a probe it stops is not run."""
+    return isinstance(exc, NotRun) or isinstance(exc, EngineFailure) and exc.kind == "stopped"
 
 
 def failure_text(exc):

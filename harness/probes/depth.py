@@ -8,7 +8,8 @@ from functools import lru_cache, wraps
 
 from ..levels import SCALE
 from ..lower import lower
-from .common import FAULT, OK, SKIPPED, WARN, Entry, Probe, failure_text, node, num, program
+from .common import (FAULT, OK, SKIPPED, WARN, Entry, Probe, failure_text, node, num, program,
+                     stopped_by_the_run)
 
 # The depth probes double from DEPTH_START to DEPTH_MAX nodes.  128,000 is
 # past the corpus's deepest fixture (100,001 nodes) and past where a recursive
@@ -73,6 +74,8 @@ def _depth_attempt(runtime, kind, n, lower_ops):
     try:
         values = runtime.evaluate(lower(program, lower_ops))
     except Exception as exc:
+        if stopped_by_the_run(exc):
+            raise
         return failure_text(exc)
     want = expected(n)
     if values == want:   # the common case, compared in C

@@ -8,7 +8,7 @@ from ..interpret import interpret
 from ..judge.verdict import FAIL, compare
 from ..levels import NUMBERS
 from ..lower import lower
-from .common import FAULT, OK, Entry, Probe, failure_text, node, num, program
+from .common import FAULT, OK, Entry, Probe, failure_text, node, num, program, stopped_by_the_run
 from .ops import UNSUPPORTED_OP
 
 SIDES = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**"}
@@ -43,6 +43,8 @@ def _check(runtime, program, integers, lower_ops):
     except Unsupported as exc:
         return None, None, f"unsupported: {exc}"
     except Exception as exc:
+        if stopped_by_the_run(exc):
+            raise
         return failure_text(exc), None, "raised"
     reference = interpret(program)   # python_ref (not the backend's cache: threads)
     cell = compare(reference, evaluation, program)

@@ -106,3 +106,22 @@ def test_the_hello_honours_the_manifest_timeout(tmp_path):
 def test_a_budget_is_seconds(budget, capsys):
     code, _, err = harness(["check", LOOPS, f"--budget={budget}"], capsys)
     assert code == 2 and "--budget" in err
+
+
+def test_a_budget_that_stops_a_correct_port_fails_nothing_of_it(capsys, tmp_path):
+    # a correct Lua port under a short budget read "harness error: NotRun" in
+    # class mode (the determinism re-run let it escape), and its probes and
+    # nn cells read ERROR: what the budget stops is not run, whatever it was
+    correct = CLASS / "correct"
+    code, out, _ = harness(["check", str(correct), str(CLASS / "assigned"), "--runtimes", "lua54",
+                            "--budget", "2", "--jobs", "1", "--report-dir", str(tmp_path)], capsys)
+    assert code == 1
+    summary = json.loads((tmp_path / "class.json").read_text())
+    states = {p["slug"]: p["state"] for p in summary["ports"]}
+    assert set(states.values()) == {"checked"}, states
+    report = json.loads((tmp_path / "ports" / "correct" / "check.json").read_text())
+    statuses = {c["vs_reference"]["status"] for f in report["fixtures"]
+                for c in f["cells"].values()}
+    assert "NOT RUN" in statuses and not statuses & {"ERROR", "FAIL"}, statuses
+    probes = report["engines"]["lua54"]["probes"]
+    assert all(p["status"] != "fail" for p in probes.values()), probes
