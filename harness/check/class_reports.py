@@ -21,7 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..judge.verdict import ERROR, FAILED, NOT_RUN, SKIPPED, STATUS
-from ..levels import LEVELS
+from ..levels import LEVELS, level_of
 from ..run import COUNTED
 from .outcome import CHECKED, PortOutcome
 
@@ -99,12 +99,17 @@ def _testsuite(o):
         case = ET.SubElement(suite, "testcase", classname=o.slug, name="check", time="0")
         ET.SubElement(case, "error", message=o.final_line(), type=o.state).text = o.message
         tests, errors = 1, 1
-    for fixture, _, runtime, status, detail in o.cells:
+    for fixture, tags, runtime, status, detail in o.cells:
         case = ET.SubElement(suite, "testcase", classname=f"{o.slug}.{runtime}", name=fixture,
                              time="0")
         tests += 1
         counted = STATUS[status].counted
-        if counted == FAILED:
+        level = level_of(tags)
+        if level not in o.counted_levels:   # --level: CI went red on a run that exited 0
+            ET.SubElement(case, "skipped", message=f"level {level}: shown, not counted "
+                                                   f"({status})")
+            skipped += 1
+        elif counted == FAILED:
             tag = "error" if status in (ERROR, NOT_RUN) else "failure"
             ET.SubElement(case, tag, message=f"{status}: {detail}"[:1000], type=status).text = detail
             errors += tag == "error"
@@ -163,11 +168,16 @@ def gradescope_results(o):
     for n, (level, entry) in enumerate(o.levels().items(), 1):
         text = (f"{entry['passed']} of {entry['judged']} judged cells passed"
                 if entry["judged"] else "not checked")
-        tests.append({"name": f"level {level}", "number": str(n), "score": entry["score"],
-                      "max_score": entry["max_score"],
-                      "status": "passed" if entry["judged"] and
-                      entry["passed"] == entry["judged"] else "failed",
-                      "output": text, "visibility": "visible"})
+        test = {"name": f"level {level}", "number": str(n), "score": entry["score"],
+                "max_score": entry["max_score"],
+                "status": "passed" if entry["judged"] and
+                entry["passed"] == entry["judged"] else "failed",
+                "output": text, "visibility": "visible"}
+        if level not in o.counted_levels:   # scored, but --level left it out of pass or fail
+            test["name"] += " (not counted)"
+            test["output"] = f"shown, not counted by --level: {text}"
+            del test["status"]
+        tests.append(test)
     counts = o.counts()
     return {"score": total, "execution_time": round(o.seconds), "output": feedback(o)
             or "No classic bug found.", "output_format": "text", "visibility": "visible",

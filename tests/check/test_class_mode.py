@@ -4,6 +4,7 @@ port's Gradescope results.json); shards merged, and a Dask LocalCluster,
 give the same summary as one run."""
 import csv
 import json
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -192,3 +193,20 @@ def test_a_diagnosis_reads_in_the_ports_own_family(tmp_path, capsys):
     assert results["output"].startswith("tanh through exp (lua54): ")
     assert "{'" not in results["output"] and "OverflowError" not in results["output"]
     assert "{'" not in (tmp_path / "junit.xml").read_text()
+
+
+def test_levels_left_out_by_level_are_not_failures_in_junit_or_gradescope(tmp_path, capsys):
+    # --level lecture exited 0 while junit.xml had failures='63' on edges cells
+    other = Path(__file__).resolve().parents[1] / "ports" / "correct" / "port.toml"
+    code, _, _ = harness(["check", str(CLASS / "correct"), str(other), "--runtimes", "lua54",
+                          "--probes", "none", "--fixtures", "lecture-d-abc,div-edge-1e200-1e200",
+                          "--level", "lecture", "--report-dir", str(tmp_path)], capsys)
+    assert code == 0
+    suite = ET.parse(tmp_path / "junit.xml").getroot()
+    assert (suite.get("failures"), suite.get("errors")) == ("0", "0")
+    edge = suite.find(".//testcase[@name='div-edge-1e200-1e200']")
+    assert edge.find("skipped").get("message").startswith("level edges: shown, not counted")
+    tests = json.loads((tmp_path / "ports" / "class-correct" / "results.json").read_text())["tests"]
+    by_name = {t["name"]: t for t in tests}
+    assert by_name["level lecture"]["status"] == "passed"
+    assert "status" not in by_name["level edges (not counted)"]
