@@ -25,6 +25,8 @@ import math
 from .judge.conventions import CONVENTIONS
 
 LECTURE, EDGES, SCALE, NUMBERS = LEVELS = ("lecture", "edges", "scale", "numbers")
+# A tag that gives each level (level_of): a row that is no fixture (a probe) has it
+LEVEL_TAG = {LECTURE: "lecture", EDGES: "edges", SCALE: "deep", NUMBERS: "integers"}
 MEANING = {
     LECTURE: "the lecture's ops on ordinary values, as micrograd 0.1.0 defines them",
     EDGES: "IEEE overflow, subnormals, inf, nan, signed zero, saturation",

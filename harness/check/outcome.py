@@ -10,9 +10,10 @@ message and no cell.
 """
 from dataclasses import asdict, dataclass, field, replace
 
+from .. import probes
 from ..diagnoses import BUGS
-from ..judge.verdict import EXACT
-from ..levels import LEVELS, level_of
+from ..judge.verdict import EXACT, FAILED, NA, PASSED, SKIPPED
+from ..levels import LEVEL_TAG, LEVELS, level_of
 from ..reports.summary import not_run_causes
 from ..run import CATEGORY, COUNTED
 from . import score
@@ -97,11 +98,21 @@ class PortOutcome:
         return outcome
 
 
+# A probe as a cell: its verdict where it is a fault (FAIL, ERROR), else a
+# status of its count (probes.Probe.counted)
+PROBE_STATUS = {PASSED: EXACT, SKIPPED: NA, FAILED: "ERROR"}
+
+
 def from_result(result, slug, report="", seconds=0.0):
     """The outcome of a run.RunResult of a check."""
     cells = [[f.name, list(f.tags), column, cell.status,
               cell.detail() if cell.status != EXACT else ""]
              for f in result.fixtures for column, cell in f.cells.items()]
+    # each probe is a cell of the port's final line and of its level: of the class's too
+    # (a student's report read 171 passed where the class summary read 167)
+    cells += [[f"probe {p.name}", [LEVEL_TAG[probes.REGISTRY[p.name].level]], engine,
+               p.verdict or PROBE_STATUS[p.counted], p.summary]
+              for engine, p in result.probe_cells()]
     cells = _in_order(cells, result.engines)
     diagnoses = [{"bug": d.bug.key, "title": d.bug.title, "meaning": d.meaning,   # in its family's words
                   "runtimes": d.runtimes} for d in result.diagnoses]

@@ -1,7 +1,7 @@
 """A port's score: points per level (harness/levels.py), from its cells.
 
 Each level is worth LEVEL_POINTS; within a level every judged cell (one
-fixture on one runtime) weighs the same, and the level's score is its
+fixture, or one probe, on one runtime) weighs the same, and the level's score is its
 points times the share of its judged cells that passed.  A cell is judged
 when its verdict counts as passed or failed (harness/judge/verdict.py):
 EXACT, CLOSE and CONVENTION pass; FAIL, ERROR and NOT RUN fail; N/A,

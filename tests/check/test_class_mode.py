@@ -210,3 +210,16 @@ def test_levels_left_out_by_level_are_not_failures_in_junit_or_gradescope(tmp_pa
     by_name = {t["name"]: t for t in tests}
     assert by_name["level lecture"]["status"] == "passed"
     assert "status" not in by_name["level edges (not counted)"]
+
+
+def test_the_class_counts_a_port_as_its_own_report_does(tmp_path, capsys):
+    # probes are cells of a port's final line: class.csv left them out (a
+    # student's report read 171 passed, the instructor's spreadsheet 167)
+    harness(["check", str(CLASS / "correct"), str(CLASS / "assigned"), "--runtimes", "lua54",
+             "--probes", "numbers,backward-twice", "--fixtures", "lecture-reuse-a-plus-a",
+             "--report-dir", str(tmp_path)], capsys)
+    rows = {row["port"]: row for row in csv.DictReader((tmp_path / "class.csv").open())}
+    for port in ("correct", "assigned"):
+        own = json.loads((tmp_path / "ports" / port / "check.json").read_text())["summary"]
+        assert rows[port]["line"] == own["line"], port
+        assert own["probes"]["passed"] + own["probes"]["failed"] >= 1
