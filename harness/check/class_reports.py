@@ -196,7 +196,7 @@ STATE_STYLES = {CHECKED: "", "bad manifest": "bold red", "does not start": "bold
 def print_summary(outcomes, console=None):
     """One row per port (score, each level's, failed and NOT RUN cells, the
     diagnoses' titles cut to fit), then the whole line of each port that
-    could not be checked."""
+    could not be checked, and why a checked port's cells were not run."""
     console = console or Console(highlight=False, width=WIDTH)
     table = Table(box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, title="class summary")
     table.add_column("port", overflow="ellipsis", no_wrap=True, max_width=22)
@@ -223,6 +223,11 @@ def print_summary(outcomes, console=None):
     for o in unchecked:
         console.print(Text(f"{o.slug}: {o.state}: {o.message}",
                            style=STATE_STYLES.get(o.state, "")), soft_wrap=True)
+    # a port that hangs read "not run 264" and nothing more (fail-fast, the budget)
+    for o in ordered(outcomes):
+        if o.state == CHECKED and o.counts()["not run"]:
+            for cause in o.not_run:
+                console.print(Text(f"{o.slug}: NOT RUN: {cause}", style="yellow"), soft_wrap=True)
 
 
 def write_summary(outcomes, folder, shard=None):

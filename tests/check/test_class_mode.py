@@ -223,3 +223,13 @@ def test_the_class_counts_a_port_as_its_own_report_does(tmp_path, capsys):
         own = json.loads((tmp_path / "ports" / port / "check.json").read_text())["summary"]
         assert rows[port]["line"] == own["line"], port
         assert own["probes"]["passed"] + own["probes"]["failed"] >= 1
+
+
+def test_the_summary_says_why_a_checked_ports_cells_were_not_run(tmp_path, capsys):
+    # a port that hangs read "not run 264" and nothing more, in the terminal
+    code, out, _ = harness(["check", str(CLASS / "loops"), str(CLASS / "correct"), "--runtimes",
+                            "lua54", "--fixtures", "lecture-d-abc", "--probes", "none",
+                            "--timeout", "0.3", "--report-dir", str(tmp_path)], capsys)
+    assert code == 1
+    assert ("loops: NOT RUN: lua54 stopped after 3 programs in a row ran past the time limit "
+            "of 0.3 s (fail-fast)") in out.splitlines()
