@@ -25,6 +25,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .. import probes
+from ..levels import LECTURE, LEVELS, level_of
+from ..nn import cases as nn_cases
 from ..reports.files import UnwritableFolder, write_reports, writable_folder
 from ..run import CheckSettings, default_jobs
 from ..run_control import INTERRUPTED_EXIT, Interrupted, Limits, stop_workers, worker_init
@@ -57,6 +60,18 @@ def _corpus(fixtures_dir, names, tags):
     return load_filtered(fixtures_dir, names, tags)
 
 
+def _run_levels(job):
+    """The levels the run has cells in (its fixtures', nn rows', probes'): a
+    port not checked scored 0 of 100 beside ports scored of 60 (--tags lecture)."""
+    fixtures, _ = _corpus(job.fixtures_dir, job.names, job.tags)
+    found = {level_of(f.tags) for f in fixtures}
+    found |= {probes.REGISTRY[name].level for name in job.settings.probes
+              if name in probes.REGISTRY}
+    if nn_cases.select(job.names, job.tags):
+        found.add(LECTURE)
+    return [level for level in LEVELS if level in found]
+
+
 _ONE_AT_A_TIME = threading.Lock()   # run.py's plan is per process: one check at a time
 
 
@@ -68,7 +83,7 @@ def check_one(target, job):
 
     def could_not(state, message):
         done = outcomes.failed(target.manifest, target.slug, state, message,
-                               seconds=time.monotonic() - start)
+                               seconds=time.monotonic() - start, run_levels=_run_levels(job))
         done.report = str(folder)
         (folder / "check.txt").write_text(f"{state}: {done.message}\n")
         return done

@@ -44,6 +44,8 @@ class PortOutcome:
     shards: list = field(default_factory=list)       # the corpus shards merged ("K/N")
     seconds: float = 0.0
     counted_levels: list = field(default_factory=lambda: list(LEVELS))   # check's --level
+    # the levels the class's run has cells in: what a port not checked scores 0 of
+    run_levels: list = field(default_factory=lambda: list(LEVELS))
 
     # -- what follows from the cells ---------------------------------------------------
 
@@ -59,7 +61,7 @@ class PortOutcome:
 
     def levels(self):
         if self.state != CHECKED:
-            return score.zero_scores()
+            return score.zero_scores(self.run_levels)
         return score.level_scores(score.level_counts((tags, status)
                                                      for _, tags, _, status, _ in self.cells))
 
@@ -129,11 +131,12 @@ def from_result(result, slug, report="", seconds=0.0):
     return outcome
 
 
-def failed(manifest, slug, state, message, name="", language="", seconds=0.0):
-    """The outcome of a port that could not be checked."""
+def failed(manifest, slug, state, message, name="", language="", seconds=0.0,
+           run_levels=LEVELS):
+    """The outcome of a port that could not be checked: 0 of run_levels."""
     assert state in STATES
     return PortOutcome(str(manifest), slug, state, name, language, " ".join(message.split()),
-                       seconds=round(seconds, 3))
+                       seconds=round(seconds, 3), run_levels=list(run_levels))
 
 
 def merge_same_port(parts):

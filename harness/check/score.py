@@ -8,7 +8,7 @@ EXACT, CLOSE and CONVENTION pass; FAIL, ERROR and NOT RUN fail; N/A,
 UNRESOLVED and UNSUPPORTED are not judged (the report lists them).  A
 level with no judged cell (filtered out, say) is left out of the maximum.
 A port that cannot be checked (a bad manifest, does not start) scores 0 of
-every level.  docs/class-mode.md explains the score to students.
+every level the run has cells in.  docs/class-mode.md explains the score to students.
 """
 from ..judge.verdict import FAILED, PASSED, STATUS
 from ..levels import LEVELS, level_of
@@ -43,10 +43,10 @@ def level_scores(counts):
     return out
 
 
-def zero_scores():
-    """Every level at 0: a port that could not be checked."""
+def zero_scores(levels=LEVELS):
+    """Each of levels at 0: a port that could not be checked."""
     return {level: {"passed": 0, "judged": 0, "max_score": LEVEL_POINTS[level], "score": 0.0}
-            for level in LEVELS}
+            for level in LEVELS if level in levels}
 
 
 def total(levels):
