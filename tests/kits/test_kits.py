@@ -37,7 +37,8 @@ ERROR_MESSAGES = {
     # Go's stack has the place: the kit names it, as the Python and node drivers do
     "go": "panic: leaf: nan is not a number [at value.go:23 in leaf]",
     "rust": "panic: leaf: nan is not a number",
-    "cpp": "std::invalid_argument: leaf: nan is not a number",
+    # a C++ exception names no place: the kit says where the port was
+    "cpp": "std::invalid_argument: leaf: nan is not a number [in input x]",
     "java": "java.lang.IllegalArgumentException: leaf: nan is not a number",
 }
 
@@ -216,3 +217,23 @@ def test_the_adapter_the_page_shows_builds_with_the_example_port(language, tmp_p
         assert "nn" not in runtime.hello
         values = runtime.evaluate(parse_program("y = (x + x).tanh()", {"x": 0.5}, "y"))
         assert math.isclose(values["y"][0], math.tanh(1.0), rel_tol=1e-15)
+
+
+@pytest.mark.parametrize("language", [p for p in kit_params() if p.values[0] == "cpp"])
+def test_a_cpp_crash_says_where_the_port_was(language, tmp_path):
+    # a C++ student's null dereference read "killed by SIGSEGV" and no op
+    kit = KITS[language]
+    for path in kit.folder.iterdir():
+        if path.is_file():
+            (tmp_path / path.name).write_bytes(path.read_bytes())
+    adapter = (tmp_path / kit.adapter).read_text()
+    crashing = adapter.replace("static V relu(V v) { return ::relu(v); }",
+                               "static V relu(V v) { *(volatile int*)nullptr = 1; return v; }")
+    assert crashing != adapter
+    (tmp_path / kit.adapter).write_text(crashing)
+    with opened_kit(tmp_path / "port.toml") as runtime:
+        with pytest.raises(EngineFailure) as crashed:
+            runtime.evaluate(parse_program("y = x.relu()", {"x": 2.0}, "y"))
+    assert crashed.value.kind == "crash"
+    assert re.search(r"fatal error: SIG(SEGV|ILL) in step y \(relu\)", crashed.value.message), \
+        crashed.value.message

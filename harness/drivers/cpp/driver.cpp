@@ -23,6 +23,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <cxxabi.h>
@@ -276,9 +277,27 @@ V number_or_node(const Json& arg, const std::map<std::string, V>& nodes) {
     return nodes.at(arg.text);
 }
 
+// Where the port is ("in step y (exp)", "in backward"): its error and its crash
+// name it, as a C++ exception or a segfault names no op of its own.
+char WHERE[256] = "";
+
+void at(const std::string& where) { std::snprintf(WHERE, sizeof WHERE, "%s", where.c_str()); }
+
+extern "C" void on_crash(int signal) {   // only what a signal handler may do: write, raise
+    const char* name = signal == SIGSEGV ? "SIGSEGV" : signal == SIGBUS ? "SIGBUS"
+                     : signal == SIGFPE ? "SIGFPE" : signal == SIGILL ? "SIGILL" : "SIGABRT";
+    const char* parts[] = {"fatal error: ", name, WHERE[0] ? " " : "", WHERE, "\n"};
+    for (const char* part : parts) {
+        if (write(2, part, std::strlen(part)) < 0) break;
+    }
+    std::signal(signal, SIG_DFL);
+    std::raise(signal);
+}
+
 // Run a program's steps on nodes, each new node appended to order.
 void run_steps(std::map<std::string, V>& nodes, const Json& steps, std::vector<V>& order) {
     for (const Json& step : steps.items) {
+        at("in step " + step.items[0].text + " (" + step.items[1].text + ")");
         if (NUMBER_EXPONENT && step.items[1].text == "pow") {
             const auto& args = step.items[2].items;
             order.push_back(nodes[step.items[0].text] =
@@ -295,11 +314,14 @@ std::string run(const Json& program) {
     std::map<std::string, V> nodes;
     std::vector<V> order;
     for (const Json& input : program["inputs"].items) {
+        at("in input " + input.items[0].text);
         order.push_back(nodes[input.items[0].text] = number_or_node(input.items[1], nodes));
     }
     run_steps(nodes, program["steps"], order);
     const Json* calls = program.find("backward_calls");
+    at("in backward");
     for (int i = 0; i < (calls ? int(calls->number) : 1); ++i) Port::backward(nodes.at(program["output"].text));
+    at("reading data and grad");
     std::string out;
     for (const V& v : order) {
         out += (out.empty() ? "[" : ",[") + wire(Port::data(v)) + "," + wire(Port::grad(v)) + "]";
@@ -402,6 +424,7 @@ std::string answer(const std::string& line) {
         }
     }
     std::string message;
+    at(is_mlp ? "in the mlp request" : "");
     try {
         if (is_mlp) return "{\"kind\":\"mlp_result\",\"id\":" + id + "," + run_mlp(program) + "}";
         return "{\"kind\":\"result\",\"id\":" + id + ",\"nodes\":[" + run(program) + "]}";
@@ -415,6 +438,7 @@ std::string answer(const std::string& line) {
         std::type_info* type = abi::__cxa_current_exception_type();
         message = "an exception of type " + (type ? demangled(type->name()) : std::string("unknown"));
     }
+    if (WHERE[0]) message += std::string(" [") + WHERE + "]";
     return "{\"kind\":\"error\",\"id\":" + id + ",\"message\":" + quote(message) + "}";
 }
 
@@ -425,6 +449,16 @@ int main(int argc, char** argv) {
     FILE* protocol = fdopen(dup(1), "w");
     dup2(2, 1);
     std::ios::sync_with_stdio(false);
+    // a crash says where it was; on a stack of its own, as a stack overflow leaves none
+    static char crash_stack[1 << 16];
+    stack_t alternate = {};
+    alternate.ss_sp = crash_stack;
+    alternate.ss_size = sizeof crash_stack;
+    sigaltstack(&alternate, nullptr);
+    struct sigaction crash = {};
+    crash.sa_handler = kit::on_crash;
+    crash.sa_flags = SA_ONSTACK;
+    for (int signal : {SIGSEGV, SIGBUS, SIGFPE, SIGILL}) sigaction(signal, &crash, nullptr);
     std::string name = argc == 3 && std::string(argv[1]) == "--name" ? argv[2] : "c++ port";
     std::string ops, kinds;
     for (const auto& op : kit::OPS) ops += (ops.empty() ? "" : ",") + kit::quote(op.first);
