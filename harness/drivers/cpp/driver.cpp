@@ -36,6 +36,7 @@
 #include <string>
 #include <type_traits>
 #include <typeinfo>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <utility>
 #include <vector>
@@ -283,9 +284,17 @@ char WHERE[256] = "";
 
 void at(const std::string& where) { std::snprintf(WHERE, sizeof WHERE, "%s", where.c_str()); }
 
-extern "C" void on_crash(int signal) {   // only what a signal handler may do: write, raise
-    const char* name = signal == SIGSEGV ? "SIGSEGV" : signal == SIGBUS ? "SIGBUS"
-                     : signal == SIGFPE ? "SIGFPE" : signal == SIGILL ? "SIGILL" : "SIGABRT";
+// The main stack's top and how far down it may grow: a fault there is a stack
+// overflow (a recursive sort on a deep graph), not a bad pointer.
+char* STACK_TOP = nullptr;
+std::size_t STACK_REACH = 0;
+
+extern "C" void on_crash(int signal, siginfo_t* info, void*) {   // only write and raise here
+    char* fault = static_cast<char*>(info->si_addr);
+    bool overflow = signal == SIGSEGV && fault < STACK_TOP &&
+                    std::size_t(STACK_TOP - fault) < STACK_REACH;
+    const char* name = overflow ? "stack overflow (SIGSEGV)" : signal == SIGSEGV ? "SIGSEGV"
+                     : signal == SIGBUS ? "SIGBUS" : signal == SIGFPE ? "SIGFPE" : "SIGILL";
     const char* parts[] = {"fatal error: ", name, WHERE[0] ? " " : "", WHERE, "\n"};
     for (const char* part : parts) {
         if (write(2, part, std::strlen(part)) < 0) break;
@@ -450,14 +459,20 @@ int main(int argc, char** argv) {
     dup2(2, 1);
     std::ios::sync_with_stdio(false);
     // a crash says where it was; on a stack of its own, as a stack overflow leaves none
+    char here;
+    kit::STACK_TOP = &here;
+    rlimit stack_limit = {};
+    getrlimit(RLIMIT_STACK, &stack_limit);
+    kit::STACK_REACH = (stack_limit.rlim_cur == RLIM_INFINITY ? std::size_t(1) << 30
+                        : std::size_t(stack_limit.rlim_cur)) + (std::size_t(1) << 20);
     static char crash_stack[1 << 16];
     stack_t alternate = {};
     alternate.ss_sp = crash_stack;
     alternate.ss_size = sizeof crash_stack;
     sigaltstack(&alternate, nullptr);
     struct sigaction crash = {};
-    crash.sa_handler = kit::on_crash;
-    crash.sa_flags = SA_ONSTACK;
+    crash.sa_sigaction = kit::on_crash;
+    crash.sa_flags = SA_ONSTACK | SA_SIGINFO;
     for (int signal : {SIGSEGV, SIGBUS, SIGFPE, SIGILL}) sigaction(signal, &crash, nullptr);
     std::string name = argc == 3 && std::string(argv[1]) == "--name" ? argv[2] : "c++ port";
     std::string ops, kinds;
