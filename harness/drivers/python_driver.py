@@ -95,7 +95,9 @@ def load_mlp(target, value_module):
         for name in (value_module.__name__, f"{package}.nn" if package else "nn"):
             try:
                 module = importlib.import_module(name)
-            except ImportError:
+            except ModuleNotFoundError as error:
+                if error.name != name:   # nn.py is there and its own import fails: say so
+                    raise                # (it read "the port has no nn", and the check passed)
                 continue
             if isinstance(getattr(module, "MLP", None), type):
                 return lambda nin, nouts, hidden, last: module.MLP(nin, nouts)

@@ -185,3 +185,22 @@ def test_the_python_driver_finds_the_mlp_beside_the_value_class(tmp_path, option
         assert engine.nn_kinds() == kinds
     finally:
         engine.close()
+
+
+def test_an_nn_module_whose_own_import_fails_is_no_port_without_nn(tmp_path):
+    # nn.py importing a misspelt module read "the port has no nn", and the check passed
+    package = tmp_path / "mg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "engine.py").write_text("from micrograd_lab.python_ref import Value\n")
+    (package / "nn.py").write_text("from mg.engin import Value\n\nclass MLP:\n    pass\n")
+    command = ["python3", "-B", str(REPO / "harness/drivers/python_driver.py"), "mg.engine:Value",
+               "--path", str(tmp_path)]
+    (tmp_path / "port.toml").write_text(
+        f'[port]\nname = "p"\nlanguage = "command"\ncommand = {json.dumps(command)}\n')
+    [engine] = open_port(load_manifest(tmp_path / "port.toml"))
+    try:
+        failure = engine.start_failure()
+        assert failure is not None and "No module named 'mg.engin'" in failure.message
+    finally:
+        engine.close()
