@@ -16,10 +16,11 @@ ONCE = 6.0
 BEHAVIOURS = {
     12.0: ("accumulates", OK, "accumulates, as micrograd and torch do: a leaf's gradient "
                               "doubles (zero the gradients between calls)"),
-    ONCE: ("zeroes", FAULT, "zeroes the graph's gradients first: after a second backward of "
+    ONCE: ("zeroes", FAULT, "a second backward adds nothing: after two backward calls of "
                             "L = a * a, a.grad is 6.0, as after one (micrograd and torch: "
-                            "12.0), so the gradients of two losses sharing a node cannot add "
-                            "up"),
+                            "12.0): backward zeroes the graph first, or its ops assign their "
+                            "gradients, and the gradients of two losses sharing a node cannot "
+                            "add up"),
     3.0: ("assigns", FAULT, "assigns gradients: after backward of L = a * a at a = 3, a.grad "
                             "is 3.0, one of its two contributions, where it must get 6.0 per "
                             "call"),

@@ -403,3 +403,12 @@ def test_the_example_shown_does_not_depend_on_the_order_evidence_arrives():
              for where in ("tanh-edge-1em300", "tanh-edge-1em10")]
     assert sorted(found, key=preference) == sorted(reversed(found), key=preference)
     assert sorted(found, key=preference)[0].where == "tanh-edge-1em10"
+
+
+def test_a_second_backward_adding_nothing_joins_assigned_gradients_where_shown():
+    # a Python port whose mul assigned was also told its backward zeroed the graph
+    from micrograd_lab.harness.diagnoses import _joined
+    zeroes = Evidence("zeroes-graph", "p", "probe backward-twice", "a", "6.0 as after one")
+    assigned = Evidence("assigned", "p", "lecture-reuse-ab", "b", "assigning in mul")
+    assert {e.bug for e in _joined([zeroes, assigned])} == {"assigned"}
+    assert {e.bug for e in _joined([zeroes])} == {"zeroes-graph"}
