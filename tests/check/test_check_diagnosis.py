@@ -412,3 +412,11 @@ def test_a_second_backward_adding_nothing_joins_assigned_gradients_where_shown()
     assigned = Evidence("assigned", "p", "lecture-reuse-ab", "b", "assigning in mul")
     assert {e.bug for e in _joined([zeroes, assigned])} == {"assigned"}
     assert {e.bug for e in _joined([zeroes])} == {"zeroes-graph"}
+
+
+def test_a_value_equal_to_python_refs_is_no_wrapped_integer():
+    # -2^63 is its own 64-bit wrap: a port that seeded backward with 0 (every
+    # gradient 0, its data right) read "data is -2^63 where python_ref has -2^63"
+    name = "integers-negate-min"
+    seeded_zero = {node: (data, 0.0) for node, (data, _) in reference(name).items()}
+    assert [e for e in evidence(name, seeded_zero) if e.bug == "integer-wrap"] == []
