@@ -257,3 +257,11 @@ def test_a_distance_of_more_ulps_than_anyone_reads_is_said_absolutely_too():
     near = Mismatch("y", "mul", 3, "y = x * 2", "data", 1.0, 1.0000000000000004, 2, 4.4e-16,
                     4.4e-16, 1)
     assert near.describe().endswith("2 ulp (allowed 1)")
+
+
+def test_a_long_source_line_is_cut_in_the_message():
+    # wide-dot-1000's line printed whole: a FAIL line of 11,909 characters
+    text = "y = dot(0, [" + ", ".join(f"w{i}" for i in range(1000)) + "], [...])"
+    far = Mismatch("y", "dot", 7, text, "data", 1.0, 2.0, 4.5e15, 1.0, 1.0, 4)
+    assert len(far.describe()) < 200 and "line 7: y = dot(0, [w0, w1" in far.describe()
+    assert far.to_json()["text"] == text   # the report's data keeps it whole

@@ -58,6 +58,7 @@ def ulp_distance(a, b):
 # Beyond this many ulps allowed, a distance in ulps says little to a reader (4.5e18 ulp
 # is 6e3 around 0.0): the absolute distance goes first.
 ULPS_TOO_MANY_TO_READ = 2.0 ** 20
+TEXT_SHOWN = 80   # characters of a step's source text in a one-line message
 
 
 def ulp_reach(value, ulps):
@@ -122,10 +123,12 @@ class Mismatch:
     bound: Optional[float] = None   # the budget as an absolute error (when it matters)
 
     def where(self):
-        if self.text and not self.line:   # a node no fixture line says (the nn half's)
-            return f"node {self.node} ({self.op}, {self.text})"
+        # a 1000-input dot's source line made a FAIL line of 11,909 characters
+        text = self.text if len(self.text) <= TEXT_SHOWN else self.text[:TEXT_SHOWN - 1] + "…"
+        if text and not self.line:   # a node no fixture line says (the nn half's)
+            return f"node {self.node} ({self.op}, {text})"
         return f"node {self.node} ({self.op}, " + (
-            f"line {self.line}: {self.text})" if self.text else f"{self.op})")
+            f"line {self.line}: {text})" if text else f"{self.op})")
 
     def describe(self):
         distance = f"{fmt_ulps(self.ulps)} ulp (allowed {self.allowed:g})"
