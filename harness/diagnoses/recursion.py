@@ -14,7 +14,8 @@ BUGS = [Bug("recursion", "a recursion limit", {
              "runtime's stack ends at a depth of its own: walk the graph with an explicit "
              "stack"},
     5, "recursive", ("depth-chain",), "lua51")]
-RECURSION = re.compile(r"stack overflow|recursion|call stack size|too many C levels",
+# "stack ?overflow": Java says StackOverflowError
+RECURSION = re.compile(r"stack ?overflow|recursion|call stack size|too many C levels",
                        re.IGNORECASE)
 
 

@@ -420,3 +420,10 @@ def test_a_value_equal_to_python_refs_is_no_wrapped_integer():
     name = "integers-negate-min"
     seeded_zero = {node: (data, 0.0) for node, (data, _) in reference(name).items()}
     assert [e for e in evidence(name, seeded_zero) if e.bug == "integer-wrap"] == []
+
+
+def test_a_java_stack_overflow_is_a_recursion_limit():
+    # "stack overflow" missed java.lang.StackOverflowError
+    from micrograd_lab.harness.diagnoses.recursion import RECURSION
+    assert RECURSION.search("error: java.lang.StackOverflowError [at Value.java:40]")
+    assert not RECURSION.search("error: java.lang.ArithmeticException: / by zero")
