@@ -39,7 +39,9 @@ ERROR_MESSAGES = {
     "rust": "panic: leaf: nan is not a number",
     # a C++ exception names no place: the kit says where the port was
     "cpp": "std::invalid_argument: leaf: nan is not a number [in input x]",
-    "java": "java.lang.IllegalArgumentException: leaf: nan is not a number",
+    # the Java kit names the port's frame and where it was, as the C++ kit does
+    "java": "java.lang.IllegalArgumentException: leaf: nan is not a number [at Scalar.java:34, "
+            "in input x]",
 }
 
 

@@ -46,6 +46,8 @@ public final class Driver {
     private final Map<String, Method> ops = new TreeMap<>();
     private final Map<String, Method> core = new HashMap<>();
     private final Map<String, Method> nn = new HashMap<>();   // Nn's, if there is an Nn
+    // Where the port is ("in step y (exp)", "in backward"): what it throws names no op
+    private String where = "";
     private Class<?> value;
 
     public static void main(String[] args) throws Exception {
@@ -170,16 +172,33 @@ public final class Driver {
                     + quote("Adapter.java's pow takes a number exponent only") + "}";
             }
         }
+        where = isMlp ? "in the mlp request" : "";
         try {
             if (isMlp) {
                 return "{\"kind\":\"mlp_result\",\"id\":" + id + "," + runMlp(program, steps) + "}";
             }
             return "{\"kind\":\"result\",\"id\":" + id + ",\"nodes\":[" + run(program, steps) + "]}";
         } catch (InvocationTargetException thrown) {
-            return "{\"kind\":\"error\",\"id\":" + id + ",\"message\":" + quote(thrown.getCause().toString()) + "}";
+            return "{\"kind\":\"error\",\"id\":" + id + ",\"message\":" + quote(placed(thrown.getCause())) + "}";
         } catch (Throwable thrown) {
-            return "{\"kind\":\"error\",\"id\":" + id + ",\"message\":" + quote(thrown.toString()) + "}";
+            return "{\"kind\":\"error\",\"id\":" + id + ",\"message\":" + quote(placed(thrown)) + "}";
         }
+    }
+
+    // What the port threw, with its innermost frame outside Java and this kit, and
+    // where the port was: "java.lang.RuntimeException: boom [at Scalar.java:60, in step y (exp)]"
+    private String placed(Throwable thrown) {
+        String frame = "";
+        for (StackTraceElement e : thrown.getStackTrace()) {
+            String name = e.getClassName();
+            if (!name.startsWith("java.") && !name.startsWith("jdk.") && !name.startsWith("sun.")
+                    && !name.equals("Driver") && !name.startsWith("Driver$") && e.getFileName() != null) {
+                frame = "at " + e.getFileName() + ":" + e.getLineNumber();
+                break;
+            }
+        }
+        String place = frame + (frame.isEmpty() || where.isEmpty() ? "" : ", ") + where;
+        return thrown.toString() + (place.isEmpty() ? "" : " [" + place + "]");
     }
 
     @SuppressWarnings("unchecked")
@@ -188,15 +207,18 @@ public final class Driver {
         List<Object> order = new ArrayList<>();
         for (Object input : (List<Object>) program.get("inputs")) {
             List<Object> pair = (List<Object>) input;
+            where = "in input " + pair.get(0);
             Object v = core.get("make").invoke(null, number(pair.get(1)));
             byId.put((String) pair.get(0), v);
             order.add(v);
         }
         runSteps(byId, steps, order);
         Object calls = program.get("backward_calls");
+        where = "in backward";
         for (int i = 0; i < (calls == null ? 1 : ((Double) calls).intValue()); i++) {
             core.get("backward").invoke(null, byId.get((String) program.get("output")));
         }
+        where = "reading data and grad";
         StringBuilder nodes = new StringBuilder();
         for (Object v : order) {
             nodes.append(nodes.length() == 0 ? "[" : ",[").append(wire(core.get("data").invoke(null, v)))
@@ -210,6 +232,7 @@ public final class Driver {
     private void runSteps(Map<String, Object> byId, List<List<Object>> steps, List<Object> order)
             throws Exception {
         for (List<Object> step : steps) {
+            where = "in step " + step.get(0) + " (" + step.get(1) + ")";
             List<Object> raw = (List<Object>) step.get(2);
             Object[] args = new Object[raw.size()];
             Method op = ops.get((String) step.get(1));
