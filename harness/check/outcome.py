@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field, replace
 
 from .. import probes
 from ..diagnoses import BUGS
-from ..judge.verdict import EXACT, FAILED, NA, PASSED, SKIPPED
+from ..judge.verdict import EXACT, NA, PASSED, SKIPPED
 from ..levels import LEVEL_TAG, LEVELS, level_of
 from ..reports.summary import not_run_causes
 from ..run import CATEGORY, COUNTED
@@ -101,8 +101,8 @@ class PortOutcome:
 
 
 # A probe as a cell: its verdict where it is a fault (FAIL, ERROR), else a
-# status of its count (probes.Probe.counted)
-PROBE_STATUS = {PASSED: EXACT, SKIPPED: NA, FAILED: "ERROR"}
+# status of its count (probes.Probe.counted: passed or skipped, a fault having a verdict)
+PROBE_STATUS = {PASSED: EXACT, SKIPPED: NA}
 
 
 def from_result(result, slug, report="", seconds=0.0):

@@ -19,7 +19,7 @@ def short(value):
     if float(text) == value:
         return text
     digits = DIGITS
-    while digits < 17 and f"{value:#.{digits}g}".rstrip("…").endswith("0"):
+    while digits < 17 and f"{value:#.{digits}g}".endswith("0"):
         digits += 1
     text = f"{value:#.{digits}g}"
     return text if float(text) == value else f"{text}…"

@@ -161,8 +161,9 @@ def _schema():
     global _SCHEMA
     if _SCHEMA is None:
         schema = json.loads(SCHEMA_PATH.read_text())
-        ops = referencing.Resource.from_contents(ops_resource()[1])
-        registry = referencing.Registry().with_resource(ops_resource()[0], ops)
+        ops_id, ops = ops_resource()
+        registry = referencing.Registry().with_resource(ops_id,
+                                                        referencing.Resource.from_contents(ops))
         _SCHEMA = (schema, jsonschema.Draft202012Validator(schema, registry=registry))
     return _SCHEMA
 
