@@ -16,7 +16,7 @@ from micrograd_lab.harness.engines.base import EngineFailure, Unsupported
 from micrograd_lab.harness.interpret import interpret
 
 FAKE = Path(__file__).resolve().parent / "command_fakes" / "fake_port.py"
-FAST = 0.25  # CPU seconds per program (2.5 s of wall clock): these take milliseconds
+FAST = 0.1  # CPU seconds per program (1 s of wall clock): these take milliseconds
 
 GOOD = program("c = a * b\nd = c + 1.0\ne = d.tanh()", {"a": 2.0, "b": -0.75}, "e")
 FAULT = program("fault = a + 1.0", {"a": 2.0}, "fault")
@@ -39,13 +39,13 @@ def runs_good(runtime):
 
 
 @pytest.mark.parametrize("fault, kind, says", [
-    ("sleep", "timeout", r"no answer to program 2 after 2\.\d s of wall clock \(10 times the "
-                         r"limit of 0\.25 s\) in which it used 0\.\d s of CPU: waiting, not "
+    ("sleep", "timeout", r"no answer to program 2 after 1\.\d s of wall clock \(10 times the "
+                         r"limit of 0\.1 s\) in which it used 0\.\d s of CPU: waiting, not "
                          r"computing; killed"),
-    ("spin", "timeout", r"no answer to program 2 within 0\.25 s of CPU time \(\d+\.\d s of wall "
+    ("spin", "timeout", r"no answer to program 2 within 0\.1 s of CPU time \(\d+\.\d s of wall "
                         r"clock\); killed"),
     # a flooder starved of a core on a loaded machine may reach the wall-clock backstop first
-    ("flood", "timeout", r"no answer to program 2 (within 0\.25 s of CPU time|after \d+\.\d s "
+    ("flood", "timeout", r"no answer to program 2 (within 0\.1 s of CPU time|after \d+\.\d s "
                          r"of wall clock).*; killed; stderr: (flooding stderr )+"),
     ("exit", "crash", r"closed its stdout during program 2 and exited with code 3; "
                       r"stderr: fake port: dying on purpose"),
@@ -106,7 +106,7 @@ def test_a_port_that_stops_reading_cannot_block_the_harness():
     with fake("deaf") as runtime:
         failure = failure_of(runtime, big)
         assert failure.kind == "timeout"
-        assert "no answer to program 1 after 2." in failure.message
+        assert "no answer to program 1 after 1." in failure.message
 
 
 def test_a_timeout_kills_the_whole_process_group():

@@ -312,7 +312,7 @@ def test_state_persists_until_restart(runtime, mini, opened):
 
 @pytest.mark.parametrize("runtime", runtime_params())
 def test_a_hanging_port_times_out_and_the_next_program_runs(runtime, tmp_path, opened):
-    manifest = write_port(tmp_path, timeout=0.5,
+    manifest = write_port(tmp_path, timeout=0.25,
                           ops='tanh = "(function() local x = 0 while true do x = x + 1 end end)()"\n')
     port = opened(manifest, runtime)
     assert_ok(port)
@@ -321,7 +321,7 @@ def test_a_hanging_port_times_out_and_the_next_program_runs(runtime, tmp_path, o
         port.evaluate(program("y = x.tanh()", x=2.0))
     assert raised.value.kind == "timeout"
     # where the program was: its op loops, so the student looks at the op
-    assert raised.value.message == (f"{runtime}: still running after 0.5 s, building the graph "
+    assert raised.value.message == (f"{runtime}: still running after 0.25 s, building the graph "
                                     "(the worker was stopped)")
     assert_ok(port)
     assert port.pid != pid
@@ -331,10 +331,10 @@ def test_a_hanging_port_times_out_and_the_next_program_runs(runtime, tmp_path, o
 def test_the_limit_counts_the_workers_cpu_not_the_wall_clock(runtime, tmp_path, opened):
     """A worker that gets no CPU (stopped here, as on a loaded machine) is not
     timed out by the time limit; only the wall-clock backstop (10x) ends it."""
-    port = opened(write_port(tmp_path, timeout=0.3), runtime)
+    port = opened(write_port(tmp_path, timeout=0.15), runtime)
     assert_ok(port)
     os.kill(port.pid, signal.SIGSTOP)
-    resume = threading.Timer(0.9, os.kill, (port.pid, signal.SIGCONT))
+    resume = threading.Timer(0.45, os.kill, (port.pid, signal.SIGCONT))
     resume.start()          # 3 times the limit, a third of the backstop
     assert_ok(port)
     resume.join()
@@ -358,7 +358,7 @@ def test_a_memory_hog_hits_the_cap_and_the_next_program_runs(runtime, tmp_path, 
 
 @pytest.mark.parametrize("runtime", runtime_params(("lua54", "luajit21")))
 def test_a_hanging_setup_fails_every_program_without_waiting_again(runtime, tmp_path, opened):
-    manifest = write_port(tmp_path, setup="while true do end", timeout=0.5)
+    manifest = write_port(tmp_path, setup="while true do end", timeout=0.25)
     port = opened(manifest, runtime)
     with pytest.raises(EngineFailure) as first:
         port.evaluate(OK)
@@ -391,7 +391,7 @@ def test_a_killed_worker_is_a_crash_and_the_next_program_runs(runtime, tmp_path,
         port.evaluate(OK)
     assert between.value.kind == "crash" and "SIGKILL" in between.value.message
     assert_ok(port)
-    killer = threading.Timer(0.5, os.kill, (port.pid, signal.SIGKILL))
+    killer = threading.Timer(0.25, os.kill, (port.pid, signal.SIGKILL))
     killer.start()                      # in the middle of one
     with pytest.raises(EngineFailure) as during:
         port.evaluate(program("y = x.tanh()", x=2.0))
