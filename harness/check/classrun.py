@@ -11,8 +11,9 @@ ports and the report folder).  --shard K/N checks every N-th port from the
 K-th (by report folder name), so that shards on N machines cover the class
 once; `mglab merge` joins their class.json files.
 
-A port whose manifest is refused, or that does not start, is a row of the
-summary with score 0 and the one line that says why; the class goes on.
+A port whose manifest is refused (or missing from a folder a glob matched),
+or that does not start, is a row of the summary with score 0 and the one
+line that says why; the class goes on.
 The instructor's own bad input (a missing port folder, an unwritable report
 folder, a filter that matches no fixture) stops it before any port runs.
 """

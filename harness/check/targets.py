@@ -59,7 +59,10 @@ def resolve(arguments):
             globbed = True
             # a glob over a class folder may also match files beside the ports
             paths = [m for m in matches if Path(m).is_dir() or m.endswith(".toml")]
-            found += [manifest_of(m) for m in paths]
+            # a student's folder without port.toml is that port's row, not
+            # the end of the class: its missing manifest is refused there
+            found += [Path(m) / MANIFEST_NAME if Path(m).is_dir() else manifest_of(m)
+                      for m in paths]
         else:
             found.append(manifest_of(argument))
     unique = list(dict.fromkeys(p.resolve() for p in found))

@@ -214,6 +214,10 @@ def load_manifest(path):
     """Read and check one manifest file.  Raises ManifestError."""
     path = Path(path).resolve()
     shown = display_path(path)
+    beside = [] if path.exists() else sorted(p.name for p in path.parent.glob("*.toml"))
+    if beside:   # a class folder whose manifest has another name (Port.toml)
+        raise ManifestError(shown, None, "cannot read: No such file or directory; the folder "
+                                         f"holds {', '.join(beside)}")
     raw, data = read_toml(path, MAX_FILE_BYTES,
                           lambda place, reason: ManifestError(shown, place, reason))
     schema, validator = _schema()

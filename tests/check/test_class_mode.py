@@ -4,6 +4,7 @@ port's Gradescope results.json); shards merged, and a Dask LocalCluster,
 give the same summary as one run."""
 import csv
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -234,3 +235,31 @@ def test_the_summary_says_why_a_checked_ports_cells_were_not_run(tmp_path, capsy
     assert code == 1
     assert ("loops: NOT RUN: lua54 stopped after 3 programs in a row ran past the time limit "
             "of 0.3 s (fail-fast)") in out.splitlines()
+
+
+def test_a_globbed_folder_without_a_manifest_is_its_row_and_the_class_goes_on(tmp_path, capsys):
+    # one student's misnamed Port.toml stopped the whole class with exit 2
+    class_folder = tmp_path / "class"
+    for port in ("correct", "assigned"):
+        (class_folder / port).mkdir(parents=True)
+        text = (CLASS / port / "port.toml").read_text()
+        (class_folder / port / "port.toml").write_text(   # the ports' root, from here
+            text.replace('root = "../../ports/', f'root = "{CLASS.parent / "ports"}/'))
+    (class_folder / "dana").mkdir()
+    (class_folder / "dana" / "Port.toml").write_text("[port]\n")
+    code, out, _ = harness(["check", f"{class_folder}/*/", *QUICK,
+                            "--report-dir", str(tmp_path / "r")], capsys)
+    assert code == 1, out
+    summary = json.loads((tmp_path / "r" / "class.json").read_text())
+    states = {p["slug"]: p["state"] for p in summary["ports"]}
+    assert states["correct"] == states["assigned"] == "checked", states
+    assert states["dana"] != "checked"
+    assert re.search(r"dana: bad manifest: \S*dana/port\.toml: cannot read: No such file or "
+                     r"directory; the folder holds Port\.toml", out), out
+
+
+def test_a_named_folder_without_a_manifest_is_still_the_instructors_mistake(tmp_path, capsys):
+    (tmp_path / "dana").mkdir()
+    code, _, err = harness(["check", str(tmp_path / "dana"), str(CLASS / "correct"), *QUICK,
+                            "--report-dir", str(tmp_path / "r")], capsys)
+    assert code == 2 and "a folder without port.toml" in err
