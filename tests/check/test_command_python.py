@@ -1,6 +1,7 @@
 """The Python driver (harness/drivers/python_driver.py): python_ref
 through it is python_ref to the bit; micrograd 0.1.0 from PyPI through it
 shows its own faults, unmended."""
+import json
 import sys
 
 import pytest
@@ -9,6 +10,8 @@ from command_helpers import (PORTS, REPO, awkward_program, backward_twice, chain
 
 from micrograd_lab.harness.engines.command import CommandEngine
 from micrograd_lab.harness.engines.command_protocol import validator
+from micrograd_lab.harness.engines.manifest import load_manifest
+from micrograd_lab.harness.engines.open import open_port
 from micrograd_lab.harness.engines.base import NUMBER_EXPONENT, VALUE_EXPONENT, EngineFailure, Unsupported
 from micrograd_lab.harness.probes import BROKEN, LOWERED, SUPPORTED, UNSUPPORTED_OP
 from micrograd_lab.harness.interpret import interpret
@@ -223,3 +226,17 @@ def test_the_version_is_that_of_the_users_own_package_not_an_installed_namesake(
     with CommandEngine("own", command, tmp_path, timeout=10, max_memory=512) as runtime:
         assert ops_by_state(runtime)[SUPPORTED] == {"mul"}
         assert runtime.version.startswith("micrograd (CPython ")
+
+
+def test_a_path_that_is_no_folder_is_named_as_such(tmp_path):
+    # `--path src` where the port sits in `source/` read "No module named 'engine'"
+    command = ["python3", "-B", str(DRIVER), "engine:Value", "--path", "src"]
+    (tmp_path / "port.toml").write_text(
+        f'[port]\nname = "p"\nlanguage = "command"\ncommand = {json.dumps(command)}\n')
+    [engine] = open_port(load_manifest(tmp_path / "port.toml"))
+    try:
+        failure = engine.start_failure()
+        assert failure is not None
+        assert f"python_driver: --path src: no such folder (from {tmp_path})" in failure.message
+    finally:
+        engine.close()
