@@ -16,6 +16,9 @@ the gradient the node has then):
                 appended, not when it is pushed: a node pushed twice before it
                 is appended is appended twice (children pushed in argument
                 order, or in reverse: duplicates-reversed)
+  by-value      python_ref's sort with a visited set that holds values, not
+                nodes (seen[v.data], equals and hashCode on data): a node whose
+                value an earlier node or constant had is never listed
 """
 from dataclasses import dataclass, field
 
@@ -24,7 +27,8 @@ from .common import near
 
 REVERSED, FORWARD, NO_VISITED, NO_TOPO = "reversed", "forward", "no-visited", "no-topo"
 DUPLICATES, DUPLICATES_REVERSED = "duplicates", "duplicates-reversed"
-WALKS = (REVERSED, FORWARD, NO_VISITED, NO_TOPO, DUPLICATES, DUPLICATES_REVERSED)
+BY_VALUE = "by-value"
+WALKS = (REVERSED, FORWARD, NO_VISITED, NO_TOPO, DUPLICATES, DUPLICATES_REVERSED, BY_VALUE)
 EVERY_OP = frozenset(OPS)
 SIMULATED_MAX_NODES = 5000
 SIMULATED_MAX_WALK = 200_000   # a walk once per path can be exponential
@@ -105,10 +109,43 @@ def _appended_when_visited(program, reverse_children):
     return order
 
 
-def walk_order(program, walk):
-    """The nodes in the order the walk runs their backward (None past the cap)."""
+def _post_order_by_value(program, reference):
+    """The post-order whose visited set is keyed by each node's value (and a
+    constant, which the port wraps as a node, by its own): a node is listed
+    only if no node or constant walked before it had its value.  None where
+    a value is nan (a Lua table refuses it as a key; other sets differ)."""
+    steps = program.step_by_id()
+    out = reference[program.output][0]
+    order, seen = [], {out}
+    stack = [(program.output, 0)]
+    while stack:
+        node, i = stack[-1]
+        step = steps.get(node)
+        args = step.args if step else ()
+        if i < len(args):
+            stack[-1] = (node, i + 1)
+            arg = args[i]
+            value = reference[arg.value][0] if arg.kind == "node" else arg.value
+            if value != value:
+                return None
+            if value not in seen:
+                seen.add(value)
+                if arg.kind == "node":
+                    stack.append((arg.value, 0))
+        else:
+            stack.pop()
+            order.append(node)
+    return None if out != out else order
+
+
+def walk_order(program, walk, reference=None):
+    """The nodes in the order the walk runs their backward (None past the cap;
+    by-value needs python_ref's values)."""
     if walk == NO_TOPO:
         return _pre_order_per_path(program)
+    if walk == BY_VALUE:
+        order = _post_order_by_value(program, reference)
+        return order[::-1] if order is not None else None
     if walk in (DUPLICATES, DUPLICATES_REVERSED):
         order = _appended_when_visited(program, walk == DUPLICATES_REVERSED)
     else:
@@ -121,7 +158,7 @@ def walk_order(program, walk):
 def simulate(program, reference, backward=Backward()):
     """({node: gradient}, {node: sum of |contributions|}) of the backward
     described, on python_ref's values (reference); None past the cap."""
-    order = walk_order(program, backward.walk)
+    order = walk_order(program, backward.walk, reference)
     if order is None:
         return None
     steps = program.step_by_id()

@@ -11,14 +11,15 @@ shows neither.
                once per path from the output, and its backward runs that often
   wrong-order  the sorted nodes are walked from the inputs to the output
                instead of back from it
-  no-topo, duplicates: their own modules (no_topo.py, duplicate_nodes.py)
+  no-topo, duplicates, visited-by-value: their own modules (no_topo.py,
+               duplicate_nodes.py, visited_by_value.py)
 """
 from ..judge.verdict import FAIL
-from . import duplicate_nodes, no_topo
+from . import duplicate_nodes, no_topo, visited_by_value
 from .common import Bug, Evidence
-from .simulate import (DUPLICATES, DUPLICATES_REVERSED, EVERY_OP, FORWARD, NO_TOPO, NO_VISITED,
-                       REVERSED, SIMULATED_MAX_NODES, WALKS, Backward, as_evaluated, explains,
-                       first_wrong_gradient, forward_agrees, matches, simulate)
+from .simulate import (BY_VALUE, DUPLICATES, DUPLICATES_REVERSED, EVERY_OP, FORWARD, NO_TOPO,
+                       NO_VISITED, REVERSED, SIMULATED_MAX_NODES, WALKS, Backward, as_evaluated,
+                       explains, first_wrong_gradient, forward_agrees, matches, simulate)
 
 BUGS = [
     Bug("assigned", "gradients assigned instead of accumulated",
@@ -40,7 +41,8 @@ fallback = True   # a forward that is off already explains a cell: this speaks o
 ASSIGNED = "assigned"
 WALK_BUGS = {REVERSED: None, FORWARD: "wrong-order", NO_VISITED: "no-visited",
              NO_TOPO: no_topo.BUGS[0].key, DUPLICATES: duplicate_nodes.BUGS[0].key,
-             DUPLICATES_REVERSED: duplicate_nodes.BUGS[0].key}
+             DUPLICATES_REVERSED: duplicate_nodes.BUGS[0].key,
+             BY_VALUE: visited_by_value.BUGS[0].key}
 
 
 def _ops(program):

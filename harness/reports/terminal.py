@@ -164,13 +164,14 @@ def print_report(result, full=None, verbose=False, console=None):
         console.print(Text(line, style="bold red"), soft_wrap=True)   # one line, never wrapped
     if result.port is not None:
         header = ", ".join(f"{e} ({result.versions.get(e, '')})" for e in result.engines)
-        console.print(f"port {result.port.name} ({result.port.language}, "
-                      f"{result.port.manifest}) on {header}", soft_wrap=True)
+        # Text: a port's name, path or advice may hold brackets (seen[v]), not markup
+        console.print(Text(f"port {result.port.name} ({result.port.language}, "
+                           f"{result.port.manifest}) on {header}"), soft_wrap=True)
         if result.diagnoses:
             console.print(Text("diagnosis", style="bold"))
         for d in result.diagnoses:
             console.print(Text(f"  {d.headline()}", style="bold red"), soft_wrap=True)
-            console.print(f"    {d.meaning}", soft_wrap=True)
+            console.print(Text(f"    {d.meaning}"), soft_wrap=True)
         _probes(result, console)
         for engines, summary in printed_groups(result):
             console.print(Text(f"the port [{', '.join(engines)}] "

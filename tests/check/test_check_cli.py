@@ -179,3 +179,12 @@ def test_the_engine_table_says_a_malformed_fixture_counts_failed(capsys, tmp_pat
     lines = out.splitlines()
     assert code == 1 and lines[-1].startswith("1 passed, 1 failed")
     assert "and 1 malformed fixture, failed" in [line.strip() for line in lines]
+
+
+def test_the_terminal_prints_brackets_in_advice_as_written(capsys, tmp_path):
+    # rich read `seen[v.data]` as markup and printed `seen`
+    code, out, _ = harness(["check", str(PORTS / "visited-by-value"), "--fixtures",
+                            "lecture-reuse-ab", "--runtimes", "lua54", "--probes", "none",
+                            "--report-dir", str(tmp_path)], capsys)
+    assert code == 1
+    assert "(seen[v.data])" in out and "the node itself: seen[v]" in out

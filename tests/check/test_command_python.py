@@ -8,11 +8,13 @@ import pytest
 from command_helpers import (PORTS, REPO, awkward_program, backward_twice, chain, differing,
                              opened, ops_by_state, program, same_bits, small_corpus)
 
+from micrograd_lab.harness.check.cli import check_port
 from micrograd_lab.harness.engines.command import CommandEngine
 from micrograd_lab.harness.engines.command_protocol import validator
 from micrograd_lab.harness.engines.manifest import load_manifest
 from micrograd_lab.harness.engines.open import open_port
 from micrograd_lab.harness.engines.base import NUMBER_EXPONENT, VALUE_EXPONENT, EngineFailure, Unsupported
+from micrograd_lab.harness.run import CheckSettings
 from micrograd_lab.harness.probes import BROKEN, LOWERED, SUPPORTED, UNSUPPORTED_OP
 from micrograd_lab.harness.interpret import interpret
 from micrograd_lab.harness.ops import OPS
@@ -240,3 +242,28 @@ def test_a_path_that_is_no_folder_is_named_as_such(tmp_path):
         assert f"python_driver: --path src: no such folder (from {tmp_path})" in failure.message
     finally:
         engine.close()
+
+
+def test_micrograd_with_equality_on_data_is_told_its_visited_set_keys_by_value(tmp_path):
+    # a Java student's equals and hashCode on data got three confident wrong
+    # diagnoses (assigned, wrong-order, derivative); micrograd with __eq__ and
+    # __hash__ on data is the same bug in Python.  Its a / b is a * b**-1:
+    # at a = 1 the product has b**-1's value, so b**-1 is never walked and
+    # b's slope reads 0, which alone looks like a wrong derivative in div
+    pytest.importorskip("micrograd", reason="micrograd 0.1.0 is not installed (pip install -e '.[dev]')")
+    (tmp_path / "engine.py").write_text(
+        "from micrograd.engine import Value\n"
+        "Value.__eq__ = lambda self, other: isinstance(other, Value) and self.data == other.data\n"
+        "Value.__hash__ = lambda self: hash(self.data)\n")
+    command = ["python3", "-B", str(DRIVER), "engine:Value", "--path", ".", "--pow",
+               "number-exponent", "--nn", "none"]
+    (tmp_path / "port.toml").write_text(
+        f'[port]\nname = "p"\nlanguage = "command"\ncommand = {json.dumps(command)}\n')
+    result, _ = check_port(tmp_path / "port.toml",
+                           ["lecture-reuse-ab", "micrograd-sanity-check", "div-1-3"], (), (),
+                           CheckSettings(probes=()))
+    named = {d.bug.key: d for d in result.diagnoses}
+    assert set(named) == {"visited-by-value"}, [d.headline() for d in result.diagnoses]
+    assert {line.split(": ")[1].split(",")[0] for line in named["visited-by-value"].lines()} == {
+        "lecture-reuse-ab", "micrograd-sanity-check", "div-1-3"}
+    assert "Keep the default identity __eq__ and __hash__" in named["visited-by-value"].meaning
