@@ -159,6 +159,21 @@ def split_place(message):
     return m[1], (message[:m.start()] + message[m.end():]).strip()
 
 
+def holds_its_arguments(step, reference, evaluation):
+    """Does the port hold each node argument of step as python_ref does, bit
+    for bit?  Only then does the step's own value speak of its op: a port
+    whose inputs already differ (a float32 port reads 1e-300 as 0) computes
+    the op on other numbers, and tanh(0) = 0 is no fault of its tanh."""
+    for arg in step.args:
+        if arg.kind != "node":
+            continue
+        want, got = reference[arg.value][0], evaluation.get(arg.value, (None, None))[0]
+        if got is None or not (got != got and want != want or got == want and
+                               math.copysign(1.0, got) == math.copysign(1.0, want)):
+            return False
+    return True
+
+
 def near(got, want, scale):
     """got within REL of want (relative to the larger of them and scale)."""
     if got is None or want is None:

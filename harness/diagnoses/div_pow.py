@@ -5,7 +5,7 @@ import math
 
 from ..judge.compare import ulp_distance
 from ..judge.verdict import CONVENTION, FAIL
-from .common import Bug, Evidence
+from .common import Bug, Evidence, holds_its_arguments
 
 BUGS = [Bug("div-pow", "division as b**-1",
             "x / y computed as x * y**-1 rounds twice, so it is often 1 ulp from x / y, and "
@@ -27,7 +27,7 @@ def examine(fixture, evaluated, reference, evaluation, cell, engine):
     if cell.status not in (FAIL, CONVENTION) or evaluation is None:
         return []
     for step in fixture.program.steps:
-        if step.op != "div":
+        if step.op != "div" or not holds_its_arguments(step, reference, evaluation):
             continue
         x, y = step.resolve(lambda node_id: reference[node_id][0])
         ref, got = reference[step.out][0], evaluation[step.out][0]

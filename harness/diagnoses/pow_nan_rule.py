@@ -7,7 +7,7 @@ import math
 
 from ..judge.compare import relative_distance
 from ..judge.verdict import CONVENTION, FAIL
-from .common import Bug, Evidence
+from .common import Bug, Evidence, holds_its_arguments
 
 BUGS = [Bug("pow-nan-rule", "the language's pow gives nan where C99 gives 1",
             "your language's power (JavaScript's ** and Math.pow, Java's Math.pow) gives NaN "
@@ -30,7 +30,7 @@ def examine(fixture, evaluated, reference, evaluation, cell, engine):
         return []
     found = []
     for step in fixture.program.steps:
-        if step.op != "pow":
+        if step.op != "pow" or not holds_its_arguments(step, reference, evaluation):
             continue
         base, exponent = step.resolve(lambda node_id: reference[node_id][0])
         got = evaluation.get(step.out, (None, None))[0]

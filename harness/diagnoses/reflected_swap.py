@@ -8,7 +8,7 @@ with a number on its left."""
 from ..judge.verdict import FAIL
 from ..ops import OPS
 from ..probes.numbers import CONSTANT, X
-from .common import Bug, Evidence
+from .common import Bug, Evidence, holds_its_arguments
 from .wording import DEFAULT, JAVASCRIPT, LUA, PYTHON
 
 NOT_COMMUTING = ("sub", "div", "pow")
@@ -39,7 +39,8 @@ def examine(fixture, evaluated, reference, evaluation, cell, engine):
         return []
     for step in evaluated.steps:
         kinds = tuple(a.kind for a in step.args)
-        if step.op not in NOT_COMMUTING or kinds != ("num", "node"):
+        if step.op not in NOT_COMMUTING or kinds != ("num", "node") or \
+                not holds_its_arguments(step, reference, evaluation):
             continue
         number, value = step.resolve(lambda node_id: reference[node_id][0])
         got, want = evaluation[step.out][0], reference[step.out][0]

@@ -8,7 +8,7 @@ import math
 from ..judge.compare import ulp_distance
 from ..judge.verdict import CONVENTION, ERROR, FAIL
 from ..ops import OPS, PORT
-from .common import Bug, Evidence, split_place
+from .common import Bug, Evidence, holds_its_arguments, split_place
 from .wording import DEFAULT, PYTHON
 
 BUGS = [Bug("tanh-exp", "tanh through exp", {
@@ -73,7 +73,8 @@ def examine(fixture, evaluated, reference, evaluation, cell, engine):
     if cell.status not in (FAIL, CONVENTION) or evaluation is None:
         return []
     for step in fixture.program.steps:
-        if step.op != "tanh" or step.args[0].kind != "node":
+        if step.op != "tanh" or step.args[0].kind != "node" or \
+                not holds_its_arguments(step, reference, evaluation):
             continue
         x = reference[step.args[0].value][0]
         ref, got = reference[step.out][0], evaluation[step.out][0]
