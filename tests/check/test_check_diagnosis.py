@@ -450,3 +450,19 @@ def test_the_walk_by_value_decides_nothing_where_a_value_is_nan():
     assert simulate(FIXTURES[name].program, reference(name), Backward(BY_VALUE)) is None
     assert simulate(FIXTURES["lecture-reuse-ab"].program, reference("lecture-reuse-ab"),
                     Backward(BY_VALUE)) is not None
+
+
+def test_a_number_exponent_cut_to_an_integer():
+    ref = reference("pow-10-to-1p5")
+    [found] = [e for e in evidence("pow-10-to-1p5", {**ref, "y": (10.0, ref["y"][1])})
+               if not e.against]
+    assert (found.bug, found.node) == ("exponent-truncated", "y")
+    assert found.detail == f"10.0 ** 1.5 is 10.0, python_ref {ref['y'][0]!r}: 10.0 ** 1"
+    # cut down (math.floor) as well as towards zero
+    ref = reference("pow-0p25-to-minus-0p5")
+    [found] = [e for e in evidence("pow-0p25-to-minus-0p5", {**ref, "y": (4.0, ref["y"][1])})
+               if not e.against]
+    assert found.detail.endswith("0.25 ** -1")
+    # another wrong value says nothing of the exponent
+    ref = reference("pow-10-to-1p5")
+    assert ("exponent-truncated", "y") not in bugs("pow-10-to-1p5", {**ref, "y": (31.0, 1.0)})
