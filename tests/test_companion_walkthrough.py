@@ -73,6 +73,8 @@ def test_a_short_moons_run_keeps_the_claims_that_scale_and_says_which_need_the_d
     assert not any("loss at step" in t or "accuracy" in t for t in texts)
     assert "per-step losses: max ulp from python_ref's" in texts
     assert "need the default 100 steps" in moons.unchecked and "--moons-steps 5" in moons.unchecked
+    # its figures are make plots' drawing of 100 steps, and the text says so
+    assert "The figures are make plots' drawing of the default 100 steps." in moons.unchecked
     results = run_section(moons, (engines.REFERENCE, engines.TORCH))
     assert results and not _failures(results)
 

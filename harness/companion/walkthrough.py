@@ -301,7 +301,8 @@ def sections(moons_steps=MOONS_STEPS, lecture_steps=40):
             with_torch=True,
             unchecked="" if default_moons else
             f"The loss below 0.05 and the 100% accuracy need the default {MOONS_STEPS} steps "
-            f"(--moons-steps {moons.steps}): not checked here."),
+            f"(--moons-steps {moons.steps}): not checked here. The figures are make plots' "
+            f"drawing of the default {MOONS_STEPS} steps."),
         Section(
             "Check your own port",
             "Your port should print what micrograd's README example prints, 24.7041, 138.8338 "
