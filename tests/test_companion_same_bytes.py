@@ -40,3 +40,18 @@ def test_a_file_that_differs_is_named(tmp_path):
         (folder / same_bytes.UNTRACKED[0]).write_bytes(last)  # not kept in git: not compared
     (made / "new.svg").write_bytes(b"svg")
     assert same_bytes.differing(made, kept) == ["new.svg", "other.md"]
+
+
+def test_the_long_run_says_what_it_is_doing_before_each_capability(monkeypatch, capsys):
+    # make same-bytes was silent for minutes per capability
+    def render_all(outdir, capability):
+        print(f"rendering {capability}")   # stands for minutes of plots and notes
+        (outdir / "walkthrough.md").write_bytes((same_bytes.PLOTS_DIR / "walkthrough.md").read_bytes())
+    monkeypatch.setattr(same_bytes, "render_all", render_all)
+    assert same_bytes.main([]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    n = len(same_bytes.CAPABILITIES)
+    for i, capability in enumerate(same_bytes.CAPABILITIES):
+        assert lines[3 * i].startswith(f"[{i + 1}/{n}] ATEN_CPU_CAPABILITY={capability}: make plots")
+        assert lines[3 * i + 1] == f"rendering {capability}"
+        assert lines[3 * i + 2] == f"ATEN_CPU_CAPABILITY={capability}: every file the same as in plots/"

@@ -89,7 +89,10 @@ def main(argv=None):
         quick(args.quick)
         return 0
     failed = False
-    for capability in CAPABILITIES:
+    for n, capability in enumerate(CAPABILITIES, 1):
+        # each capability is minutes of work: say what runs (it was silent)
+        print(f"[{n}/{len(CAPABILITIES)}] ATEN_CPU_CAPABILITY={capability}: make plots and make "
+              "notes, in a fresh process ...", flush=True)
         with tempfile.TemporaryDirectory() as tmp:
             render_all(Path(tmp), capability)
             changed = differing(Path(tmp))
