@@ -1,6 +1,7 @@
 """The comparator: ulp distances at the edges of float64 and cell verdicts."""
 import contextlib
 import math
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, strategies as st
@@ -257,6 +258,15 @@ def test_a_distance_of_more_ulps_than_anyone_reads_is_said_absolutely_too():
     near = Mismatch("y", "mul", 3, "y = x * 2", "data", 1.0, 1.0000000000000004, 2, 4.4e-16,
                     4.4e-16, 1)
     assert near.describe().endswith("2 ulp (allowed 1)")
+
+
+def test_a_close_cell_of_more_ulps_than_anyone_reads_gives_its_distance():
+    # a slope fixture's cell read "CLOSE 2.7e+11 ulp" in the terminal (a value near 0,
+    # where an ulp is tiny): it now reads how far off it is
+    worst = Mismatch("a", "input", 0, "", "grad", 1e-20, 1.0000000001e-20, 2.7e11, 1e-30,
+                     1e-10, 1e12)
+    assert Cell(CLOSE, max_ulps=2.7e11, worst=worst).summary() == "CLOSE off by 1.0e-30"
+    assert Cell(CLOSE, max_ulps=3, worst=replace(worst, ulps=3)).summary() == "CLOSE 3 ulp"
 
 
 def test_a_long_source_line_is_cut_in_the_message():

@@ -24,9 +24,9 @@ from typing import Optional
 
 from ..program import FLOATS
 from . import conventions, tolerances
-from .compare import (FIELDS, Difference, Mismatch, differences, expected_evaluation,
-                      first_bit_difference, fmt_ulps, json_number, mismatch,
-                      relative_distance, scaled_error, ulp_distance)
+from .compare import (FIELDS, ULPS_TOO_MANY_TO_READ, Difference, Mismatch, differences,
+                      expected_evaluation, first_bit_difference, fmt_ulps, json_number,
+                      mismatch, relative_distance, scaled_error, ulp_distance)
 
 EXACT, CLOSE, FAIL, ERROR, NA = "EXACT", "CLOSE", "FAIL", "ERROR", "N/A"
 UNRESOLVED, UNSUPPORTED, CONVENTION = "UNRESOLVED", "UNSUPPORTED", "CONVENTION"
@@ -124,6 +124,9 @@ class Cell:
     def _summary(self):
         if self.status == CLOSE and self.max_rel is not None:
             return f"CLOSE rel {self.max_rel:.1e}"
+        if self.status == CLOSE and self.worst is not None and \
+                self.max_ulps > ULPS_TOO_MANY_TO_READ:   # near 0: "2.7e11 ulp" read alarming
+            return f"CLOSE off by {self.worst.abs_err:.1e}"
         if self.status == CLOSE:
             return f"CLOSE {fmt_ulps(self.max_ulps)} ulp"
         if self.status == FAIL:
