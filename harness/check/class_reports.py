@@ -193,10 +193,14 @@ STATE_STYLES = {CHECKED: "", "bad manifest": "bold red", "does not start": "bold
                 "not checked": "dim"}
 
 
+DIAGNOSIS_WIDTH = 20   # the column's; a port's longer list gets a line of its own
+
+
 def print_summary(outcomes, console=None):
     """One row per port (score, each level's, failed and NOT RUN cells, the
-    diagnoses' titles cut to fit), then the whole line of each port that
-    could not be checked, and why a checked port's cells were not run."""
+    diagnoses cut to fit), then the diagnoses the column cut, the whole line
+    of each port that could not be checked, and why a checked port's cells
+    were not run."""
     console = console or Console(highlight=False, width=WIDTH)
     table = Table(box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, title="class summary")
     table.add_column("port", overflow="ellipsis", no_wrap=True, max_width=22)
@@ -205,8 +209,8 @@ def print_summary(outcomes, console=None):
         table.add_column(level, justify="right", no_wrap=True)
     table.add_column("failed", justify="right", no_wrap=True)
     table.add_column("not run", justify="right", no_wrap=True)
-    table.add_column("diagnosis", overflow="ellipsis", no_wrap=True, max_width=20)
-    unchecked = []
+    table.add_column("diagnosis", overflow="ellipsis", no_wrap=True, max_width=DIAGNOSIS_WIDTH)
+    unchecked, cut = [], []
     for o in ordered(outcomes):
         total, most = o.score()
         levels = o.levels()
@@ -215,11 +219,15 @@ def print_summary(outcomes, console=None):
         if o.state != CHECKED:
             what = o.state
             unchecked.append(o)
+        elif len(what) > DIAGNOSIS_WIDTH:
+            cut.append((o.slug, what))
         table.add_row(o.slug, f"{total:g}/{most:g}",
                       *[f"{levels[lv]['score']:g}" if lv in levels else "-" for lv in LEVELS],
                       str(counts["failed"]), str(counts["not run"]),
                       Text(what or "-", style=STATE_STYLES.get(o.state, "")))
     console.print(table)
+    for slug, what in cut:   # a second diagnosis was cut to "visited-by-value, e…"
+        console.print(Text(f"{slug}: diagnoses: {what}", style="bold red"), soft_wrap=True)
     for o in unchecked:
         console.print(Text(f"{o.slug}: {o.state}: {o.message}",
                            style=STATE_STYLES.get(o.state, "")), soft_wrap=True)

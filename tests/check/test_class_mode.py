@@ -263,3 +263,22 @@ def test_a_named_folder_without_a_manifest_is_still_the_instructors_mistake(tmp_
     code, _, err = harness(["check", str(tmp_path / "dana"), str(CLASS / "correct"), *QUICK,
                             "--report-dir", str(tmp_path / "r")], capsys)
     assert code == 2 and "a folder without port.toml" in err
+
+
+def test_diagnoses_the_column_cuts_are_printed_whole_below_it():
+    # "visited-by-value, e…" left the instructor guessing at the second bug
+    from io import StringIO
+
+    from rich.console import Console
+
+    from micrograd_lab.harness.check.class_reports import print_summary
+    from micrograd_lab.harness.check.outcome import PortOutcome
+
+    many = PortOutcome("a/port.toml", "alice", diagnoses=[{"bug": "visited-by-value"},
+                                                           {"bug": "exponent-truncated"}])
+    few = PortOutcome("b/port.toml", "bob", diagnoses=[{"bug": "assigned"}])
+    out = StringIO()
+    print_summary([many, few], Console(file=out, width=100))
+    lines = out.getvalue().splitlines()
+    assert "alice: diagnoses: visited-by-value, exponent-truncated" in lines
+    assert not any(line.startswith("bob: diagnoses") for line in lines)   # it fits the column
