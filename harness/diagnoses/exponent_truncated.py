@@ -1,7 +1,8 @@
 """exponent-truncated: pow takes its number exponent as an integer (Java's
 `pow(int n)`, C++'s `int`, Go's `int(y)`, Lua's math.floor), so x ** 0.5
 is x ** 0 and x ** 1.5 is x ** 1.  Shown by a pow whose value is, bit for
-bit, its base to the exponent cut to an integer (towards zero, or down)."""
+bit, its base to the exponent cut to an integer (towards zero, or down, or
+held to a 32- or 64-bit integer's range)."""
 import math
 
 from ..judge.verdict import CONVENTION, FAIL
@@ -18,10 +19,20 @@ BUGS = [Bug("exponent-truncated", "a number exponent cut to an integer",
             14.5, "exponent-truncated", ("pow-4-to-0p5",))]
 
 
+# a saturating cast holds a huge exponent to its type's range: Java's
+# (int) 1e300 is 2147483647, an odd power, so (-1) ** 1e300 reads -1
+INT_RANGES = ((-2**31, 2**31 - 1), (-2**63, 2**63 - 1))
+
+
 def _cut_powers(base, exponent):
-    """[(the exponent cut, base ** it)]: cut towards zero, and cut down."""
+    """[(the exponent as an integer, base ** it)]: cut towards zero, cut
+    down, and held to a 32- or 64-bit integer's range."""
+    cuts = [math.trunc(exponent), math.floor(exponent)]
+    cuts += [min(max(cuts[0], low), high) for low, high in INT_RANGES]
     found = []
-    for cut in dict.fromkeys((math.trunc(exponent), math.floor(exponent))):
+    for cut in dict.fromkeys(cuts):
+        if cut == exponent:
+            continue   # no cut at all: the power is python_ref's
         try:
             found.append((cut, math.pow(base, cut)))
         except (OverflowError, ValueError, ZeroDivisionError):
@@ -42,8 +53,7 @@ def examine(fixture, evaluated, reference, evaluation, cell, engine):
             continue
         base, exponent = step.resolve(lambda node_id: reference[node_id][0])
         want, got = reference[step.out][0], evaluation.get(step.out, (None, None))[0]
-        if not math.isfinite(exponent) or exponent == int(exponent) or got is None or \
-                _same(got, want):
+        if not math.isfinite(exponent) or got is None or _same(got, want):
             continue
         cut = next((n for n, power in _cut_powers(base, exponent) if _same(got, power)), None)
         if cut is not None:

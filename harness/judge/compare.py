@@ -125,10 +125,11 @@ class Mismatch:
     def where(self):
         # a 1000-input dot's source line made a FAIL line of 11,909 characters
         text = self.text if len(self.text) <= TEXT_SHOWN else self.text[:TEXT_SHOWN - 1] + "…"
-        if text and not self.line:   # a node no fixture line says (the nn half's)
+        if not text:   # an input: it read "node x (input, input)"
+            return f"node {self.node} ({self.op})"
+        if not self.line:   # a node no fixture line says (the nn half's)
             return f"node {self.node} ({self.op}, {text})"
-        return f"node {self.node} ({self.op}, " + (
-            f"line {self.line}: {text})" if text else f"{self.op})")
+        return f"node {self.node} ({self.op}, line {self.line}: {text})"
 
     def describe(self):
         distance = f"{fmt_ulps(self.ulps)} ulp (allowed {self.allowed:g})"

@@ -16,6 +16,7 @@ from micrograd_lab.harness.diagnoses.simulate import (BY_VALUE, DUPLICATES, DUPL
                                                       simulate)
 from micrograd_lab.harness.judge.verdict import Cell, compare
 from micrograd_lab.harness.lower import lower
+from micrograd_lab.harness.parse import parse_program
 from micrograd_lab.harness.program import INTEGERS
 
 from shared_corpus import BY_NAME
@@ -463,6 +464,14 @@ def test_a_number_exponent_cut_to_an_integer():
     [found] = [e for e in evidence("pow-0p25-to-minus-0p5", {**ref, "y": (4.0, ref["y"][1])})
                if not e.against]
     assert found.detail.endswith("0.25 ** -1")
+    # a saturating cast: Java's (int) 1e300 is 2147483647, and (-1) ** it is -1
+    program = parse_program("y = x ** 1e300", {"x": -1.0}, "y")
+    ref = get_engine("python_ref").evaluate(program)
+    fixture = replace(FIXTURES["pow-10-to-1p5"], name="huge-exponent", program=program)
+    port = {**ref, "y": (-1.0, ref["y"][1])}
+    [found] = [e for e in examine(fixture, program, ref, port, compare(ref, port, program), "java")
+               if not e.against]
+    assert found.detail == "-1.0 ** 1e+300 is -1.0, python_ref 1.0: -1.0 ** 2147483647"
     # another wrong value says nothing of the exponent
     ref = reference("pow-10-to-1p5")
     assert ("exponent-truncated", "y") not in bugs("pow-10-to-1p5", {**ref, "y": (31.0, 1.0)})
