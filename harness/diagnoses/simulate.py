@@ -111,9 +111,10 @@ def _appended_when_visited(program, reverse_children):
 
 def _post_order_by_value(program, reference):
     """The post-order whose visited set is keyed by each node's value (and a
-    constant, which the port wraps as a node, by its own): a node is listed
-    only if no node or constant walked before it had its value.  None where
-    a value is nan (a Lua table refuses it as a key; other sets differ)."""
+    constant, which the port wraps as a node, by its own; not pow's number
+    exponent, which micrograd keeps as a number): a node is listed only if
+    no node or constant walked before it had its value.  None where a value
+    is nan (a Lua table refuses it as a key; other sets differ)."""
     steps = program.step_by_id()
     out = reference[program.output][0]
     order, seen = [], {out}
@@ -125,6 +126,8 @@ def _post_order_by_value(program, reference):
         if i < len(args):
             stack[-1] = (node, i + 1)
             arg = args[i]
+            if arg.kind == "num" and step.op == "pow":
+                continue
             value = reference[arg.value][0] if arg.kind == "node" else arg.value
             if value != value:
                 return None

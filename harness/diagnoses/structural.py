@@ -19,7 +19,8 @@ from . import duplicate_nodes, no_topo, visited_by_value
 from .common import Bug, Evidence
 from .simulate import (BY_VALUE, DUPLICATES, DUPLICATES_REVERSED, EVERY_OP, FORWARD, NO_TOPO,
                        NO_VISITED, REVERSED, SIMULATED_MAX_NODES, WALKS, Backward, as_evaluated,
-                       explains, first_wrong_gradient, forward_agrees, matches, simulate)
+                       explains, first_wrong_gradient, forward_agrees, matches, simulate,
+                       walk_order)
 
 BUGS = [
     Bug("assigned", "gradients assigned instead of accumulated",
@@ -73,11 +74,28 @@ def _assigning_ops(program, reference, evaluation):
     return tuple(op for op in ops if op in kept) or None
 
 
+def _merges_a_value(program, reference):
+    """Does the walk by value leave out a node whose value is not 0?  Zeros
+    meet by chance (x + x at 0 and its product with 1e300): a port that
+    leaves out only those may as well lack an op's backward."""
+    listed = set(walk_order(program, BY_VALUE, reference) or ())
+    return any(step.out not in listed and reference[step.out][0] != 0
+               for step in program.steps)
+
+
+UNNAMED = None   # a fit that names no bug: the walk by value merging only zeros
+
+
 def explanations(program, reference, evaluation):
-    """[(bugs, ops that assign)] of every simulated backward that fits."""
+    """[(bugs, ops that assign)] of every simulated backward that fits.  The
+    walk by value that leaves out only nodes of value 0 fits as UNNAMED: it
+    still makes another walk that fits that fixture an unsure explanation,
+    and is none itself."""
     found = []
     for walk in WALKS:
         bug = WALK_BUGS[walk]
+        if walk == BY_VALUE and not _merges_a_value(program, reference):
+            bug = UNNAMED
         if walk == REVERSED:
             ops = _assigning_ops(program, reference, evaluation)
             if ops:
@@ -107,6 +125,8 @@ def examine(fixture, evaluated, reference, evaluation, cell, engine):
     if len(simplest) > 1:
         return []   # two explanations fit this fixture: it shows neither
     (bugs, ops), = simplest.items()
+    if UNNAMED in bugs:
+        return []
     shown = first_wrong_gradient(program, reference, evaluation)
     if shown is None:
         return []

@@ -475,3 +475,35 @@ def test_a_number_exponent_cut_to_an_integer():
     # another wrong value says nothing of the exponent
     ref = reference("pow-10-to-1p5")
     assert ("exponent-truncated", "y") not in bugs("pow-10-to-1p5", {**ref, "y": (31.0, 1.0)})
+
+
+def _by_value_port(program, ref):
+    """What a port whose visited set is keyed by value gives: python_ref's
+    values, the walk by value's gradients."""
+    grads, _ = simulate(program, ref, Backward(BY_VALUE))
+    return {node: (ref[node][0], grads[node]) for node in program.node_ids()}
+
+
+def test_a_visited_set_keyed_by_value_is_named_where_it_merges_a_value():
+    ref = reference("lecture-reuse-ab")   # f = d = -6: d is never walked
+    port = _by_value_port(FIXTURES["lecture-reuse-ab"].program, ref)
+    assert ("visited-by-value", "b") in bugs("lecture-reuse-ab", port)
+
+
+def test_zeros_that_meet_by_chance_name_no_visited_set():
+    # n1 = x1 + x1 is 0 and so is n2 = n1 * 1e300: a port without add's
+    # backward gives what the walk by value gives, and is no such port
+    name = "found-9116f5c9c74e"
+    port = _by_value_port(FIXTURES[name].program, reference(name))
+    assert port != reference(name)
+    assert "visited-by-value" not in {bug for bug, _ in bugs(name, port)}
+
+
+def test_pows_number_exponent_is_no_node_of_the_walk_by_value():
+    # micrograd's x ** 2 keeps 2 as a number: a * b = 2 is not taken as visited
+    program = parse_program("p = x ** 2.0\nq = a * b\nt = p + q\ns = c * d\nr = t + s",
+                            {"x": 3.0, "a": 1.0, "b": 2.0, "c": 1.0, "d": 3.0}, "r")
+    ref = get_engine("python_ref").evaluate(program)
+    port = _by_value_port(program, ref)
+    assert (port["a"][1], port["b"][1]) == (2.0, 1.0)
+    assert port["c"][1] == 0.0   # s = 3 = x: the walk by value leaves s out
