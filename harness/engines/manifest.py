@@ -23,6 +23,7 @@ own global table after `setup` ran:
               DEFAULT_NN below, micrograd's API.
 """
 import json
+import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from types import MappingProxyType
@@ -210,14 +211,34 @@ def _explainer(schema, data):
     return explain
 
 
+def _manifests_near(folder):
+    """Where a folder without port.toml has what looks like one: a TOML file
+    of another name with a [port] table (Port.toml, my-port.toml; not
+    Cargo.toml), or port.toml files in its subfolders."""
+    named = []
+    for candidate in sorted(folder.iterdir()):
+        try:
+            if candidate.suffix.lower() == ".toml" and candidate.stat().st_size <= MAX_FILE_BYTES \
+                    and re.search(r"^\s*\[port\]", candidate.read_text(errors="replace"), re.M):
+                named.append(candidate.name)
+        except OSError:
+            continue
+    if named:
+        return f"the folder holds {', '.join(named)}"
+    below = sorted(folder.glob("*/port.toml"))
+    if below:
+        return f"its subfolders hold {len(below)}: {below[0].parent.name}/port.toml ..."
+    return ""
+
+
 def load_manifest(path):
     """Read and check one manifest file.  Raises ManifestError."""
     path = Path(path).resolve()
     shown = display_path(path)
-    beside = [] if path.exists() else sorted(p.name for p in path.parent.glob("*.toml"))
-    if beside:   # a class folder whose manifest has another name (Port.toml)
-        raise ManifestError(shown, None, "cannot read: No such file or directory; the folder "
-                                         f"holds {', '.join(beside)}")
+    if not path.exists() and path.parent.is_dir():   # a class folder without its port.toml
+        hint = _manifests_near(path.parent)
+        if hint:
+            raise ManifestError(shown, None, f"cannot read: No such file or directory; {hint}")
     raw, data = read_toml(path, MAX_FILE_BYTES,
                           lambda place, reason: ManifestError(shown, place, reason))
     schema, validator = _schema()

@@ -282,3 +282,29 @@ def test_diagnoses_the_column_cuts_are_printed_whole_below_it():
     lines = out.getvalue().splitlines()
     assert "alice: diagnoses: visited-by-value, exponent-truncated" in lines
     assert not any(line.startswith("bob: diagnoses") for line in lines)   # it fits the column
+
+
+def test_a_glob_whose_folders_hold_no_manifest_is_the_instructors_mistake(tmp_path, capsys):
+    # each student's port.toml one folder deeper: a class of "bad manifest"
+    # rows, each scored 0, where the pattern was the mistake
+    for student in ("alice", "bob"):
+        (tmp_path / student / "sub").mkdir(parents=True)
+        (tmp_path / student / "sub" / "port.toml").write_text("[port]\n")
+    code, _, err = harness(["check", f"{tmp_path}/*/", *QUICK,
+                            "--report-dir", str(tmp_path / "r")], capsys)
+    assert code == 2
+    assert "alice: a folder without port.toml; its subfolders hold 1: name them with" in err
+    assert not (tmp_path / "r").exists()
+
+
+def test_a_folders_other_toml_files_are_named_only_if_they_are_manifests(tmp_path):
+    from micrograd_lab.harness.engines.manifest import ManifestError, load_manifest
+
+    (tmp_path / "Cargo.toml").write_text("[package]\nname = 'port'\n")
+    with pytest.raises(ManifestError) as raised:
+        load_manifest(tmp_path / "port.toml")
+    assert str(raised.value).endswith("port.toml: cannot read: No such file or directory")
+    (tmp_path / "my-port.toml").write_text("[port]\nname = 'p'\n")
+    with pytest.raises(ManifestError) as raised:
+        load_manifest(tmp_path / "port.toml")
+    assert str(raised.value).endswith("No such file or directory; the folder holds my-port.toml")
