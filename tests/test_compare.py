@@ -265,7 +265,9 @@ def test_a_close_cell_of_more_ulps_than_anyone_reads_gives_its_distance():
     # where an ulp is tiny): it now reads how far off it is
     worst = Mismatch("a", "input", 0, "", "grad", 1e-20, 1.0000000001e-20, 2.7e11, 1e-30,
                      1e-10, 1e12)
-    assert Cell(CLOSE, max_ulps=2.7e11, worst=worst).summary() == "CLOSE off by 1.0e-30"
+    assert Cell(CLOSE, max_ulps=2.7e11, worst=worst).summary() == "CLOSE rel 1.0e-10"
+    at_zero = replace(worst, reference=0.0, candidate=1e-30)   # no relative error: absolute
+    assert Cell(CLOSE, max_ulps=4.6e18, worst=at_zero).summary() == "CLOSE off by 1.0e-30"
     assert Cell(CLOSE, max_ulps=3, worst=replace(worst, ulps=3)).summary() == "CLOSE 3 ulp"
 
 

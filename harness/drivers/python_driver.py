@@ -82,7 +82,7 @@ def load_class(target, paths):
     if not class_name:
         sys.exit(f"python_driver: {target!r} is not MODULE:CLASS")
     for path in reversed(paths):
-        if not os.path.isdir(path):   # else it read "No module named engine"
+        if not os.path.exists(path):   # else it read "No module named engine"
             sys.exit(f"python_driver: --path {path}: no such folder (from {os.getcwd()})")
         sys.path.insert(0, os.path.abspath(path))
     return importlib.import_module(module_name), class_name

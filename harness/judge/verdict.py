@@ -126,7 +126,9 @@ class Cell:
             return f"CLOSE rel {self.max_rel:.1e}"
         if self.status == CLOSE and self.worst is not None and \
                 self.max_ulps > ULPS_TOO_MANY_TO_READ:   # near 0: "2.7e11 ulp" read alarming
-            return f"CLOSE off by {self.worst.abs_err:.1e}"
+            rel = relative_distance(self.worst.reference, self.worst.candidate)
+            return (f"CLOSE rel {rel:.1e}" if math.isfinite(rel) else
+                    f"CLOSE off by {self.worst.abs_err:.1e}")
         if self.status == CLOSE:
             return f"CLOSE {fmt_ulps(self.max_ulps)} ulp"
         if self.status == FAIL:

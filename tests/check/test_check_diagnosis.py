@@ -507,3 +507,17 @@ def test_pows_number_exponent_is_no_node_of_the_walk_by_value():
     port = _by_value_port(program, ref)
     assert (port["a"][1], port["b"][1]) == (2.0, 1.0)
     assert port["c"][1] == 0.0   # s = 3 = x: the walk by value leaves s out
+
+
+def test_an_op_is_judged_only_on_the_arguments_python_ref_holds():
+    from micrograd_lab.harness.diagnoses.common import holds_its_arguments
+
+    step = FIXTURES["div-1-3"].program.step_by_id()["y"]   # y = a / b
+    ref = reference("div-1-3")
+    assert holds_its_arguments(step, ref, ref)
+    for a in (math.nextafter(ref["a"][0], math.inf), -ref["a"][0], math.nan, None):
+        assert not holds_its_arguments(step, ref, {**ref, "a": (a, 0.0)}), a
+    zero = {**ref, "a": (0.0, 0.0)}
+    assert not holds_its_arguments(step, zero, {**zero, "a": (-0.0, 0.0)})   # the sign counts
+    nan = {**ref, "a": (math.nan, 0.0)}
+    assert holds_its_arguments(step, nan, {**nan, "a": (-math.nan, 0.0)})    # nan is nan
