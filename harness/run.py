@@ -248,7 +248,8 @@ def _work(task):
     if kind == "nn":
         case = plan.check.nn[args[1]]
         with _no_gc():
-            return nn_case_cell(engine, case.request, case.tags)
+            cell, answer = _nn_case(engine, case.request, case.tags)
+        return cell, diagnoses.examine_nn(case, answer, cell, spec.name)
     if kind == "ops":
         failure = engine.start_failure()
         if failure is not None and failure.kind == "stopped":   # the budget, not the port
@@ -281,21 +282,32 @@ def _work(task):
 def nn_case_cell(engine, request, tags=()):
     """One nn case (a harness.nn.request.MlpRequest, its row's tags) on one
     engine: its Cell."""
+    return _nn_case(engine, request, tags)[0]
+
+
+def _nn_case(engine, request, tags):
+    """(its Cell, the port's MlpAnswer or None)."""
     cell = nn_cell.kind_cell(engine, request)
     if cell is not None:
-        return cell
+        return cell, None
     answer, cell = attempt(lambda: engine.mlp(request))
-    return cell or nn_cell.judge_answer(budget_at_level(engine.budget, tags), request, answer)
+    if cell is not None:
+        return cell, None
+    return nn_cell.judge_answer(budget_at_level(engine.budget, tags), request, answer), answer
 
 
 def _nn_rows(scheduler, plan):
-    """A FixtureResult per nn case: its cell on each engine."""
+    """(a FixtureResult per nn case: its cell on each engine, the evidence
+    for the diagnoses its answers give)."""
     cases = plan.check.nn
     tasks = [("nn", i, n) for n in range(len(cases)) for i in range(len(plan.specs))]
-    cells = {(task[2], task[1]): cell for task, cell in scheduler.map(tasks)}
+    cells, evidence = {}, []
+    for task, (cell, found) in scheduler.map(tasks):
+        cells[(task[2], task[1])] = cell
+        evidence += found
     return [FixtureResult(case.name, case.tags, case.path, case.description, case.nodes,
                           {plan.specs[i].name: cells[(n, i)] for i in range(len(plan.specs))},
-                          {}) for n, case in enumerate(cases)]
+                          {}) for n, case in enumerate(cases)], evidence
 
 
 class _no_gc:
@@ -361,7 +373,9 @@ def run(fixtures, specs, *, malformed=(), expected=False, vs_torch=False, check=
                              len(fixtures), fixtures[index].name)
             result.fixtures = [merge_parts(parts[i], columns) for i in range(len(fixtures))]
             if check is not None and check.nn:
-                result.fixtures += _nn_rows(scheduler, plan)
+                rows, found = _nn_rows(scheduler, plan)
+                result.fixtures += rows
+                evidence += found
             if check is not None:
                 _probes(scheduler, plan, result, ops, kept, printed)
                 result.diagnoses = diagnoses.diagnose(result, evidence)

@@ -5,7 +5,8 @@ One module per classic bug (or per family of bugs one simulation tells
 apart), registered the way pytest registers its plugins: every module of
 this package that defines BUGS (a list of Bug) is one, found when the
 package is imported.  A module may give evidence from a failing cell while
-its values are at hand (examine) and from the probes (from_probes); a bug
+its values are at hand (examine), from an nn row's answer (examine_nn) and
+from the probes (from_probes); a bug
 whose cell evidence another cause could explain is kept only where its
 probe shows it too (confirmed_by_probe), and evidence marked `against`
 keeps a bug unnamed on its runtime (another cause explains the failures
@@ -52,6 +53,15 @@ def examine(fixture, evaluated, reference, evaluation, cell, engine):
                 found += module.examine(fixture, evaluated, reference, evaluation, cell, engine)
     size = len(fixture.program.node_ids())
     return [replace(e, size=size) for e in found]
+
+
+def examine_nn(case, answer, cell, engine):
+    """The Evidence one nn case's cell gives (harness.nn.cases.MlpCase, the
+    port's MlpAnswer or None): each module's examine_nn."""
+    if answer is None:
+        return []
+    return [e for module in MODULES if hasattr(module, "examine_nn")
+            for e in module.examine_nn(case, answer, cell, engine)]
 
 
 def _joined(evidence):

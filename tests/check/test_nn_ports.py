@@ -204,3 +204,49 @@ def test_an_nn_module_whose_own_import_fails_is_no_port_without_nn(tmp_path):
         assert failure is not None and "No module named 'mg.engin'" in failure.message
     finally:
         engine.close()
+
+
+def _trajectory(request, grads_of):
+    """An MlpAnswer of a port whose gradients at each pass are grads_of(step,
+    python_ref's gradients at its parameters, its gradients of the pass before)."""
+    from micrograd_lab.harness.nn.reference import reference_pass
+    from micrograd_lab.harness.nn.request import MlpAnswer
+
+    parameters, losses, gradients = tuple(request.parameters), [], []
+    for step in range(request.steps + 1):
+        if step:
+            parameters = tuple(p - request.learning_rate * g
+                               for p, g in zip(parameters, gradients[-1]))
+        loss, want = reference_pass(request, parameters)
+        losses.append(loss)
+        gradients.append(tuple(grads_of(step, want, gradients[-1] if gradients else None)))
+    return MlpAnswer(tuple(losses), tuple(gradients))
+
+
+def test_gradients_that_add_up_from_step_to_step_are_named_and_no_other_fault_is():
+    from micrograd_lab.harness.diagnoses import examine_nn
+    from micrograd_lab.harness.judge.tolerances import port_budget
+    from micrograd_lab.harness.nn.cell import judge_answer
+    from micrograd_lab.harness.nn.request import parameter_names
+
+    [case] = select(["mlp-moons-sgd-tanh-tanh"])
+    request = case.request
+    biases = [i for i, n in enumerate(parameter_names(request.sizes)) if n.startswith("b")]
+
+    def findings(grads_of):
+        answer = _trajectory(request, grads_of)
+        cell = judge_answer(port_budget("port-lua"), request, answer)
+        return cell.status, [e.bug for e in examine_nn(case, answer, cell, "lua54")]
+
+    # a zero_grad that skips the biases: theirs add up
+    assert findings(lambda step, want, before: [
+        w + (before[i] if step and i in biases else 0.0) for i, w in enumerate(want)]) == (
+        FAIL, ["zero-grad"])
+    # no zero_grad at all: every gradient adds up
+    assert findings(lambda step, want, before: [
+        w + (before[i] if step else 0.0) for i, w in enumerate(want)]) == (FAIL, ["zero-grad"])
+    # a bias gradient off another way after a step (twice python_ref's): not this bug
+    assert findings(lambda step, want, before: [
+        w * (2.0 if step and i in biases else 1.0) for i, w in enumerate(want)]) == (FAIL, [])
+    # right: nothing
+    assert findings(lambda step, want, before: want)[1] == []
