@@ -59,9 +59,12 @@ def resolve(arguments):
             globbed = True
             # a glob over a class folder may also match files beside the ports
             paths = [m for m in matches if Path(m).is_dir() or m.endswith(".toml")]
-            held = [m for m in paths if not Path(m).is_dir() or (Path(m) / MANIFEST_NAME).is_file()]
-            if not held:   # no folder of it holds one: the pattern is the mistake
-                manifest_of(paths[0] if paths else argument)
+            folders = [m for m in paths if Path(m).is_dir()]
+            if folders and not any((Path(m) / MANIFEST_NAME).is_file() for m in folders):
+                # no folder of it holds one: the pattern is the mistake; the
+                # first folder whose subfolders hold one gives the hint
+                deeper = [m for m in folders if any(Path(m).glob(f"*/{MANIFEST_NAME}"))]
+                manifest_of((deeper or folders)[0])
             # a student's folder without port.toml is that port's row, not
             # the end of the class: its missing manifest is refused there
             found += [Path(m) / MANIFEST_NAME if Path(m).is_dir() else manifest_of(m)

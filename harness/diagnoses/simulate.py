@@ -109,12 +109,13 @@ def _appended_when_visited(program, reverse_children):
     return order
 
 
-def _post_order_by_value(program, reference):
+def _post_order_by_value(program, reference, merged=None):
     """The post-order whose visited set is keyed by each node's value (and a
     constant, which the port wraps as a node, by its own; not pow's number
     exponent, which micrograd keeps as a number): a node is listed only if
     no node or constant walked before it had its value.  None where a value
-    is nan (a Lua table refuses it as a key; other sets differ)."""
+    is nan (a Lua table refuses it as a key; other sets differ).  merged: a
+    list that gets each node left out because its value was seen."""
     steps = program.step_by_id()
     out = reference[program.output][0]
     order, seen = [], {out}
@@ -126,8 +127,8 @@ def _post_order_by_value(program, reference):
         if i < len(args):
             stack[-1] = (node, i + 1)
             arg = args[i]
-            if arg.kind == "num" and step.op == "pow":
-                continue
+            if arg.kind == "num" and step.op == "pow" and i == 1:
+                continue   # the exponent (a number base is wrapped: 2 ** x)
             value = reference[arg.value][0] if arg.kind == "node" else arg.value
             if value != value:
                 return None
@@ -135,6 +136,8 @@ def _post_order_by_value(program, reference):
                 seen.add(value)
                 if arg.kind == "node":
                     stack.append((arg.value, 0))
+            elif arg.kind == "node" and merged is not None:
+                merged.append(arg.value)
         else:
             stack.pop()
             order.append(node)

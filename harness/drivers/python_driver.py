@@ -48,6 +48,7 @@ import platform
 import sys
 import sysconfig
 import traceback
+import zipfile
 
 PROTOCOL = 1
 
@@ -82,7 +83,7 @@ def load_class(target, paths):
     if not class_name:
         sys.exit(f"python_driver: {target!r} is not MODULE:CLASS")
     for path in reversed(paths):
-        if not os.path.exists(path):   # else it read "No module named engine"
+        if not (os.path.isdir(path) or zipfile.is_zipfile(path)):   # else "No module named engine"
             sys.exit(f"python_driver: --path {path}: no such folder (from {os.getcwd()})")
         sys.path.insert(0, os.path.abspath(path))
     return importlib.import_module(module_name), class_name

@@ -217,12 +217,17 @@ def _manifests_near(folder):
     Cargo.toml), or port.toml files in its subfolders."""
     named = []
     for candidate in sorted(folder.iterdir()):
+        # a regular file only, read to a cap: a student's FIFO named x.toml
+        # (or a link to /dev/zero) must not hang the class
+        if candidate.suffix.lower() != ".toml" or not candidate.is_file():
+            continue
         try:
-            if candidate.suffix.lower() == ".toml" and candidate.stat().st_size <= MAX_FILE_BYTES \
-                    and re.search(r"^\s*\[port\]", candidate.read_text(errors="replace"), re.M):
-                named.append(candidate.name)
+            with candidate.open("rb") as f:
+                head = f.read(MAX_FILE_BYTES).decode("utf-8", "replace")
         except OSError:
             continue
+        if re.search(r"^\s*\[port\]", head, re.M):
+            named.append(candidate.name)
     if named:
         return f"the folder holds {', '.join(named)}"
     below = sorted(folder.glob("*/port.toml"))

@@ -521,3 +521,18 @@ def test_an_op_is_judged_only_on_the_arguments_python_ref_holds():
     assert not holds_its_arguments(step, zero, {**zero, "a": (-0.0, 0.0)})   # the sign counts
     nan = {**ref, "a": (math.nan, 0.0)}
     assert holds_its_arguments(step, nan, {**nan, "a": (-math.nan, 0.0)})    # nan is nan
+
+
+def test_a_node_only_below_a_merged_zero_is_not_a_merged_value():
+    # c = 0 makes m = c * q zero, and the walk by value leaves m out; q = 7
+    # below it is then never walked, but was never taken for another node:
+    # a port without mul's backward was named visited-by-value at c
+    program = parse_program("s = a + b\nu = s + w\nq = d + e\nm = c * q\nh = m + g\nr = u + h",
+                            {"a": 2.0, "b": -2.0, "w": 5.0, "c": 0.0, "d": 3.0, "e": 4.0,
+                             "g": 3.0}, "r")
+    ref = get_engine("python_ref").evaluate(program)
+    grads, _ = simulate(program, ref, Backward(partials={"mul": lambda args, out, own: [0.0, 0.0]}))
+    port = {node: (ref[node][0], grads[node]) for node in program.node_ids()}
+    fixture = replace(FIXTURES["lecture-d-abc"], name="cascade", program=program)
+    found = examine(fixture, program, ref, port, compare(ref, port, program), "lua54")
+    assert port != ref and "visited-by-value" not in {e.bug for e in found if not e.against}

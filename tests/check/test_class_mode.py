@@ -4,6 +4,7 @@ port's Gradescope results.json); shards merged, and a Dask LocalCluster,
 give the same summary as one run."""
 import csv
 import json
+import os
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -308,3 +309,18 @@ def test_a_folders_other_toml_files_are_named_only_if_they_are_manifests(tmp_pat
     with pytest.raises(ManifestError) as raised:
         load_manifest(tmp_path / "port.toml")
     assert str(raised.value).endswith("No such file or directory; the folder holds my-port.toml")
+    # a FIFO named like a manifest is not read (it would block the class)
+    os.mkfifo(tmp_path / "x.toml")
+    with pytest.raises(ManifestError) as raised:
+        load_manifest(tmp_path / "port.toml")
+    assert str(raised.value).endswith("the folder holds my-port.toml")
+
+
+def test_the_hint_comes_from_the_folder_whose_subfolders_hold_manifests(tmp_path, capsys):
+    # a stray notes.toml beside the folders, and an empty folder first
+    (tmp_path / "aaa").mkdir()
+    (tmp_path / "bob" / "sub").mkdir(parents=True)
+    (tmp_path / "bob" / "sub" / "port.toml").write_text("[port]\n")
+    (tmp_path / "notes.toml").write_text("x = 1\n")
+    code, _, err = harness(["check", f"{tmp_path}/*", *QUICK], capsys)
+    assert code == 2 and "bob: a folder without port.toml; its subfolders hold 1" in err

@@ -230,16 +230,18 @@ def test_the_version_is_that_of_the_users_own_package_not_an_installed_namesake(
         assert runtime.version.startswith("micrograd (CPython ")
 
 
-def test_a_path_that_is_no_folder_is_named_as_such(tmp_path):
+@pytest.mark.parametrize("path", ["src", "engine.py"])
+def test_a_path_that_is_no_folder_is_named_as_such(tmp_path, path):
     # `--path src` where the port sits in `source/` read "No module named 'engine'"
-    command = ["python3", "-B", str(DRIVER), "engine:Value", "--path", "src"]
+    (tmp_path / "engine.py").write_text("")
+    command = ["python3", "-B", str(DRIVER), "engine:Value", "--path", path]
     (tmp_path / "port.toml").write_text(
         f'[port]\nname = "p"\nlanguage = "command"\ncommand = {json.dumps(command)}\n')
     [engine] = open_port(load_manifest(tmp_path / "port.toml"))
     try:
         failure = engine.start_failure()
         assert failure is not None
-        assert f"python_driver: --path src: no such folder (from {tmp_path})" in failure.message
+        assert f"python_driver: --path {path}: no such folder (from {tmp_path})" in failure.message
     finally:
         engine.close()
 
