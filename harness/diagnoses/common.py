@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Union
 
+from ..judge.compare import same_bits
 from .wording import DEFAULT, family_advice, runtime_ranges
 
 REL = 1e-9   # structural faults change a gradient by far more than rounding
@@ -164,14 +165,8 @@ def holds_its_arguments(step, reference, evaluation):
     for bit?  Only then does the step's own value speak of its op: a port
     whose inputs already differ (a float32 port reads 1e-300 as 0) computes
     the op on other numbers, and tanh(0) = 0 is no fault of its tanh."""
-    for arg in step.args:
-        if arg.kind != "node":
-            continue
-        want, got = reference[arg.value][0], evaluation.get(arg.value, (None, None))[0]
-        if got is None or not (got != got and want != want or got == want and
-                               math.copysign(1.0, got) == math.copysign(1.0, want)):
-            return False
-    return True
+    return all(same_bits(reference[arg.value][0], evaluation.get(arg.value, (None, None))[0])
+               for arg in step.args if arg.kind == "node")
 
 
 def near(got, want, scale):

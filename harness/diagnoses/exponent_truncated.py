@@ -5,6 +5,7 @@ bit, its base to the exponent cut to an integer (towards zero, or down, or
 held to a 32- or 64-bit integer's range)."""
 import math
 
+from ..judge.compare import same_bits
 from ..judge.verdict import CONVENTION, FAIL
 from .common import Bug, Evidence, holds_its_arguments
 from .wording import DEFAULT, LUA
@@ -40,10 +41,6 @@ def _cut_powers(base, exponent):
     return found
 
 
-def _same(a, b):
-    return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)
-
-
 def examine(fixture, evaluated, reference, evaluation, cell, engine):
     if cell.status not in (FAIL, CONVENTION) or evaluation is None:
         return []
@@ -53,9 +50,9 @@ def examine(fixture, evaluated, reference, evaluation, cell, engine):
             continue
         base, exponent = step.resolve(lambda node_id: reference[node_id][0])
         want, got = reference[step.out][0], evaluation.get(step.out, (None, None))[0]
-        if not math.isfinite(exponent) or got is None or _same(got, want):
+        if not math.isfinite(exponent) or got is None or same_bits(got, want):
             continue
-        cut = next((n for n, power in _cut_powers(base, exponent) if _same(got, power)), None)
+        cut = next((n for n, power in _cut_powers(base, exponent) if same_bits(got, power)), None)
         if cut is not None:
             return [Evidence("exponent-truncated", engine, fixture.name, step.out,
                              f"{base!r} ** {exponent!r} is {got!r}, python_ref {want!r}: "
