@@ -1,6 +1,7 @@
 """What the tests of command ports share: programs, bit-exact comparison,
 the small corpus, and a runtime opened from a shipped manifest."""
 import contextlib
+import json
 import math
 import shutil
 import subprocess
@@ -19,6 +20,7 @@ import shared_corpus
 
 REPO = Path(__file__).resolve().parents[2]
 PORTS = REPO / "harness" / "ports"
+PYTHON_DRIVER = REPO / "harness" / "drivers" / "python_driver.py"
 SMALL = 3000     # nodes: the corpus below this size runs in about a second on a driver
 
 # Doubles that lose digits or signs when written carelessly.
@@ -38,6 +40,15 @@ AWKWARD = {
     "many_digits": -123456789.12345678,
     "three": 3.0,
 }
+
+
+def python_driver_port(folder, *arguments):
+    """folder/port.toml of a port the Python driver runs with these arguments
+    (MODULE:CLASS, --path ...); its path."""
+    command = ["python3", "-B", str(PYTHON_DRIVER), *map(str, arguments)]
+    manifest = folder / "port.toml"
+    manifest.write_text(f'[port]\nname = "p"\nlanguage = "command"\ncommand = {json.dumps(command)}\n')
+    return manifest
 
 
 def program(text, inputs, output):

@@ -1,12 +1,12 @@
 """The Python driver (harness/drivers/python_driver.py): python_ref
 through it is python_ref to the bit; micrograd 0.1.0 from PyPI through it
 shows its own faults, unmended."""
-import json
 import sys
 
 import pytest
-from command_helpers import (PORTS, REPO, awkward_program, backward_twice, chain, differing,
-                             opened, ops_by_state, program, same_bits, small_corpus)
+from command_helpers import (PORTS, PYTHON_DRIVER, REPO, awkward_program, backward_twice, chain,
+                             differing, opened, ops_by_state, program, python_driver_port,
+                             same_bits, small_corpus)
 
 from micrograd_lab.harness.check.cli import check_port
 from micrograd_lab.harness.engines.command import CommandEngine
@@ -19,7 +19,6 @@ from micrograd_lab.harness.probes import BROKEN, LOWERED, SUPPORTED, UNSUPPORTED
 from micrograd_lab.harness.interpret import interpret
 from micrograd_lab.harness.ops import OPS
 
-DRIVER = REPO / "harness" / "drivers" / "python_driver.py"
 MICROGRAD_OPS = frozenset(["add", "sub", "mul", "div", "pow", "neg", "relu"])
 
 
@@ -132,7 +131,7 @@ def test_micrograd_says_its_pow_takes_a_number_exponent_and_is_sent_no_other(mic
 
 def test_micrograd_without_the_declaration_refuses_a_value_exponent_itself():
     pytest.importorskip("micrograd", reason="micrograd 0.1.0 is not installed")
-    command = [sys.executable, "-B", str(DRIVER), "micrograd.engine:Value"]
+    command = [sys.executable, "-B", str(PYTHON_DRIVER), "micrograd.engine:Value"]
     with CommandEngine("micrograd", command, REPO, timeout=10, max_memory=512) as runtime:
         assert not runtime.number_exponent_only and "pow" not in runtime.hello
         fault = failure(runtime, program("y = x ** z", {"x": 2.0, "z": 3.0}, "y"))
@@ -176,7 +175,7 @@ def small_class(tmp_path):
 
 
 def scalar_port(folder, *options):
-    command = [sys.executable, "-B", str(DRIVER), "scalar:Scalar", "--path", ".",
+    command = [sys.executable, "-B", str(PYTHON_DRIVER), "scalar:Scalar", "--path", ".",
                "--data", "value", "--grad", "gradient", "--backward", "run_backward", *options]
     return CommandEngine("scalar", command, folder, timeout=10, max_memory=512)
 
@@ -197,7 +196,7 @@ def test_the_options_reach_another_api(small_class):
 
 
 def test_a_class_that_cannot_be_imported_is_a_crash_with_the_reason(small_class):
-    command = [sys.executable, "-B", str(DRIVER), "no_such_module:Value"]
+    command = [sys.executable, "-B", str(PYTHON_DRIVER), "no_such_module:Value"]
     with CommandEngine("missing", command, small_class, timeout=10, max_memory=512) as runtime:
         fault = failure(runtime, program("y = x * 3.0", {"x": 2.0}, "y"))
     assert fault.kind == "crash"
@@ -219,7 +218,7 @@ def test_the_version_is_that_of_the_users_own_package_not_an_installed_namesake(
     own.mkdir()
     (own / "__init__.py").write_text('__version__ = "0.2-mine"\n')
     (own / "engine.py").write_text(SMALL_CLASS)
-    command = [sys.executable, "-B", str(DRIVER), "micrograd.engine:Scalar", "--path", ".",
+    command = [sys.executable, "-B", str(PYTHON_DRIVER), "micrograd.engine:Scalar", "--path", ".",
                "--data", "value", "--grad", "gradient", "--backward", "run_backward"]
     with CommandEngine("own", command, tmp_path, timeout=10, max_memory=512) as runtime:
         assert ops_by_state(runtime)[SUPPORTED] == {"mul"}
@@ -234,10 +233,7 @@ def test_the_version_is_that_of_the_users_own_package_not_an_installed_namesake(
 def test_a_path_that_is_no_folder_is_named_as_such(tmp_path, path):
     # `--path src` where the port sits in `source/` read "No module named 'engine'"
     (tmp_path / "engine.py").write_text("")
-    command = ["python3", "-B", str(DRIVER), "engine:Value", "--path", path]
-    (tmp_path / "port.toml").write_text(
-        f'[port]\nname = "p"\nlanguage = "command"\ncommand = {json.dumps(command)}\n')
-    [engine] = open_port(load_manifest(tmp_path / "port.toml"))
+    [engine] = open_port(load_manifest(python_driver_port(tmp_path, "engine:Value", "--path", path)))
     try:
         failure = engine.start_failure()
         assert failure is not None
@@ -255,11 +251,9 @@ def test_micrograd_with_equality_on_data_is_told_its_visited_set_keys_by_value(t
         "from micrograd.engine import Value\n"
         "Value.__eq__ = lambda self, other: isinstance(other, Value) and self.data == other.data\n"
         "Value.__hash__ = lambda self: hash(self.data)\n")
-    command = ["python3", "-B", str(DRIVER), "engine:Value", "--path", ".", "--pow",
-               "number-exponent", "--nn", "none"]
-    (tmp_path / "port.toml").write_text(
-        f'[port]\nname = "p"\nlanguage = "command"\ncommand = {json.dumps(command)}\n')
-    result, _ = check_port(tmp_path / "port.toml",
+    manifest = python_driver_port(tmp_path, "engine:Value", "--path", ".", "--pow",
+                                  "number-exponent", "--nn", "none")
+    result, _ = check_port(manifest,
                            ["lecture-reuse-ab", "micrograd-sanity-check", "div-1-3"], (), (),
                            CheckSettings(probes=()))
     named = {d.bug.key: d for d in result.diagnoses}

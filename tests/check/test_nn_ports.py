@@ -4,11 +4,10 @@ UNSUPPORTED, one whose MLP throws ERROR with its own message, one with a
 wrong gradient FAIL naming the parameter, one whose zero_grad forgets the
 biases FAIL after the first SGD step; a Lua port whose neurons add their
 terms in their own order, with its own tanh, passes."""
-import json
 import shutil
 
 import pytest
-from command_helpers import REPO, lua_has_dkjson
+from command_helpers import REPO, lua_has_dkjson, python_driver_port
 
 from micrograd_lab.harness.__main__ import main as harness_main
 from micrograd_lab.harness.check.cli import check_port
@@ -176,11 +175,8 @@ def test_the_check_adds_the_nn_rows_its_filters_choose(tmp_path, capsys):
     (["--nn", "none"], ()),
 ])
 def test_the_python_driver_finds_the_mlp_beside_the_value_class(tmp_path, options, kinds):
-    command = ["python3", "-B", str(REPO / "harness/drivers/python_driver.py"),
-               "python_ref.engine:Value", "--path", str(REPO), *options]
-    (tmp_path / "port.toml").write_text(
-        f'[port]\nname = "p"\nlanguage = "command"\ncommand = {json.dumps(command)}\n')
-    [engine] = open_port(load_manifest(tmp_path / "port.toml"))
+    manifest = python_driver_port(tmp_path, "python_ref.engine:Value", "--path", REPO, *options)
+    [engine] = open_port(load_manifest(manifest))
     try:
         assert engine.nn_kinds() == kinds
     finally:
@@ -194,11 +190,8 @@ def test_an_nn_module_whose_own_import_fails_is_no_port_without_nn(tmp_path):
     (package / "__init__.py").write_text("")
     (package / "engine.py").write_text("from micrograd_lab.python_ref import Value\n")
     (package / "nn.py").write_text("from mg.engin import Value\n\nclass MLP:\n    pass\n")
-    command = ["python3", "-B", str(REPO / "harness/drivers/python_driver.py"), "mg.engine:Value",
-               "--path", str(tmp_path)]
-    (tmp_path / "port.toml").write_text(
-        f'[port]\nname = "p"\nlanguage = "command"\ncommand = {json.dumps(command)}\n')
-    [engine] = open_port(load_manifest(tmp_path / "port.toml"))
+    manifest = python_driver_port(tmp_path, "mg.engine:Value", "--path", tmp_path)
+    [engine] = open_port(load_manifest(manifest))
     try:
         failure = engine.start_failure()
         assert failure is not None and "No module named 'mg.engin'" in failure.message
