@@ -109,16 +109,16 @@ def _appended_when_visited(program, reverse_children):
     return order
 
 
-def _post_order_by_value(program, reference, merged=None):
+def _post_order_by_value(program, reference):
     """The post-order whose visited set is keyed by each node's value (and a
     constant, which the port wraps as a node, by its own; not pow's number
     exponent, which micrograd keeps as a number): a node is listed only if
-    no node or constant walked before it had its value.  None where a value
-    is nan (a Lua table refuses it as a key; other sets differ).  merged: a
-    list that gets each node left out because its value was seen."""
+    no node or constant walked before it had its value.  (the order, the
+    nodes left out because their value was seen), or None where a value is
+    nan (a Lua table refuses it as a key; other sets differ)."""
     steps = program.step_by_id()
     out = reference[program.output][0]
-    order, seen = [], {out}
+    order, seen, merged = [], {out}, []
     stack = [(program.output, 0)]
     while stack:
         node, i = stack[-1]
@@ -136,12 +136,19 @@ def _post_order_by_value(program, reference, merged=None):
                 seen.add(value)
                 if arg.kind == "node":
                     stack.append((arg.value, 0))
-            elif arg.kind == "node" and merged is not None:
+            elif arg.kind == "node":
                 merged.append(arg.value)
         else:
             stack.pop()
             order.append(node)
-    return None if out != out else order
+    return None if out != out else (order, merged)
+
+
+def merged_by_value(program, reference):
+    """The nodes the walk by value leaves out because a node or constant
+    walked before had their value ([] where a nan leaves it undecided)."""
+    walked = _post_order_by_value(program, reference)
+    return walked[1] if walked else []
 
 
 def walk_order(program, walk, reference=None):
@@ -150,8 +157,8 @@ def walk_order(program, walk, reference=None):
     if walk == NO_TOPO:
         return _pre_order_per_path(program)
     if walk == BY_VALUE:
-        order = _post_order_by_value(program, reference)
-        return order[::-1] if order is not None else None
+        walked = _post_order_by_value(program, reference)
+        return walked[0][::-1] if walked else None
     if walk in (DUPLICATES, DUPLICATES_REVERSED):
         order = _appended_when_visited(program, walk == DUPLICATES_REVERSED)
     else:

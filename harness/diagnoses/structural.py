@@ -19,8 +19,8 @@ from . import duplicate_nodes, no_topo, visited_by_value
 from .common import Bug, Evidence
 from .simulate import (BY_VALUE, DUPLICATES, DUPLICATES_REVERSED, EVERY_OP, FORWARD, NO_TOPO,
                        NO_VISITED, REVERSED, SIMULATED_MAX_NODES, WALKS, Backward, as_evaluated,
-                       _post_order_by_value, explains, first_wrong_gradient, forward_agrees,
-                       matches, simulate)
+                       explains, first_wrong_gradient, forward_agrees, matches, merged_by_value,
+                       simulate)
 
 BUGS = [
     Bug("assigned", "gradients assigned instead of accumulated",
@@ -78,10 +78,9 @@ def _merges_a_value(program, reference):
     """Does the walk by value leave out, for its value, a node whose value
     is not 0?  Zeros meet by chance (x + x at 0 and its product with 1e300):
     a port that leaves out only those may as well lack an op's backward."""
-    merged = []
-    _post_order_by_value(program, reference, merged)
     steps = program.step_by_id()
-    return any(node in steps and reference[node][0] != 0 for node in merged)
+    return any(node in steps and reference[node][0] != 0
+               for node in merged_by_value(program, reference))
 
 
 UNNAMED = None   # a fit that names no bug: the walk by value merging only zeros
