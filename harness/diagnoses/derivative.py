@@ -117,4 +117,6 @@ def examine(fixture, evaluated, reference, evaluation, cell, engine):
               f"`{step.text or step.out}` alone, whose own gradient is right: {step.op}'s "
               f"local derivative{which} reads {shown_as.format(implied)}, python_ref's "
               f"{shown_as.format(own)}")
+    if implied == 0:   # the commonest slip: the result never got a backward
+        detail += f"; a derivative of 0 is what a {step.op} whose result has no backward gives"
     return [Evidence("derivative", engine, fixture.name, node, detail, ops=(step.op,))]

@@ -39,6 +39,7 @@ class Backward:
     """How the simulated port runs backward."""
     walk: str = REVERSED
     assigns: frozenset = frozenset()   # the ops whose backward sets (=) a gradient
+    silent: frozenset = frozenset()    # the ops whose backward adds nothing (none was written)
     # {op: formula(args, out, python_ref's local derivatives) -> the port's}
     partials: dict = field(default_factory=dict, hash=False)
     # {node: the port's local derivatives}: one step's, where its op's others are python_ref's
@@ -180,7 +181,7 @@ def simulate(program, reference, backward=Backward()):
     grads[program.output] = scale[program.output] = 1.0
     for node in order:
         step = steps.get(node)
-        if step is None:
+        if step is None or step.op in backward.silent:
             continue
         values = step.resolve(lambda node_id: reference[node_id][0])
         out = reference[node][0]

@@ -100,40 +100,45 @@ def test_division_as_a_power_needs_the_reciprocals_product():
 
 
 def test_structural_bugs_by_the_whole_gradient_pattern():
-    ref = reference("lecture-reuse-ab")
-    program = FIXTURES["lecture-reuse-ab"].program
-    for walk, assign, bug in [("reversed", True, "assigned"), ("forward", False, "wrong-order")]:
-        grads, _ = simulate(program, ref, Backward(walk, EVERY_OP if assign else frozenset()))
-        evaluation = {n: (ref[n][0], grads[n]) for n in ref}
-        assert [b for b, _ in bugs("lecture-reuse-ab", evaluation)] == [bug]
     ref = reference("micrograd-sanity-check")
     program = FIXTURES["micrograd-sanity-check"].program
-    grads, _ = simulate(program, ref, Backward("no-visited"))
-    evaluation = {n: (ref[n][0], grads[n]) for n in ref}
-    assert [b for b, _ in bugs("micrograd-sanity-check", evaluation)] == ["no-visited"]
+    for walk, assign, bug in [("reversed", True, "assigned"), ("forward", False, "wrong-order"),
+                              ("no-visited", False, "no-visited")]:
+        grads, _ = simulate(program, ref, Backward(walk, EVERY_OP if assign else frozenset()))
+        evaluation = {n: (ref[n][0], grads[n]) for n in ref}
+        assert [b for b, _ in bugs("micrograd-sanity-check", evaluation)] == [bug]
     # one gradient more off than the bug makes: no claim
     evaluation["x"] = (evaluation["x"][0], evaluation["x"][1] + 1.0)
     assert bugs("micrograd-sanity-check", evaluation) == []
 
 
+def test_an_op_without_a_backward_ties_with_a_walk_and_neither_is_named():
+    # reuse-ab (d = a*b, e = a + b, f = d*e): mul assigning, and add with no
+    # backward, both leave a = 3 and b = -2
+    assigning = simulated("lecture-reuse-ab", Backward(assigns=EVERY_OP))
+    assert assigning == simulated("lecture-reuse-ab", Backward(silent=frozenset({"add"})))
+    assert bugs("lecture-reuse-ab", assigning) == []
+    # l-minus-8 walked forward: only L's own arguments get a gradient, as
+    # when add's backward passes nothing down
+    forward = simulated("lecture-l-minus-8", Backward("forward"))
+    assert forward == simulated("lecture-l-minus-8", Backward(silent=frozenset({"add"})))
+    assert bugs("lecture-l-minus-8", forward) == []
+    # where one step shows the missing backward alone, derivative names it
+    silent = simulated("lecture-number-2-times-x", Backward(silent=frozenset({"mul"})))
+    (found,) = evidence("lecture-number-2-times-x", silent)
+    assert (found.bug, found.ops) == ("derivative", ("mul",))
+    assert "a mul whose result has no backward" in found.detail
+
+
 def test_the_simplest_explanation_is_named():
-    # l-minus-8: no node is used twice, so assigning and adding agree: the
-    # forward walk's values are also those of the forward walk with
-    # assignment; one bug explains them, and that one is named
-    ref = reference("lecture-l-minus-8")
-    program = FIXTURES["lecture-l-minus-8"].program
+    # neuron-exp: the forward walk's values are also those of the forward
+    # walk with assignment; one bug explains them, and that one is named
+    ref = reference("lecture-neuron-exp")
+    program = FIXTURES["lecture-neuron-exp"].program
     grads, _ = simulate(program, ref, Backward("forward"))
+    assert simulate(program, ref, Backward("forward", EVERY_OP))[0] == grads
     evaluation = {n: (ref[n][0], grads[n]) for n in ref}
-    assert [b for b, _ in bugs("lecture-l-minus-8", evaluation)] == ["wrong-order"]
-    # f-at-3: x is used twice; assigning in python_ref's order keeps 4*x's -4,
-    # the forward walk with adding gives x**2's part only: different, each named
-    ref = reference("lecture-f-at-3")
-    program = FIXTURES["lecture-f-at-3"].program
-    named = set()
-    for walk, assign in [("reversed", True), ("forward", False)]:
-        grads, _ = simulate(program, ref, Backward(walk, EVERY_OP if assign else frozenset()))
-        named |= {b for b, _ in bugs("lecture-f-at-3", {n: (ref[n][0], grads[n]) for n in ref})}
-    assert named == {"assigned", "wrong-order"}
+    assert [b for b, _ in bugs("lecture-neuron-exp", evaluation)] == ["wrong-order"]
 
 
 def simulated(name, backward):
@@ -167,18 +172,17 @@ def test_a_sort_that_appends_a_node_twice():
         simulate(FIXTURES["lecture-neuron-tanh"].program, ref, Backward())
 
 
-@pytest.mark.parametrize("name, ops", [
-    ("lecture-reuse-a-plus-a", {"add"}), ("lecture-reuse-ab", {"mul"}),
-    ("lecture-reuse-ab", {"add", "mul"}), ("lecture-f-at-3", {"pow", "mul", "sub", "add"})])
-def test_the_op_whose_backward_assigns_is_named(name, ops):
-    # reuse-ab: d = a*b and e = a + b both write a and b; d's mul runs last,
-    # so assigning in mul alone explains it, and add's assignment changes
-    # nothing; f-at-3 (3*x**2 - 4*x + 5): x**2 runs last, pow is named
-    named = {"lecture-reuse-a-plus-a": ("add",), "lecture-reuse-ab": ("mul",),
-             "lecture-f-at-3": ("pow",)}[name]
+@pytest.mark.parametrize("name, ops, named", [
+    ("lecture-reuse-a-plus-a", {"add"}, ("add",)),
+    ("micrograd-sanity-check", {"mul"}, ("mul",)),
+    ("micrograd-sanity-check", {"add", "mul"}, ("mul", "add")),
+    ("lecture-f-at-3", {"pow", "mul", "sub", "add"}, ("pow",))])
+def test_the_op_whose_backward_assigns_is_named(name, ops, named):
+    # sanity-check: both ops write a node used twice, and both are named;
+    # f-at-3 (3*x**2 - 4*x + 5): x**2 runs last, so pow alone explains it
     found = evidence(name, simulated(name, Backward(assigns=frozenset(ops))))
     assert [(e.bug, e.ops) for e in found] == [("assigned", named)]
-    assert found[0].detail.startswith(f"assigning in {named[0]}: ")
+    assert found[0].detail.startswith(f"assigning in {', '.join(named)}: ")
 
 
 def test_a_fixture_where_two_ops_each_explain_the_assignment_names_neither():

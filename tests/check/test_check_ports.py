@@ -106,6 +106,20 @@ def test_assigned_gradients():
     assert diagnosed(result) == {"assigned": ["lua51", "luajit21"]}
 
 
+def test_an_op_without_a_backward_is_named_as_that_op_and_no_walk():
+    # mul's result has no backward, the commonest slip.  The sanity check's
+    # gradients are also what mul assigning and a visited set keyed by value
+    # give, and `y = 2 * x` below `a + ...` what the wrong order gives: each
+    # ties with the missing backward, so only derivative speaks, naming mul.
+    fixtures = ["micrograd-sanity-check", "lecture-number-on-the-left", "lecture-reuse-ab",
+                "lecture-number-2-times-x"]
+    result = run("no-backward", fixtures=fixtures, runtimes=["lua54", "luajit21"])
+    assert diagnosed(result) == {"derivative": ["lua54", "luajit21"]}
+    (derivative,) = result.diagnoses
+    assert derivative.ops == ("mul",)
+    assert "a mul whose result has no backward" in derivative.evidence[0].detail
+
+
 def test_nodes_walked_in_the_wrong_order():
     # Walking inputs first, only the output's own arguments get their
     # gradient: one-op fixtures pass (a + a too: its one step runs last),
