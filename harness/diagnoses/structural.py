@@ -14,6 +14,8 @@ shows neither, and one op without a backward counts as an explanation.
   no-topo, duplicates, visited-by-value: their own modules (no_topo.py,
                duplicate_nodes.py, visited_by_value.py)
 """
+from itertools import combinations
+
 from ..judge.verdict import FAIL
 from . import duplicate_nodes, no_topo, visited_by_value
 from .common import Bug, Evidence
@@ -108,14 +110,19 @@ def explanations(program, reference, evaluation):
     return found
 
 
-def _silent_ops(program, reference, evaluation):
-    """The ops whose backward, adding nothing, gives every gradient: the
-    derivative diagnosis names such an op (its local derivatives read 0).
-    Where a walk fits too, the fixture cannot tell them apart: a port
-    without add's backward gives, on lecture-reuse-ab, what mul assigning
-    gives."""
-    return [op for op in _ops(program)
-            if explains(program, reference, evaluation, Backward(silent=frozenset({op})))]
+SILENT_OPS_MAX = 3   # ops without a backward tried together (41 sets where a fixture has 6 ops)
+
+
+def _without_backward(program, reference, evaluation):
+    """Do some ops (up to SILENT_OPS_MAX) whose backward adds nothing give
+    every gradient?  The derivative diagnosis names such an op (its local
+    derivatives read 0).  Where a walk fits too, the fixture cannot tell
+    them apart: a port without add's backward gives, on lecture-reuse-ab,
+    what mul assigning gives."""
+    ops = _ops(program)
+    return any(explains(program, reference, evaluation, Backward(silent=frozenset(silent)))
+               for size in range(1, min(len(ops), SILENT_OPS_MAX) + 1)
+               for silent in combinations(ops, size))
 
 
 def examine(fixture, evaluated, reference, evaluation, cell, engine):
@@ -130,7 +137,7 @@ def examine(fixture, evaluated, reference, evaluation, cell, engine):
     matched = explanations(program, reference, evaluation)
     if not matched:
         return []
-    if _silent_ops(program, reference, evaluation):
+    if _without_backward(program, reference, evaluation):
         return []   # as likely an op without a backward: the derivative diagnosis's to say
     fewest = min(len(bugs) for bugs, _ in matched)
     simplest = {bugs: ops for bugs, ops in matched if len(bugs) == fewest}

@@ -123,6 +123,10 @@ def test_an_op_without_a_backward_ties_with_a_walk_and_neither_is_named():
     forward = simulated("lecture-l-minus-8", Backward("forward"))
     assert forward == simulated("lecture-l-minus-8", Backward(silent=frozenset({"add"})))
     assert bugs("lecture-l-minus-8", forward) == []
+    # two ops without a backward: fd-cancelling-paths walked forward
+    forward = simulated("fd-cancelling-paths-1e16", Backward("forward"))
+    assert forward == simulated("fd-cancelling-paths-1e16", Backward(silent=frozenset({"add", "mul"})))
+    assert bugs("fd-cancelling-paths-1e16", forward) == []
     # where one step shows the missing backward alone, derivative names it
     silent = simulated("lecture-number-2-times-x", Backward(silent=frozenset({"mul"})))
     (found,) = evidence("lecture-number-2-times-x", silent)
@@ -131,14 +135,14 @@ def test_an_op_without_a_backward_ties_with_a_walk_and_neither_is_named():
 
 
 def test_the_simplest_explanation_is_named():
-    # neuron-exp: the forward walk's values are also those of the forward
-    # walk with assignment; one bug explains them, and that one is named
-    ref = reference("lecture-neuron-exp")
-    program = FIXTURES["lecture-neuron-exp"].program
+    # reuse-ab: the forward walk's values are also those of the forward walk
+    # with assignment; one bug explains them, and that one is named
+    ref = reference("lecture-reuse-ab")
+    program = FIXTURES["lecture-reuse-ab"].program
     grads, _ = simulate(program, ref, Backward("forward"))
     assert simulate(program, ref, Backward("forward", EVERY_OP))[0] == grads
     evaluation = {n: (ref[n][0], grads[n]) for n in ref}
-    assert [b for b, _ in bugs("lecture-neuron-exp", evaluation)] == ["wrong-order"]
+    assert [b for b, _ in bugs("lecture-reuse-ab", evaluation)] == ["wrong-order"]
 
 
 def simulated(name, backward):
