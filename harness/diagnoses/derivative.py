@@ -118,5 +118,6 @@ def examine(fixture, evaluated, reference, evaluation, cell, engine):
               f"local derivative{which} reads {shown_as.format(implied)}, python_ref's "
               f"{shown_as.format(own)}")
     if implied == 0:   # the commonest slip: the result never got a backward
-        detail += f"; a derivative of 0 is what a {step.op} whose result has no backward gives"
+        detail += (f"; 0 is what a {step.op} whose result has no backward gives, or one whose "
+                   "backward leaves this argument out")
     return [Evidence("derivative", engine, fixture.name, node, detail, ops=(step.op,))]
