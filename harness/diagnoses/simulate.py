@@ -196,9 +196,13 @@ def simulate(program, reference, backward=Backward()):
         contributions = [c if _same(d, mine) else g * d
                          for c, d, mine in zip(theirs, partials, own)]
         assign = step.op in backward.assigns
-        for arg, c in zip(step.args, contributions):
-            if arg.kind != "node" or c is None:
+        for arg, c, d in zip(step.args, contributions, partials):
+            if arg.kind != "node":
                 continue
+            if c is None:     # python_ref adds nothing (relu at x <= 0) ...
+                if not assign:
+                    continue
+                c = g * d     # ... where a port that assigns writes g * 0
             grads[arg.value] = c if assign else grads[arg.value] + c
             scale[arg.value] += abs(c)
     return grads, scale

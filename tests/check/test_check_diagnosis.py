@@ -180,9 +180,11 @@ def test_a_sort_that_appends_a_node_twice():
     ("lecture-reuse-a-plus-a", {"add"}, ("add",)),
     ("micrograd-sanity-check", {"mul"}, ("mul",)),
     ("micrograd-sanity-check", {"add", "mul"}, ("mul", "add")),
+    ("micrograd-sanity-check", {"relu"}, ("relu",)),   # z.relu() at z < 0 assigns 0
     ("lecture-f-at-3", {"pow", "mul", "sub", "add"}, ("pow",))])
 def test_the_op_whose_backward_assigns_is_named(name, ops, named):
     # sanity-check: both ops write a node used twice, and both are named;
+    # relu, inactive there, passes nothing in python_ref but assigns g * 0;
     # f-at-3 (3*x**2 - 4*x + 5): x**2 runs last, so pow alone explains it
     found = evidence(name, simulated(name, Backward(assigns=frozenset(ops))))
     assert [(e.bug, e.ops) for e in found] == [("assigned", named)]
