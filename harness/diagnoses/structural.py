@@ -27,7 +27,8 @@ from .simulate import (BY_VALUE, DUPLICATES, DUPLICATES_REVERSED, EVERY_OP, FORW
 BUGS = [
     Bug("assigned", "gradients assigned instead of accumulated",
         "a node used more than once keeps only its last contribution: each backward step "
-        "must add to the gradient (grad = grad + ...), never set it", 1, "assigned",
+        "must add to the gradient (grad = grad + ...), never set it: check every op's "
+        "backward, not only those named (they are the fewest the failures show)", 1, "assigned",
         ("lecture-reuse-a-plus-a",), names_ops="{owners} backward assign{s} the gradient"),
     Bug("no-visited", "a topological order without a visited set",
         "the sort lists a node once per path from the output, so its backward runs that many "
