@@ -77,10 +77,15 @@ OTHER_FIXTURES = PREFERRED_PREFIXES.index("fd-") - 0.5
 EDGE_FIXTURES = OTHER_FIXTURES + 0.25
 
 
+def name_rank(where):
+    """Where a fixture (or probe) of this name comes among examples."""
+    return next((i for i, prefix in enumerate(PREFERRED_PREFIXES) if where.startswith(prefix)),
+                EDGE_FIXTURES if "-edge-" in where else OTHER_FIXTURES)
+
+
 def preference(evidence):
     where = evidence.where
-    rank = next((i for i, prefix in enumerate(PREFERRED_PREFIXES) if where.startswith(prefix)),
-                EDGE_FIXTURES if "-edge-" in where else OTHER_FIXTURES)
+    rank = name_rank(where)
     # then by name: evidence arrives in the order the workers finish, and a
     # tie left to it changed the example shown from one run to the next
     return rank, evidence.size, where, evidence.node, evidence.runtime, evidence.detail

@@ -188,3 +188,21 @@ def test_the_terminal_prints_brackets_in_advice_as_written(capsys, tmp_path):
                             "--report-dir", str(tmp_path)], capsys)
     assert code == 1
     assert "(seen[v.data])" in out and "the node itself: seen[v]" in out
+
+
+def test_the_failures_a_student_reads_first_are_counted_lecture_and_small(capsys, tmp_path):
+    # the corpus's order (by first tag) put a deep chain first and the
+    # two-node lecture fixture that showed the bug dozens of lines below
+    code, out, _ = harness(["check", str(PORTS / "assigned"), "--level", "lecture",
+                            "--fixtures", "integers-doubling-64,reuse-doubling-1000,"
+                            "micrograd-sanity-check,lecture-reuse-a-plus-a",
+                            "--runtimes", "lua54", "--probes", "none",
+                            "--report-dir", str(tmp_path)], capsys)
+    if code == 2 and "lupa has no lua54" in out:
+        pytest.skip("lupa has no lua54 here")
+    failing = [line.split("[")[0] for line in out.splitlines() if "[lua54] FAIL" in line]
+    assert code == 1 and failing == ["lecture-reuse-a-plus-a", "micrograd-sanity-check",
+                                      "reuse-doubling-1000", "integers-doubling-64"]
+    table = (tmp_path / "check.md").read_text().split("## Every cell that is not EXACT")[1]
+    assert [line.split(" | ")[0].strip("| ") for line in table.splitlines()
+            if "| lua54 | FAIL" in line] == failing

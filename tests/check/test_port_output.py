@@ -104,7 +104,8 @@ def test_a_port_printing_on_stdout_is_one_finding_and_the_summary_follows(capsys
     assert code == 1 and lines[-1] == "0 passed, 37 failed"
     # the op probe met the noise three times; every fixture after is not run, said once
     [finding] = [line for line in lines if "ERROR alike" in line]
-    assert finding.startswith("37 fixtures[chatty] ERROR alike (lecture-d-abc, ")
+    # the lecture's fixtures first, the smallest first
+    assert finding.startswith("37 fixtures[chatty] ERROR alike (lecture-exp-of-2, ")
     assert "not run: the port wrote on stdout what is not the protocol on 3 programs (a " \
            "print? the protocol owns stdout: print to stderr); the first time: program " in finding
     assert "not a JSON line (Expecting value: line 1 column 1 (char 0)): 'debug: backward " \
