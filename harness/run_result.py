@@ -71,6 +71,13 @@ class RunResult:
         return [(engine, probe) for engine, found in self.probes.items()
                 for name, probe in found.items() if name in probes.REGISTRY]
 
+    def row_levels(self):
+        """{row: level}: each fixture's (and nn case's) by its tags, each
+        probe's (as evidence names it: "probe numbers") by its entry."""
+        rows = {f.name: level_of(f.tags) for f in self.fixtures}
+        rows.update({f"probe {name}": entry.level for name, entry in probes.REGISTRY.items()})
+        return rows
+
     def level_counts(self):
         """{level: {category: cells}} over every cell, counted level or not
         (a fixture's level: harness.levels.level_of its tags; a probe's: its

@@ -23,7 +23,7 @@ from rich.text import Text
 from ..judge.verdict import ERROR, FAILED, NOT_RUN, SKIPPED, STATUS
 from ..levels import LEVELS, level_of
 from ..run import COUNTED
-from .outcome import CHECKED, PortOutcome
+from .outcome import CHECKED, PortOutcome, diagnosis_title
 
 SUMMARY_KIND = "micrograd-parity-lab class summary"
 SUMMARY_VERSION = 1
@@ -79,7 +79,7 @@ def summary_csv(outcomes):
         counts = o.counts()
         row = {"port": o.slug, "name": o.name, "manifest": o.manifest, "state": o.state,
                "score": total, "max_score": most,
-               "diagnoses": "; ".join(d["title"] for d in o.diagnoses),
+               "diagnoses": "; ".join(diagnosis_title(d) for d in o.diagnoses),
                "line": o.final_line(), "report": o.report}
         row.update({f"{level}_score": levels[level]["score"] if level in levels else ""
                     for level in LEVELS})
@@ -156,7 +156,7 @@ def feedback(o):
     if o.state != CHECKED:
         lines.append(f"The port could not be checked ({o.state}): {o.message}")
     for d in o.diagnoses:
-        lines.append(f"{d['title']} ({', '.join(d['runtimes'])}): {d['meaning']}")
+        lines.append(f"{diagnosis_title(d)} ({', '.join(d['runtimes'])}): {d['meaning']}")
     lines += [f"NOT RUN: {cause}" for cause in o.not_run]
     return "\n".join(lines)
 
@@ -215,7 +215,9 @@ def print_summary(outcomes, console=None):
         total, most = o.score()
         levels = o.levels()
         counts = o.counts()
-        what = ", ".join(d["bug"] for d in o.diagnoses)
+        # a bug seen only at levels not counted, in brackets
+        what = ", ".join(d["bug"] if d.get("counted", True) else f"({d['bug']})"
+                         for d in o.diagnoses)
         if o.state != CHECKED:
             what = o.state
             unchecked.append(o)
@@ -226,6 +228,8 @@ def print_summary(outcomes, console=None):
                       str(counts["failed"]), str(counts["not run"]),
                       Text(what or "-", style=STATE_STYLES.get(o.state, "")))
     console.print(table)
+    if any(not d.get("counted", True) for o in outcomes for d in o.diagnoses):
+        console.print("diagnosis: (in brackets) seen only at levels --level does not count")
     for slug, what in cut:   # a second diagnosis was cut to "visited-by-value, e…"
         console.print(Text(f"{slug}: diagnoses: {what}", style="bold red"), soft_wrap=True)
     for o in unchecked:

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field, replace
 
 from .. import probes
 from ..diagnoses import BUGS
+from ..diagnoses.common import level_aside
 from ..judge.verdict import EXACT, NA, PASSED, SKIPPED
 from ..levels import LEVEL_TAG, LEVELS, level_of
 from ..reports.summary import not_run_causes
@@ -39,7 +40,7 @@ class PortOutcome:
     runtimes: list = field(default_factory=list)     # its columns, in order
     cells: list = field(default_factory=list)        # [fixture, tags, runtime, status, detail]
     malformed: list = field(default_factory=list)    # malformed fixtures' lines
-    diagnoses: list = field(default_factory=list)    # {bug, title, meaning, runtimes}
+    diagnoses: list = field(default_factory=list)    # {bug, title, meaning, runtimes, levels, counted}
     not_run: list = field(default_factory=list)      # each cause of NOT RUN cells, once
     shards: list = field(default_factory=list)       # the corpus shards merged ("K/N")
     seconds: float = 0.0
@@ -117,7 +118,8 @@ def from_result(result, slug, report="", seconds=0.0):
               for engine, p in result.probe_cells()]
     cells = _in_order(cells, result.engines)
     diagnoses = [{"bug": d.bug.key, "title": d.bug.title, "meaning": d.meaning,   # in its family's words
-                  "runtimes": d.runtimes} for d in result.diagnoses]
+                  "runtimes": d.runtimes, "levels": list(d.levels), "counted": d.counted}
+                 for d in result.diagnoses]
     state = INTERRUPTED if result.interrupted else CHECKED
     outcome = PortOutcome(result.port.manifest, slug, state, result.port.name,
                           result.port.language, report=str(report),
@@ -155,8 +157,10 @@ def merge_same_port(parts):
         merged.shards += part.shards
         merged.seconds = round(merged.seconds + part.seconds, 3)
         for d in part.diagnoses:
-            entry = bugs.setdefault(d["bug"], {**d, "runtimes": []})
+            entry = bugs.setdefault(d["bug"], {**d, "runtimes": [], "levels": [], "counted": False})
             entry["runtimes"] += [r for r in d["runtimes"] if r not in entry["runtimes"]]
+            entry["levels"] += [v for v in d.get("levels", ()) if v not in entry["levels"]]
+            entry["counted"] = entry["counted"] or d.get("counted", True)
     order = {r: n for n, r in enumerate(first.runtimes)}
     for entry in bugs.values():
         entry["runtimes"].sort(key=lambda r: order.get(r, len(order)))
@@ -173,3 +177,8 @@ def _in_order(cells, runtimes):
 
 
 __all__ = ["PortOutcome", "from_result", "failed", "merge_same_port", "STATES", "CHECKED"]
+
+
+def diagnosis_title(d):
+    """An outcome's diagnosis's title, with its levels where none counts."""
+    return d["title"] + level_aside(d.get("levels", ()), d.get("counted", True))

@@ -19,6 +19,7 @@ import importlib
 import pkgutil
 from dataclasses import replace
 
+from ..levels import LEVELS
 from ..ops import OPS
 from .common import Bug, Diagnosis, Evidence, preference  # noqa: F401 (the API)
 from .wording import port_family
@@ -93,16 +94,22 @@ def diagnose(result, evidence):
                 gathered[e.bug].append(e)
                 if engine not in shown_on[e.bug]:
                     shown_on[e.bug].append(engine)
+    level_of_row = result.row_levels()
     found = []
     for key, bug in BUGS.items():
         if not gathered[key]:
             continue
-        ranked = sorted(gathered[key], key=preference)
+        levels = {level_of_row.get(e.where) for e in gathered[key]} - {None}
+        counted = not levels or bool(levels & set(result.levels))
+        # a counted finding is the one to show first
+        ranked = sorted(gathered[key], key=lambda e: (
+            level_of_row.get(e.where) not in result.levels, *preference(e)))
         findings = {}
         for e in ranked:
             findings.setdefault(e.same_finding(), []).append(e)
         kept = list(findings.values())[:KEEP_FINDINGS]
         ops = tuple(sorted({op for e in ranked for op in e.ops}, key=list(OPS).index))
         found.append(Diagnosis(bug, [e for group in kept for e in group], len(findings),
-                               shown_on[key], ops, language))
-    return found
+                               shown_on[key], ops, language,
+                               tuple(level for level in LEVELS if level in levels), counted))
+    return sorted(found, key=lambda d: not d.counted)   # what counts first, else BUGS' order

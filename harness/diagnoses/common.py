@@ -91,6 +91,11 @@ def preference(evidence):
     return rank, evidence.size, where, evidence.node, evidence.runtime, evidence.detail
 
 
+def level_aside(levels, counted):
+    """What a report writes beside a diagnosis that no counted level shows."""
+    return "" if counted else f" (level {', '.join(levels)}: not counted)"
+
+
 @dataclass
 class Diagnosis:
     bug: Bug
@@ -99,6 +104,12 @@ class Diagnosis:
     runtimes: list = field(default_factory=list)    # every runtime that shows it
     ops: tuple = ()                                 # the ops its evidence names
     family: str = DEFAULT                           # the port's language family
+    levels: tuple = ()        # the levels its findings come from, and if none counts ...
+    counted: bool = True      # ... (--level leaves them out) it is shown, not counted
+
+    @property
+    def aside(self):
+        return level_aside(self.levels, self.counted)
 
     @property
     def meaning(self):
@@ -126,7 +137,7 @@ class Diagnosis:
 
     def headline(self):
         runtimes, first = self.groups()[0]
-        return f"{self.title()} ({runtime_ranges(self.runtimes)}): {line(first)}"
+        return f"{self.title()} ({runtime_ranges(self.runtimes)}){self.aside}: {line(first)}"
 
     def lines(self):
         """One line per finding: "lua51–lua55, luajit21: fixture, node x: ..."."""
@@ -135,6 +146,7 @@ class Diagnosis:
     def to_json(self):
         return {"bug": self.bug.key, "title": self.title(), "meaning": self.meaning,
                 "runtimes": self.runtimes, "count": self.count, "ops": list(self.ops),
+                "levels": list(self.levels), "counted": self.counted,
                 "places": self.places, "lines": self.lines(),
                 "evidence": [e.to_json() for e in self.evidence]}
 

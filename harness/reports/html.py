@@ -57,7 +57,7 @@ def _diagnoses(result):
         items = "".join(f"<li>{escape(text)}</li>" for text in d.lines())
         more = (f"<li>... {d.count - len(d.groups())} more like these</li>"
                 if d.count > len(d.groups()) else "")
-        parts.append(f'<div class="diagnosis"><h3>{escape(d.title())}</h3>'
+        parts.append(f'<div class="diagnosis"><h3>{escape(d.title() + d.aside)}</h3>'
                      f"<p>On {escape(runtime_ranges(d.runtimes))}: {escape(d.meaning)}.</p>"
                      f"<ul>{items}{more}</ul></div>")
     return "".join(parts)

@@ -25,7 +25,8 @@ def diagnosis_lines(result):
         return ["No classic bug found: no failure or probe matches one."]
     lines = []
     for d in result.diagnoses:
-        lines += [f"### {d.title()}", "", f"On {runtime_ranges(d.runtimes)}: {d.meaning}.", ""]
+        lines += [f"### {d.title()}{d.aside}", "",
+                  f"On {runtime_ranges(d.runtimes)}: {d.meaning}.", ""]
         lines += [f"- {escape(text)}" for text in d.lines()]
         if d.count > len(d.groups()):
             lines.append(f"- ... {d.count - len(d.groups())} more like these")

@@ -170,8 +170,10 @@ def print_report(result, full=None, verbose=False, console=None):
         if result.diagnoses:
             console.print(Text("diagnosis", style="bold"))
         for d in result.diagnoses:
-            console.print(Text(f"  {d.headline()}", style="bold red"), soft_wrap=True)
-            console.print(Text(f"    {d.meaning}"), soft_wrap=True)
+            console.print(Text(f"  {d.headline()}", style="bold red" if d.counted else "dim"),
+                          soft_wrap=True)
+            console.print(Text(f"    {d.meaning}", style="" if d.counted else "dim"),
+                          soft_wrap=True)
         _probes(result, console)
         for engines, summary in printed_groups(result):
             console.print(Text(f"the port [{', '.join(engines)}] "

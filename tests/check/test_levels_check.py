@@ -233,3 +233,27 @@ def test_the_engine_table_counts_what_the_final_line_counts(tmp_path, capsys):
     assert sum(n[3] for n in numbers) == sum(v for k, v in final.items()
                                              if k not in ("passed", "failed", "not run"))
     assert any(line.strip() == "counted: level lecture" for line in out)
+
+
+def test_a_diagnosis_no_counted_level_shows_says_so(tmp_path, capsys):
+    # a lecture-level run that exits 0 printed its edges' diagnoses as if they failed it
+    port = REPO / "tests" / "ports" / "tanh-cancels" / "port.toml"
+    common = ("--fixtures", "tanh-at-7,lecture-neuron-tanh", "--runtimes", "lua54",
+              "--probes", "none")
+    code, out, _ = harness(capsys, "check", port, *common, "--level", "lecture",
+                           "--report-dir", tmp_path / "lecture")
+    [headline] = [line for line in out if line.startswith("  tanh's derivative as 1 - t*t")]
+    assert code == 0 and "(lua54) (level edges: not counted): tanh-at-7" in headline
+    [found] = json.loads((tmp_path / "lecture" / "check.json").read_text())["diagnoses"]
+    assert (found["levels"], found["counted"]) == (["edges"], False)
+    assert "near t = ±1 (level edges: not counted)\n" in \
+        (tmp_path / "lecture" / "check.md").read_text()
+    code, out, _ = harness(capsys, "check", port, *common, "--report-dir", tmp_path / "all")
+    [headline] = [line for line in out if line.startswith("  tanh's derivative as 1 - t*t")]
+    assert code == 1 and "not counted" not in headline
+    # a class: in brackets in the table, worded in full in the summary and feedback
+    code, out, _ = harness(capsys, "check", LECTURE_PORT, port, *common, "--level", "lecture",
+                           "--jobs", "1", "--report-dir", tmp_path / "class")
+    assert any("(tanh-cancels)" in line for line in out)
+    assert "diagnosis: (in brackets) seen only at levels --level does not count" in out
+    assert "(level edges: not counted)" in (tmp_path / "class" / "class.csv").read_text()
