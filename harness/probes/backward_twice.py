@@ -5,7 +5,9 @@ accumulate: a second call doubles it (12), and the gradients of two losses
 sharing a node add up the same way.  A port whose backward zeroes the graph
 first keeps one call's 6: two losses cannot add up.  A port that assigns
 gradients instead of adding keeps one of the two contributions, 3, after any
-number of calls.  Anything else is reported as it is."""
+number of calls.  A port whose backward never seeds L's own gradient with 1
+has no gradient at all: L.grad and a.grad 0 (an op without a backward keeps
+L.grad at 1).  Anything else is reported as it is."""
 from ..levels import LECTURE
 from .common import (FAULT, OK, SKIPPED, Entry, Probe, failure_text, node, program,
                      stopped_by_the_run)
@@ -26,6 +28,10 @@ BEHAVIOURS = {
                             "call"),
 }
 
+NO_GRADIENT = ("no gradient at all: after backward of L = a * a at a = 3 twice, L.grad and "
+               "a.grad are 0.0 (micrograd and torch: 1.0 and 12.0): backward never set L's own "
+               "gradient to 1, or the gradients were zeroed after it")
+
 
 def probe_backward_twice(twice):
     """twice: a runtime of the port whose backward statement runs twice, or None."""
@@ -41,6 +47,10 @@ def probe_backward_twice(twice):
                      {"error": failure_text(exc)}, raised=True)
     grad = values["a"][1]
     details = {"a.grad": grad, "once": ONCE}
+    output_grad = values.get("L", (None, None))[1]
+    if grad == 0 and output_grad == 0:
+        return Probe("backward-twice", FAULT, NO_GRADIENT,
+                     dict(details, behaviour="no gradient", **{"L.grad": output_grad}))
     if grad in BEHAVIOURS:
         behaviour, status, summary = BEHAVIOURS[grad]
         return Probe("backward-twice", status, summary, dict(details, behaviour=behaviour))

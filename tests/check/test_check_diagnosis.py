@@ -447,6 +447,36 @@ def test_a_value_equal_to_python_refs_is_no_wrapped_integer():
     assert [e for e in evidence(name, seeded_zero) if e.bug == "integer-wrap"] == []
 
 
+def test_an_output_never_seeded_with_1_names_no_seed_alone():
+    # backward without `self.grad = 1.0`: every step multiplies by 0, so every
+    # gradient is 0 (-0.0 below a negative derivative), the forward exact.
+    # No walk nor derivative starts from 0: no-seed is named, and only it
+    for name in ("lecture-d-abc", "lecture-reuse-ab", "micrograd-sanity-check",
+                 "lecture-neuron-tanh"):
+        ref = reference(name)
+        unseeded = {n: (data, -0.0 if grad < 0 else 0.0) for n, (data, grad) in ref.items()}
+        output = FIXTURES[name].program.output
+        [found] = evidence(name, unseeded)
+        assert (found.bug, found.node) == ("no-seed", output), name
+        assert found.detail.startswith("the output's gradient is 0.0 after backward, "
+                                       "python_ref 1.0, and so is every gradient")
+
+
+def test_zero_gradients_that_are_not_all_zero_or_a_wrong_forward_name_no_seed():
+    ref = reference("lecture-d-abc")
+    unseeded = {n: (data, 0.0) for n, (data, _) in ref.items()}
+    # a gradient the port did give: something ran backward from somewhere
+    assert "no-seed" not in {e.bug for e in evidence("lecture-d-abc",
+                                                     {**unseeded, "a": (2.0, 1.0)})}
+    # the output seeded after the walk (its gradient 1, the rest 0): not this bug
+    output = FIXTURES["lecture-d-abc"].program.output
+    seeded_late = {**unseeded, output: (ref[output][0], 1.0)}
+    assert "no-seed" not in {e.bug for e in evidence("lecture-d-abc", seeded_late)}
+    # a forward that is off explains the cell first
+    assert "no-seed" not in {e.bug for e in evidence(
+        "lecture-d-abc", {**unseeded, output: (ref[output][0] + 1.0, 0.0)})}
+
+
 def test_a_java_stack_overflow_is_a_recursion_limit():
     # "stack overflow" missed java.lang.StackOverflowError
     from micrograd_lab.harness.diagnoses.recursion import RECURSION

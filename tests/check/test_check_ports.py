@@ -120,6 +120,24 @@ def test_an_op_without_a_backward_is_named_as_that_op_and_no_walk():
     assert "0 is what a mul whose result has no backward gives" in derivative.evidence[0].detail
 
 
+def test_an_output_never_seeded_is_named_and_nothing_else():
+    # backward without `self.grad = 1.0`: every gradient of every fixture is
+    # 0, the forward exact, so every cell FAILs.  No walk and no derivative
+    # starts from 0: only no-seed is named, on both runtimes; the
+    # backward-twice probe finds L = a * a with no gradient at all.
+    fixtures = ["lecture-d-abc", "lecture-reuse-ab", "lecture-neuron-tanh",
+                "micrograd-sanity-check"]
+    result = run("no-seed", fixtures=fixtures, runtimes=["lua54", "luajit21"],
+                 probes=("backward-twice",))
+    for runtime in ("lua54", "luajit21"):
+        assert statuses(result, runtime) == dict.fromkeys(fixtures, FAIL)
+        assert result.probes[runtime]["backward-twice"].details["behaviour"] == "no gradient"
+    assert diagnosed(result) == {"no-seed": ["lua54", "luajit21"]}
+    (no_seed,) = result.diagnoses
+    assert no_seed.groups()[0][1].where == "lecture-d-abc"
+    assert "self.grad = 1.0" in no_seed.meaning
+
+
 def test_nodes_walked_in_the_wrong_order():
     # Walking inputs first, only the output's own arguments get their
     # gradient: one-op fixtures pass (a + a too: its one step runs last),

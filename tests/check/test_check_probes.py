@@ -3,7 +3,8 @@ port without the fault."""
 import pytest
 
 from micrograd_lab.harness import probes
-from micrograd_lab.harness.diagnoses import integer_wrap, number_side, structural, zeroes_graph
+from micrograd_lab.harness.diagnoses import (integer_wrap, no_seed, number_side, structural,
+                                             zeroes_graph)
 from micrograd_lab.harness.engines.base import EngineFailure, Unsupported
 from micrograd_lab.harness.interpret import interpret
 from micrograd_lab.harness.probes import backward_twice, depth, determinism, numbers
@@ -72,6 +73,22 @@ def test_backward_twice_tells_accumulating_zeroing_and_assigning_apart(grad, sta
     seen = {"backward-twice": probe}
     assert [e.bug for e in zeroes_graph.from_probes("lua54", seen)
             + structural.from_probes("lua54", seen)] == named
+
+
+@pytest.mark.parametrize("output_grad, behaviour, named", [
+    (0.0, "no gradient", ["no-seed"]), (1.0, "other", [])])
+def test_backward_twice_with_no_gradient_at_all(output_grad, behaviour, named):
+    # backward never seeds L with 1: L.grad and a.grad 0.  mul without a
+    # backward leaves a.grad 0 too, but L.grad at 1: no seed is missing there
+    def answer(program, integers, restarts):
+        values = interpret(program)
+        values["a"], values["L"] = (3.0, 0.0), (9.0, output_grad)
+        return values
+    probe = backward_twice.probe_backward_twice(Scripted(answer))
+    assert (probe.status, probe.details["behaviour"]) == (probes.FAULT, behaviour)
+    seen = {"backward-twice": probe}
+    assert [e.bug for e in no_seed.from_probes("lua54", seen) + zeroes_graph.from_probes(
+        "lua54", seen) + structural.from_probes("lua54", seen)] == named
 
 
 def test_backward_twice_that_raises_or_cannot_be_asked():
