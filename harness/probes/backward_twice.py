@@ -55,7 +55,8 @@ def probe_backward_twice(twice):
         behaviour, status, summary = BEHAVIOURS[grad]
         return Probe("backward-twice", status, summary, dict(details, behaviour=behaviour))
     return Probe("backward-twice", FAULT, f"neither accumulates nor zeroes: after backward of "
-                 f"L = a * a at a = 3 twice, a.grad = {grad!r} (once: 6.0; twice: 12.0)",
+                 f"L = a * a at a = 3 twice, a.grad is {grad!r} (micrograd and torch: 6.0 "
+                 f"after one call, 12.0 after two)",
                  dict(details, behaviour="other"))
 
 

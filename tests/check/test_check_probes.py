@@ -69,6 +69,9 @@ def test_backward_twice_tells_accumulating_zeroing_and_assigning_apart(grad, sta
         return values
     probe = backward_twice.probe_backward_twice(Scripted(answer))
     assert (probe.status, probe.details["behaviour"]) == (status, behaviour)
+    if behaviour == "other":   # the port's value, and micrograd's beside it, not as if the port's
+        assert probe.summary.endswith("a.grad is 9.0 (micrograd and torch: 6.0 after one call, "
+                                      "12.0 after two)")
     named = {"zeroes": ["zeroes-graph"], "assigns": ["assigned"]}.get(behaviour, [])
     seen = {"backward-twice": probe}
     assert [e.bug for e in zeroes_graph.from_probes("lua54", seen)
