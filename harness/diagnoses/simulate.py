@@ -212,24 +212,27 @@ def _same(a, b):
     return a == b or (a != a and b != b)
 
 
-def matches(program, evaluation, simulated):
-    """Is every gradient of evaluation what the simulation gives?"""
+def matches(program, evaluation, simulated, nodes=None):
+    """Is every gradient of evaluation (of nodes: default, the program's)
+    what the simulation gives?"""
     if simulated is None:
         return False
     grads, scale = simulated
-    return all(near(evaluation[n][1], grads[n], scale[n]) for n in program.node_ids())
+    return all(near(evaluation[n][1], grads[n], scale[n]) for n in nodes or program.node_ids())
 
 
-def explains(program, reference, evaluation, backward):
+def explains(program, reference, evaluation, backward, nodes=None):
     """Does the backward described give every gradient of evaluation, and
     not python_ref's (a backward that agrees with python_ref on this fixture
     says nothing of the port)?  Only where the simulation of python_ref's own
     backward gives python_ref's gradients: it multiplies g by each local
     derivative, and where python_ref divides instead (g/b, whose 1/b
     overflows for a subnormal b) it would blame another formula for what
-    the product does."""
+    the product does.  nodes: the evaluation's, where the program has
+    nodes of its own (the lecture's graph)."""
     simulated = simulate(program, reference, backward)
-    return (matches(program, evaluation, simulated) and not matches(program, reference, simulated)
+    return (matches(program, evaluation, simulated, nodes)
+            and not matches(program, reference, simulated)
             and matches(program, reference, simulate(program, reference)))
 
 

@@ -17,8 +17,10 @@ shows neither, and one op without a backward counts as an explanation.
 from itertools import combinations
 
 from ..judge.verdict import FAIL
+from ..interpret import interpret
 from . import duplicate_nodes, no_topo, visited_by_value
 from .common import Bug, Evidence
+from .lecture_graph import lecture_graph
 from .simulate import (BY_VALUE, DUPLICATES, DUPLICATES_REVERSED, EVERY_OP, FORWARD, NO_TOPO,
                        NO_VISITED, REVERSED, SIMULATED_MAX_NODES, WALKS, Backward, as_evaluated,
                        explains, first_wrong_gradient, forward_agrees, matches, merged_by_value,
@@ -53,11 +55,21 @@ def _ops(program):
     return list(dict.fromkeys(step.op for step in program.steps))
 
 
-def _fits(program, reference, evaluation, walk, assigns):
-    return matches(program, evaluation, simulate(program, reference, Backward(walk, assigns)))
+def _fits(program, reference, evaluation, walk, assigns, nodes):
+    return matches(program, evaluation, simulate(program, reference, Backward(walk, assigns)),
+                   nodes)
 
 
-def _assigning_ops(program, reference, evaluation):
+def _graphs(program, reference):
+    """(graph, python_ref's values on it): the fixture's, and the one the
+    lecture's micrograd builds for it where that has nodes of its own."""
+    yield program, reference
+    composed = lecture_graph(program)
+    if composed is not program:
+        yield composed, interpret(composed)
+
+
+def _assigning_ops(program, reference, evaluation, nodes):
     """The fewest ops whose backward, assigning, gives every gradient (with
     python_ref's walk): the one op that does alone; else from every op, each
     left out where the gradients stay the same.  None when none fits, or
@@ -65,14 +77,14 @@ def _assigning_ops(program, reference, evaluation):
     (a mul of 1e300 makes add's lost contribution below mul's rounding)."""
     ops = _ops(program)
     alone = [op for op in ops
-             if _fits(program, reference, evaluation, REVERSED, frozenset({op}))]
+             if _fits(program, reference, evaluation, REVERSED, frozenset({op}), nodes)]
     if alone:
         return tuple(alone) if len(alone) == 1 else None
-    if not _fits(program, reference, evaluation, REVERSED, EVERY_OP):
+    if not _fits(program, reference, evaluation, REVERSED, EVERY_OP, nodes):
         return None
     kept = set(ops)
     for op in ops:
-        if _fits(program, reference, evaluation, REVERSED, frozenset(kept - {op})):
+        if _fits(program, reference, evaluation, REVERSED, frozenset(kept - {op}), nodes):
             kept.discard(op)
     return tuple(op for op in ops if op in kept) or None
 
@@ -90,23 +102,31 @@ UNNAMED = None   # a fit that names no bug: the walk by value merging only zeros
 
 
 def explanations(program, reference, evaluation):
-    """[(bugs, ops that assign)] of every simulated backward that fits.  The
-    walk by value that leaves out only nodes of value 0 fits as UNNAMED: it
-    still makes another walk that fits that fixture an unsure explanation,
-    and is none itself."""
+    """[(bugs, ops that assign)] of every simulated backward that fits, on
+    the fixture's graph or the lecture's.  The walk by value that leaves out
+    only nodes of value 0 fits as UNNAMED: it still makes another walk that
+    fits that fixture an unsure explanation, and is none itself."""
+    found = []
+    for graph, values in _graphs(program, reference):
+        found += [fit for fit in _explanations(graph, values, evaluation, program.node_ids())
+                  if fit not in found]
+    return found
+
+
+def _explanations(program, reference, evaluation, nodes):
     found = []
     for walk in WALKS:
         bug = WALK_BUGS[walk]
         if walk == BY_VALUE and not _merges_a_value(program, reference):
             bug = UNNAMED
         if walk == REVERSED:
-            ops = _assigning_ops(program, reference, evaluation)
+            ops = _assigning_ops(program, reference, evaluation, nodes)
             if ops:
                 found.append(((ASSIGNED,), ops))
             continue
-        if explains(program, reference, evaluation, Backward(walk)):
+        if explains(program, reference, evaluation, Backward(walk), nodes):
             found.append(((bug,), ()))
-        elif explains(program, reference, evaluation, Backward(walk, EVERY_OP)):
+        elif explains(program, reference, evaluation, Backward(walk, EVERY_OP), nodes):
             found.append(((bug, ASSIGNED), ()))
     return found
 
@@ -120,10 +140,11 @@ def _without_backward(program, reference, evaluation):
     derivatives read 0).  Where a walk fits too, the fixture cannot tell
     them apart: a port without add's backward gives, on lecture-reuse-ab,
     what mul assigning gives."""
-    ops = _ops(program)
-    return any(explains(program, reference, evaluation, Backward(silent=frozenset(silent)))
-               for size in range(1, min(len(ops), SILENT_OPS_MAX) + 1)
-               for silent in combinations(ops, size))
+    return any(explains(graph, values, evaluation, Backward(silent=frozenset(silent)),
+                        program.node_ids())
+               for graph, values in _graphs(program, reference)
+               for size in range(1, min(len(_ops(graph)), SILENT_OPS_MAX) + 1)
+               for silent in combinations(_ops(graph), size))
 
 
 def examine(fixture, evaluated, reference, evaluation, cell, engine):

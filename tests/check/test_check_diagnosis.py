@@ -583,3 +583,21 @@ def test_a_node_only_below_a_merged_zero_is_not_a_merged_value():
     fixture = replace(FIXTURES["lecture-d-abc"], name="cascade", program=program)
     found = examine(fixture, program, ref, port, compare(ref, port, program), "lua54")
     assert port != ref and "visited-by-value" not in {e.bug for e in found if not e.against}
+
+
+def test_the_lecture_graph_composes_sub_neg_and_div_as_micrograd_does():
+    from micrograd_lab.harness.diagnoses.lecture_graph import lecture_graph
+    from micrograd_lab.harness.parse import parse_program
+    program = parse_program("a = 2 - x\nb = x - 2\nc = -b\nd = c / x\ne = 2 / d\nf = e / 4",
+                            {"x": 3.0}, "f")
+    composed = [(s.out, s.op, tuple(a.value for a in s.args)) for s in lecture_graph(program).steps]
+    assert composed == [
+        ("a~l1", "mul", ("x", -1.0)), ("a", "add", ("a~l1", 2.0)),   # __rsub__: (-x) + 2
+        ("b", "add", ("x", -2.0)),                                    # x + -2.0: a number
+        ("c", "mul", ("b", -1.0)),
+        ("d~l1", "pow", ("x", -1.0)), ("d", "mul", ("c", "d~l1")),
+        ("e~l1", "pow", ("d", -1.0)), ("e", "mul", ("e~l1", 2.0)),   # __rtruediv__
+        ("f", "mul", ("e", 0.25))]
+    plain = parse_program("y = x * x", {"x": 3.0}, "y")
+    assert lecture_graph(plain) is plain
+

@@ -138,6 +138,17 @@ def test_an_output_never_seeded_is_named_and_nothing_else():
     assert "self.grad = 1.0" in no_seed.meaning
 
 
+def test_a_lecture_port_walked_forward_is_the_wrong_order_and_no_derivative():
+    # its 2 - x is 2 + (-x), -x is x * -1: walked forward, -x's backward runs
+    # before y's gives it a gradient, so x gets 0, as a sub without a
+    # derivative would give on the fixture's graph; on the lecture's graph
+    # (harness/diagnoses/lecture_graph.py) that is the wrong order
+    fixtures = ["lecture-number-2-minus-x", "lecture-number-x-minus-2", "lecture-sub-as-neg",
+                "lecture-reuse-ab"]
+    result = run("lecture-wrong-order", fixtures=fixtures, runtimes=["lua54", "luajit21"])
+    assert diagnosed(result) == {"wrong-order": ["lua54", "luajit21"]}
+
+
 def test_nodes_walked_in_the_wrong_order():
     # Walking inputs first, only the output's own arguments get their
     # gradient: one-op fixtures pass (a + a too: its one step runs last),
