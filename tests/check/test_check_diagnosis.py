@@ -181,6 +181,8 @@ def test_a_sort_that_appends_a_node_twice():
     ("micrograd-sanity-check", {"mul"}, ("mul",)),
     ("micrograd-sanity-check", {"add", "mul"}, ("mul", "add")),
     ("micrograd-sanity-check", {"relu"}, ("relu",)),   # z.relu() at z < 0 assigns 0
+    ("reuse-exp-plus-its-argument", {"exp"}, ("exp",)),
+    ("reuse-relu-plus-its-argument", {"relu"}, ("relu",)),
     ("lecture-f-at-3", {"pow", "mul", "sub", "add"}, ("pow",))])
 def test_the_op_whose_backward_assigns_is_named(name, ops, named):
     # sanity-check: both ops write a node used twice, and both are named;
