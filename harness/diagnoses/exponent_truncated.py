@@ -2,7 +2,7 @@
 `pow(int n)`, C++'s `int`, Go's `int(y)`, Lua's math.floor), so x ** 0.5
 is x ** 0 and x ** 1.5 is x ** 1.  Shown by a pow whose value is, bit for
 bit, its base to the exponent cut to an integer (towards zero, or down, or
-held to a 32- or 64-bit integer's range)."""
+held to a 32- or 64-bit integer's range, or past it the lowest one)."""
 import math
 
 from ..judge.compare import same_bits
@@ -21,15 +21,18 @@ BUGS = [Bug("exponent-truncated", "a number exponent cut to an integer",
 
 
 # a saturating cast holds a huge exponent to its type's range: Java's
-# (int) 1e300 is 2147483647, an odd power, so (-1) ** 1e300 reads -1
+# (int) 1e300 is 2147483647, an odd power, so (-1) ** 1e300 reads -1; x86's
+# conversion (Go's int(1e300), C's (long) 1e300) gives the lowest integer
 INT_RANGES = ((-2**31, 2**31 - 1), (-2**63, 2**63 - 1))
 
 
 def _cut_powers(base, exponent):
     """[(the exponent as an integer, base ** it)]: cut towards zero, cut
-    down, and held to a 32- or 64-bit integer's range."""
+    down, held to a 32- or 64-bit integer's range, or out of that range
+    the lowest such integer."""
     cuts = [math.trunc(exponent), math.floor(exponent)]
     cuts += [min(max(cuts[0], low), high) for low, high in INT_RANGES]
+    cuts += [low for low, high in INT_RANGES if not low <= cuts[0] <= high]
     found = []
     for cut in dict.fromkeys(cuts):
         if cut == exponent:
