@@ -42,6 +42,9 @@ CLOCK_TICK = 0.05         # seconds between two looks at the child's CPU time
 ERROR_LINE = re.compile(r"(\w+\.)*\w*(Error|Exception)(:|$)|Exception in thread |Caused by: |"
                         r"panic: |fatal error: |thread '.*' panicked|what\(\): ")
 ERROR_LOOKBACK = 40   # lines: node's stack and Java's frames below the error stay within it
+# Go's runtime dies on these, then dumps every goroutine's stack (hundreds of
+# lines when it ran out of memory): they are the end, however far above it
+LAST_WORDS = re.compile(r"fatal error: |panic: ")
 PLACE_LINE = re.compile(r"[^\s:]+\.\w+:\d+$")   # engine.js:12, not node:internal/...:1207
 
 PR_SET_PDEATHSIG = 1   # prctl(2): a signal for the child when its parent dies
@@ -268,7 +271,8 @@ def stderr_summary(text, lines=6):
     kept = [line.strip() for line in text.splitlines() if line.strip()]
     # among the last lines: one the port logged long before is not its end
     errors = [i for i, line in enumerate(kept)
-              if i >= len(kept) - ERROR_LOOKBACK and ERROR_LINE.match(line)]
+              if (i >= len(kept) - ERROR_LOOKBACK and ERROR_LINE.match(line))
+              or LAST_WORDS.match(line)]
     if not errors or errors[-1] >= len(kept) - lines:
         return " | ".join(kept[-lines:])
     at = errors[-1]

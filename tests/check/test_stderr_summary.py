@@ -45,6 +45,12 @@ FRAMES = "\n".join(f"    at frame{i} (node:internal/modules/cjs/loader:{1000 + i
      + "".join(f"runtime.f{i}()\n\t/usr/lib/go-1.19/src/runtime/mgc.go:{1200 + i}\n"
                for i in range(6)),
      "fatal error: out of memory | … | /usr/lib/go-1.19/src/runtime/mgc.go:1205"),
+    # Go out of memory with the stacks of every goroutine below (a student's
+    # port: the summary quoted the garbage collector's frames, not the error)
+    ("fatal error: runtime: out of memory\n\nruntime stack:\n"
+     + "".join(f"runtime.gcBgMarkWorker{i}()\n\t/usr/lib/go-1.19/src/runtime/mgc.go:{1200 + i}\n"
+               for i in range(60)),
+     "fatal error: runtime: out of memory | … | /usr/lib/go-1.19/src/runtime/mgc.go:1259"),
     # a Go frame named like an error is not the error line (found by a review)
     ("panic: boom\n\ngoroutine 1 [running]:\n" + "".join(
         f"main.wrapError(0xc0000{i})\n\t/home/me/port/value.go:{10 + i}\n" for i in range(3))
