@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jsonschema_rs
 
+from ..ops import OPS
 from .schema_ops import ops_resource
 
 PROTOCOL_VERSION = 1
@@ -155,6 +156,10 @@ def decode_message(line):
         value = _at(message, path)
         if any(value is text for text in beyond):
             reason = f"the number {value} is beyond the largest double (write \"inf\" or \"-inf\")"
+        elif path[:1] == ["ops"] and isinstance(value, str) and value not in OPS:
+            # the schema lists 2 of 13: a kit's adapter method Plus declared "plus"
+            reason = (f"{value!r} is no op of the lab's ({', '.join(OPS)}); a driver kit names "
+                      "an op after its adapter's method (Add is add)")
         raise ProtocolError(f"field {_field(path)}: {reason}")
     return message
 

@@ -112,7 +112,9 @@ def test_bytes_that_are_not_utf8_do_not_spoil_an_error_message():
     ({"kind": "hello", "protocol": 2, "name": "p", "language": "c", "version": "1", "ops": []},
      "protocol", "speaks protocol 2; this harness speaks 1"),
     ({"kind": "hello", "protocol": 1, "name": "p", "language": "c", "version": "1",
-      "ops": ["add", "Tanh"]}, "ops[1]", '"Tanh" is not one of'),
+      "ops": ["add", "Tanh"]}, "ops[1]", "'Tanh' is no op of the lab's (add, sub, mul, div, pow, "
+     "neg, relu, tanh, exp, log, sigmoid, sum, dot); a driver kit names an op after its "
+     "adapter's method (Add is add)"),
     ({"kind": "hello", "protocol": 1, "name": "p", "language": "c", "ops": []},
      "the message", '"version" is a required property'),
     ({"kind": "result", "id": 1}, "the message", '"nodes" is a required property'),

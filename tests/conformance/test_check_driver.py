@@ -57,7 +57,7 @@ BROKEN = {
                        "and exited with code 1"},
     "hang": {"example session": "program 1: timeout: no answer to program 1 within 1 s of CPU "
                                 "time"},
-    "wrong-hello": {"hello": "its hello is wrong: field ops[11]: \"softplus\" is not one of"},
+    "wrong-hello": {"hello": "its hello is wrong: field ops[11]: 'softplus' is no op of the lab's"},
 }
 # what else each problem line says: the fault's own words, or what follows from it
 SAYS = {
