@@ -56,7 +56,27 @@ def probe_ops(runtime):
         else:
             out[op] = OpStatus(SUPPORTED, NUMBER_EXPONENT_ONLY if op == "pow" and
                                runtime.number_exponent_only else "")
+    if out["pow"].state == SUPPORTED and not runtime.number_exponent_only:
+        out["pow"] = OpStatus(SUPPORTED, _value_exponent_fails(runtime))
     return out
+
+
+def _value_exponent_fails(runtime):
+    """What a pow that works with a number exponent says of a Value one, or ""
+    where that works too: a port that follows the lecture raises there, and
+    its Value-exponent fixtures all read ERROR, with no word of the manifest
+    key or driver flag that declares it."""
+    try:
+        runtime.evaluate(program([("a", 1.5), ("b", 2.0)], [("y", "pow", (node("a"), node("b")))],
+                                 "y"))
+    except Unsupported:
+        return ""
+    except Exception as exc:
+        return (f"pow fails with a Value exponent ({failure_text(exc)}): a pow that takes numbers "
+                "only, as the lecture's does, is declared (pow = \"number-exponent\" in a Lua "
+                "port's manifest, --pow number-exponent to a driver), and its Value-exponent "
+                "fixtures read UNSUPPORTED")
+    return ""
 
 
 def ops_probe(ops):
@@ -69,13 +89,14 @@ def ops_probe(ops):
         parts.append(f"no {', '.join(lacking)} (their fixtures: UNSUPPORTED)")
     if lowered:
         parts.append(f"{', '.join(lowered)} lowered to + and *")
-    if ops.get("pow") and ops["pow"].message == NUMBER_EXPONENT_ONLY:
-        parts.append(NUMBER_EXPONENT_ONLY)
+    if ops.get("pow") and ops["pow"].state == SUPPORTED and ops["pow"].message:
+        parts.append(ops["pow"].message)   # a number exponent only, declared or not
     alike = {}   # one line per message: a port stopped short fails every op alike
     for op, message in sorted(broken.items()):
         alike.setdefault(message, []).append(op)
     parts += [f"{', '.join(ops_)} fail{'s' if len(ops_) == 1 else ''}: {message}"
               for message, ops_ in alike.items()]
-    return Probe("ops", WARN if lacking or broken else OK, "; ".join(parts),
+    undeclared = ops.get("pow") and ops["pow"].message.startswith("pow fails")
+    return Probe("ops", WARN if lacking or broken or undeclared else OK, "; ".join(parts),
                  {"ops": {op: {"state": s.state, "message": s.message}
                           for op, s in ops.items()}})

@@ -55,6 +55,25 @@ def test_op_probe_lacking_declared_lowered_and_broken():
     assert "no exp, sigmoid, tanh" in report.summary and "log fails" in report.summary
 
 
+def test_op_probe_names_a_pow_that_takes_number_exponents_only_undeclared():
+    # the lecture's pow asserts a number exponent: a port that follows it and
+    # forgets --pow number-exponent had 37 ERROR fixtures and no word of the flag
+    def answer(program, integers, restarts):
+        step = program.steps[0]
+        if step.op == "pow" and step.args[1].kind == "node":
+            raise EngineFailure("error", "Error: only supporting number powers for now")
+        return interpret(program)
+    ops = probes.probe_ops(Scripted(answer))
+    assert ops["pow"].state == probes.SUPPORTED
+    report = probes.ops_probe(ops)
+    assert report.status == probes.WARN
+    assert ("pow fails with a Value exponent (error: Error: only supporting number powers for "
+            "now): a pow that takes numbers only, as the lecture's does, is declared") \
+        in report.summary
+    # declared, or a Value exponent that works: nothing to say
+    assert probes.ops_probe(probes.probe_ops(Scripted(right))).status == probes.OK
+
+
 # -- backward twice ------------------------------------------------------------------
 
 @pytest.mark.parametrize("grad, status, behaviour", [
