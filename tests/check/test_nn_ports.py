@@ -243,3 +243,28 @@ def test_gradients_that_add_up_from_step_to_step_are_named_and_no_other_fault_is
         w * (2.0 if step and i in biases else 1.0) for i, w in enumerate(want)]) == (FAIL, [])
     # right: nothing
     assert findings(lambda step, want, before: want)[1] == []
+
+
+def test_an_mlp_of_another_kind_than_the_row_is_named_with_the_kind_it_builds():
+    from dataclasses import replace
+    from micrograd_lab.harness.diagnoses import nn_kind
+    from micrograd_lab.harness.judge.verdict import FAIL as FAILED
+    from micrograd_lab.harness.nn.cases import lecture_case
+    from micrograd_lab.harness.nn.reference import reference_pass
+    from micrograd_lab.harness.nn.request import MlpAnswer
+
+    case = lecture_case("relu-linear")
+    failed = type("Cell", (), {"status": FAILED})()
+
+    def answer(kind, nudge=0.0):
+        loss, grads = reference_pass(replace(case.request, kind=kind), case.request.parameters)
+        return MlpAnswer((loss + nudge,), (grads,))
+    # micrograd's nonlin on every layer: a relu on the output too
+    [found] = nn_kind.examine_nn(case, answer("relu-relu"), failed, "lua54")
+    assert found.bug == "nn-kind" and "are python_ref's relu-relu MLP's" in found.detail
+    [found] = nn_kind.examine_nn(case, answer("tanh-tanh"), failed, "lua54")
+    assert "the row asks a relu-linear MLP" in found.detail and "tanh-tanh MLP's" in found.detail
+    # the row's own kind, or a loss off another way: nothing to say
+    assert nn_kind.examine_nn(case, answer("relu-linear"), failed, "lua54") == []
+    assert nn_kind.examine_nn(case, answer("tanh-tanh", nudge=0.5), failed, "lua54") == []
+

@@ -1,0 +1,45 @@
+"""nn-kind: the port's MLP builds another kind than the nn row asks (the
+lecture's tanh everywhere where the row is micrograd's relu-linear, or a
+relu on the output layer too).  Shown by an nn row whose loss and every
+gradient, before any SGD step, are python_ref's for that other kind at the
+row's own parameters."""
+from dataclasses import replace
+
+from ..judge.verdict import FAIL
+from ..nn.reference import reference_pass
+from ..nn.request import ACTIVATIONS
+from .common import Bug, Evidence, near
+
+BUGS = [Bug("nn-kind", "the MLP builds another kind than the row asks",
+            "the MLP's activations are not the row's: declare the kinds your MLP builds "
+            "(--nn-kinds tanh-tanh to a driver, kinds = [\"tanh-tanh\"] under [nn] in a Lua "
+            "manifest: the lecture's MLP is tanh everywhere, micrograd's relu-linear); where it "
+            "should build the row's kind, its layers pick the wrong activation (micrograd's "
+            "last layer is linear: nonlin=i != len(nouts) - 1)", 22.4, "nn-kind",
+            ("mlp-lecture-relu-linear",))]
+
+
+def _kind_it_builds(request, loss, gradients):
+    """The kind (HIDDEN-LAST) other than the request's whose python_ref MLP
+    gives this loss and these gradients at the request's parameters, or None."""
+    for kind in (f"{hidden}-{last}" for hidden in ACTIVATIONS for last in ACTIVATIONS):
+        if kind == request.kind:
+            continue
+        want_loss, want = reference_pass(replace(request, kind=kind), tuple(request.parameters))
+        if near(loss, want_loss, abs(want_loss)) and \
+                all(near(g, w, abs(w)) for g, w in zip(gradients, want)):
+            return kind, want_loss
+    return None
+
+
+def examine_nn(case, answer, cell, engine):
+    if cell.status != FAIL or not answer.losses:
+        return []
+    found = _kind_it_builds(case.request, answer.losses[0], answer.gradients[0])
+    if found is None:
+        return []
+    kind, want = found
+    return [Evidence("nn-kind", engine, case.name, "loss",
+                     f"the row asks a {case.request.kind} MLP; the port's loss {answer.losses[0]!r} "
+                     f"and every gradient are python_ref's {kind} MLP's ({want!r}) at the same "
+                     "parameters")]
