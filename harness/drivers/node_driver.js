@@ -236,9 +236,13 @@ async function main() {
   const Value = find(EXPORT);
   if (typeof Value !== "function") {
     const names = find.names || [];
-    // the class to suggest: a class declaration first, else any function
+    // the class to suggest: one with a backward method (not the MLP beside
+    // it, which a CommonJS module's sorted names put first), a class
+    // declaration, else any function
     const functions = names.filter((name) => typeof find(name) === "function");
-    const hint = functions.find((name) => /^class\b/.test(Function.prototype.toString.call(find(name))))
+    const hint = functions.find((name) => find(name).prototype
+                                && typeof find(name).prototype.backward === "function")
+      || functions.find((name) => /^class\b/.test(Function.prototype.toString.call(find(name))))
       || functions[0];
     console.error(`node_driver: ${MODULE_FILE} neither exports nor defines a class ${EXPORT}`
                   + (names.length ? ` (it exports ${names.join(", ")}` : "")

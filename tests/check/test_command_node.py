@@ -220,6 +220,15 @@ def test_a_module_that_exports_another_name_is_told_what_it_exports(tmp_path):
             runtime.evaluate(program("y = x * x", {"x": 3.0}, "y"))
     assert "(it exports EPS, helper, Valu: name the class after the file, as in " \
            "node_driver.js engine.js Valu)" in caught.value.message
+    # an MLP class beside it, listed first: the class with a backward is suggested
+    (tmp_path / "engine.js").write_text(source.replace(
+        "module.exports = { Valu: Value };",
+        "class MLP { parameters() { return []; } }\nmodule.exports = { Scalar: Value, MLP };"))
+    with CommandEngine("misnamed", command, tmp_path, timeout=20, max_memory=1024) as runtime:
+        with pytest.raises(EngineFailure) as caught:
+            runtime.evaluate(program("y = x * x", {"x": 3.0}, "y"))
+    assert "(it exports MLP, Scalar: name the class after the file, as in " \
+           "node_driver.js engine.js Scalar)" in caught.value.message
 
 
 def test_the_name_option_names_an_exported_port_too():
