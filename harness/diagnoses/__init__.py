@@ -70,8 +70,11 @@ def _joined(evidence):
     first of those the runtime shows too (a timeout on a graph of many paths
     is more evidence of the sort without a visited set)."""
     shown = {e.bug for e in evidence}
-    return [replace(e, bug=next((k for k in BUGS[e.bug].joins if k in shown), e.bug))
-            for e in evidence]
+    joined = []
+    for e in evidence:
+        into = next((k for k in BUGS[e.bug].joins if k in shown), e.bug)
+        joined.append(e if into == e.bug else replace(e, bug=into, joined=True))
+    return joined
 
 
 def diagnose(result, evidence):
@@ -103,7 +106,7 @@ def diagnose(result, evidence):
         counted = not levels or bool(levels & set(result.levels))
         # a counted finding is the one to show first
         ranked = sorted(gathered[key], key=lambda e: (
-            level_of_row.get(e.where) not in result.levels, *preference(e)))
+            level_of_row.get(e.where) not in result.levels, e.joined, *preference(e)))
         findings = {}
         for e in ranked:
             findings.setdefault(e.same_finding(), []).append(e)

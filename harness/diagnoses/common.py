@@ -50,6 +50,7 @@ class Evidence:
     against: bool = False   # evidence against the bug on this runtime: another cause
     #                         explains its failures (the bug is not named there)
     size: int = 0         # the fixture's nodes: the smaller, the easier to read
+    joined: bool = False  # another bug's evidence that joined this one (shown after its own)
 
     def to_json(self):
         out = {"bug": self.bug, "runtime": self.runtime, "where": self.where,

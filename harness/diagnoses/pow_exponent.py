@@ -16,13 +16,15 @@ from .simulate import (SIMULATED_MAX_NODES, Backward, as_evaluated, explains,
 BUGS = [Bug("exponent-grad", "the exponent's gradient never set",
             "in a ** b with b a Value, backward gives a its gradient and never b: add "
             "a**b * log(a) times the output's gradient to b's (0 where a is 0 and b >= 0)",
-            14, "exponent-zeroing", ("pow-value-2-to-3",), shown_on=""),
+            14, "exponent-zeroing", ("pow-value-2-to-3",), shown_on="",
+            joins=("steps-never-run",)),   # no step ran: the exponent's among them
         Bug("exponent-grad-negative-base", "the exponent's gradient 0 for a negative base",
             "in a ** b with b a Value and a < 0, backward gives b the gradient 0; a**b is not "
             "differentiable in b there (log(a) is nan), and python_ref, torch and IEEE give "
             "nan: compute a**b * log(a) for every a, with 0 only where a is 0 and b >= 0",
             21, "rsub-swapped", ("rpow-edge-minus-2-to-2",), shown_on="",
-            joins=("exponent-grad",))]   # never set at all: the same failures, explained
+            # never set at all, or no step ran: the same failures, explained
+            joins=("steps-never-run", "exponent-grad"))]
 
 
 def _python_refs_base(args, out, partials):

@@ -479,6 +479,19 @@ def test_zero_gradients_that_are_not_all_zero_or_a_wrong_forward_name_no_seed():
         "lecture-d-abc", {**unseeded, output: (ref[output][0] + 1.0, 0.0)})}
 
 
+def test_steps_that_never_ran_need_more_ops_than_can_lack_a_backward():
+    # seeded, no step run: every gradient but the output's 0
+    def no_steps(name):
+        ref, output = reference(name), FIXTURES[name].program.output
+        return {n: (data, 1.0 if n == output else 0.0) for n, (data, _) in ref.items()}
+    # f-at-3 has pow, mul, sub and add: no three of them without a backward give it
+    [found] = evidence("lecture-f-at-3", no_steps("lecture-f-at-3"))
+    assert (found.bug, found.node) == ("steps-never-run", "y")
+    # sanity-check's add, mul and relu might each lack a backward: not said
+    assert "steps-never-run" not in {e.bug for e in evidence("micrograd-sanity-check",
+                                                             no_steps("micrograd-sanity-check"))}
+
+
 def test_a_java_stack_overflow_is_a_recursion_limit():
     # "stack overflow" missed java.lang.StackOverflowError
     from micrograd_lab.harness.diagnoses.recursion import RECURSION

@@ -138,6 +138,21 @@ def test_an_output_never_seeded_is_named_and_nothing_else():
     assert "self.grad = 1.0" in no_seed.meaning
 
 
+def test_steps_that_never_run_are_named_and_no_derivative_of_each_op():
+    # backward seeds the output and never calls a step: every gradient but
+    # the output's is 0.  A fixture of one op reads as that op's derivative 0,
+    # which joins steps-never-run where a fixture of more ops shows it; the
+    # backward-twice probe's 0 then 6 (a zeroed graph, it would say) too.
+    fixtures = ["lecture-exp-of-2", "lecture-number-2-plus-x", "lecture-f-at-3",
+                "lecture-neuron-exp"]
+    result = run("steps-never-run", fixtures=fixtures, runtimes=["lua54", "luajit21"],
+                 probes=("backward-twice",))
+    assert diagnosed(result) == {"steps-never-run": ["lua54", "luajit21"]}
+    (steps,) = result.diagnoses
+    assert [e.where for _, e in steps.groups()][:2] == ["lecture-f-at-3", "lecture-neuron-exp"]
+    assert not steps.evidence[0].joined
+
+
 def test_a_lecture_port_walked_forward_is_the_wrong_order_and_no_derivative():
     # its 2 - x is 2 + (-x), -x is x * -1: walked forward, -x's backward runs
     # before y's gives it a gradient, so x gets 0, as a sub without a
