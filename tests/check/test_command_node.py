@@ -199,36 +199,28 @@ def test_a_class_neither_exported_nor_defined_is_a_crash_that_says_so(tmp_path):
     assert "micrograd.js neither exports nor defines a class Scalar" in caught.value.message
 
 
-def test_a_module_that_exports_another_name_is_told_what_it_exports(tmp_path):
+@pytest.mark.parametrize("exports, told", [
     # module.exports = { Valu }: it was run again as a browser script, and
     # the error read "module is not defined"
-    source = (JS_PORT / "engine.js").read_text().replace("module.exports = { Value };",
-                                                         "module.exports = { Valu: Value };")
-    (tmp_path / "engine.js").write_text(source)
+    ("module.exports = { Valu: Value };",
+     "engine.js neither exports nor defines a class Value (it exports Valu: name the class "
+     "after the file, as in node_driver.js engine.js Valu)"),
+    # a number and a function exported first: the class is the one suggested (a review)
+    ("module.exports = { EPS: 1e-9, helper: (x) => x, Valu: Value };",
+     "(it exports EPS, helper, Valu: name the class after the file, as in node_driver.js "
+     "engine.js Valu)"),
+    # an MLP class beside it, listed first: the class with a backward is suggested
+    ("class MLP { parameters() { return []; } }\nmodule.exports = { Scalar: Value, MLP };",
+     "(it exports MLP, Scalar: name the class after the file, as in node_driver.js "
+     "engine.js Scalar)")])
+def test_a_module_that_exports_another_name_is_told_what_it_exports(tmp_path, exports, told):
+    (tmp_path / "engine.js").write_text(
+        (JS_PORT / "engine.js").read_text().replace("module.exports = { Value };", exports))
     command = ["node", str(DRIVER), "engine.js"]
     with CommandEngine("misnamed", command, tmp_path, timeout=20, max_memory=1024) as runtime:
         with pytest.raises(EngineFailure) as caught:
             runtime.evaluate(program("y = x * x", {"x": 3.0}, "y"))
-    assert "engine.js neither exports nor defines a class Value (it exports Valu: name the " \
-           "class after the file, as in node_driver.js engine.js Valu)" in caught.value.message
-    # a number and a function exported first: the class is the one suggested (a review)
-    (tmp_path / "engine.js").write_text(source.replace(
-        "module.exports = { Valu: Value };",
-        "module.exports = { EPS: 1e-9, helper: (x) => x, Valu: Value };"))
-    with CommandEngine("misnamed", command, tmp_path, timeout=20, max_memory=1024) as runtime:
-        with pytest.raises(EngineFailure) as caught:
-            runtime.evaluate(program("y = x * x", {"x": 3.0}, "y"))
-    assert "(it exports EPS, helper, Valu: name the class after the file, as in " \
-           "node_driver.js engine.js Valu)" in caught.value.message
-    # an MLP class beside it, listed first: the class with a backward is suggested
-    (tmp_path / "engine.js").write_text(source.replace(
-        "module.exports = { Valu: Value };",
-        "class MLP { parameters() { return []; } }\nmodule.exports = { Scalar: Value, MLP };"))
-    with CommandEngine("misnamed", command, tmp_path, timeout=20, max_memory=1024) as runtime:
-        with pytest.raises(EngineFailure) as caught:
-            runtime.evaluate(program("y = x * x", {"x": 3.0}, "y"))
-    assert "(it exports MLP, Scalar: name the class after the file, as in " \
-           "node_driver.js engine.js Scalar)" in caught.value.message
+    assert told in caught.value.message
 
 
 def test_the_name_option_names_an_exported_port_too():
