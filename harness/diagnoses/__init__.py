@@ -97,16 +97,19 @@ def diagnose(result, evidence):
                 gathered[e.bug].append(e)
                 if engine not in shown_on[e.bug]:
                     shown_on[e.bug].append(engine)
-    level_of_row = result.row_levels()
+    rows = result.row_levels()
+
+    def level_of_row(where):   # "probe determinism: program 3" is the probe's
+        return rows.get(where.split(":")[0] if where.startswith("probe ") else where)
     found = []
     for key, bug in BUGS.items():
         if not gathered[key]:
             continue
-        levels = {level_of_row.get(e.where) for e in gathered[key]} - {None}
+        levels = {level_of_row(e.where) for e in gathered[key]} - {None}
         counted = not levels or bool(levels & set(result.levels))
         # a counted finding is the one to show first
         ranked = sorted(gathered[key], key=lambda e: (
-            level_of_row.get(e.where) not in result.levels, e.joined, *preference(e)))
+            level_of_row(e.where) not in result.levels, e.joined, *preference(e)))
         findings = {}
         for e in ranked:
             findings.setdefault(e.same_finding(), []).append(e)
@@ -115,4 +118,7 @@ def diagnose(result, evidence):
         found.append(Diagnosis(bug, [e for group in kept for e in group], len(findings),
                                shown_on[key], ops, language,
                                tuple(level for level in LEVELS if level in levels), counted))
-    return sorted(found, key=lambda d: not d.counted)   # what counts first, else BUGS' order
+    # what counts first; then from the lecture's level on (a lecture fixture's
+    # bug before a recursion limit the scale level shows); else BUGS' order
+    return sorted(found, key=lambda d: (not d.counted,
+                                        LEVELS.index(d.levels[0]) if d.levels else 0))

@@ -385,3 +385,30 @@ def test_tanh_derivative_from_its_own_t_passes():
     assert result.final_line() == "16 passed, 0 failed"
     neuron = result.cells_of("lua54")["lecture-neuron-tanh"]
     assert neuron.status == CLOSE and neuron.worst.field == "grad" and neuron.max_ulps >= 1
+
+
+def test_a_lecture_levels_bug_is_listed_before_a_deep_graphs(tmp_path):
+    # diagnoses came in a fixed order: a recursion limit (a 100,000-node
+    # chain) above the lecture port's wrong exp derivative
+    if "lua51" not in available_runtimes():
+        pytest.skip("lupa has no lua51 here")
+    (tmp_path / "port.toml").write_text(f"""\
+[port]
+name = "lecture-exp-slope-1"
+language = "lua"
+root = "{PORTS / 'lecture'}"
+setup = '''
+Value = require("value")
+local exp = Value.exp
+function Value:exp()
+  local out = exp(self)
+  out.backward_step = function() self.grad = self.grad + out.grad end
+  return out
+end
+'''
+pow = "number-exponent"
+timeout = 10
+""")
+    result, _ = check_port(tmp_path / "port.toml", ["lecture-exp-of-2", "deep-chain-100000"],
+                           (), ["lua51"], CheckSettings(probes=()))
+    assert [d.bug.key for d in result.diagnoses] == ["derivative", "recursion"]

@@ -257,3 +257,13 @@ def test_a_diagnosis_no_counted_level_shows_says_so(tmp_path, capsys):
     assert any("(tanh-cancels)" in line for line in out)
     assert "diagnosis: (in brackets) seen only at levels --level does not count" in out
     assert "(level edges: not counted)" in (tmp_path / "class" / "class.csv").read_text()
+
+
+def test_a_probes_diagnosis_has_the_probes_level(tmp_path, capsys):
+    # "probe determinism: child-order" was no row of a level: the diagnosis
+    # counted under --level lecture although its probe's FAIL did not
+    port = REPO / "tests" / "ports" / "set-order" / "port.toml"
+    code, out, _ = harness(capsys, "check", port, "--probes", "determinism", "--level", "lecture",
+                           "--fixtures", "lecture-d-abc", "--report-dir", tmp_path)
+    [headline] = [line for line in out if line.startswith("  non-deterministic child order")]
+    assert code == 0 and "(set-order) (level scale: not counted): probe determinism" in headline
