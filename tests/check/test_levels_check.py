@@ -261,9 +261,19 @@ def test_a_diagnosis_no_counted_level_shows_says_so(tmp_path, capsys):
 
 def test_a_probes_diagnosis_has_the_probes_level(tmp_path, capsys):
     # "probe determinism: child-order" was no row of a level: the diagnosis
-    # counted under --level lecture although its probe's FAIL did not
-    port = REPO / "tests" / "ports" / "set-order" / "port.toml"
-    code, out, _ = harness(capsys, "check", port, "--probes", "determinism", "--level", "lecture",
-                           "--fixtures", "lecture-d-abc", "--report-dir", tmp_path)
-    [headline] = [line for line in out if line.startswith("  non-deterministic child order")]
-    assert code == 0 and "(set-order) (level scale: not counted): probe determinism" in headline
+    # counted under --level lecture although its probe's FAIL did not; the
+    # numbers probe's (level numbers) shows it the same way
+    port = REPO / "tests" / "ports" / "modules" / "port.toml"
+    code, out, _ = harness(capsys, "check", port, "--probes", "numbers", "--level", "lecture",
+                           "--fixtures", "lecture-d-abc", "--runtimes", "lua54",
+                           "--report-dir", tmp_path)
+    [headline] = [line for line in out if line.startswith("  numbers on the left unsupported")]
+    assert code == 0 and "(lua54) (level numbers: not counted): probe numbers: 2 + x" in headline
+    # the determinism probe's evidence names its program after a colon
+    from micrograd_lab.harness.diagnoses import Evidence, diagnose
+    result, _ = check_port(port, ["lecture-d-abc"], (), ["lua54"], CheckSettings(probes=()))
+    result = replace(result, levels=(LECTURE,))
+    [found] = diagnose(result, [Evidence("child-order", "lua54", "probe determinism: child-order",
+                                         "x1", "grad is 1.0000000000000002 in one run")])
+    assert (found.levels, found.counted) == ((SCALE,), False)
+
