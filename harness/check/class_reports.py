@@ -173,9 +173,11 @@ def gradescope_results(o):
                 "status": "passed" if entry["judged"] and
                 entry["passed"] == entry["judged"] else "failed",
                 "output": text, "visibility": "visible"}
-        if level not in o.counted_levels:   # scored, but --level left it out of pass or fail
+        if level not in o.counted_levels:   # --level left it out of the score and the status
             test["name"] += " (not counted)"
-            test["output"] = f"shown, not counted by --level: {text}"
+            test["output"] = (f"shown, not counted by --level: {text} ({entry['score']:g} of "
+                              f"{entry['max_score']:g} points)")
+            test["score"] = test["max_score"] = 0.0
             del test["status"]
         tests.append(test)
     counts = o.counts()

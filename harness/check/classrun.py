@@ -84,7 +84,8 @@ def check_one(target, job):
 
     def could_not(state, message):
         done = outcomes.failed(target.manifest, target.slug, state, message,
-                               seconds=time.monotonic() - start, run_levels=_run_levels(job))
+                               seconds=time.monotonic() - start, run_levels=_run_levels(job),
+                               counted_levels=job.settings.levels)
         done.report = str(folder)
         (folder / "check.txt").write_text(f"{state}: {done.message}\n")
         return done
@@ -214,7 +215,9 @@ def class_main(args, manifests, settings, limits):
     except ClassInterrupted as stop:
         seen = {o.slug for o in finished}
         finished += [outcomes.failed(t.manifest, t.slug, outcomes.INTERRUPTED if t in stop.running
-                                     else outcomes.NOT_CHECKED, "Ctrl-C stopped the class")
+                                     else outcomes.NOT_CHECKED, "Ctrl-C stopped the class",
+                                     run_levels=_run_levels(job),
+                                     counted_levels=job.settings.levels)
                      for t in chosen if t.slug not in seen]
         write_summary(finished, folder, args.shard)
         print(f"interrupted: {sum(o.state == outcomes.CHECKED for o in finished)} of "

@@ -67,8 +67,10 @@ class PortOutcome:
                                                      for _, tags, _, status, _ in self.cells))
 
     def score(self):
-        """(score, max_score)."""
-        return score.total(self.levels())
+        """(score, max_score) of the levels --level counts: an instructor who
+        grades the lecture level grades out of its points alone."""
+        return score.total({level: entry for level, entry in self.levels().items()
+                            if level in self.counted_levels})
 
     def ok(self):
         counts = self.counts()
@@ -134,11 +136,12 @@ def from_result(result, slug, report="", seconds=0.0):
 
 
 def failed(manifest, slug, state, message, name="", language="", seconds=0.0,
-           run_levels=LEVELS):
+           run_levels=LEVELS, counted_levels=LEVELS):
     """The outcome of a port that could not be checked: 0 of run_levels."""
     assert state in STATES
     return PortOutcome(str(manifest), slug, state, name, language, " ".join(message.split()),
-                       seconds=round(seconds, 3), run_levels=list(run_levels))
+                       seconds=round(seconds, 3), run_levels=list(run_levels),
+                       counted_levels=list(counted_levels))
 
 
 def merge_same_port(parts):

@@ -210,6 +210,14 @@ def test_a_class_counts_the_chosen_levels(tmp_path, capsys):
     assert lecture["ok"] and lecture["counted_levels"] == ["lecture"]
     assert lecture["line"] == "33 passed, 0 failed, 1 unsupported (counted: level lecture)"
     assert lecture["levels"]["edges"]["score"] < lecture["levels"]["edges"]["max_score"]
+    # graded at the lecture level, out of its points: full marks (an instructor
+    # found edges' points in a --level lecture total)
+    assert (lecture["score"], lecture["max_score"]) == (60.0, 60.0)
+    gradescope = json.loads((tmp_path / "ports" / "lecture" / "results.json").read_text())
+    assert gradescope["score"] == 60.0
+    edges = next(t for t in gradescope["tests"] if t["name"] == "level edges (not counted)")
+    assert (edges["score"], edges["max_score"]) == (0.0, 0.0) and "status" not in edges
+    assert f"({lecture['levels']['edges']['score']:g} of 20 points)" in edges["output"]
 
 
 def test_the_engine_table_counts_what_the_final_line_counts(tmp_path, capsys):
