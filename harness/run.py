@@ -273,7 +273,7 @@ def _work(task):
     name, ops, kept = args[1:]
     why = plan.control.why_not(args[0])
     if why is not None:
-        return probes.Probe(name, probes.SKIPPED, why), None
+        return probes.Probe(name, probes.SKIPPED, why, stopped=True), None
     context = probes.Context(engine, spec, ops, _lowering(ops)[1], kept, plan.fixtures,
                              plan.check.depth_max)
     return probes.run_probe(name, context), engine.printed()

@@ -5,7 +5,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from . import probes
-from .judge.verdict import CONVENTION, NOT_RUN, STATUS, STATUSES, UNSUPPORTED
+from .judge.verdict import CONVENTION, NOT_RUN, NOT_RUN_COUNT, STATUS, STATUSES, UNSUPPORTED
 from .levels import LEVELS, level_of
 from .probes import DEPTH_MAX, PROBES
 
@@ -13,8 +13,8 @@ EXPECTED = "expected"   # the column checking the fixtures' own numbers against 
 # How every status counts on the final line: the verdict's count, with
 # UNSUPPORTED and CONVENTION counted apart.
 CATEGORY = {**{s: STATUS[s].counted for s in STATUSES},
-            UNSUPPORTED: "unsupported", CONVENTION: "convention", NOT_RUN: "not run"}
-COUNTED = ("passed", "failed", "skipped", "unsupported", "convention", "not run")
+            UNSUPPORTED: "unsupported", CONVENTION: "convention", NOT_RUN: NOT_RUN_COUNT}
+COUNTED = ("passed", "failed", "skipped", "unsupported", "convention", NOT_RUN_COUNT)
 
 
 @dataclass

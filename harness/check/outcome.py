@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, replace
 from .. import probes
 from ..diagnoses import BUGS
 from ..diagnoses.common import level_aside
-from ..judge.verdict import EXACT, NA, PASSED, SKIPPED
+from ..judge.verdict import EXACT, NA, NOT_RUN, NOT_RUN_COUNT, PASSED, SKIPPED
 from ..levels import LEVEL_TAG, LEVELS, level_of
 from ..reports.summary import not_run_causes
 from ..run import CATEGORY, COUNTED
@@ -105,7 +105,7 @@ class PortOutcome:
 
 # A probe as a cell: its verdict where it is a fault (FAIL, ERROR), else a
 # status of its count (probes.Probe.counted: passed or skipped, a fault having a verdict)
-PROBE_STATUS = {PASSED: EXACT, SKIPPED: NA}
+PROBE_STATUS = {PASSED: EXACT, SKIPPED: NA, NOT_RUN_COUNT: NOT_RUN}
 
 
 def from_result(result, slug, report="", seconds=0.0):

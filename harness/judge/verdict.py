@@ -32,6 +32,7 @@ EXACT, CLOSE, FAIL, ERROR, NA = "EXACT", "CLOSE", "FAIL", "ERROR", "N/A"
 UNRESOLVED, UNSUPPORTED, CONVENTION = "UNRESOLVED", "UNSUPPORTED", "CONVENTION"
 NOT_RUN = "NOT RUN"
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
+NOT_RUN_COUNT = "not run"   # a NOT RUN cell fails, and the final line counts it apart
 
 
 @dataclass(frozen=True)

@@ -58,5 +58,6 @@ def run_probe(name, context):
         return REGISTRY[name].run(context)
     except Exception as exc:
         if stopped_by_the_run(exc):   # the budget: not run, not the port's fault
-            return Probe(name, SKIPPED, exc.message if isinstance(exc, EngineFailure) else str(exc))
+            return Probe(name, SKIPPED, exc.message if isinstance(exc, EngineFailure) else str(exc),
+                         stopped=True)
         return Probe(name, SKIPPED, f"not measured: {failure_text(exc)}")

@@ -3,7 +3,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..engines.base import EngineFailure, NotRun, Unsupported
-from ..judge.verdict import ERROR, FAIL, FAILED, PASSED, SKIPPED as SKIPPED_CELL
+from ..judge.verdict import ERROR, FAIL, FAILED, NOT_RUN_COUNT, PASSED, SKIPPED as SKIPPED_CELL
 from ..program import Arg, Program, Step
 
 # Probe statuses: ok, a finding worth a look (warn), a fault (fail), not run.
@@ -29,6 +29,7 @@ class Probe:
     raised: bool = False  # a fault where the port raised or crashed, not a wrong value
     cells: dict = field(default_factory=dict)   # fixture name -> the Cell the probe found
                                                 # for that fixture's cell (runs that differ)
+    stopped: bool = False   # the run's budget or fail-fast stopped it: NOT RUN, as a cell
 
     @property
     def verdict(self):
@@ -41,8 +42,12 @@ class Probe:
     @property
     def counted(self):
         """Which count of the final line the probe joins: a fault fails; ok
-        passes; a warn (the manifest's time or memory limit cut it short) and
-        a probe not run are skipped."""
+        passes; one the run stopped is not run, as a cell it stops (a budget
+        that skipped a failing probe raised the score); a warn (the manifest's
+        time or memory limit cut it short) and one not run for the port's
+        own reasons are skipped."""
+        if self.stopped:
+            return NOT_RUN_COUNT
         return {OK: PASSED, FAULT: FAILED}.get(self.status, SKIPPED_CELL)
 
 

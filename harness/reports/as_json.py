@@ -5,7 +5,7 @@ engine, and the counts of UNSUPPORTED and CONVENTION cells."""
 import json
 import math
 
-from ..judge.verdict import PASSING, STATUS
+from ..judge.verdict import NOT_RUN_COUNT, PASSING, STATUS
 from ..probes import REGISTRY as probe_registry
 from .summary import (CONVENTION_TEXT, RULES, VERDICTS, failing_probes, max_ulps, status_counts,
                       tolerance_table)
@@ -63,6 +63,9 @@ def _probe_counts(result):
     one that failed."""
     cells = result.probe_cells()
     out = {c: sum(p.counted == c for _, p in cells) for c in ("passed", "failed", "skipped")}
+    stopped = sum(p.counted == NOT_RUN_COUNT for _, p in cells)
+    if stopped:   # only where the run stopped one: the matrix has no probes
+        out[NOT_RUN_COUNT] = stopped
     out["failing"] = [{"engine": e, "probe": p.name, "verdict": p.verdict, "summary": p.summary}
                       for e, p in failing_probes(result)]
     return out

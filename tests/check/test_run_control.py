@@ -125,3 +125,10 @@ def test_a_budget_that_stops_a_correct_port_fails_nothing_of_it(capsys, tmp_path
     assert "NOT RUN" in statuses and not statuses & {"ERROR", "FAIL"}, statuses
     probes = report["engines"]["lua54"]["probes"]
     assert all(p["status"] != "fail" for p in probes.values()), probes
+    # a probe the budget stopped is NOT RUN as a cell is, not N/A: an
+    # instructor's tight budget raised a score by skipping a failing probe
+    stopped = [name for name, p in probes.items() if p["counted"] == "not run"]
+    outcome = next(p for p in summary["ports"] if p["slug"] == "correct")
+    assert stopped and all(["probe " + name, "NOT RUN"] == [cell[0], cell[3]]
+                           for name in stopped for cell in outcome["cells"]
+                           if cell[0] == "probe " + name), (stopped, outcome["cells"][-8:])
