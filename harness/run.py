@@ -38,7 +38,7 @@ from .nn import cell as nn_cell
 from .ops import OPS
 from .program import FLOATS, INTEGERS
 from .run_control import (IN_FLIGHT, INTERRUPTED, Control, Interrupted, Limits, NotRun,
-                          no_second_interrupt)
+                          ignore_further_interrupts)
 from .run_result import (CATEGORY, COUNTED, EXPECTED, CheckSettings, DoesNotStart,  # noqa: F401
                          FixtureResult, LevelLine, Port, RunResult)  # (the runner's API)
 from .schedule import Scheduler, default_jobs, fixture_tasks, merge_parts
@@ -381,12 +381,12 @@ def run(fixtures, specs, *, malformed=(), expected=False, vs_torch=False, check=
                 result.diagnoses = diagnoses.diagnose(result, evidence)
                 result.printed = _printed_by_engine(result.engines, printed)
     except KeyboardInterrupt:
-        with no_second_interrupt():
-            close_engines([s for s in specs if s.key not in ENGINES])
-            result.fixtures = [_unfinished(fixtures[i], parts[i], columns)
-                               for i in range(len(fixtures))]
-            result.interrupted = True
-            _finish(result, start)
+        ignore_further_interrupts()
+        close_engines([s for s in specs if s.key not in ENGINES])
+        result.fixtures = [_unfinished(fixtures[i], parts[i], columns)
+                           for i in range(len(fixtures))]
+        result.interrupted = True
+        _finish(result, start)
         raise Interrupted(result) from None
     finally:
         _PLAN = None

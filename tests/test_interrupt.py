@@ -68,10 +68,11 @@ def _as_at_a_terminal():
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def interrupt(args, workers, cwd):
+def interrupt(args, workers, cwd, presses=1):
     """Run `mglab ARGS` on a pty; once `workers` Lua workers run
-    below it, type Ctrl-C.  (exit status, all it wrote, what it wrote after
-    the Ctrl-C, the processes that were below it)."""
+    below it, type Ctrl-C (presses times, 20 ms apart).
+    (exit status, all it wrote, what it wrote after the Ctrl-C, the
+    processes that were below it)."""
     child = pexpect.spawn(COMMAND[0], [*COMMAND[1:], *args], cwd=str(cwd),
                           env={**os.environ, "PYTHONPATH": str(REPO)}, encoding="utf-8",
                           timeout=HANG_GUARD, dimensions=(40, 100), preexec_fn=_as_at_a_terminal)
@@ -92,7 +93,10 @@ def interrupt(args, workers, cwd):
     else:
         pytest.fail(f"no {workers} Lua workers started: {''.join(written)[-2000:]}")
     drain()
-    child.sendintr()
+    for press in range(presses):
+        if press:
+            time.sleep(0.02)
+        child.sendintr()
     child.expect(pexpect.EOF)
     child.close()
     after = ANSI.sub("", child.before or "")
@@ -138,6 +142,16 @@ def test_ctrl_c_stops_a_class(tmp_path):
     summary = json.loads((tmp_path / "class.json").read_text())
     states = {p["slug"]: p["state"] for p in summary["ports"]}
     assert states["loops"] == "interrupted" and set(states) == {"loops", "correct"}
+
+
+def test_a_second_ctrl_c_does_not_cut_the_class_summary_short(tmp_path):
+    # an impatient second Ctrl-C (or `timeout -s INT`, which signals the
+    # group too) landed while the workers were being stopped: no summary
+    status, everything, after, below = interrupt(
+        ["check", str(CLASS / "loops"), str(CLASS / "correct"), "--runtimes", "lua54",
+         *FOREVER, "--jobs", "2", "--report-dir", str(tmp_path)], 1, tmp_path, presses=5)
+    assert_stopped(status, everything, after, below)
+    assert json.loads((tmp_path / "class.json").read_text())["ports"]
 
 
 def test_ctrl_c_stops_parity(tmp_path):

@@ -31,7 +31,8 @@ from ..levels import LECTURE, LEVELS, level_of
 from ..nn import cases as nn_cases
 from ..reports.files import UnwritableFolder, write_reports, writable_folder
 from ..run import CheckSettings, default_jobs
-from ..run_control import INTERRUPTED_EXIT, Interrupted, Limits, stop_workers, worker_init
+from ..run_control import (INTERRUPTED_EXIT, Interrupted, Limits, ignore_further_interrupts,
+                           stop_workers, worker_init)
 from . import outcome as outcomes
 from .class_reports import print_summary, summary_json, write_summary
 from .one_port import DoesNotStartError, UsageError, check_port, load_filtered
@@ -118,6 +119,7 @@ def _run_local(chosen, job, jobs, done):
             try:
                 outcome = check_one(target, job)
             except KeyboardInterrupt:
+                ignore_further_interrupts()
                 raise ClassInterrupted({target}) from None
             done(outcome)
             if outcome.state == outcomes.INTERRUPTED:
@@ -130,6 +132,7 @@ def _run_local(chosen, job, jobs, done):
         for future in as_completed(futures):
             done(future.result())
     except KeyboardInterrupt:
+        ignore_further_interrupts()
         running = {t for f, t in futures.items() if f.running()}
         stop_workers(list((pool._processes or {}).values()))
         pool.shutdown(wait=False, cancel_futures=True)
@@ -155,6 +158,7 @@ def _run_dask(chosen, job, address, done):
         for future in dask_completed(futures):
             done(future.result())
     except KeyboardInterrupt:
+        ignore_further_interrupts()
         running = {t for f, t in futures.items() if f.status == "processing"}
         client.cancel(list(futures))
         raise ClassInterrupted(running) from None
