@@ -39,7 +39,7 @@ CLOCK_TICK = 0.05         # seconds between two looks at the child's CPU time
 # panicked at` (its message on the next line), C++'s `what():`.  node prints
 # it above its stack, so its last lines are frames and `Node.js v20`; and
 # above it, the file and line at fault.
-ERROR_LINE = re.compile(r"(\w+\.)*\w*(Error|Exception)(:|$)|Exception in thread |Caused by: |"
+ERROR_LINE = re.compile(r"(\w+\.)*\w*(Error|Exception)( \[\w+\])?(:|$)|Exception in thread |Caused by: |"
                         r"panic: |fatal error: |thread '.*' panicked|what\(\): ")
 ERROR_LOOKBACK = 40   # lines: node's stack and Java's frames below the error stay within it
 # Go's runtime dies on these, then dumps every goroutine's stack (hundreds of

@@ -20,6 +20,13 @@ FRAMES = "\n".join(f"    at frame{i} (node:internal/modules/cjs/loader:{1000 + i
      f"  code: 'MODULE_NOT_FOUND',\n  requireStack: [ '/home/me/port/engine.js' ]\n}}\n\n"
      f"Node.js v20.11.0\n",
      "Error: Cannot find module './config.json' | … | Node.js v20.11.0"),
+    # node, the port's own file missing: the error has its code in brackets
+    ("node:internal/modules/esm/resolve:264\n    throw new ERR_MODULE_NOT_FOUND(\n          ^\n\n"
+     "Error [ERR_MODULE_NOT_FOUND]: Cannot find module '/home/me/port/engine.js' imported from "
+     f"/home/me/port/node_driver.js\n{FRAMES} {{\n  code: 'ERR_MODULE_NOT_FOUND',\n"
+     "  url: 'file:///home/me/port/engine.js'\n}\n\nNode.js v20.20.2\n",
+     "Error [ERR_MODULE_NOT_FOUND]: Cannot find module '/home/me/port/engine.js' imported from "
+     "/home/me/port/node_driver.js | … | Node.js v20.20.2"),
     # Java: the root cause, under the exception
     ("Exception in thread \"main\" java.lang.IllegalStateException: setup failed\n"
      + "".join(f"\tat Port.step{i}(Port.java:{20 + i})\n" for i in range(8))
