@@ -30,13 +30,23 @@ class Target:
     slug: str
 
 
+def _in_folder(path):
+    """A folder's manifest: its port.toml, else the one port.toml of its
+    subfolders (a driver kit's labkit/ in a student's folder), else None."""
+    inside = path / MANIFEST_NAME
+    if inside.is_file():
+        return inside
+    below = [m for m in path.glob(f"*/{MANIFEST_NAME}") if m.is_file()]
+    return below[0] if len(below) == 1 else None
+
+
 def manifest_of(path):
-    """The manifest a PORT argument names: the file, or a folder's port.toml."""
+    """The manifest a PORT argument names: the file, or a folder's (_in_folder)."""
     path = Path(path)
     if path.is_dir():
-        inside = path / MANIFEST_NAME
-        if inside.is_file():
-            return inside
+        found = _in_folder(path)
+        if found is not None:
+            return found
         below = sorted(path.glob(f"*/{MANIFEST_NAME}"))
         hint = (f"; its subfolders hold {len(below)}: name them with {path}/*/"
                 if below else "")
@@ -60,15 +70,15 @@ def resolve(arguments):
             # a glob over a class folder may also match files beside the ports
             paths = [m for m in matches if Path(m).is_dir() or m.endswith(".toml")]
             folders = [m for m in paths if Path(m).is_dir()]
-            if folders and not any((Path(m) / MANIFEST_NAME).is_file() for m in folders):
+            if folders and not any(_in_folder(Path(m)) for m in folders):
                 # no folder of it holds one: the pattern is the mistake; the
                 # first folder whose subfolders hold one gives the hint
                 deeper = [m for m in folders if any(Path(m).glob(f"*/{MANIFEST_NAME}"))]
                 manifest_of((deeper or folders)[0])
             # a student's folder without port.toml is that port's row, not
             # the end of the class: its missing manifest is refused there
-            found += [Path(m) / MANIFEST_NAME if Path(m).is_dir() else manifest_of(m)
-                      for m in paths]
+            found += [(_in_folder(Path(m)) or Path(m) / MANIFEST_NAME) if Path(m).is_dir()
+                      else manifest_of(m) for m in paths]
         else:
             found.append(manifest_of(argument))
     unique = list(dict.fromkeys(p.resolve() for p in found))

@@ -286,16 +286,33 @@ def test_diagnoses_the_column_cuts_are_printed_whole_below_it():
 
 
 def test_a_glob_whose_folders_hold_no_manifest_is_the_instructors_mistake(tmp_path, capsys):
-    # each student's port.toml one folder deeper: a class of "bad manifest"
-    # rows, each scored 0, where the pattern was the mistake
+    # each student's ports one folder deeper, two of them: a class of "bad
+    # manifest" rows, each scored 0, where the pattern was the mistake
     for student in ("alice", "bob"):
-        (tmp_path / student / "sub").mkdir(parents=True)
-        (tmp_path / student / "sub" / "port.toml").write_text("[port]\n")
+        for sub in ("first", "second"):
+            (tmp_path / student / sub).mkdir(parents=True)
+            (tmp_path / student / sub / "port.toml").write_text("[port]\n")
     code, _, err = harness(["check", f"{tmp_path}/*/", *QUICK,
                             "--report-dir", str(tmp_path / "r")], capsys)
     assert code == 2
-    assert "alice: a folder without port.toml; its subfolders hold 1: name them with" in err
+    assert "alice: a folder without port.toml; its subfolders hold 2: name them with" in err
     assert not (tmp_path / "r").exists()
+
+
+def test_a_students_one_manifest_a_folder_down_is_their_port(tmp_path, capsys):
+    # a driver kit's manifest sits in the student's labkit/: the documented
+    # glob gave those students a 0/100 "bad manifest" row
+    for student in ("alice", "bob"):
+        (tmp_path / student / "labkit").mkdir(parents=True)
+        (tmp_path / student / "labkit" / "port.toml").write_text(
+            (CLASS / "correct" / "port.toml").read_text().replace(
+                'root = "../../ports/correct"', f'root = "{CLASS.parent / "ports" / "correct"}"'))
+    code, out, _ = harness(["check", f"{tmp_path}/*/", *QUICK,
+                            "--report-dir", str(tmp_path / "r")], capsys)
+    assert code == 0 and out.splitlines()[-1] == "ports: 2 passed, 0 failed"
+    rows = {p["slug"]: p["state"] for p in json.loads((tmp_path / "r" / "class.json")
+                                                      .read_text())["ports"]}
+    assert rows == {"alice-labkit": "checked", "bob-labkit": "checked"}
 
 
 def test_a_folders_other_toml_files_are_named_only_if_they_are_manifests(tmp_path):
@@ -319,8 +336,9 @@ def test_a_folders_other_toml_files_are_named_only_if_they_are_manifests(tmp_pat
 def test_the_hint_comes_from_the_folder_whose_subfolders_hold_manifests(tmp_path, capsys):
     # a stray notes.toml beside the folders, and an empty folder first
     (tmp_path / "aaa").mkdir()
-    (tmp_path / "bob" / "sub").mkdir(parents=True)
-    (tmp_path / "bob" / "sub" / "port.toml").write_text("[port]\n")
+    for sub in ("first", "second"):
+        (tmp_path / "bob" / sub).mkdir(parents=True)
+        (tmp_path / "bob" / sub / "port.toml").write_text("[port]\n")
     (tmp_path / "notes.toml").write_text("x = 1\n")
     code, _, err = harness(["check", f"{tmp_path}/*", *QUICK], capsys)
-    assert code == 2 and "bob: a folder without port.toml; its subfolders hold 1" in err
+    assert code == 2 and "bob: a folder without port.toml; its subfolders hold 2" in err
