@@ -101,6 +101,9 @@ def add_arguments(parser):
     parser.add_argument("--shard", type=shard, default=None, metavar="K/N",
                         help="only the K-th of N shares of the class (of the fixtures, for "
                              "one port); `mglab merge` joins the shards")
+    parser.add_argument("--class", dest="as_class", action="store_true",
+                        help="write a class summary (class.json ...) even for one port: "
+                             "`mglab merge --replace` puts it into a class's")
     parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
                         help="a class's ports run on this Dask scheduler (tcp://host:8786; "
                              "pip install '.[class]'), their reports on a folder it shares")
@@ -143,7 +146,7 @@ def main(args):
     start, began = time.perf_counter(), time.monotonic()
     try:
         manifests, globbed = resolve(args.ports)
-        if len(manifests) > 1 or globbed:
+        if len(manifests) > 1 or globbed or args.as_class:
             from .classrun import class_main
             return class_main(args, manifests, *settings_of(args))
         if args.scheduler:

@@ -5,14 +5,20 @@ of the whole class would have written (class_reports.py).
 Shards of a class hold different ports: their rows are put together.
 Shards of one port's corpus (`check PORT --shard K/N`) hold the same port:
 its cells, diagnoses and causes are joined (outcome.merge_same_port).  A
-port in two shards of a class, or a shard given twice, is refused.
+port in two shards of a class, or a shard given twice, is refused, but for
+a row that was not checked (Ctrl-C, not yet started): a later summary's
+row of that port takes its place, which finishes an interrupted run.  With
+--replace, a later summary's row replaces an earlier one whatever it was:
+one student checked again (`check PORT --class`).
 """
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from .class_reports import NotASummary, print_summary, read_summary, write_summary
 from .classrun import closing_line
-from .outcome import merge_same_port
+from .outcome import INTERRUPTED, NOT_CHECKED, merge_same_port
+from .targets import distinct
 
 USAGE_ERROR = 2
 
@@ -23,12 +29,18 @@ def add_arguments(parser):
                           "results.json, as one run of the whole class writes them.")
     parser.add_argument("summaries", type=Path, nargs="+", metavar="CLASS.json",
                         help="the shards' class.json files (or their report folders)")
+    parser.add_argument("--replace", action="store_true",
+                        help="a later summary's row of a port replaces an earlier one (a "
+                             "student checked again with `check PORT --class`)")
     parser.add_argument("--report-dir", type=Path, default=Path("report") / "class",
                         metavar="DIR", help="where the joined summary goes (default "
                                             "report/class/)")
 
 
-def merge(summaries):
+UNFINISHED = (INTERRUPTED, NOT_CHECKED)
+
+
+def merge(summaries, replacing=False):
     """The outcomes of every summary joined: (outcomes, shards seen)."""
     by_port, seen = {}, []
     for path in summaries:
@@ -39,12 +51,16 @@ def merge(summaries):
         seen.append(shard)
         for outcome in outcomes:
             parts = by_port.setdefault(outcome.manifest, [])
-            if parts and not (outcome.shards and all(p.shards for p in parts)):
-                raise NotASummary(f"{path}: port {outcome.slug} is in two shards of a class")
+            if parts and (replacing or all(p.state in UNFINISHED for p in parts)):
+                parts.clear()   # checked again, or at last
+            elif parts and not (outcome.shards and all(p.shards for p in parts)):
+                raise NotASummary(f"{path}: port {outcome.slug} is in two shards of a class "
+                                  "(--replace: the later one replaces it)")
             parts.append(outcome)
     merged = [merge_same_port(sorted(parts, key=lambda p: _shard_key(p.shards)))
               for parts in by_port.values()]
-    return merged, seen
+    slugs = distinct([o.slug for o in merged], [o.manifest for o in merged])
+    return [replace(o, slug=slug) for o, slug in zip(merged, slugs)], seen
 
 
 def _shard_key(shards):
@@ -53,7 +69,7 @@ def _shard_key(shards):
 
 def main(args):
     try:
-        outcomes, _ = merge(args.summaries)
+        outcomes, _ = merge(args.summaries, args.replace)
     except NotASummary as exc:
         print(exc, file=sys.stderr)
         return USAGE_ERROR

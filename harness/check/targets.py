@@ -102,9 +102,14 @@ def targets(manifests):
         else:
             parts[-1] = Path(parts[-1]).stem
         names.append(_slug("-".join(parts) or m.parent.name))
+    return [Target(m, n) for m, n in zip(manifests, distinct(names, manifests))]
+
+
+def distinct(names, manifests):
+    """The names, each that two ports share followed by a short hash of its
+    manifest's path (merge meets them too: two runs' `frank`)."""
     counts = {n: names.count(n) for n in names}
-    return [Target(m, n if counts[n] == 1 else
-                   f"{n}-{hashlib.sha1(str(m).encode()).hexdigest()[:8]}")
+    return [n if counts[n] == 1 else f"{n}-{hashlib.sha1(str(m).encode()).hexdigest()[:8]}"
             for m, n in zip(manifests, names)]
 
 

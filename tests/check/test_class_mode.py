@@ -146,6 +146,48 @@ def test_corpus_shards_of_one_port_merged_give_one_run(one_run, tmp_path, capsys
     assert merged == alone
 
 
+def test_one_student_checked_again_replaces_their_row(one_run, tmp_path, capsys):
+    # an instructor could neither re-run one student nor finish an interrupted
+    # class: merge refused a port in two summaries
+    _, _, whole = one_run
+    code, _, _ = harness(["check", str(CLASS / "assigned"), *QUICK, "--class",
+                          "--report-dir", str(tmp_path / "again")], capsys)
+    assert code == 1 and (tmp_path / "again" / "class.json").exists()
+    code, _, err = harness(["merge", str(whole), str(tmp_path / "again"), "--report-dir",
+                            str(tmp_path / "refused")], capsys)
+    assert code == 2 and "port assigned is in two shards of a class (--replace" in err
+    code, out, _ = harness(["merge", str(whole), str(tmp_path / "again"), "--replace",
+                            "--report-dir", str(tmp_path / "merged")], capsys)
+    assert code == 1 and out.splitlines()[-1] == "ports: 1 passed, 3 failed"
+    assert comparable(tmp_path / "merged") == comparable(whole)
+    # a row that was never checked (Ctrl-C) yields to the run that checks it
+    summary = json.loads((whole / "class.json").read_text())
+    for port in summary["ports"]:
+        if port["slug"] == "assigned":
+            port.update(state="interrupted", cells=[], diagnoses=[])
+    (tmp_path / "partial").mkdir()
+    (tmp_path / "partial" / "class.json").write_text(json.dumps(summary))
+    code, out, _ = harness(["merge", str(tmp_path / "partial"), str(tmp_path / "again"),
+                            "--report-dir", str(tmp_path / "finished")], capsys)
+    assert code == 1 and comparable(tmp_path / "finished") == comparable(whole)
+
+
+def test_two_runs_ports_of_one_folder_name_get_rows_of_their_own(tmp_path, capsys):
+    # two folders named frank in two runs: two "frank" rows, one report folder
+    for run in ("one", "two"):
+        (tmp_path / run / "frank").mkdir(parents=True)
+        (tmp_path / run / "frank" / "port.toml").write_text(
+            (CLASS / "correct" / "port.toml").read_text().replace(
+                'root = "../../ports/correct"', f'root = "{CLASS.parent / "ports" / "correct"}"'))
+        harness(["check", str(tmp_path / run / "frank"), *QUICK, "--class",
+                 "--report-dir", str(tmp_path / f"r-{run}")], capsys)
+    code, _, _ = harness(["merge", str(tmp_path / "r-one"), str(tmp_path / "r-two"),
+                          "--report-dir", str(tmp_path / "merged")], capsys)
+    slugs = [p["slug"] for p in json.loads((tmp_path / "merged" / "class.json")
+                                           .read_text())["ports"]]
+    assert code == 0 and len(set(slugs)) == 2 and all(s.startswith("frank-") for s in slugs)
+
+
 def test_merge_refuses_what_is_not_a_summary(tmp_path, capsys):
     (tmp_path / "class.json").write_text('{"kind": "something else"}')
     code, out, err = harness(["merge", str(tmp_path)], capsys)
