@@ -164,3 +164,33 @@ def test_ctrl_c_stops_parity(tmp_path):
     report = json.loads((tmp_path / "parity.json").read_text())
     assert report["summary"]["line"].endswith("not run")
 
+
+def test_ctrl_c_during_builds_ends_them(tmp_path):
+    # a class's workers building two ports: the builds' process groups were
+    # not the workers' to end, and an instructor's Ctrl-C left `sleep 30` behind
+    for student in ("alice", "bob"):
+        (tmp_path / student).mkdir()
+        (tmp_path / student / "port.toml").write_text(
+            '[port]\nname = "slow"\nlanguage = "command"\n'
+            'build = ["sh", "-c", "sleep 31; echo built"]\ncommand = ["true"]\n')
+    child = pexpect.spawn(COMMAND[0], [*COMMAND[1:], "check", str(tmp_path / "alice"),
+                                       str(tmp_path / "bob"), "--jobs", "2", "--probes", "none",
+                                       "--report-dir", str(tmp_path / "r")],
+                          cwd=str(tmp_path), env={**os.environ, "PYTHONPATH": str(REPO)},
+                          encoding="utf-8", timeout=HANG_GUARD, preexec_fn=_as_at_a_terminal)
+    end = time.monotonic() + HANG_GUARD
+    below = descendants(child.pid)
+    while time.monotonic() < end and sum("sleep 31" in c for c in below.values()) < 2:
+        time.sleep(0.05)
+        below = descendants(child.pid)
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    time.sleep(0.2)
+    left = [f"{pid} {command}" for pid, command in below.items() if alive(pid)]
+    for pid in below:   # a failing run leaves no sleep behind either
+        if alive(pid):
+            os.kill(pid, signal.SIGKILL)
+    assert not left, left
+

@@ -28,6 +28,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from . import children
 from .command_process import _limits, child_environment, describe_exit
 
 CACHE_PLACEHOLDER = "{cache}"
@@ -142,6 +143,9 @@ def _run(manifest, log_path):
             preexec_fn=_limits(manifest.max_memory * 2**20))
     except OSError as error:
         raise BuildError(f"cannot run `{command}`: {error.strerror}") from None
+    # a class's worker stopped by Ctrl-C ends the groups it tracks: a build's
+    # too (an instructor's Ctrl-C left a build's `sleep 30` running)
+    children.track(process)
     try:
         output, _ = process.communicate(timeout=manifest.build_timeout)
         late = False
@@ -149,6 +153,7 @@ def _run(manifest, log_path):
         late = True
     finally:
         _kill_group(process.pid)   # whatever it left running
+        children.forget(process)
     if late:
         output, _ = process.communicate()
     log_path.write_bytes(output)
