@@ -170,6 +170,15 @@ def test_determinism_ok_for_a_port_that_walks_children_in_order():
     assert probe.status == probes.OK and probe.details["programs"] == 1
 
 
+def test_determinism_is_not_measured_where_every_gradient_is_0():
+    # a port without a seed gave zeros twice, "bit-identical", and scale points
+    def zeros(program, integers, restarts):
+        return {node: (data, 0.0) for node, (data, _) in interpret(program).items()}
+    probe = determinism.probe_determinism(Scripted(zeros), frozenset(), {}, [])
+    assert probe.status == probes.SKIPPED and "every gradient of every program is 0" \
+        in probe.summary
+
+
 def test_determinism_sees_two_runs_differ():
     program = determinism.child_order_program()
     values = interpret(program)
