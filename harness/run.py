@@ -218,7 +218,9 @@ def _run_fixture(plan, index, group, with_expected, ops):
                 out.evidence += diagnoses.examine(fixture, evaluated, reference, evaluation,
                                                   run_cell, spec.name)
             floats = runs[0][1]
-            if floats is not None and probes.has_fan_in(program):
+            # a cell that fails already names its wrong value: runs that differ
+            # (a set's order over an assigning backward) would hide it
+            if floats is not None and probes.has_fan_in(program) and _passed(cell):
                 # the same engine again: a port whose bits change from run to run FAILs
                 try:
                     again = probes.run_again(engine, evaluated, floats, lambda other: (
@@ -463,7 +465,12 @@ def _probes(scheduler, plan, result, ops, kept, printed):
                                     **{name: found[(i, name)] for name in chosen}}
         for name in chosen:   # a probe's verdict on a fixture's cell (runs that differ)
             for fixture, cell in found[(i, name)].cells.items():
-                by_name[fixture].cells[spec.name] = cell
+                if _passed(by_name[fixture].cells.get(spec.name)):
+                    by_name[fixture].cells[spec.name] = cell
+
+
+def _passed(cell):
+    return cell is not None and verdict.STATUS[cell.status].counted == verdict.PASSED
 
 
 def _printed_by_engine(engines, printed):

@@ -98,6 +98,23 @@ def test_a_fixture_with_fan_in_runs_again_and_any_bit_that_differs_fails():
     assert result.final_line() == "1 passed, 1 failed"
 
 
+class WrongAndFlips(FlipsInProcess):
+    """a's gradient wrong in every run, and b's one ulp off every other run."""
+
+    def evaluate(self, program, *, integers=False):
+        values = super().evaluate(program, integers=integers)
+        if "a" in values:
+            values["a"] = (values["a"][0], values["a"][1] + 1.0)
+        return values
+
+
+def test_a_cell_that_fails_keeps_its_wrong_value_when_runs_differ_too():
+    # a Python port whose set order and assigning add gave "non-deterministic"
+    # FAIL lines that hid the wrong gradient the judged run had
+    cell = check(WrongAndFlips, ["lecture-reuse-ab"]).cells_of("lua54")["lecture-reuse-ab"]
+    assert cell.status == FAIL and cell.detail().startswith("node a (input) grad: expected ")
+
+
 def test_a_fixture_that_differs_only_in_a_fresh_process_fails_through_the_probe():
     result = check(FlipsAfterRestart, ["lecture-reuse-ab", "lecture-l-minus-8"],
                    probes=("determinism",))
