@@ -268,3 +268,27 @@ def test_an_mlp_of_another_kind_than_the_row_is_named_with_the_kind_it_builds():
     assert nn_kind.examine_nn(case, answer("relu-linear"), failed, "lua54") == []
     assert nn_kind.examine_nn(case, answer("tanh-tanh", nudge=0.5), failed, "lua54") == []
 
+
+@pytest.mark.parametrize("what", ["each neuron's bias before its weights",
+                                  "each layer's weights, then its biases"])
+def test_parameters_in_another_order_are_named_with_the_order(what):
+    from micrograd_lab.harness.diagnoses import parameter_order
+    from micrograd_lab.harness.judge.verdict import FAIL as FAILED
+    from micrograd_lab.harness.nn.cases import lecture_case
+    from micrograd_lab.harness.nn.reference import reference_pass
+    from micrograd_lab.harness.nn.request import MlpAnswer
+
+    case = lecture_case("tanh-tanh")
+    failed = type("Cell", (), {"status": FAILED})()
+    order = parameter_order.orders(case.request.sizes)[what]
+    values = [0.0] * len(order)
+    for k, index in enumerate(order):   # what the port's MLP holds once the check set it
+        values[index] = case.request.parameters[k]
+    loss, grads = reference_pass(case.request, tuple(values))
+    answer = MlpAnswer((loss,), (tuple(grads[index] for index in order),))
+    [found] = parameter_order.examine_nn(case, answer, failed, "lua54")
+    assert found.bug == "parameter-order" and found.detail.endswith(what)
+    # micrograd's own order is no finding
+    loss, grads = reference_pass(case.request, case.request.parameters)
+    assert parameter_order.examine_nn(case, MlpAnswer((loss,), (grads,)), failed, "lua54") == []
+

@@ -30,7 +30,7 @@ def test_the_registries_find_every_module():
         "structural", "integer_wrap", "recursion", "tanh_exp", "div_pow", "child_order",
         "number_side", "no_topo", "duplicate_nodes", "exponential_walk", "pow_exponent",
         "div_overflow", "sum_zero", "float32", "libm_subnormal", "stdout_print",
-        "zeroes_graph", "reflected_swap", "derivative", "pow_nan_rule", "visited_by_value", "exponent_truncated", "zero_grad", "no_seed", "nn_kind"}
+        "zeroes_graph", "reflected_swap", "derivative", "pow_nan_rule", "visited_by_value", "exponent_truncated", "zero_grad", "no_seed", "nn_kind", "parameter_order"}
     assert list(diagnoses.BUGS)[:3] == ["assigned", "no-visited", "wrong-order"]
 
 
