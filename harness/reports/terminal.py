@@ -143,18 +143,22 @@ def _failure_lines(result):
     alike = {}
     for f, column, cell in cells:
         if cell.status == ERROR:
-            alike.setdefault((column, _alike(cell)), []).append(f.name)
+            alike.setdefault((column, _alike(cell)), []).append(f)
     shown = set()
     for f, column, cell in cells:
         key = (column, _alike(cell)) if cell.status == ERROR else None
-        names = alike.get(key, ())
-        if len(names) <= GROUP_ABOVE:
+        group = alike.get(key, ())
+        if len(group) <= GROUP_ABOVE:
             aside = "" if result.is_counted(f) else f" (level {level_of(f.tags)}: not counted)"
             yield f"{f.name}[{column}] {cell.status}{aside}: {cell.detail()}", cell.status
         elif key not in shown:
             shown.add(key)
-            yield (f"{len(names)} fixtures[{column}] ERROR alike ({', '.join(names[:3])}, ...; "
-                   f"the reports list each): {cell.detail()}"), ERROR
+            counted = sum(map(result.is_counted, group))
+            # which of them --level counts: a student could not tell
+            aside = "" if counted == len(group) else f", {counted} of them counted"
+            yield (f"{len(group)} fixtures[{column}] ERROR alike "
+                   f"({', '.join(g.name for g in group[:3])}, ...; the reports list each"
+                   f"{aside}): {cell.detail()}"), ERROR
 
 
 def print_report(result, full=None, verbose=False, console=None):

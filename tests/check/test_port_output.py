@@ -3,6 +3,7 @@ port's stderr: where the drivers send its prints), counted and bounded; a
 port that prints on stdout, where the protocol's lines go, is one clear
 finding and the summary stays in sight."""
 import json
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -104,8 +105,15 @@ def test_a_port_printing_on_stdout_is_one_finding_and_the_summary_follows(capsys
     assert code == 1 and lines[-1] == "0 passed, 37 failed"
     # the op probe met the noise three times; every fixture after is not run, said once
     [finding] = [line for line in lines if "ERROR alike" in line]
-    # the lecture's fixtures first, the smallest first
+    # the lecture's fixtures first, the smallest first; all of them counted
     assert finding.startswith("37 fixtures[chatty] ERROR alike (lecture-exp-of-2, ")
+    assert "the reports list each): " in finding
+    # under --level lecture, how many of the group count (a student could not tell)
+    code, out, _ = harness(["check", str(tmp_path / "port.toml"), "--tags", "lecture,pow",
+                            "--probes", "none", "--jobs", "1", "--level", "lecture",
+                            "--report-dir", str(tmp_path / "report2")], capsys)
+    [finding] = [line for line in out.splitlines() if "ERROR alike" in line]
+    assert re.search(r"the reports list each, \d+ of them counted\): ", finding), finding
     assert "not run: the port wrote on stdout what is not the protocol on 3 programs (a " \
            "print? the protocol owns stdout: print to stderr); the first time: program " in finding
     assert "not a JSON line (Expecting value: line 1 column 1 (char 0)): 'debug: backward " \
