@@ -54,6 +54,7 @@ class Program:
     inputs: tuple     # of (node id, float)
     steps: tuple      # of Step
     output: str       # the node backward() starts from
+    leaf: str = "input"   # what messages call an input: an nn row's are the MLP's parameters
 
     def node_ids(self):
         """Every node in program order: inputs first, then each step."""

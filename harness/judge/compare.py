@@ -110,7 +110,7 @@ def scaled_error(reference, candidate):
 class Mismatch:
     """One value of one node: where it is, both values and how far apart."""
     node: str
-    op: str            # "input" for a leaf
+    op: str            # for a leaf, its program's word for one ("input", "parameter")
     line: int
     text: str          # the fixture's source text of the assignment
     field: str         # "data" or "grad"
@@ -230,12 +230,12 @@ def differences(reference, candidate, program):
     return compared, found
 
 
-def mismatch(steps, difference, allowed, bound=None):
+def mismatch(steps, difference, allowed, bound=None, leaf="input"):
     """The Mismatch of a Difference, with the fixture's line for its node
-    (steps: the program's step_by_id())."""
+    (steps: the program's step_by_id(); leaf: what the program calls an input)."""
     step = steps.get(difference.node)
     ref, cand = difference.reference, difference.candidate
-    return Mismatch(difference.node, step.op if step else "input",
+    return Mismatch(difference.node, step.op if step else leaf,
                     step.line if step else 0, step.text if step else "",
                     FIELDS[difference.index], ref, cand, difference.ulps,
                     abs_error(ref, cand), rel_error(ref, cand), allowed, bound)

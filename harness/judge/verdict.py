@@ -215,7 +215,7 @@ def decide(reference, candidate, program, allowance):
         if not _resolved(difference, bound) and (within or allowance.relative):
             n_unresolved += 1
             if unresolved is None:
-                unresolved = mismatch(steps, difference, allowed, bound)
+                unresolved = mismatch(steps, difference, allowed, bound, program.leaf)
             continue
         if max_rel is not None:
             max_rel = max(max_rel, scaled_error(difference.reference, difference.candidate))
@@ -223,7 +223,7 @@ def decide(reference, candidate, program, allowance):
         error = -1.0 if within else relative_distance(difference.reference,
                                                       difference.candidate)
         if larger or (not within and first_fail is None) or error > farthest_error:
-            seen = mismatch(steps, difference, allowed)
+            seen = mismatch(steps, difference, allowed, leaf=program.leaf)
             if larger:
                 max_ulps, worst_seen = difference.ulps, seen
             if not within and first_fail is None:
@@ -331,7 +331,7 @@ def runs_differ(program, first, other, how):
         return None
     node, field, a, b = found
     seen = mismatch(program.step_by_id(), Difference(node, FIELDS.index(field), a, b,
-                                                     ulp_distance(a, b)), 0)
+                                                     ulp_distance(a, b)), 0, leaf=program.leaf)
     return Cell(FAIL, seen.ulps, seen, seen, message=(
         f"{NON_DETERMINISTIC}: {seen.where()} {field} is {a!r} in the run judged and {b!r} "
         f"{how}"))

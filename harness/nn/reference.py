@@ -98,7 +98,8 @@ def judged_program(request, parameters):
     loss node (its op and text for messages), without the graph between."""
     names, _, steps = _structure(request)
     loss = next(s for s in steps if s.out == request.loss_output)
-    return Program(inputs=tuple(zip(names, parameters)), steps=(loss,), output=loss.out)
+    return Program(inputs=tuple(zip(names, parameters)), steps=(loss,), output=loss.out,
+                   leaf="parameter")
 
 
 def equivalent_evaluation(request, parameters):

@@ -292,3 +292,11 @@ def test_parameters_in_another_order_are_named_with_the_order(what):
     loss, grads = reference_pass(case.request, case.request.parameters)
     assert parameter_order.examine_nn(case, MlpAnswer((loss,), (grads,)), failed, "lua54") == []
 
+
+def test_an_nn_rows_leaves_are_named_parameters():
+    # "farthest off: node b1_1 (input)" read as an input of the student's MLP
+    cells = nn_cells(TEST_PORTS / "nn-kind" / "port.toml", ["mlp-lecture-relu-linear"],
+                     lua_runtimes("lua54"))
+    [cell] = cells["mlp-lecture-relu-linear"].values()
+    assert "farthest off: node w2_0_0 (parameter) grad" in cell.detail()
+
