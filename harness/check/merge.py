@@ -51,8 +51,11 @@ def merge(summaries, replacing=False):
         seen.append(shard)
         for outcome in outcomes:
             parts = by_port.setdefault(outcome.manifest, [])
-            if parts and (replacing or all(p.state in UNFINISHED for p in parts)):
-                parts.clear()   # checked again, or at last
+            # the same share of the port (all of it, or one corpus shard) only:
+            # another shard's row replacing it dropped half the corpus unsaid
+            same = [p for p in parts if p.shards == outcome.shards]
+            if same and (replacing or all(p.state in UNFINISHED for p in same)):
+                parts[:] = [p for p in parts if p not in same]   # checked again, or at last
             elif parts and not (outcome.shards and all(p.shards for p in parts)):
                 raise NotASummary(f"{path}: port {outcome.slug} is in two shards of a class "
                                   "(--replace: the later one replaces it)")

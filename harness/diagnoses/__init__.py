@@ -65,11 +65,12 @@ def examine_nn(case, answer, cell, engine):
             for e in module.examine_nn(case, answer, cell, engine)]
 
 
-def _joined(evidence):
+def _joined(evidence, against=()):
     """One runtime's evidence, that of a bug which `joins` another moved to the
     first of those the runtime shows too (a timeout on a graph of many paths
-    is more evidence of the sort without a visited set)."""
-    shown = {e.bug for e in evidence}
+    is more evidence of the sort without a visited set), and has no evidence
+    against (its findings would be dropped with it)."""
+    shown = {e.bug for e in evidence} - set(against)
     joined = []
     for e in evidence:
         into = next((k for k in BUGS[e.bug].joins if k in shown), e.bug)
@@ -92,7 +93,7 @@ def diagnose(result, evidence):
         against = {e.bug for e in evidence if e.runtime == engine and e.against}
         own = [e for e in evidence if e.runtime == engine and not e.against
                and (not BUGS[e.bug].confirmed_by_probe or e.bug in shown)]
-        for e in _joined(own + probed):
+        for e in _joined(own + probed, against):
             if e.bug not in against:
                 gathered[e.bug].append(e)
                 if engine not in shown_on[e.bug]:

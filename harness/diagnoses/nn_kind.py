@@ -32,8 +32,18 @@ def _kind_it_builds(request, loss, gradients):
     return None
 
 
+def fits_the_row(request, answer):
+    """Is the answer's first pass python_ref's for the row as it is?  Then
+    another kind or order that gives the same says nothing (relu-relu is
+    relu-linear where the output is positive; the cell fails later, for
+    another bug)."""
+    loss, want = reference_pass(request, tuple(request.parameters))
+    return near(answer.losses[0], loss, abs(loss)) and \
+        all(near(g, w, abs(w)) for g, w in zip(answer.gradients[0], want))
+
+
 def examine_nn(case, answer, cell, engine):
-    if cell.status != FAIL or not answer.losses:
+    if cell.status != FAIL or not answer.losses or fits_the_row(case.request, answer):
         return []
     found = _kind_it_builds(case.request, answer.losses[0], answer.gradients[0])
     if found is None:

@@ -82,12 +82,20 @@ def _steps_never_run(fixture, evaluated, reference, evaluation, cell, engine):
     """The output's gradient 1, every other gradient 0 where python_ref's
     are not, the forward exact, on a fixture of more ops than the structural
     diagnosis lets go without a backward together (one op without a backward
-    gives this on a fixture of that op alone)."""
-    if cell.status != FAIL or evaluation is None:
+    gives this on a fixture of that op alone).  A cell whose other gradients
+    are right and not all 0 is evidence against it: a port without add's
+    backward reads so on every fixture whose output is an add, and passes
+    the others."""
+    if evaluation is None:
         return []
     program, reference = as_evaluated(evaluated, fixture.program, reference)
     output, nodes = program.output, program.node_ids()
     others = [n for n in nodes if n != output]
+    if cell.status != FAIL:
+        if any(reference[n][1] != 0 and evaluation[n][1] == reference[n][1] for n in others):
+            return [Evidence("steps-never-run", engine, fixture.name, "", "a step ran",
+                             against=True)]
+        return []
     if len({step.op for step in program.steps}) <= SILENT_OPS_MAX or \
             evaluation[output][1] != 1 or reference[output][1] != 1 or \
             any(evaluation[n][1] != 0 for n in others) or \

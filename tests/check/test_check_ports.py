@@ -153,6 +153,24 @@ def test_steps_that_never_run_are_named_and_no_derivative_of_each_op():
     assert not steps.evidence[0].joined
 
 
+def test_add_without_a_backward_is_no_steps_that_never_ran():
+    # on a fixture whose output is an add, every gradient but the output's is
+    # 0, as when no step runs; the fixtures it passes say steps ran (a
+    # review found add's missing backward named steps-never-run, add nowhere)
+    fixtures = ["lecture-f-at-3", "lecture-number-2-plus-x", "lecture-d-abc",
+                "lecture-number-2-times-x"]
+    result = run("no-add-backward", fixtures=fixtures, runtimes=["lua54", "luajit21"])
+    assert diagnosed(result) == {"derivative": ["lua54", "luajit21"]}
+    assert result.diagnoses[0].ops == ("add",)
+
+
+def test_the_zero_grad_port_is_told_zero_grad_alone():
+    # relu-relu is relu-linear where the output is positive: nn-kind named it
+    # on a row whose first pass is right and whose later steps fail
+    result = run("zero-grad", fixtures=["mlp-moons-sgd-relu-linear"], runtimes=["lua54"])
+    assert diagnosed(result) == {"zero-grad": ["lua54"]}
+
+
 def test_a_lecture_port_walked_forward_is_the_wrong_order_and_no_derivative():
     # its 2 - x is 2 + (-x), -x is x * -1: walked forward, -x's backward runs
     # before y's gives it a gradient, so x gets 0, as a sub without a

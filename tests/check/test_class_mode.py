@@ -172,6 +172,22 @@ def test_one_student_checked_again_replaces_their_row(one_run, tmp_path, capsys)
     assert code == 1 and comparable(tmp_path / "finished") == comparable(whole)
 
 
+def test_a_corpus_shard_replaces_only_its_own_share(one_run, tmp_path, capsys):
+    # an interrupted shard 1 and a finished shard 2 of one port: shard 2 took
+    # the whole row's place, and half the corpus went missing unsaid (a review)
+    for k in (1, 2):
+        harness(["check", str(CLASS / "assigned"), *QUICK, "--shard", f"{k}/2",
+                 "--report-dir", str(tmp_path / f"part{k}")], capsys)
+    summary = json.loads((tmp_path / "part1" / "class.json").read_text())
+    summary["ports"][0]["state"] = "interrupted"
+    (tmp_path / "part1" / "class.json").write_text(json.dumps(summary))
+    for extra in ([], ["--replace"]):
+        harness(["merge", str(tmp_path / "part1"), str(tmp_path / "part2"), *extra,
+                 "--report-dir", str(tmp_path / "merged")], capsys)
+        [row] = json.loads((tmp_path / "merged" / "class.json").read_text())["ports"]
+        assert row["state"] == "interrupted", (extra, row["state"], row["shards"])
+
+
 def test_two_runs_ports_of_one_folder_name_get_rows_of_their_own(tmp_path, capsys):
     # two folders named frank in two runs: two "frank" rows, one report folder
     for run in ("one", "two"):
