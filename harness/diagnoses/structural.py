@@ -162,7 +162,10 @@ def examine(fixture, evaluated, reference, evaluation, cell, engine):
     if _without_backward(program, reference, evaluation):
         return []   # as likely an op without a backward: the derivative diagnosis's to say
     fewest = min(len(bugs) for bugs, _ in matched)
-    simplest = {bugs: ops for bugs, ops in matched if len(bugs) == fewest}
+    simplest = {}   # the fixture graph's fit first: the lecture graph's says add for sub
+    for bugs, ops in matched:
+        if len(bugs) == fewest:
+            simplest.setdefault(bugs, ops)
     if len(simplest) > 1:
         return []   # two explanations fit this fixture: it shows neither
     (bugs, ops), = simplest.items()

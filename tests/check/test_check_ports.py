@@ -164,6 +164,14 @@ def test_add_without_a_backward_is_no_steps_that_never_ran():
     assert result.diagnoses[0].ops == ("add",)
 
 
+def test_a_sub_that_assigns_is_named_sub():
+    # the lecture's graph (a - b as an add) fit too, and its "add and mul"
+    # replaced the fixture's own "sub" (a review)
+    result = run("sub-assigns", tags=["lecture"], runtimes=["lua54"])
+    assert diagnosed(result) == {"assigned": ["lua54"]}
+    assert result.diagnoses[0].ops == ("sub",)
+
+
 def test_the_zero_grad_port_is_told_zero_grad_alone():
     # relu-relu is relu-linear where the output is positive: nn-kind named it
     # on a row whose first pass is right and whose later steps fail
