@@ -61,12 +61,13 @@ def _fits(program, reference, evaluation, walk, assigns, nodes):
 
 
 def _graphs(program, reference):
-    """(graph, python_ref's values on it): the fixture's, and the one the
-    lecture's micrograd builds for it where that has nodes of its own."""
-    yield program, reference
+    """[(graph, python_ref's values on it)]: the fixture's, and the one the
+    lecture's micrograd builds for it where that has nodes of its own (made
+    once a cell: its values are a run of python_ref)."""
     composed = lecture_graph(program)
-    if composed is not program:
-        yield composed, interpret(composed)
+    if composed is program:
+        return [(program, reference)]
+    return [(program, reference), (composed, interpret(composed))]
 
 
 def _assigning_ops(program, reference, evaluation, nodes):
@@ -101,13 +102,14 @@ def _merges_a_value(program, reference):
 UNNAMED = None   # a fit that names no bug: the walk by value merging only zeros
 
 
-def explanations(program, reference, evaluation):
+def explanations(program, reference, evaluation, graphs=None):
     """[(bugs, ops that assign)] of every simulated backward that fits, on
-    the fixture's graph or the lecture's.  The walk by value that leaves out
-    only nodes of value 0 fits as UNNAMED: it still makes another walk that
-    fits that fixture an unsure explanation, and is none itself."""
+    the fixture's graph or the lecture's (graphs: _graphs', made already).
+    The walk by value that leaves out only nodes of value 0 fits as UNNAMED:
+    it still makes another walk that fits that fixture an unsure
+    explanation, and is none itself."""
     found = []
-    for graph, values in _graphs(program, reference):
+    for graph, values in graphs or _graphs(program, reference):
         found += [fit for fit in _explanations(graph, values, evaluation, program.node_ids())
                   if fit not in found]
     return found
@@ -134,7 +136,7 @@ def _explanations(program, reference, evaluation, nodes):
 SILENT_OPS_MAX = 3   # ops without a backward tried together (41 sets where a fixture has 6 ops)
 
 
-def _without_backward(program, reference, evaluation):
+def _without_backward(program, graphs, evaluation):
     """Do some ops (up to SILENT_OPS_MAX) whose backward adds nothing give
     every gradient?  The derivative diagnosis names such an op (its local
     derivatives read 0).  Where a walk fits too, the fixture cannot tell
@@ -142,7 +144,7 @@ def _without_backward(program, reference, evaluation):
     what mul assigning gives."""
     return any(explains(graph, values, evaluation, Backward(silent=frozenset(silent)),
                         program.node_ids())
-               for graph, values in _graphs(program, reference)
+               for graph, values in graphs
                for size in range(1, min(len(_ops(graph)), SILENT_OPS_MAX) + 1)
                for silent in combinations(_ops(graph), size))
 
@@ -156,10 +158,11 @@ def examine(fixture, evaluated, reference, evaluation, cell, engine):
         return []
     if not forward_agrees(program, reference, evaluation):
         return []   # the forward is off: the gradients say nothing of backward
-    matched = explanations(program, reference, evaluation)
+    graphs = _graphs(program, reference)
+    matched = explanations(program, reference, evaluation, graphs)
     if not matched:
         return []
-    if _without_backward(program, reference, evaluation):
+    if _without_backward(program, graphs, evaluation):
         return []   # as likely an op without a backward: the derivative diagnosis's to say
     fewest = min(len(bugs) for bugs, _ in matched)
     simplest = {}   # the fixture graph's fit first: the lecture graph's says add for sub
