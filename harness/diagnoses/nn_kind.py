@@ -19,15 +19,20 @@ BUGS = [Bug("nn-kind", "the MLP builds another kind than the row asks",
             ("mlp-lecture-relu-linear",))]
 
 
-def _kind_it_builds(request, loss, gradients):
+def first_pass_is(answer, loss, gradients):
+    """Are the answer's loss and gradients before any SGD step these?"""
+    return near(answer.losses[0], loss, abs(loss)) and \
+        all(near(g, w, abs(w)) for g, w in zip(answer.gradients[0], gradients))
+
+
+def _kind_it_builds(request, answer):
     """The kind (HIDDEN-LAST) other than the request's whose python_ref MLP
-    gives this loss and these gradients at the request's parameters, or None."""
+    gives the answer's first pass at the request's parameters, or None."""
     for kind in (f"{hidden}-{last}" for hidden in ACTIVATIONS for last in ACTIVATIONS):
         if kind == request.kind:
             continue
         want_loss, want = reference_pass(replace(request, kind=kind), tuple(request.parameters))
-        if near(loss, want_loss, abs(want_loss)) and \
-                all(near(g, w, abs(w)) for g, w in zip(gradients, want)):
+        if first_pass_is(answer, want_loss, want):
             return kind, want_loss
     return None
 
@@ -37,15 +42,13 @@ def fits_the_row(request, answer):
     another kind or order that gives the same says nothing (relu-relu is
     relu-linear where the output is positive; the cell fails later, for
     another bug)."""
-    loss, want = reference_pass(request, tuple(request.parameters))
-    return near(answer.losses[0], loss, abs(loss)) and \
-        all(near(g, w, abs(w)) for g, w in zip(answer.gradients[0], want))
+    return first_pass_is(answer, *reference_pass(request, tuple(request.parameters)))
 
 
 def examine_nn(case, answer, cell, engine):
     if cell.status != FAIL or not answer.losses or fits_the_row(case.request, answer):
         return []
-    found = _kind_it_builds(case.request, answer.losses[0], answer.gradients[0])
+    found = _kind_it_builds(case.request, answer)
     if found is None:
         return []
     kind, want = found

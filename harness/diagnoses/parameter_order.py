@@ -6,8 +6,8 @@ the row's parameters put in that other order: each neuron's bias first, or
 a layer's weights first and then its biases."""
 from ..judge.verdict import FAIL
 from ..nn.reference import reference_pass
-from .common import Bug, Evidence, near
-from .nn_kind import fits_the_row
+from .common import Bug, Evidence
+from .nn_kind import first_pass_is, fits_the_row
 
 BUGS = [Bug("parameter-order", "parameters() in another order than micrograd's",
             "parameters() must list them as micrograd does: layer by layer, neuron by neuron, "
@@ -48,9 +48,7 @@ def examine_nn(case, answer, cell, engine):
         for k, index in enumerate(order):   # the check set the port's k-th to parameters[k]
             values[index] = request.parameters[k]
         loss, grads = reference_pass(request, tuple(values))
-        got = answer.gradients[0]
-        if near(answer.losses[0], loss, abs(loss)) and \
-                all(near(got[k], grads[index], abs(grads[index])) for k, index in enumerate(order)):
+        if first_pass_is(answer, loss, [grads[index] for index in order]):   # in the port's order
             return [Evidence("parameter-order", engine, case.name, "loss",
                              f"its loss {answer.losses[0]!r} and every gradient are python_ref's "
                              f"with parameters() in this order: {what}")]
