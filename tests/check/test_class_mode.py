@@ -22,6 +22,13 @@ QUICK = ["--runtimes", "lua54", "--probes", "none",
          "--fixtures", "lecture-reuse-a-plus-a,lecture-d-abc"]
 
 
+def correct_port_in(folder):
+    """The class's correct port, its manifest in folder (its root made absolute)."""
+    folder.mkdir(parents=True)
+    (folder / "port.toml").write_text((CLASS / "correct" / "port.toml").read_text().replace(
+        'root = "../../ports/correct"', f'root = "{CLASS.parent / "ports" / "correct"}"'))
+
+
 def check_class(capsys, folder, *extra, ports=PORTS):
     return harness(["check", *[str(CLASS / p) for p in ports], *QUICK,
                     "--report-dir", str(folder), *extra], capsys)
@@ -191,10 +198,7 @@ def test_a_corpus_shard_replaces_only_its_own_share(one_run, tmp_path, capsys):
 def test_two_runs_ports_of_one_folder_name_get_rows_of_their_own(tmp_path, capsys):
     # two folders named frank in two runs: two "frank" rows, one report folder
     for run in ("one", "two"):
-        (tmp_path / run / "frank").mkdir(parents=True)
-        (tmp_path / run / "frank" / "port.toml").write_text(
-            (CLASS / "correct" / "port.toml").read_text().replace(
-                'root = "../../ports/correct"', f'root = "{CLASS.parent / "ports" / "correct"}"'))
+        correct_port_in(tmp_path / run / "frank")
         harness(["check", str(tmp_path / run / "frank"), *QUICK, "--class",
                  "--report-dir", str(tmp_path / f"r-{run}")], capsys)
     code, _, _ = harness(["merge", str(tmp_path / "r-one"), str(tmp_path / "r-two"),
@@ -361,10 +365,7 @@ def test_a_students_one_manifest_a_folder_down_is_their_port(tmp_path, capsys):
     # a driver kit's manifest sits in the student's labkit/: the documented
     # glob gave those students a 0/100 "bad manifest" row
     for student in ("alice", "bob"):
-        (tmp_path / student / "labkit").mkdir(parents=True)
-        (tmp_path / student / "labkit" / "port.toml").write_text(
-            (CLASS / "correct" / "port.toml").read_text().replace(
-                'root = "../../ports/correct"', f'root = "{CLASS.parent / "ports" / "correct"}"'))
+        correct_port_in(tmp_path / student / "labkit")
     code, out, _ = harness(["check", f"{tmp_path}/*/", *QUICK,
                             "--report-dir", str(tmp_path / "r")], capsys)
     assert code == 0 and out.splitlines()[-1] == "ports: 2 passed, 0 failed"
